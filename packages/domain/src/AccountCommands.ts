@@ -1,0 +1,199 @@
+/**
+ * The commands of the Account aggregate. Ids, codes and the acting account come
+ * in the command; passwords travel as `Redacted` and never reach an event.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { AccompanyingKind, Origin, Profile, RelativeLink } from "./AccountEvents.ts"
+import { Actor } from "./Actor.ts"
+import { Login, OneTimeCode } from "./Credentials.ts"
+import { AccountId, GroupId, StructureId } from "./Ids.ts"
+
+/** Create an account, from a feed or by hand (BR-ACC-1, BR-ACC-2). @since 0.1.0 */
+export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
+  actor: Actor,
+  accountId: AccountId,
+  profile: Profile,
+  origin: Origin,
+  structureId: StructureId,
+  login: Login,
+  firstName: Schema.NonEmptyTrimmedString,
+  lastName: Schema.NonEmptyTrimmedString,
+  activationCode: OneTimeCode,
+})
+
+/** First login: login + activation code, new password, charter, e-mail (BR-ACC-3). @since 0.1.0 */
+export const ActivateAccount = Schema.TaggedStruct("ActivateAccount", {
+  accountId: AccountId,
+  login: Login,
+  activationCode: Schema.String,
+  password: Schema.Redacted(Schema.String),
+  charterAccepted: Schema.Boolean,
+  email: Schema.String,
+  mobile: Schema.optional(Schema.String),
+})
+
+/**
+ * Reset a password by issuing a renewal code (BR-ACC-4, BR-ACC-5). A teacher
+ * names the pupil's class (`classId`), which must be one he is attached to.
+ *
+ * @since 0.1.0
+ */
+export const IssuePasswordRenewalCode = Schema.TaggedStruct("IssuePasswordRenewalCode", {
+  actor: Actor,
+  accountId: AccountId,
+  renewalCode: OneTimeCode,
+  classId: Schema.optional(GroupId),
+})
+
+/** Log in with login + renewal code and set a new password (BR-ACC-5). @since 0.1.0 */
+export const RenewPassword = Schema.TaggedStruct("RenewPassword", {
+  accountId: AccountId,
+  login: Login,
+  renewalCode: Schema.String,
+  password: Schema.Redacted(Schema.String),
+})
+
+/** Block the account, or one application of it (BR-ACC-6). @since 0.1.0 */
+export const BlockAccount = Schema.TaggedStruct("BlockAccount", {
+  actor: Actor,
+  accountId: AccountId,
+  application: Schema.optional(Schema.NonEmptyTrimmedString),
+})
+
+/** Unblock the account, or one application of it (BR-ACC-6). @since 0.1.0 */
+export const UnblockAccount = Schema.TaggedStruct("UnblockAccount", {
+  actor: Actor,
+  accountId: AccountId,
+  application: Schema.optional(Schema.NonEmptyTrimmedString),
+})
+
+/** Attach the account to a school, e.g. a pupil who moved (BR-ACC-8). @since 0.1.0 */
+export const AttachAccountToStructure = Schema.TaggedStruct("AttachAccountToStructure", {
+  actor: Actor,
+  accountId: AccountId,
+  structureId: StructureId,
+})
+
+/** Detach the account from a school it left (BR-ACC-8). @since 0.1.0 */
+export const DetachAccountFromStructure = Schema.TaggedStruct("DetachAccountFromStructure", {
+  actor: Actor,
+  accountId: AccountId,
+  structureId: StructureId,
+})
+
+/** Link a relative account to a pupil, or update the link's flags (BR-ACC-7). @since 0.1.0 */
+export const LinkRelative = Schema.TaggedStruct("LinkRelative", {
+  actor: Actor,
+  accountId: AccountId,
+  link: RelativeLink,
+})
+
+/** Unlink a relative from a pupil (BR-ACC-7). @since 0.1.0 */
+export const UnlinkRelative = Schema.TaggedStruct("UnlinkRelative", {
+  actor: Actor,
+  accountId: AccountId,
+  pupilId: AccountId,
+})
+
+/** Link an accompanying adult to a pupil (BR-ACC-7). @since 0.1.0 */
+export const LinkAccompanyingAdult = Schema.TaggedStruct("LinkAccompanyingAdult", {
+  actor: Actor,
+  accountId: AccountId,
+  pupilId: AccountId,
+  kind: AccompanyingKind,
+})
+
+/** Unlink an accompanying adult from a pupil (BR-ACC-7). @since 0.1.0 */
+export const UnlinkAccompanyingAdult = Schema.TaggedStruct("UnlinkAccompanyingAdult", {
+  actor: Actor,
+  accountId: AccountId,
+  pupilId: AccountId,
+})
+
+/** Set the account's login alias (BR-ACC-10). @since 0.1.0 */
+export const SetLoginAlias = Schema.TaggedStruct("SetLoginAlias", { actor: Actor, accountId: AccountId, alias: Login })
+
+/** Remove the account's login alias (BR-ACC-10). @since 0.1.0 */
+export const RemoveLoginAlias = Schema.TaggedStruct("RemoveLoginAlias", { actor: Actor, accountId: AccountId })
+
+/** Link an external identity ("rapprochement") (BR-ACC-10). @since 0.1.0 */
+export const LinkExternalIdentity = Schema.TaggedStruct("LinkExternalIdentity", {
+  actor: Actor,
+  accountId: AccountId,
+  provider: Schema.NonEmptyTrimmedString,
+  subject: Schema.NonEmptyTrimmedString,
+})
+
+/** Unlink an external identity (BR-ACC-10). @since 0.1.0 */
+export const UnlinkExternalIdentity = Schema.TaggedStruct("UnlinkExternalIdentity", {
+  actor: Actor,
+  accountId: AccountId,
+  provider: Schema.NonEmptyTrimmedString,
+})
+
+/** Grant the administrator right on a school (BR-ACC-11). @since 0.1.0 */
+export const GrantAdministratorRight = Schema.TaggedStruct("GrantAdministratorRight", {
+  actor: Actor,
+  accountId: AccountId,
+  structureId: StructureId,
+})
+
+/** Revoke the administrator right on a school (BR-ACC-11). @since 0.1.0 */
+export const RevokeAdministratorRight = Schema.TaggedStruct("RevokeAdministratorRight", {
+  actor: Actor,
+  accountId: AccountId,
+  structureId: StructureId,
+})
+
+/** Pre-delete the account (BR-ACC-12). @since 0.1.0 */
+export const PreDeleteAccount = Schema.TaggedStruct("PreDeleteAccount", { actor: Actor, accountId: AccountId })
+
+/** Restore a pre-deleted account (BR-ACC-12). @since 0.1.0 */
+export const RestoreAccount = Schema.TaggedStruct("RestoreAccount", { actor: Actor, accountId: AccountId })
+
+/** Delete a pre-deleted account (BR-ACC-9). @since 0.1.0 */
+export const DeleteAccount = Schema.TaggedStruct("DeleteAccount", { actor: Actor, accountId: AccountId })
+
+/** Erase the personal data of a deleted account (BR-ACC-9). @since 0.1.0 */
+export const EraseAccountData = Schema.TaggedStruct("EraseAccountData", { actor: Actor, accountId: AccountId })
+
+/**
+ * Every Account command, keyed by tag.
+ *
+ * @since 0.1.0
+ */
+export const commands = {
+  ProvisionAccount,
+  ActivateAccount,
+  IssuePasswordRenewalCode,
+  RenewPassword,
+  BlockAccount,
+  UnblockAccount,
+  AttachAccountToStructure,
+  DetachAccountFromStructure,
+  LinkRelative,
+  UnlinkRelative,
+  LinkAccompanyingAdult,
+  UnlinkAccompanyingAdult,
+  SetLoginAlias,
+  RemoveLoginAlias,
+  LinkExternalIdentity,
+  UnlinkExternalIdentity,
+  GrantAdministratorRight,
+  RevokeAdministratorRight,
+  PreDeleteAccount,
+  RestoreAccount,
+  DeleteAccount,
+  EraseAccountData,
+} as const
+
+/**
+ * Any Account command.
+ *
+ * @since 0.1.0
+ */
+export const AccountCommand = Schema.Union(...Object.values(commands))
+/** @since 0.1.0 */
+export type AccountCommand = typeof AccountCommand.Type

@@ -1,0 +1,224 @@
+/**
+ * The events of the Account aggregate. Each names a fact in the past tense;
+ * personal fields are marked for crypto-shredding on erasure (BR-ACC-9).
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { Login, OneTimeCode } from "./Credentials.ts"
+import { AccountId, StructureId } from "./Ids.ts"
+import { DataSubjectId, personal } from "./PersonalData.ts"
+
+/**
+ * The profiles of BR-ACC-1: Élève, Parent, Enseignant, Personnel, Invité.
+ *
+ * @since 0.1.0
+ */
+export const Profile = Schema.Literal("Student", "Relative", "Teacher", "Personnel", "Guest")
+/** @since 0.1.0 */
+export type Profile = typeof Profile.Type
+
+/**
+ * Where an account comes from: a directory feed (with the feed's stable id, e.g.
+ * the AAF `ENTPersonJointure`), or manual creation by an administrator.
+ *
+ * @since 0.1.0
+ */
+export const Origin = Schema.Union(
+  Schema.TaggedStruct("Feed", { source: Schema.NonEmptyTrimmedString, externalId: Schema.NonEmptyTrimmedString }),
+  Schema.TaggedStruct("Manual", {}),
+)
+/** @since 0.1.0 */
+export type Origin = typeof Origin.Type
+
+/**
+ * How a relative is linked to a pupil (AAF `ENTElevePersRelEleve`).
+ *
+ * @since 0.1.0
+ */
+export const RelativeLink = Schema.Struct({
+  pupilId: AccountId,
+  legalAuthority: Schema.Boolean,
+  financial: Schema.Boolean,
+  contact: Schema.Boolean,
+})
+/** @since 0.1.0 */
+export type RelativeLink = typeof RelativeLink.Type
+
+/**
+ * What kind of accompanying adult (AESH, host family) (BR-ACC-7).
+ *
+ * @since 0.1.0
+ */
+export const AccompanyingKind = Schema.Literal("AESH", "HostFamily", "Other")
+/** @since 0.1.0 */
+export type AccompanyingKind = typeof AccompanyingKind.Type
+
+const subject = { [DataSubjectId]: "accountId" }
+
+/** An account was created, inactive, with its activation code (BR-ACC-1, BR-ACC-2). @since 0.1.0 */
+export const AccountProvisioned = Schema.TaggedStruct("AccountProvisioned", {
+  accountId: AccountId,
+  profile: Profile,
+  origin: Origin,
+  structureId: StructureId,
+  login: Login,
+  firstName: personal(Schema.NonEmptyTrimmedString),
+  lastName: personal(Schema.NonEmptyTrimmedString),
+  activationCode: personal(OneTimeCode),
+}).annotations(subject)
+
+/** The holder activated the account: charter accepted, contact details given (BR-ACC-3). @since 0.1.0 */
+export const AccountActivated = Schema.TaggedStruct("AccountActivated", {
+  accountId: AccountId,
+  charterAccepted: Schema.Literal(true),
+  email: personal(Schema.NonEmptyTrimmedString),
+  mobile: Schema.optional(personal(Schema.NonEmptyTrimmedString)),
+}).annotations(subject)
+
+/** A renewal code was issued; the previous password no longer opens the account (BR-ACC-4, BR-ACC-5). @since 0.1.0 */
+export const PasswordRenewalCodeIssued = Schema.TaggedStruct("PasswordRenewalCodeIssued", {
+  accountId: AccountId,
+  renewalCode: personal(OneTimeCode),
+  issuedBy: AccountId,
+}).annotations(subject)
+
+/** The holder set a new password with his renewal code (BR-ACC-5). @since 0.1.0 */
+export const PasswordRenewed = Schema.TaggedStruct("PasswordRenewed", { accountId: AccountId })
+
+/** The account, or one application of it, was blocked (BR-ACC-6). @since 0.1.0 */
+export const AccountBlocked = Schema.TaggedStruct("AccountBlocked", {
+  accountId: AccountId,
+  application: Schema.optional(Schema.NonEmptyTrimmedString),
+  blockedBy: AccountId,
+})
+
+/** The account, or one application of it, was unblocked (BR-ACC-6). @since 0.1.0 */
+export const AccountUnblocked = Schema.TaggedStruct("AccountUnblocked", {
+  accountId: AccountId,
+  application: Schema.optional(Schema.NonEmptyTrimmedString),
+  unblockedBy: AccountId,
+})
+
+/** The account is attached to one more school; login and codes are kept (BR-ACC-8). @since 0.1.0 */
+export const AccountAttachedToStructure = Schema.TaggedStruct("AccountAttachedToStructure", {
+  accountId: AccountId,
+  structureId: StructureId,
+})
+
+/** The account left a school (BR-ACC-8). @since 0.1.0 */
+export const AccountDetachedFromStructure = Schema.TaggedStruct("AccountDetachedFromStructure", {
+  accountId: AccountId,
+  structureId: StructureId,
+})
+
+/** A relative account was linked to a pupil, or the link's flags changed (BR-ACC-7). @since 0.1.0 */
+export const RelativeLinked = Schema.TaggedStruct("RelativeLinked", {
+  accountId: AccountId,
+  link: RelativeLink,
+})
+
+/** A relative account was unlinked from a pupil (BR-ACC-7). @since 0.1.0 */
+export const RelativeUnlinked = Schema.TaggedStruct("RelativeUnlinked", { accountId: AccountId, pupilId: AccountId })
+
+/** An accompanying adult was linked to a pupil (BR-ACC-7). @since 0.1.0 */
+export const AccompanyingAdultLinked = Schema.TaggedStruct("AccompanyingAdultLinked", {
+  accountId: AccountId,
+  pupilId: AccountId,
+  kind: AccompanyingKind,
+})
+
+/** An accompanying adult was unlinked from a pupil (BR-ACC-7). @since 0.1.0 */
+export const AccompanyingAdultUnlinked = Schema.TaggedStruct("AccompanyingAdultUnlinked", {
+  accountId: AccountId,
+  pupilId: AccountId,
+})
+
+/** The account got a login alias (identifiant personnalisé) (BR-ACC-10). @since 0.1.0 */
+export const LoginAliasSet = Schema.TaggedStruct("LoginAliasSet", { accountId: AccountId, alias: Login })
+
+/** The login alias was removed (BR-ACC-10). @since 0.1.0 */
+export const LoginAliasRemoved = Schema.TaggedStruct("LoginAliasRemoved", { accountId: AccountId })
+
+/** An external identity (EduConnect, an academy CAS, a timetable id) was linked (BR-ACC-10). @since 0.1.0 */
+export const ExternalIdentityLinked = Schema.TaggedStruct("ExternalIdentityLinked", {
+  accountId: AccountId,
+  provider: Schema.NonEmptyTrimmedString,
+  subject: personal(Schema.NonEmptyTrimmedString),
+}).annotations(subject)
+
+/** An external identity was unlinked (BR-ACC-10). @since 0.1.0 */
+export const ExternalIdentityUnlinked = Schema.TaggedStruct("ExternalIdentityUnlinked", {
+  accountId: AccountId,
+  provider: Schema.NonEmptyTrimmedString,
+})
+
+/** The account was made administrator of a school (BR-ACC-11). @since 0.1.0 */
+export const AdministratorRightGranted = Schema.TaggedStruct("AdministratorRightGranted", {
+  accountId: AccountId,
+  structureId: StructureId,
+  grantedBy: AccountId,
+})
+
+/** The account lost the administrator right on a school (BR-ACC-11). @since 0.1.0 */
+export const AdministratorRightRevoked = Schema.TaggedStruct("AdministratorRightRevoked", {
+  accountId: AccountId,
+  structureId: StructureId,
+  revokedBy: AccountId,
+})
+
+/** The account was pre-deleted: it can no longer log in, and may be restored (BR-ACC-12). @since 0.1.0 */
+export const AccountPreDeleted = Schema.TaggedStruct("AccountPreDeleted", { accountId: AccountId })
+
+/** A pre-deleted account was restored to its previous state (BR-ACC-12). @since 0.1.0 */
+export const AccountRestored = Schema.TaggedStruct("AccountRestored", { accountId: AccountId })
+
+/** The pre-deleted account was deleted for good (BR-ACC-9, BR-ACC-12). @since 0.1.0 */
+export const AccountDeleted = Schema.TaggedStruct("AccountDeleted", { accountId: AccountId })
+
+/**
+ * The personal data of a deleted account was erased: stores destroy the
+ * subject's key, so every personal field of its events reads as redacted (BR-ACC-9).
+ *
+ * @since 0.1.0
+ */
+export const AccountDataErased = Schema.TaggedStruct("AccountDataErased", { accountId: AccountId })
+
+/**
+ * Every Account event, keyed by tag, for the event catalogue.
+ *
+ * @since 0.1.0
+ */
+export const events = {
+  AccountProvisioned,
+  AccountActivated,
+  PasswordRenewalCodeIssued,
+  PasswordRenewed,
+  AccountBlocked,
+  AccountUnblocked,
+  AccountAttachedToStructure,
+  AccountDetachedFromStructure,
+  RelativeLinked,
+  RelativeUnlinked,
+  AccompanyingAdultLinked,
+  AccompanyingAdultUnlinked,
+  LoginAliasSet,
+  LoginAliasRemoved,
+  ExternalIdentityLinked,
+  ExternalIdentityUnlinked,
+  AdministratorRightGranted,
+  AdministratorRightRevoked,
+  AccountPreDeleted,
+  AccountRestored,
+  AccountDeleted,
+  AccountDataErased,
+} as const
+
+/**
+ * Any Account event.
+ *
+ * @since 0.1.0
+ */
+export const AccountEvent = Schema.Union(...Object.values(events))
+/** @since 0.1.0 */
+export type AccountEvent = typeof AccountEvent.Type

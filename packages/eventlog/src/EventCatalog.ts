@@ -1,0 +1,180 @@
+/**
+ * The event catalogue: which event types the log holds, their Schema, their
+ * current version and how older versions are upcast on read. A distribution
+ * merges the catalogues of its aggregates with its own events.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type { AnyEvent } from "./RecordedEvent.ts"
+
+/**
+ * An event's Schema: a tagged value whose encoded form is JSON.
+ *
+ * @since 0.1.0
+ */
+export type EventSchema<E extends AnyEvent = AnyEvent> = Schema.Schema<E, { readonly _tag: string }>
+
+/**
+ * How to turn the encoded data of version `n` into the encoded data of version
+ * `n + 1`: keyed by `n`. An upcaster works on plain JSON values and never fails;
+ * what it returns is then decoded with the current Schema.
+ *
+ * @since 0.1.0
+ */
+export type Upcasters = Readonly<Record<number, (data: unknown) => unknown>>
+
+/**
+ * One catalogue entry.
+ *
+ * @since 0.1.0
+ */
+export interface Entry {
+  readonly type: string
+  readonly version: number
+  readonly schema: Schema.Schema<AnyEvent, unknown>
+  readonly upcasters: Upcasters
+}
+
+/**
+ * Options of a registered event: its current version (1 by default) and the
+ * upcasters from each older version.
+ *
+ * @since 0.1.0
+ */
+export interface EventOptions {
+  readonly version?: number
+  readonly upcasters?: Upcasters
+}
+
+/**
+ * The catalogue, a map from event type to entry.
+ *
+ * @since 0.1.0
+ */
+export interface EventCatalog {
+  readonly entries: ReadonlyMap<string, Entry>
+}
+
+const asEntry = (type: string, schema: EventSchema, options: EventOptions = {}): Entry => ({
+  type,
+  version: options.version ?? 1,
+  // The catalogue only needs the Schema's decode and encode, whatever its encoded type.
+  schema: schema as unknown as Schema.Schema<AnyEvent, unknown>,
+  upcasters: options.upcasters ?? {},
+})
+
+/**
+ * Builds a catalogue from a record of event Schemas keyed by their `_tag`.
+ * Each value is a Schema, or `[schema, options]` for a versioned event.
+ *
+ * @example
+ * const catalog = EventCatalog.make({ ...Account.events, ...Report.events })
+ * @since 0.1.0
+ */
+export const make = (
+  events: Readonly<Record<string, EventSchema | readonly [EventSchema, EventOptions]>>,
+): EventCatalog => {
+  const entries = new Map<string, Entry>()
+  for (const [type, value] of Object.entries(events)) {
+    entries.set(type, Array.isArray(value) ? asEntry(type, value[0], value[1]) : asEntry(type, value as EventSchema))
+  }
+  return { entries }
+}
+
+/**
+ * The union of catalogues; an event type defined twice is a programming error.
+ *
+ * @since 0.1.0
+ */
+export const merge = (...catalogs: ReadonlyArray<EventCatalog>): EventCatalog => {
+  const entries = new Map<string, Entry>()
+  for (const catalog of catalogs) {
+    for (const [type, entry] of catalog.entries) {
+      if (entries.has(type)) throw new Error(`Event type ${type} is registered twice`)
+      entries.set(type, entry)
+    }
+  }
+  return { entries }
+}
+
+/**
+ * Why an event could not be encoded or decoded with the catalogue.
+ *
+ * @since 0.1.0
+ */
+export class CatalogError extends Schema.TaggedError<CatalogError>("@cartable/eventlog/CatalogError")("CatalogError", {
+  type: Schema.String,
+  message: Schema.String,
+}) {}
+
+/**
+ * Encodes an event to its current version's JSON value.
+ *
+ * @since 0.1.0
+ */
+export const encode = (
+  catalog: EventCatalog,
+  event: AnyEvent,
+): Effect.Effect<{ readonly type: string; readonly schemaVersion: number; readonly data: unknown }, CatalogError> => {
+  const entry = catalog.entries.get(event._tag)
+  if (entry === undefined) {
+    return Effect.fail(
+      new CatalogError({ type: event._tag, message: `Event type ${event._tag} is not in the catalogue` }),
+    )
+  }
+  return Schema.encode(entry.schema)(event).pipe(
+    Effect.map((data) => ({ type: entry.type, schemaVersion: entry.version, data })),
+    Effect.mapError(
+      (error) =>
+        new CatalogError({
+          type: entry.type,
+          message: `Event ${entry.type} does not encode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
+        }),
+    ),
+  )
+}
+
+/**
+ * Decodes stored data written with `schemaVersion`, upcasting it first.
+ *
+ * @since 0.1.0
+ */
+export const decode = (
+  catalog: EventCatalog,
+  type: string,
+  schemaVersion: number,
+  data: unknown,
+): Effect.Effect<AnyEvent, CatalogError> => {
+  const entry = catalog.entries.get(type)
+  if (entry === undefined) {
+    return Effect.fail(new CatalogError({ type, message: `Event type ${type} is not in the catalogue` }))
+  }
+  if (schemaVersion > entry.version) {
+    return Effect.fail(
+      new CatalogError({
+        type,
+        message: `Event ${type} was written with version ${schemaVersion}, newer than this catalogue's ${entry.version}`,
+      }),
+    )
+  }
+  let current = data
+  for (let version = schemaVersion; version < entry.version; version++) {
+    const upcast = entry.upcasters[version]
+    if (upcast === undefined) {
+      return Effect.fail(new CatalogError({ type, message: `Event ${type} has no upcaster from version ${version}` }))
+    }
+    current = upcast(current)
+  }
+  return Schema.decodeUnknown(entry.schema)(current).pipe(
+    Effect.mapError(
+      (error) =>
+        new CatalogError({
+          type,
+          message: `Event ${type} (version ${schemaVersion}) does not decode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
+        }),
+    ),
+  )
+}

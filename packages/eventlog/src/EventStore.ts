@@ -1,0 +1,85 @@
+/**
+ * The EventStore port: the typed event log the rest of the library talks to.
+ * It encodes events through the {@link EventCatalog.EventCatalog}, hands encoded
+ * rows to an {@link EventStoreDriver}, and decodes (upcasting) what it reads.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as EventCatalog from "./EventCatalog.ts"
+import * as EventStoreDriver from "./EventStoreDriver.ts"
+import type { ConcurrencyConflict, EventStoreError } from "./EventStoreError.ts"
+import type { ExpectedVersion } from "./ExpectedVersion.ts"
+import * as internal from "./internal/eventStore.ts"
+import type { AnyEvent, NewEvent, RecordedEvent } from "./RecordedEvent.ts"
+import type { StreamName } from "./StreamName.ts"
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace EventStore {
+  /**
+   * The operations of the event log.
+   *
+   * @since 0.1.0
+   */
+  export interface Service {
+    /** Appends a batch atomically if the stream is at `expected`; the batch may not be empty. */
+    readonly append: (
+      streamName: StreamName,
+      expected: ExpectedVersion,
+      events: ReadonlyArray<NewEvent>,
+    ) => Effect.Effect<EventStoreDriver.AppendResult, ConcurrencyConflict | EventStoreError>
+    /** The events of a stream with a version greater than `afterVersion` (0: from the start). */
+    readonly readStream: (
+      streamName: StreamName,
+      afterVersion?: number,
+    ) => Effect.Effect<ReadonlyArray<RecordedEvent>, EventStoreError>
+    /** At most `limit` events of all streams with a position greater than `afterPosition`, in order. */
+    readonly readAll: (
+      afterPosition: number,
+      limit: number,
+    ) => Effect.Effect<ReadonlyArray<RecordedEvent<AnyEvent>>, EventStoreError>
+    /** The stream's current version (0 when absent) and whether it is tombstoned. */
+    readonly streamInfo: (streamName: StreamName) => Effect.Effect<EventStoreDriver.StreamInfo, EventStoreError>
+    /** Closes a stream for good: it can be neither read nor appended to again. */
+    readonly tombstone: (streamName: StreamName) => Effect.Effect<void, EventStoreError>
+  }
+}
+
+/**
+ * The EventStore port.
+ *
+ * @since 0.1.0
+ */
+export class EventStore extends Context.Tag("@cartable/eventlog/EventStore")<EventStore, EventStore.Service>() {}
+
+/**
+ * Builds the typed store over the driver in context.
+ *
+ * @since 0.1.0
+ */
+export const make: (
+  catalog: EventCatalog.EventCatalog,
+) => Effect.Effect<EventStore.Service, never, EventStoreDriver.EventStoreDriver> = internal.make
+
+/**
+ * The typed store as a layer over a driver layer.
+ *
+ * @example
+ * const Store = EventStore.layer(catalog).pipe(Layer.provide(EventStoreDriver.layerMemory))
+ * @since 0.1.0
+ */
+export const layer = (
+  catalog: EventCatalog.EventCatalog,
+): Layer.Layer<EventStore, never, EventStoreDriver.EventStoreDriver> => Layer.effect(EventStore, make(catalog))
+
+/**
+ * An in-memory event log, for tests, demos and property suites.
+ *
+ * @since 0.1.0
+ */
+export const layerMemory = (catalog: EventCatalog.EventCatalog): Layer.Layer<EventStore> =>
+  layer(catalog).pipe(Layer.provide(EventStoreDriver.layerMemory))
