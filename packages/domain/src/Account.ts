@@ -14,6 +14,7 @@ import * as Actor from "./Actor.ts"
 import * as Credentials from "./Credentials.ts"
 import type { Aggregate } from "./Decider.ts"
 import type { AccountId, StructureId } from "./Ids.ts"
+import type * as PersonalData from "./PersonalData.ts"
 import { RuleId } from "./Rules.ts"
 
 export * from "./AccountCommands.ts"
@@ -63,9 +64,9 @@ export interface Account {
   readonly login: Credentials.Login
   readonly structureIds: ReadonlyArray<StructureId>
   /** Visible to administrators until activation, never after (BR-ACC-2). */
-  readonly activationCode: Credentials.OneTimeCode | undefined
+  readonly activationCode: Credentials.OneTimeCode | PersonalData.Erased | undefined
   readonly activated: boolean
-  readonly renewalCode: Credentials.OneTimeCode | undefined
+  readonly renewalCode: Credentials.OneTimeCode | PersonalData.Erased | undefined
   readonly blocked: boolean
   readonly blockedApplications: ReadonlyArray<string>
   readonly deletion: "None" | "PreDeleted" | "Deleted"

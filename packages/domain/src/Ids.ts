@@ -7,7 +7,11 @@
 import * as Schema from "effect/Schema"
 
 const id = <B extends string>(brand: B, description: string) =>
-  Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128), Schema.brand(brand), Schema.annotations({ description }))
+  Schema.NonEmptyTrimmedString.pipe(
+    Schema.maxLength(128),
+    Schema.brand(brand),
+    Schema.annotations({ identifier: brand, description }),
+  )
 
 /** An account's id. @since 0.1.0 */
 export const AccountId = id("AccountId", "An account's id")

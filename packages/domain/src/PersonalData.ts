@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import * as Option from "effect/Option"
-import type * as Schema from "effect/Schema"
+import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 
 /**
@@ -26,7 +26,33 @@ export const PersonalDataId: unique symbol = Symbol.for("@cartable/domain/Person
 export const DataSubjectId: unique symbol = Symbol.for("@cartable/domain/DataSubject")
 
 /**
- * Marks a field's schema as personal data.
+ * What a personal field reads as once its subject's key is destroyed (BR-ACC-9):
+ * the event still decodes, with this marker in place of the value.
+ *
+ * @since 0.1.0
+ */
+export const ERASED = "[erased]" as const
+
+/**
+ * The redaction marker as a Schema.
+ *
+ * @since 0.1.0
+ */
+export const Erased = Schema.Literal(ERASED)
+
+/** @since 0.1.0 */
+export type Erased = typeof ERASED
+
+/**
+ * A personal field: the value, or the redaction marker once erased.
+ *
+ * @since 0.1.0
+ */
+export interface Personal<S extends Schema.Schema.Any> extends Schema.Union<[S, typeof Erased]> {}
+
+/**
+ * Marks a field's schema as personal data. Its type widens to the value or
+ * {@link ERASED}, so that events of an erased subject still decode.
  *
  * @example
  * const AccountProvisioned = Schema.TaggedStruct("AccountProvisioned", {
@@ -35,8 +61,15 @@ export const DataSubjectId: unique symbol = Symbol.for("@cartable/domain/DataSub
  * }).annotations({ [PersonalData.DataSubjectId]: "accountId" })
  * @since 0.1.0
  */
-export const personal = <S extends Schema.Schema.Any>(schema: S): S =>
-  schema.annotations({ [PersonalDataId]: true }) as S
+export const personal = <S extends Schema.Schema.Any>(schema: S): Personal<S> =>
+  Schema.Union(schema, Erased).annotations({ [PersonalDataId]: true })
+
+/**
+ * Whether a personal value was erased.
+ *
+ * @since 0.1.0
+ */
+export const isErased = (value: unknown): value is Erased => value === ERASED
 
 /**
  * Whether a schema is marked personal.

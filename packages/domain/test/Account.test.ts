@@ -59,7 +59,6 @@ const activated: Account.AccountEvent = {
 }
 
 const profileArb = FastCheck.constantFrom<Account.Profile>("Student", "Relative", "Teacher", "Personnel", "Guest")
-const feedProfileArb = FastCheck.constantFrom<Account.Profile>(...Account.feedProfiles)
 const provisionArb = Arbitraries.fromSchema(Account.ProvisionAccount, { structureId: FastCheck.constant(schoolA) })
 const passwordArb = FastCheck.string({ minLength: 0, maxLength: 12 })
 

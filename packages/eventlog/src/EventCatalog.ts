@@ -11,11 +11,11 @@ import * as Schema from "effect/Schema"
 import type { AnyEvent } from "./RecordedEvent.ts"
 
 /**
- * An event's Schema: a tagged value whose encoded form is JSON.
+ * An event's Schema: a tagged value whose encoded form is JSON, with no context.
  *
  * @since 0.1.0
  */
-export type EventSchema<E extends AnyEvent = AnyEvent> = Schema.Schema<E, { readonly _tag: string }>
+export type EventSchema = Schema.Schema.AnyNoContext
 
 /**
  * How to turn the encoded data of version `n` into the encoded data of version

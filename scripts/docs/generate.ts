@@ -1,0 +1,151 @@
+/**
+ * Generates docs/events.md (the event catalogue) and docs/business-rules.md
+ * (every rule with the tests that check it) from the code itself, so that the
+ * docs cannot drift: tests/docs.test.ts fails when a generated page is stale.
+ */
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import * as PersonalData from "@cartable/domain/PersonalData"
+import { rules } from "@cartable/domain/Rules"
+import type * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
+
+/** One aggregate's events and the source file that documents them. */
+export interface AggregateDocs {
+  readonly name: string
+  readonly events: Readonly<Record<string, Schema.Schema.AnyNoContext>>
+  readonly source: string
+}
+
+const root = join(import.meta.dirname, "..", "..")
+
+/** The JSDoc of each `export const Name =` in a source file. */
+const jsDocs = (file: string): ReadonlyMap<string, string> => {
+  const text = readFileSync(join(root, file), "utf8")
+  const docs = new Map<string, string>()
+  for (const match of text.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export const (\w+)/g)) {
+    const body = match[1]!
+      .split("\n")
+      .map((line) => line.replace(/^\s*\*\s?/, "").trim())
+      .filter((line) => line.length > 0 && !line.startsWith("@"))
+      .join(" ")
+      .replace(/\s*@since \S+/g, "")
+      .trim()
+    docs.set(match[2]!, body)
+  }
+  return docs
+}
+
+// The type as written in the schema: without the erasure marker of personal fields
+// nor the `undefined` of optional ones, which the table says in words.
+const members = (ast: AST.AST): ReadonlyArray<AST.AST> =>
+  AST.isUnion(ast) &&
+  (AST.getAnnotation(PersonalData.PersonalDataId)(ast)._tag === "Some" || ast.types.some(AST.isUndefinedKeyword))
+    ? ast.types.flatMap(members)
+    : [ast]
+
+const typeOf = (ast: AST.AST): string =>
+  members(ast)
+    .filter((t) => !AST.isUndefinedKeyword(t) && !(AST.isLiteral(t) && t.literal === PersonalData.ERASED))
+    .map((t) => String(t))
+    .join(" | ")
+
+const fieldsOf = (schema: Schema.Schema.AnyNoContext) => {
+  const ast = AST.isTransformation(schema.ast) ? schema.ast.to : schema.ast
+  const personal = new Set(PersonalData.personalFields(schema).fields)
+  if (!AST.isTypeLiteral(ast)) return []
+  return ast.propertySignatures
+    .filter((p) => p.name !== "_tag")
+    .map((p) => ({
+      name: String(p.name),
+      type: typeOf(p.type),
+      optional: p.isOptional,
+      personal: personal.has(String(p.name)),
+    }))
+}
+
+const ruleIds = (text: string): ReadonlyArray<string> => [...new Set(text.match(/BR-[A-Z]+-\d+/g) ?? [])]
+
+const escape = (text: string) => text.replaceAll("|", "\\|")
+
+/** The event catalogue page. */
+export const eventCatalogue = (aggregates: ReadonlyArray<AggregateDocs>): string => {
+  const lines = [
+    "# Event catalogue",
+    "",
+    "Generated from the schemas by `pnpm docs` (do not edit by hand). Every event is a fact in the past tense,",
+    "stored with its type and schema version (1 unless said). Fields marked **personal** are encrypted with the",
+    "data subject's key and read as `[erased]` once the subject is erased (BR-ACC-9); the subject column names",
+    "the field holding the subject's id.",
+    "",
+  ]
+  for (const aggregate of aggregates) {
+    const docs = jsDocs(aggregate.source)
+    lines.push(`## ${aggregate.name}`, "", `Stream: \`${aggregate.name}-<id>\`. Source: \`${aggregate.source}\`.`, "")
+    for (const [type, schema] of Object.entries(aggregate.events)) {
+      const doc = docs.get(type) ?? ""
+      const { subjectField } = PersonalData.personalFields(schema)
+      const rulesOf = ruleIds(doc)
+      lines.push(`### ${type}`, "", doc.replace(/\s*\(BR-[^)]*\)\.?$/, "."), "")
+      lines.push(
+        `Rules: ${rulesOf.length > 0 ? rulesOf.join(", ") : "none"}${subjectField ? `. Data subject: \`${subjectField}\`` : ""}.`,
+        "",
+      )
+      lines.push("| field | type | |", "|---|---|---|")
+      for (const field of fieldsOf(schema)) {
+        const marks = [field.optional ? "optional" : "", field.personal ? "**personal**" : ""]
+          .filter(Boolean)
+          .join(", ")
+        lines.push(`| \`${field.name}\` | \`${escape(field.type)}\` | ${marks} |`)
+      }
+      lines.push("")
+    }
+  }
+  return `${lines.join("\n").trimEnd()}\n`
+}
+
+/** The test names of the repository, by rule id (a test name starts with its rule id). */
+export const testsByRule = (): ReadonlyMap<string, ReadonlyArray<{ readonly file: string; readonly name: string }>> => {
+  const found = new Map<string, Array<{ file: string; name: string }>>()
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) visit(path)
+      else if (entry.name.endsWith(".test.ts")) {
+        const text = readFileSync(join(root, path), "utf8")
+        for (const match of text.matchAll(/\b(?:it|test)(?:\.\w+)*\(\s*["'`]((BR-[A-Z]+-\d+)\b[^"'`]*)["'`]/g)) {
+          const list = found.get(match[2]!) ?? []
+          list.push({ file: path, name: match[1]! })
+          found.set(match[2]!, list)
+        }
+      }
+    }
+  }
+  for (const dir of ["packages", "adapters", "tests"]) visit(dir)
+  return found
+}
+
+/** The business-rules page. */
+export const businessRules = (): string => {
+  const tests = testsByRule()
+  const lines = [
+    "# Business rules and their tests",
+    "",
+    "Generated by `pnpm docs` from `packages/domain/src/Rules.ts` and the test names (do not edit by hand).",
+    "The rules themselves, with their sources in the French admin guides, are in DOMAIN.md; a part marked",
+    "(decision) there is our product choice where the guides are silent. Each rule is enforced in `decide` and",
+    "checked by property tests whose names start with its id.",
+    "",
+  ]
+  for (const [id, rule] of Object.entries(rules)) {
+    lines.push(`## ${id}: ${rule.title}`, "", `Source: ${rule.source}.`, "")
+    const list = tests.get(id) ?? []
+    if (list.length === 0) lines.push("Not implemented yet: no test.", "")
+    else {
+      for (const test of list) lines.push(`- \`${test.file}\`: ${escape(test.name)}`)
+      lines.push("")
+    }
+  }
+  return `${lines.join("\n").trimEnd()}\n`
+}
