@@ -9,6 +9,8 @@ import type { Aggregate } from "@cartable/domain/Decider"
 import type * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { EventMetadata } from "./EventMetadata.ts"
 import { EventStore } from "./EventStore.ts"
 import { ConcurrencyConflict, type EventStoreError } from "./EventStoreError.ts"
@@ -121,4 +123,74 @@ export const make = <C extends AnyEvent, E extends AnyEvent, S, Err>(
         }),
       )
     }
+  })
+
+/**
+ * Where a command failed to decode: the path of the field and what is wrong.
+ *
+ * @since 0.1.0
+ */
+export const InvalidField = Schema.Struct({ path: Schema.String, message: Schema.String })
+
+/**
+ * Input that does not decode as a command: nothing was decided nor appended.
+ * `fields` names each offending field with its path (`actor.roles.0.scopeId`).
+ *
+ * @since 0.1.0
+ */
+export class InvalidCommand extends Schema.TaggedError<InvalidCommand>("@cartable/eventlog/InvalidCommand")(
+  "InvalidCommand",
+  { fields: Schema.Array(InvalidField) },
+) {
+  override get message(): string {
+    return `Invalid command: ${this.fields.map((field) => `${field.path || "(root)"}: ${field.message}`).join("; ")}`
+  }
+}
+
+/**
+ * Decodes untrusted input (from an HTTP body, a queue, a CLI) into a command,
+ * with every offending field named.
+ *
+ * @since 0.1.0
+ */
+export const decodeCommand =
+  <C, I>(schema: Schema.Schema<C, I>) =>
+  (input: unknown): Effect.Effect<C, InvalidCommand> =>
+    Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(input).pipe(
+      Effect.mapError(
+        (error) =>
+          new InvalidCommand({
+            fields: ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+              path: issue.path.map(String).join("."),
+              message: issue.message,
+            })),
+          }),
+      ),
+    )
+
+/**
+ * A handler for untrusted input: decode with the command Schema, then handle.
+ * Input that does not decode fails with {@link InvalidCommand} and the store is
+ * left unchanged.
+ *
+ * @example
+ * const handle = yield* CommandHandler.makeDecoding(Account.aggregate, Account.AccountCommand)
+ * yield* handle(JSON.parse(body), { occurredAt: DateTime.unsafeNow() })
+ * @since 0.1.0
+ */
+export const makeDecoding = <C extends AnyEvent, I, E extends AnyEvent, S, Err>(
+  aggregate: Aggregate<C, E, S, Err>,
+  schema: Schema.Schema<C, I>,
+  options: Options = {},
+): Effect.Effect<
+  (
+    input: unknown,
+    context: CommandContext,
+  ) => Effect.Effect<Handled<E>, InvalidCommand | Err | ConcurrencyConflict | EventStoreError>,
+  never,
+  EventStore
+> =>
+  Effect.map(make(aggregate, options), (handle) => {
+    const decode = decodeCommand(schema)
+    return (input, context) => Effect.flatMap(decode(input), (command) => handle(command, context))
   })

@@ -1,0 +1,70 @@
+/**
+ * The commands of the Report aggregate. The report id, the school's location
+ * and every timestamp come in the command: the domain reads no clock.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { Actor, Location } from "./Actor.ts"
+import { ReportId } from "./Ids.ts"
+import { ReportDecision, ReportedContent } from "./ReportEvents.ts"
+
+/**
+ * Report a notification or a message as inappropriate (BR-SIG-1), at the school
+ * where it was shown; a blank comment is dropped.
+ *
+ * @since 0.1.0
+ */
+export const ReportContent = Schema.TaggedStruct("ReportContent", {
+  actor: Actor,
+  reportId: ReportId,
+  location: Location,
+  content: ReportedContent,
+  reportedAt: Schema.DateTimeUtc,
+  comment: Schema.optional(Schema.String.pipe(Schema.maxLength(2000))),
+})
+
+/**
+ * Keep or delete the reported content, optionally asking that its author be
+ * blocked (BR-SIG-3, BR-SIG-5).
+ *
+ * @since 0.1.0
+ */
+export const HandleReport = Schema.TaggedStruct("HandleReport", {
+  actor: Actor,
+  reportId: ReportId,
+  decision: ReportDecision,
+  handledAt: Schema.DateTimeUtc,
+  blockAuthor: Schema.Boolean,
+})
+
+/**
+ * Dismiss one's alert about a report; the report stays retrievable (BR-SIG-4).
+ *
+ * @since 0.1.0
+ */
+export const DismissReportAlert = Schema.TaggedStruct("DismissReportAlert", {
+  actor: Actor,
+  reportId: ReportId,
+  dismissedAt: Schema.DateTimeUtc,
+})
+
+/**
+ * Every Report command, keyed by tag.
+ *
+ * @since 0.1.0
+ */
+export const commands = {
+  ReportContent,
+  HandleReport,
+  DismissReportAlert,
+} as const
+
+/**
+ * Any Report command.
+ *
+ * @since 0.1.0
+ */
+export const ReportCommand = Schema.Union(...Object.values(commands))
+/** @since 0.1.0 */
+export type ReportCommand = typeof ReportCommand.Type
