@@ -66,7 +66,7 @@ const fieldsOf = (schema: Schema.Schema.AnyNoContext) => {
 
 const ruleIds = (text: string): ReadonlyArray<string> => [...new Set(text.match(/BR-[A-Z]+-\d+/g) ?? [])]
 
-const escape = (text: string) => text.replaceAll("|", "\\|")
+const escapeCell = (text: string) => text.replaceAll("|", "\\|")
 
 /** The event catalogue page. */
 export const eventCatalogue = (aggregates: ReadonlyArray<AggregateDocs>): string => {
@@ -96,7 +96,7 @@ export const eventCatalogue = (aggregates: ReadonlyArray<AggregateDocs>): string
         const marks = [field.optional ? "optional" : "", field.personal ? "**personal**" : ""]
           .filter(Boolean)
           .join(", ")
-        lines.push(`| \`${field.name}\` | \`${escape(field.type)}\` | ${marks} |`)
+        lines.push(`| \`${field.name}\` | \`${escapeCell(field.type)}\` | ${marks} |`)
       }
       lines.push("")
     }
@@ -143,7 +143,7 @@ export const businessRules = (): string => {
     const list = tests.get(id) ?? []
     if (list.length === 0) lines.push("Not implemented yet: no test.", "")
     else {
-      for (const test of list) lines.push(`- \`${test.file}\`: ${escape(test.name)}`)
+      for (const test of list) lines.push(`- \`${test.file}\`: ${escapeCell(test.name)}`)
       lines.push("")
     }
   }

@@ -48,6 +48,7 @@ export const given = <C, E, S, Err>(decider: Decider<C, E, S, Err>, events: Read
       decision,
       state,
       accepted,
+      // biome-ignore lint/suspicious/noThenProperty: given/when/then is the point; a When is never awaited
       then: (expected) => {
         const result = accepted()
         assert.deepStrictEqual(result.events, expected)
