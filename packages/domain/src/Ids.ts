@@ -52,3 +52,8 @@ export type SessionId = typeof SessionId.Type
 export const SubjectCode = id("SubjectCode", "A subject's code")
 /** @since 0.1.0 */
 export type SubjectCode = typeof SubjectCode.Type
+
+/** An inspection's id inside a homework book (BR-CDT-5). @since 0.1.0 */
+export const InspectionId = id("InspectionId", "An inspection's id")
+/** @since 0.1.0 */
+export type InspectionId = typeof InspectionId.Type

@@ -70,16 +70,6 @@ const dateInYear = (startYear: number, dayOffset: number): LocalDate =>
   new Date(Date.UTC(startYear, 8, 1) + dayOffset * 86_400_000).toISOString().slice(0, 10) as LocalDate
 
 /**
- * The first and last day of a school year.
- *
- * @since 0.1.0
- */
-export const bounds = (year: SchoolYear): { readonly start: LocalDate; readonly end: LocalDate } => ({
-  start: `${year.slice(0, 4)}-09-01` as LocalDate,
-  end: `${year.slice(5)}-08-31` as LocalDate,
-})
-
-/**
  * The school year a date falls in.
  *
  * @since 0.1.0
@@ -110,6 +100,16 @@ export const Period = Schema.Struct({ from: LocalDate, to: LocalDate }).pipe(
 
 /** @since 0.1.0 */
 export type Period = typeof Period.Type
+
+/**
+ * A school year as a period: 1 September to 31 August.
+ *
+ * @since 0.1.0
+ */
+export const period = (year: SchoolYear): Period => ({
+  from: `${year.slice(0, 4)}-09-01` as LocalDate,
+  to: `${year.slice(5)}-08-31` as LocalDate,
+})
 
 /**
  * Whether a date lies within a period (both ends included).

@@ -1,0 +1,105 @@
+/**
+ * The commands of the HomeworkBook aggregate. Each targets one homework book
+ * (one class or group, one school year) and carries the acting account.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { Actor } from "./Actor.ts"
+import { SessionText, VisaScope } from "./HomeworkBookEvents.ts"
+import { AccountId, GroupId, HomeworkBookId, InspectionId, SessionId, StructureId, SubjectCode } from "./Ids.ts"
+import { LocalDate, Period, SchoolYear } from "./SchoolYear.ts"
+
+/** Open the homework book of a class or group for a school year. @since 0.1.0 */
+export const OpenHomeworkBook = Schema.TaggedStruct("OpenHomeworkBook", {
+  actor: Actor,
+  homeworkBookId: HomeworkBookId,
+  structureId: StructureId,
+  groupId: GroupId,
+  schoolYear: SchoolYear,
+})
+
+/**
+ * Record a session (BR-CDT-1). A teacher records his own (`teacherId` is
+ * himself); the timetable import may generate sessions for any teacher.
+ *
+ * @since 0.1.0
+ */
+export const RecordSession = Schema.TaggedStruct("RecordSession", {
+  actor: Actor,
+  homeworkBookId: HomeworkBookId,
+  sessionId: SessionId,
+  subject: SubjectCode,
+  teacherId: AccountId,
+  date: LocalDate,
+  content: SessionText,
+  homework: SessionText,
+})
+
+/** Rewrite a session: its subject, date, content and homework (BR-CDT-1, BR-CDT-3). @since 0.1.0 */
+export const EditSession = Schema.TaggedStruct("EditSession", {
+  actor: Actor,
+  homeworkBookId: HomeworkBookId,
+  sessionId: SessionId,
+  subject: SubjectCode,
+  date: LocalDate,
+  content: SessionText,
+  homework: SessionText,
+})
+
+/** Delete a session (BR-CDT-1, BR-CDT-3, BR-CDT-4). @since 0.1.0 */
+export const DeleteSession = Schema.TaggedStruct("DeleteSession", {
+  actor: Actor,
+  homeworkBookId: HomeworkBookId,
+  sessionId: SessionId,
+})
+
+/** Place a visa over a period on all sessions, one subject or one teacher (BR-CDT-2). @since 0.1.0 */
+export const PlaceVisa = Schema.TaggedStruct("PlaceVisa", {
+  actor: Actor,
+  homeworkBookId: HomeworkBookId,
+  period: Period,
+  scope: VisaScope,
+})
+
+/** Give an inspector read access to a teacher's sessions between two dates (BR-CDT-5). @since 0.1.0 */
+export const ScheduleInspection = Schema.TaggedStruct("ScheduleInspection", {
+  actor: Actor,
+  homeworkBookId: HomeworkBookId,
+  inspectionId: InspectionId,
+  inspectorId: AccountId,
+  teacherId: AccountId,
+  period: Period,
+})
+
+/** Cancel an inspection (BR-CDT-5). @since 0.1.0 */
+export const CancelInspection = Schema.TaggedStruct("CancelInspection", {
+  actor: Actor,
+  homeworkBookId: HomeworkBookId,
+  inspectionId: InspectionId,
+})
+
+/**
+ * Every HomeworkBook command, keyed by tag. There is deliberately no command
+ * that lifts a visa or unfreezes a session (BR-CDT-4).
+ *
+ * @since 0.1.0
+ */
+export const commands = {
+  OpenHomeworkBook,
+  RecordSession,
+  EditSession,
+  DeleteSession,
+  PlaceVisa,
+  ScheduleInspection,
+  CancelInspection,
+} as const
+
+/**
+ * Any HomeworkBook command.
+ *
+ * @since 0.1.0
+ */
+export const HomeworkBookCommand = Schema.Union(...Object.values(commands))
+/** @since 0.1.0 */
+export type HomeworkBookCommand = typeof HomeworkBookCommand.Type
