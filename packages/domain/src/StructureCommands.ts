@@ -1,0 +1,152 @@
+/**
+ * The commands of the Structure aggregate. Every command names its structure
+ * (the stream) and its actor; group ids are the feed's stable ids (BR-GRP-5),
+ * built with {@link groupIdOf} by feed imports.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { Actor } from "./Actor.ts"
+import { AccountId, GroupId, StructureId } from "./Ids.ts"
+import { SchoolYear } from "./SchoolYear.ts"
+import { GroupFunction, GroupKind, GroupRole, Hierarchy, Source, StructureKind } from "./StructureEvents.ts"
+import { Uai } from "./Uai.ts"
+
+/**
+ * The stable id of a class or group: its school and the feed's code, never its
+ * display name (BR-GRP-5). Throws if the result exceeds a `GroupId`'s 128 characters.
+ *
+ * @example
+ * groupIdOf(StructureId.make("0571994H"), "6A") // "0571994H$6A"
+ * @since 0.1.0
+ */
+export const groupIdOf = (structureId: StructureId, code: string): GroupId => GroupId.make(`${structureId}$${code}`)
+
+/**
+ * Register a structure, or refresh it from a re-import: a new name renames it,
+ * new parents move it; its UAI and kind never change (BR-GRP-5).
+ *
+ * @since 0.1.0
+ */
+export const RegisterStructure = Schema.TaggedStruct("RegisterStructure", {
+  actor: Actor,
+  structureId: StructureId,
+  uai: Uai,
+  name: Schema.NonEmptyTrimmedString,
+  kind: StructureKind,
+  ...Hierarchy.fields,
+})
+
+/**
+ * Open a class or group for a school year, or refresh it from a re-import: the
+ * same id with a new display name renames it, never duplicates it (BR-GRP-5).
+ * `function` is required for functional groups and forbidden otherwise.
+ *
+ * @since 0.1.0
+ */
+export const OpenGroup = Schema.TaggedStruct("OpenGroup", {
+  actor: Actor,
+  structureId: StructureId,
+  groupId: GroupId,
+  kind: GroupKind,
+  name: Schema.NonEmptyTrimmedString,
+  schoolYear: SchoolYear,
+  owner: Source,
+  function: Schema.optional(GroupFunction),
+})
+
+/** Give a group a new display name (BR-GRP-5). @since 0.1.0 */
+export const RenameGroup = Schema.TaggedStruct("RenameGroup", {
+  actor: Actor,
+  structureId: StructureId,
+  groupId: GroupId,
+  name: Schema.NonEmptyTrimmedString,
+})
+
+/** Close a class or group; its memberships end (BR-GRP-4). @since 0.1.0 */
+export const CloseGroup = Schema.TaggedStruct("CloseGroup", {
+  actor: Actor,
+  structureId: StructureId,
+  groupId: GroupId,
+})
+
+/** Close a school year: its classes close, teaching groups persist (BR-GRP-4). @since 0.1.0 */
+export const CloseSchoolYear = Schema.TaggedStruct("CloseSchoolYear", {
+  actor: Actor,
+  structureId: StructureId,
+  schoolYear: SchoolYear,
+})
+
+/**
+ * Put an account in a group with a role; `source` says whether the feed or an
+ * administrator owns the membership (BR-GRP-1, BR-GRP-2, BR-GRP-6).
+ *
+ * @since 0.1.0
+ */
+export const AssignToGroup = Schema.TaggedStruct("AssignToGroup", {
+  actor: Actor,
+  structureId: StructureId,
+  groupId: GroupId,
+  accountId: AccountId,
+  role: GroupRole,
+  source: Source,
+})
+
+/** Take an account out of a group (BR-GRP-6). @since 0.1.0 */
+export const UnassignFromGroup = Schema.TaggedStruct("UnassignFromGroup", {
+  actor: Actor,
+  structureId: StructureId,
+  groupId: GroupId,
+  accountId: AccountId,
+  source: Source,
+})
+
+/**
+ * One member of a feed-owned group, as the feed lists it.
+ *
+ * @since 0.1.0
+ */
+export const GroupMember = Schema.Struct({ accountId: AccountId, role: GroupRole })
+/** @since 0.1.0 */
+export type GroupMember = typeof GroupMember.Type
+
+/**
+ * A feed re-import of a group's members: for the `roles` the feed is
+ * authoritative for, the group ends up with exactly `members`, manual edits
+ * included (BR-GRP-6, BR-FEED-2). A pupils-only feed (ONDE) passes `["Student"]`
+ * and leaves the teachers an administrator attached by hand (BR-GRP-1).
+ *
+ * @since 0.1.0
+ */
+export const ImportGroupMembers = Schema.TaggedStruct("ImportGroupMembers", {
+  actor: Actor,
+  structureId: StructureId,
+  groupId: GroupId,
+  roles: Schema.NonEmptyArray(GroupRole),
+  members: Schema.Array(GroupMember),
+})
+
+/**
+ * Every Structure command, keyed by tag.
+ *
+ * @since 0.1.0
+ */
+export const commands = {
+  RegisterStructure,
+  OpenGroup,
+  RenameGroup,
+  CloseGroup,
+  CloseSchoolYear,
+  AssignToGroup,
+  UnassignFromGroup,
+  ImportGroupMembers,
+} as const
+
+/**
+ * Any Structure command.
+ *
+ * @since 0.1.0
+ */
+export const StructureCommand = Schema.Union(...Object.values(commands))
+/** @since 0.1.0 */
+export type StructureCommand = typeof StructureCommand.Type
