@@ -30,7 +30,10 @@ export type VisaScope = typeof VisaScope.Type
  *
  * @since 0.1.0
  */
-export const SessionText = Schema.String.pipe(Schema.maxLength(20_000))
+export const SessionText = Schema.String.pipe(
+  Schema.maxLength(20_000),
+  Schema.annotations({ identifier: "SessionText", description: "Free text of at most 20,000 characters" }),
+)
 
 const author = { [DataSubjectId]: "teacherId" }
 

@@ -157,15 +157,16 @@ export const decodeCommand =
   <C, I>(schema: Schema.Schema<C, I>) =>
   (input: unknown): Effect.Effect<C, InvalidCommand> =>
     Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(input).pipe(
-      Effect.mapError(
-        (error) =>
-          new InvalidCommand({
-            fields: ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
-              path: issue.path.map(String).join("."),
-              message: issue.message,
-            })),
-          }),
-      ),
+      Effect.mapError((error) => {
+        const issues = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+          path: issue.path.map(String).join("."),
+          message: issue.message,
+        }))
+        // In a union of tagged commands, every member whose tag differs reports it: keep
+        // only the issues of the member the input meant, unless its tag itself is wrong.
+        const meant = issues.filter((issue) => issue.path !== "_tag")
+        return new InvalidCommand({ fields: meant.length > 0 ? meant : issues })
+      }),
     )
 
 /**

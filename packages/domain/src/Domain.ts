@@ -1,0 +1,52 @@
+/**
+ * The core domain as a whole: every aggregate and every event, for building
+ * the event catalogue of a distribution.
+ *
+ * @example
+ * const catalog = EventCatalog.make({ ...Domain.events, ...MyDistribution.events })
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import * as Account from "./Account.ts"
+import * as HomeworkBook from "./HomeworkBook.ts"
+import * as Report from "./Report.ts"
+import * as Structure from "./Structure.ts"
+
+/**
+ * Every event of the core domain, keyed by tag.
+ *
+ * @since 0.1.0
+ */
+export const events = {
+  ...Account.events,
+  ...Structure.events,
+  ...Report.events,
+  ...HomeworkBook.events,
+} as const
+
+/**
+ * Every aggregate of the core domain, keyed by stream category.
+ *
+ * @since 0.1.0
+ */
+export const aggregates = {
+  Account: Account.aggregate,
+  Structure: Structure.aggregate,
+  Report: Report.aggregate,
+  HomeworkBook: HomeworkBook.aggregate,
+} as const
+
+/**
+ * Any command of the core domain: decode untrusted input with it.
+ *
+ * @since 0.1.0
+ */
+export const Command = Schema.Union(
+  Account.AccountCommand,
+  Structure.StructureCommand,
+  Report.ReportCommand,
+  HomeworkBook.HomeworkBookCommand,
+)
+
+/** @since 0.1.0 */
+export type Command = typeof Command.Type
