@@ -104,7 +104,11 @@ export const eventCatalogue = (aggregates: ReadonlyArray<AggregateDocs>): string
   return `${lines.join("\n").trimEnd()}\n`
 }
 
-/** The test names of the repository, by rule id (a test name starts with its rule id). */
+/**
+ * The test names of the repository, by rule id (a test name starts with its
+ * rule id): in test files, and in the exported suites of packages/testing that
+ * test files run against each adapter.
+ */
 export const testsByRule = (): ReadonlyMap<string, ReadonlyArray<{ readonly file: string; readonly name: string }>> => {
   const found = new Map<string, Array<{ file: string; name: string }>>()
   const visit = (dir: string) => {
@@ -112,7 +116,10 @@ export const testsByRule = (): ReadonlyMap<string, ReadonlyArray<{ readonly file
       if (entry.name === "node_modules" || entry.name.startsWith(".")) continue
       const path = join(dir, entry.name)
       if (entry.isDirectory()) visit(path)
-      else if (entry.name.endsWith(".test.ts")) {
+      else if (
+        entry.name.endsWith(".test.ts") ||
+        (dir.startsWith(join("packages", "testing")) && entry.name.endsWith(".ts"))
+      ) {
         const text = readFileSync(join(root, path), "utf8")
         for (const match of text.matchAll(/\b(?:it|test)(?:\.\w+)*\(\s*["'`]((BR-[A-Z]+-\d+)\b[^"'`]*)["'`]/g)) {
           const list = found.get(match[2]!) ?? []

@@ -1,0 +1,108 @@
+/**
+ * A distribution's own aggregate: loans of the school library (CDI), built on
+ * the core's Actor, ids and personal-data marks. One stream per copy of a book.
+ */
+import * as Actor from "@cartable/domain/Actor"
+import type { Aggregate } from "@cartable/domain/Decider"
+import { AccountId, StructureId } from "@cartable/domain/Ids"
+import { DataSubjectId, personal } from "@cartable/domain/PersonalData"
+import { LocalDate } from "@cartable/domain/SchoolYear"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+
+/** A copy of a book on the library's shelves. */
+export const CopyId = Schema.NonEmptyTrimmedString.pipe(Schema.brand("CopyId"))
+
+/** The library lent a copy to a borrower until a due date (version 2: `note` added). */
+export const CopyLent = Schema.TaggedStruct("CopyLent", {
+  copyId: CopyId,
+  structureId: StructureId,
+  borrowerId: AccountId,
+  dueOn: LocalDate,
+  note: Schema.optional(personal(Schema.NonEmptyTrimmedString)),
+}).annotations({ [DataSubjectId]: "borrowerId" })
+
+/** The copy came back. */
+export const CopyReturned = Schema.TaggedStruct("CopyReturned", { copyId: CopyId, returnedOn: LocalDate })
+
+/** The distribution's events, with CopyLent at version 2 and its upcaster from version 1. */
+export const events = {
+  CopyLent: [
+    CopyLent,
+    {
+      version: 2,
+      // Version 1 called the due date `until`.
+      upcasters: { 1: (data: unknown) => renameField(data, "until", "dueOn") },
+    },
+  ],
+  CopyReturned,
+} as const
+
+const renameField = (data: unknown, from: string, to: string): unknown => {
+  if (typeof data !== "object" || data === null || !(from in data)) return data
+  const { [from]: value, ...rest } = data as Record<string, unknown>
+  return { ...rest, [to]: value }
+}
+
+export const LendCopy = Schema.TaggedStruct("LendCopy", {
+  actor: Actor.Actor,
+  copyId: CopyId,
+  structureId: StructureId,
+  borrowerId: AccountId,
+  dueOn: LocalDate,
+  note: Schema.optional(Schema.NonEmptyTrimmedString),
+})
+export const ReturnCopy = Schema.TaggedStruct("ReturnCopy", {
+  actor: Actor.Actor,
+  copyId: CopyId,
+  returnedOn: LocalDate,
+})
+
+export const commands = { LendCopy, ReturnCopy } as const
+export const LoanCommand = Schema.Union(LendCopy, ReturnCopy)
+export type LoanCommand = typeof LoanCommand.Type
+export const LoanEvent = Schema.Union(CopyLent, CopyReturned)
+export type LoanEvent = typeof LoanEvent.Type
+
+/** A distribution's own rule, with its own id. */
+export class LoanRejected extends Schema.TaggedError<LoanRejected>()("LoanRejected", {
+  ruleId: Schema.Literal("CDI-1", "CDI-2"),
+  message: Schema.String,
+}) {}
+
+export type LoanState = { readonly _tag: "OnShelf" } | { readonly _tag: "Lent"; readonly borrowerId: AccountId }
+
+export const aggregate: Aggregate<LoanCommand, LoanEvent, LoanState, LoanRejected> = {
+  category: "LibraryCopy",
+  streamId: (command) => command.copyId,
+  initialState: { _tag: "OnShelf" },
+  decide: (command, state) => {
+    // CDI-1: only the school's staff (its administrators or direction) run the library desk.
+    const structureId = command._tag === "LendCopy" ? command.structureId : undefined
+    const staff =
+      structureId === undefined ||
+      Actor.administersAny(command.actor, [structureId]) ||
+      Actor.isDirectionOf(command.actor, structureId)
+    if (!staff) return Either.left(new LoanRejected({ ruleId: "CDI-1", message: "Only the library's staff lends" }))
+    switch (command._tag) {
+      case "LendCopy": {
+        // CDI-2: a copy is lent to one borrower at a time.
+        if (state._tag === "Lent") {
+          return Either.left(new LoanRejected({ ruleId: "CDI-2", message: `Copy ${command.copyId} is already lent` }))
+        }
+        const { copyId, structureId, borrowerId, dueOn, note } = command
+        return Either.right([
+          { _tag: "CopyLent", copyId, structureId, borrowerId, dueOn, ...(note === undefined ? {} : { note }) },
+        ])
+      }
+      case "ReturnCopy":
+        return Either.right(
+          state._tag === "Lent"
+            ? [{ _tag: "CopyReturned", copyId: command.copyId, returnedOn: command.returnedOn }]
+            : [],
+        )
+    }
+  },
+  evolve: (_state, event) =>
+    event._tag === "CopyLent" ? { _tag: "Lent", borrowerId: event.borrowerId } : { _tag: "OnShelf" },
+}
