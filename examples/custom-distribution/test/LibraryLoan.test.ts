@@ -48,7 +48,10 @@ describe("a custom distribution", () => {
         borrowerId: "b",
         until: "2026-10-01",
       })
-      assert.strictEqual(event._tag === "CopyLent" && event.dueOn, "2026-10-01")
+      assert.strictEqual(
+        (event as LibraryLoan.LoanEvent)._tag === "CopyLent" && (event as typeof LibraryLoan.CopyLent.Type).dueOn,
+        "2026-10-01",
+      )
     }),
   )
 
