@@ -48,10 +48,13 @@ describe("a custom distribution", () => {
         borrowerId: "b",
         until: "2026-10-01",
       })
-      assert.strictEqual(
-        (event as LibraryLoan.LoanEvent)._tag === "CopyLent" && (event as typeof LibraryLoan.CopyLent.Type).dueOn,
-        "2026-10-01",
-      )
+      assert.deepStrictEqual<unknown>(event, {
+        _tag: "CopyLent",
+        copyId: "c",
+        structureId: "s",
+        borrowerId: "b",
+        dueOn: "2026-10-01",
+      })
     }),
   )
 
