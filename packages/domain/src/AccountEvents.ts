@@ -7,7 +7,7 @@
 import * as Schema from "effect/Schema"
 import { Login, OneTimeCode } from "./Credentials.ts"
 import { AccountId, StructureId } from "./Ids.ts"
-import { DataSubjectId, personal } from "./PersonalData.ts"
+import { DataSubjectId, ErasesDataSubjectId, personal } from "./PersonalData.ts"
 
 /**
  * The profiles of BR-ACC-1: Élève, Parent, Enseignant, Personnel, Invité.
@@ -182,7 +182,9 @@ export const AccountDeleted = Schema.TaggedStruct("AccountDeleted", { accountId:
  *
  * @since 0.1.0
  */
-export const AccountDataErased = Schema.TaggedStruct("AccountDataErased", { accountId: AccountId })
+export const AccountDataErased = Schema.TaggedStruct("AccountDataErased", { accountId: AccountId }).annotations({
+  [ErasesDataSubjectId]: "accountId",
+})
 
 /**
  * Every Account event, keyed by tag, for the event catalogue.

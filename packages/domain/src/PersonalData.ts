@@ -26,6 +26,15 @@ export const PersonalDataId: unique symbol = Symbol.for("@cartable/domain/Person
 export const DataSubjectId: unique symbol = Symbol.for("@cartable/domain/DataSubject")
 
 /**
+ * Annotation key, on an event schema, naming the field that holds the id of the
+ * subject whose personal data the event erases: a store destroys that subject's
+ * key when it appends the event (BR-ACC-9).
+ *
+ * @since 0.1.0
+ */
+export const ErasesDataSubjectId: unique symbol = Symbol.for("@cartable/domain/ErasesDataSubject")
+
+/**
  * What a personal field reads as once its subject's key is destroyed (BR-ACC-9):
  * the event still decodes, with this marker in place of the value.
  *
@@ -110,3 +119,12 @@ export const personalFields = (schema: Schema.Schema.Any): PersonalFields => {
 
 // `Schema.optional(personal(X))` becomes `X | undefined`: look into the union.
 const isPersonalUnion = (ast: AST.AST): boolean => AST.isUnion(ast) && ast.types.some(isPersonal)
+
+/**
+ * The field naming the subject whose data an erasure event erases; `undefined`
+ * when the schema is not an erasure event.
+ *
+ * @since 0.1.0
+ */
+export const erasedSubjectField = (schema: Schema.Schema.Any): string | undefined =>
+  Option.getOrUndefined(AST.getAnnotation<string>(ErasesDataSubjectId)(schema.ast))

@@ -2,6 +2,9 @@
  * The EventStore port: the typed event log the rest of the library talks to.
  * It encodes events through the {@link EventCatalog.EventCatalog}, hands encoded
  * rows to an {@link EventStoreDriver}, and decodes (upcasting) what it reads.
+ * Personal fields are encrypted with their subject's key from the
+ * {@link SubjectKeyStore} on the way in and decrypted, or read as `ERASED` once the
+ * key is destroyed, on the way out (BR-ACC-9, docs/erasure.md).
  *
  * @since 0.1.0
  */
@@ -15,6 +18,7 @@ import type { ExpectedVersion } from "./ExpectedVersion.ts"
 import * as internal from "./internal/eventStore.ts"
 import type { AnyEvent, NewEvent, RecordedEvent } from "./RecordedEvent.ts"
 import type { StreamName } from "./StreamName.ts"
+import * as SubjectKeyStore from "./SubjectKeyStore.ts"
 
 /**
  * @since 0.1.0
@@ -46,6 +50,12 @@ export declare namespace EventStore {
     readonly streamInfo: (streamName: StreamName) => Effect.Effect<EventStoreDriver.StreamInfo, EventStoreError>
     /** Closes a stream for good: it can be neither read nor appended to again. */
     readonly tombstone: (streamName: StreamName) => Effect.Effect<void, EventStoreError>
+    /**
+     * Destroys the subject's key: every personal field of its events, past and
+     * future, reads as `ERASED` (BR-ACC-9). Idempotent. Appending an erasure event
+     * (`PersonalData.ErasesDataSubjectId`, e.g. `AccountDataErased`) does it too.
+     */
+    readonly eraseSubject: (subjectId: string) => Effect.Effect<void, EventStoreError>
   }
 }
 
@@ -57,24 +67,29 @@ export declare namespace EventStore {
 export class EventStore extends Context.Tag("@cartable/eventlog/EventStore")<EventStore, EventStore.Service>() {}
 
 /**
- * Builds the typed store over the driver in context.
+ * Builds the typed store over the driver and the key store in context.
  *
  * @since 0.1.0
  */
 export const make: (
   catalog: EventCatalog.EventCatalog,
-) => Effect.Effect<EventStore.Service, never, EventStoreDriver.EventStoreDriver> = internal.make
+) => Effect.Effect<EventStore.Service, never, EventStoreDriver.EventStoreDriver | SubjectKeyStore.SubjectKeyStore> =
+  internal.make
 
 /**
- * The typed store as a layer over a driver layer.
+ * The typed store as a layer over a driver layer and a key store layer (storage
+ * adapters provide both, from one database).
  *
  * @example
- * const Store = EventStore.layer(catalog).pipe(Layer.provide(EventStoreDriver.layerMemory))
+ * const Store = EventStore.layer(catalog).pipe(
+ *   Layer.provide([EventStoreDriver.layerMemory, SubjectKeyStore.layerMemory]),
+ * )
  * @since 0.1.0
  */
 export const layer = (
   catalog: EventCatalog.EventCatalog,
-): Layer.Layer<EventStore, never, EventStoreDriver.EventStoreDriver> => Layer.effect(EventStore, make(catalog))
+): Layer.Layer<EventStore, never, EventStoreDriver.EventStoreDriver | SubjectKeyStore.SubjectKeyStore> =>
+  Layer.effect(EventStore, make(catalog))
 
 /**
  * An in-memory event log, for tests, demos and property suites.
@@ -82,4 +97,4 @@ export const layer = (
  * @since 0.1.0
  */
 export const layerMemory = (catalog: EventCatalog.EventCatalog): Layer.Layer<EventStore> =>
-  layer(catalog).pipe(Layer.provide(EventStoreDriver.layerMemory))
+  layer(catalog).pipe(Layer.provide([EventStoreDriver.layerMemory, SubjectKeyStore.layerMemory]))

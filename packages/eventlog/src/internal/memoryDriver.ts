@@ -28,6 +28,19 @@ export const make: Effect.Effect<EventStoreDriver.Service> = Effect.sync(() => {
           new EventStoreError({ reason: "InvalidArgument", message: "An append needs at least one event", streamName }),
         )
       }
+      // The same row constraints as the SQL schema's CHECKs, so that every driver refuses the same batches.
+      const bad = events.findIndex(
+        (event) => event.type === "" || !Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1,
+      )
+      if (bad >= 0) {
+        return Effect.fail(
+          new EventStoreError({
+            reason: "InvalidArgument",
+            message: `Event ${bad + 1} of the batch has an empty type or a schema version below 1, nothing was appended`,
+            streamName,
+          }),
+        )
+      }
       const stream = streams.get(streamName)
       if (stream?.tombstoned) return Effect.fail(tombstoned(streamName))
       const actual = stream?.events.length ?? 0

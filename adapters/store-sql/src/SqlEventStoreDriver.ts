@@ -1,0 +1,63 @@
+/**
+ * The event store driver written once against @effect/sql's generic `SqlClient`:
+ * the SQLite and PostgreSQL adapters only provide the client. It runs its own
+ * migrations (table `cartable_migrations`) when built.
+ *
+ * An append is a single INSERT statement: the unique key on (tenant, stream,
+ * version) is the optimistic-concurrency check, and a violation maps to
+ * `ConcurrencyConflict`. On PostgreSQL the statement also takes a
+ * transaction-scoped advisory lock, so that positions are committed in order.
+ *
+ * @since 0.1.0
+ */
+import * as EventStoreDriver from "@cartable/eventlog/EventStoreDriver"
+import type { EventStoreError } from "@cartable/eventlog/EventStoreError"
+import type { StreamName } from "@cartable/eventlog/StreamName"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as internal from "./internal/sqlDriver.ts"
+
+/**
+ * Options of the SQL driver.
+ * - `tenantOf`: the tenant (academy, school) of a stream, stored in the `tenant`
+ *   column, the future distribution column (docs/operations.md). It is part of the
+ *   unique key: choose it before the first event is written. Default: one tenant, `""`.
+ * - `lockKey`: the PostgreSQL advisory lock key that serialises appends (default:
+ *   "cartable" in ASCII); change it only if another application uses that key.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly tenantOf?: ((streamName: StreamName) => string) | undefined
+  readonly lockKey?: bigint | undefined
+}
+
+/**
+ * The event type of the row that closes a tombstoned stream. Types starting with
+ * `$` are reserved: an append of one fails with `InvalidArgument`.
+ *
+ * @since 0.1.0
+ */
+export const TOMBSTONE: string = internal.TOMBSTONE
+
+/**
+ * Migrates the schema, then returns the driver over the `SqlClient` in context.
+ *
+ * @since 0.1.0
+ */
+export const make: (
+  options?: Options,
+) => Effect.Effect<EventStoreDriver.EventStoreDriver.Service, EventStoreError, SqlClient.SqlClient> = internal.make
+
+/**
+ * The driver as a layer over any `SqlClient` layer.
+ *
+ * @example
+ * const Driver = SqlEventStoreDriver.layer().pipe(Layer.provide(SqliteClient.layer({ filename: "cartable.db" })))
+ * @since 0.1.0
+ */
+export const layer = (
+  options?: Options,
+): Layer.Layer<EventStoreDriver.EventStoreDriver, EventStoreError, SqlClient.SqlClient> =>
+  Layer.effect(EventStoreDriver.EventStoreDriver, make(options))

@@ -1,0 +1,147 @@
+/**
+ * The SubjectKeyStore on the store's own database, written once against the
+ * generic `SqlClient` (SQLite and PostgreSQL): table `cartable_subject_keys`, one
+ * row per data subject, its key set to NULL when destroyed (BR-ACC-9,
+ * docs/erasure.md).
+ *
+ * On SQLite, destroying a key also enables `secure_delete` (freed space is
+ * overwritten with zeros) and truncates the WAL, so that no copy of the key is
+ * left in the database file or its WAL. PostgreSQL keeps the old row version
+ * until VACUUM, and its WAL and backups keep it longer: see the limits in
+ * docs/erasure.md.
+ *
+ * @since 0.1.0
+ */
+import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
+import * as Migrator from "@effect/sql/Migrator"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { migrations, migrationsTable } from "./internal/migrations.ts"
+
+interface KeyRow {
+  readonly subject_id: string
+  readonly key: Uint8Array | null
+}
+
+/** Subjects per lookup statement, well under both dialects' parameter limits. */
+const CHUNK = 500
+
+const failed = (message: string, subjectId?: string) => (cause: unknown) =>
+  new SubjectKeyStore.SubjectKeyStoreError({
+    reason: "Unavailable",
+    // The driver's message only: a statement's parameters (keys) are never part of it.
+    message: `${message}: ${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)}`,
+    ...(subjectId === undefined ? {} : { subjectId }),
+    cause,
+  })
+
+const stateOf = (row: KeyRow): Effect.Effect<SubjectKeyStore.KeyState, SubjectKeyStore.SubjectKeyStoreError> =>
+  row.key === null
+    ? Effect.succeed(SubjectKeyStore.destroyed)
+    : // A copy: the driver's buffer may be pooled or reused.
+      SubjectKeyStore.fromStoredBytes(row.subject_id, new Uint8Array(row.key))
+
+/**
+ * Runs the store's migrations (a no-op once the event store driver ran them),
+ * then returns the key store over the `SqlClient` in context. Build it after the
+ * driver, not beside it, so that two migrators never race on a fresh database.
+ *
+ * @since 0.1.0
+ */
+export const make: Effect.Effect<
+  SubjectKeyStore.SubjectKeyStore.Service,
+  SubjectKeyStore.SubjectKeyStoreError,
+  SqlClient.SqlClient
+> = Effect.gen(function* () {
+  const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+  yield* Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable }).pipe(
+    Effect.provideService(SqlClient.SqlClient, sql),
+    Effect.mapError(failed("The key table's migrations failed")),
+  )
+
+  const select = (subjectId: string) =>
+    sql<KeyRow>`SELECT subject_id, key FROM cartable_subject_keys WHERE subject_id = ${subjectId}`
+
+  // Insert first: the EventStore keeps the keys it writes with, so a call here is
+  // mostly a new subject, one round trip. An existing row (another writer won the
+  // race, the key is older than this process, or it was destroyed) is then read.
+  const getOrCreate = (subjectId: string) =>
+    Effect.gen(function* () {
+      const [created] = yield* sql<KeyRow>`INSERT INTO cartable_subject_keys (subject_id, key)
+        VALUES (${subjectId}, ${Buffer.from(SubjectKeyStore.generateKey())})
+        ON CONFLICT (subject_id) DO NOTHING
+        RETURNING subject_id, key`
+      const row = created ?? (yield* select(subjectId))[0]
+      return row === undefined ? SubjectKeyStore.destroyed : yield* stateOf(row)
+    }).pipe(
+      Effect.catchTag("SqlError", failed("Could not read or create a subject key", subjectId)),
+      Effect.withSpan("SqlSubjectKeyStore.getOrCreate"),
+    )
+
+  const lookup = (subjectIds: ReadonlyArray<string>) =>
+    Effect.gen(function* () {
+      const states = new Map<string, SubjectKeyStore.KeyState>()
+      for (let i = 0; i < subjectIds.length; i += CHUNK) {
+        const rows = yield* sql<KeyRow>`SELECT subject_id, key FROM cartable_subject_keys
+                                        WHERE ${sql.in("subject_id", subjectIds.slice(i, i + CHUNK))}`
+        for (const row of rows) states.set(row.subject_id, yield* stateOf(row))
+      }
+      // A subject without a row never had a key: nothing it could decrypt.
+      for (const subjectId of subjectIds) if (!states.has(subjectId)) states.set(subjectId, SubjectKeyStore.destroyed)
+      return states as ReadonlyMap<string, SubjectKeyStore.KeyState>
+    }).pipe(
+      Effect.catchTag("SqlError", failed("Could not look subject keys up")),
+      Effect.withSpan("SqlSubjectKeyStore.lookup", { attributes: { subjects: subjectIds.length } }),
+    )
+
+  // Zeroes the freed cell of the key, and empties the WAL that still holds the old page.
+  const scrubSqlite: Effect.Effect<void, SqlError> = sql.onDialectOrElse({
+    sqlite: () =>
+      Effect.flatMap(sql<{ readonly busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`, ([result]) =>
+        result !== undefined && Number(result.busy) !== 0
+          ? Effect.logWarning("A reader holds the SQLite WAL: a destroyed key stays in it until a later checkpoint")
+          : Effect.void,
+      ),
+    orElse: () => Effect.void,
+  })
+  const secureDelete: Effect.Effect<void, SqlError> = sql.onDialectOrElse({
+    sqlite: () => Effect.asVoid(sql`PRAGMA secure_delete = ON`),
+    orElse: () => Effect.void,
+  })
+
+  const destroy = (subjectId: string) =>
+    Effect.gen(function* () {
+      yield* secureDelete
+      yield* sql`INSERT INTO cartable_subject_keys (subject_id, key, destroyed_at)
+                 VALUES (${subjectId}, NULL, CURRENT_TIMESTAMP)
+                 ON CONFLICT (subject_id) DO UPDATE
+                 SET key = NULL, destroyed_at = COALESCE(cartable_subject_keys.destroyed_at, CURRENT_TIMESTAMP)`
+      // The key is destroyed once the update commits; a checkpoint that cannot run now
+      // (a reader holds the WAL) only delays the scrubbing to a later checkpoint.
+      yield* scrubSqlite.pipe(
+        Effect.catchAll((error) =>
+          Effect.logWarning("Could not truncate the SQLite WAL after destroying a subject key", error.message),
+        ),
+      )
+    }).pipe(
+      Effect.catchTag("SqlError", failed("Could not destroy a subject key", subjectId)),
+      Effect.withSpan("SqlSubjectKeyStore.destroy"),
+    )
+
+  return { getOrCreate, lookup, destroy } satisfies SubjectKeyStore.SubjectKeyStore.Service
+})
+
+/**
+ * The key store as a layer over any `SqlClient` layer.
+ *
+ * @example
+ * const Keys = SqlSubjectKeyStore.layer.pipe(Layer.provide(SqliteClient.layer({ filename: "cartable.db" })))
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<
+  SubjectKeyStore.SubjectKeyStore,
+  SubjectKeyStore.SubjectKeyStoreError,
+  SqlClient.SqlClient
+> = Layer.effect(SubjectKeyStore.SubjectKeyStore, make)

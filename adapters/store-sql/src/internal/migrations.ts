@@ -1,0 +1,92 @@
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Effect from "effect/Effect"
+import { createSubjectKeys } from "./subjectKeysMigration.ts"
+
+/**
+ * The table of the event log. `position` is the global order; `tenant` is derived
+ * from the stream name so it can become a distribution column (docs/operations.md);
+ * UNIQUE(tenant, stream_name, stream_version) is the optimistic-concurrency check.
+ * A tombstone is a row of type `$tombstone` after the stream's last event, so that
+ * the unique key alone also stops an append racing a tombstone.
+ */
+const createEvents = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql.onDialectOrElse({
+    pg: () => sql`
+      CREATE TABLE IF NOT EXISTS cartable_events (
+        position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        stream_name TEXT NOT NULL,
+        stream_version INTEGER NOT NULL CHECK (stream_version >= 1),
+        type TEXT NOT NULL CHECK (type <> ''),
+        schema_version INTEGER NOT NULL CHECK (schema_version >= 1),
+        data TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        CONSTRAINT cartable_events_stream_version UNIQUE (tenant, stream_name, stream_version)
+      )`,
+    orElse: () => sql`
+      CREATE TABLE IF NOT EXISTS cartable_events (
+        position INTEGER PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        stream_name TEXT NOT NULL,
+        stream_version INTEGER NOT NULL CHECK (stream_version >= 1),
+        type TEXT NOT NULL CHECK (type <> ''),
+        schema_version INTEGER NOT NULL CHECK (schema_version >= 1),
+        data TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        CONSTRAINT cartable_events_stream_version UNIQUE (tenant, stream_name, stream_version)
+      )`,
+  })
+  // PostgreSQL only: the append, as one function call. PostgreSQL commits
+  // concurrent transactions in any order; the function takes a transaction-scoped
+  // advisory lock, held until commit, before it draws positions, so positions are
+  // committed in position order and a reader never sees a position below one it
+  // saw. Being VOLATILE, it reads the stream's head with a snapshot taken after the
+  // lock was granted, so the expected version is checked against the latest
+  // commit, and PL/pgSQL keeps its statements planned across calls (the same
+  // INSERT sent as text is planned on every call: docs/performance.md).
+  // `p_expected`: NULL for any version, 0 for no stream, n for exactly n. It
+  // returns the rows written, or none when the expectation or a tombstone refuses
+  // the append.
+  yield* sql.onDialectOrElse({
+    pg: () => sql`
+      CREATE OR REPLACE FUNCTION cartable_append(
+        p_lock BIGINT, p_tenant TEXT, p_stream TEXT, p_expected INTEGER,
+        p_types TEXT[], p_schema_versions INTEGER[], p_data TEXT[], p_metadata TEXT[],
+        OUT o_position BIGINT, OUT o_version INTEGER
+      ) RETURNS SETOF record LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        head_version INTEGER;
+        head_type TEXT;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(p_lock);
+        SELECT e.stream_version, e.type INTO head_version, head_type FROM cartable_events e
+        WHERE e.tenant = p_tenant AND e.stream_name = p_stream
+        ORDER BY e.stream_version DESC LIMIT 1;
+        IF head_type = '$tombstone' OR (p_expected IS NOT NULL AND COALESCE(head_version, 0) <> p_expected) THEN
+          RETURN;
+        END IF;
+        RETURN QUERY
+          INSERT INTO cartable_events (tenant, stream_name, stream_version, type, schema_version, data, metadata)
+          SELECT p_tenant, p_stream, COALESCE(head_version, 0) + u.k, u.type, u.schema_version, u.data, u.metadata
+          FROM unnest(p_types, p_schema_versions, p_data, p_metadata)
+            WITH ORDINALITY AS u (type, schema_version, data, metadata, k)
+          ORDER BY u.k
+          RETURNING position, stream_version;
+      END
+      $$`,
+    orElse: () => Effect.void,
+  })
+})
+
+/**
+ * The migrations of the SQL event store, run by `Migrator.fromRecord` under the
+ * `cartable_migrations` table. Keys are `<id>_<name>`; add, never edit or remove.
+ */
+export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
+  "0001_create_events": createEvents,
+  "0002_subject_keys": createSubjectKeys,
+}
+
+/** The Migrator's own table, prefixed so that it does not collide with the application's. */
+export const migrationsTable = "cartable_migrations"

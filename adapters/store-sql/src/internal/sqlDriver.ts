@@ -1,0 +1,362 @@
+import type {
+  AppendResult,
+  EncodedEvent,
+  EventStoreDriver,
+  StoredEvent,
+  StreamInfo,
+} from "@cartable/eventlog/EventStoreDriver"
+import { ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
+import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
+import type { StreamName } from "@cartable/eventlog/StreamName"
+import * as Migrator from "@effect/sql/Migrator"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Effect from "effect/Effect"
+import { migrations, migrationsTable } from "./migrations.ts"
+
+/** The type of the row that closes a tombstoned stream; never returned to readers. */
+export const TOMBSTONE = "$tombstone"
+
+/** Events per INSERT statement: keeps the parameters under SQLite's 32,766 and PostgreSQL's 65,535. */
+const CHUNK = 1000
+
+/** How often an append refused although its expectation holds when checked again is retried. */
+const RETRIES = 5
+
+export interface Options {
+  readonly tenantOf?: ((streamName: StreamName) => string) | undefined
+  readonly lockKey?: bigint | undefined
+}
+
+/** The default PostgreSQL advisory lock key: "cartable" in ASCII, far from small hand-picked keys. */
+export const DEFAULT_LOCK_KEY = 0x63617274_61626c65n
+
+interface Row {
+  readonly position: number | string | bigint
+  readonly stream_name: string
+  readonly stream_version: number | string
+  readonly type: string
+  readonly schema_version: number | string
+  readonly data: string
+  readonly metadata: string
+}
+
+interface Inserted {
+  readonly position: number | string | bigint
+  readonly stream_version: number | string
+}
+
+type Violation = "unique" | "invalid" | undefined
+
+/** Which constraint a failed statement broke, across better-sqlite3, node-postgres and wasm/bun SQLite builds. */
+const violationOf = (error: SqlError): Violation => {
+  const cause = error.cause as { readonly code?: unknown; readonly message?: unknown } | null | undefined
+  const code = typeof cause?.code === "string" ? cause.code : ""
+  const message = typeof cause?.message === "string" ? cause.message : ""
+  if (code === "23505" || code.startsWith("SQLITE_CONSTRAINT_UNIQUE") || /UNIQUE constraint failed/.test(message)) {
+    return "unique"
+  }
+  if (
+    code === "23514" ||
+    code === "23502" ||
+    code.startsWith("22") ||
+    code === "SQLITE_CONSTRAINT_CHECK" ||
+    code === "SQLITE_CONSTRAINT_NOTNULL" ||
+    /CHECK constraint failed|NOT NULL constraint failed/.test(message)
+  ) {
+    return "invalid"
+  }
+  return undefined
+}
+
+const unavailable = (message: string, streamName?: string) => (cause: unknown) =>
+  new EventStoreError({
+    reason: "Unavailable",
+    message: `${message}: ${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)}`,
+    ...(streamName === undefined ? {} : { streamName }),
+    cause,
+  })
+
+const toStored = (row: Row, streamName?: StreamName): StoredEvent => ({
+  position: Number(row.position),
+  streamName: streamName ?? (row.stream_name as StreamName),
+  streamVersion: Number(row.stream_version),
+  type: row.type,
+  schemaVersion: Number(row.schema_version),
+  data: row.data,
+  metadata: row.metadata,
+})
+
+/** A PostgreSQL array literal: one text parameter, whatever the batch size. */
+const pgArray = (values: ReadonlyArray<string | number>): string =>
+  `{${values.map((v) => (typeof v === "number" ? String(v) : `"${v.replace(/[\\"]/g, "\\$&")}"`)).join(",")}}`
+
+const chunksOf = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
+  const chunks: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
+  return chunks
+}
+
+export const make = Effect.fnUntraced(function* (options: Options = {}) {
+  const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+  const tenantOf = options.tenantOf ?? (() => "")
+  const lockKey = options.lockKey ?? DEFAULT_LOCK_KEY
+
+  yield* Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable }).pipe(
+    Effect.provideService(SqlClient.SqlClient, sql),
+    Effect.mapError(unavailable("The event store's migrations failed")),
+  )
+
+  const lastRow = (tenant: string, streamName: StreamName) =>
+    sql<{ readonly stream_version: number | string; readonly type: string }>`SELECT e.stream_version, e.type
+      FROM cartable_events e WHERE e.tenant = ${tenant} AND e.stream_name = ${streamName}
+      ORDER BY e.stream_version DESC LIMIT 1`
+
+  const isPg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
+  const texts = new Map<string, string>()
+
+  /**
+   * The text of the append statement, for a kind of expectation and a batch size.
+   * Written by hand rather than with the `sql` template, and cached, because the
+   * template's compilation of a statement of 100 rows costs more than SQLite's
+   * execution of it (docs/performance.md). SQLite serialises writers, so the
+   * statement's own reads are current:
+   * - `NoStream` needs no guard: the unique key refuses version 1 of an existing
+   *   stream, or of a tombstoned one (its tombstone row holds a version);
+   * - `Exact(n)` checks that event n exists and is not the tombstone; if the stream
+   *   moved past n, the unique key refuses version n + 1;
+   * - `Any` reads the stream's head.
+   */
+  const sqliteText = (kind: ExpectedVersion.ExpectedVersion["_tag"], size: number): string => {
+    const key = `${kind}:${size}`
+    const cached = texts.get(key)
+    if (cached !== undefined) return cached
+    const rows: Array<string> = []
+    for (let k = 1; k <= size; k++) rows.push(`(${k}, ?, ?, ?, ?)`)
+    const [version, from, guard] =
+      kind === "NoStream"
+        ? ["v.k", "v", ""]
+        : kind === "Exact"
+          ? [
+              "? + v.k",
+              "v",
+              ` WHERE EXISTS (SELECT 1 FROM cartable_events e WHERE e.tenant = ? AND e.stream_name = ?
+                AND e.stream_version = ? AND e.type <> '${TOMBSTONE}')`,
+            ]
+          : [
+              "COALESCE(h.version, 0) + v.k",
+              `v LEFT JOIN (SELECT e.stream_version AS version, e.type AS type FROM cartable_events e
+                WHERE e.tenant = ? AND e.stream_name = ? ORDER BY e.stream_version DESC LIMIT 1) AS h ON 1 = 1`,
+              ` WHERE h.type IS NULL OR h.type <> '${TOMBSTONE}'`,
+            ]
+    // ORDER BY makes positions follow versions within a batch whatever the plan.
+    const text = `WITH v (k, type, schema_version, data, metadata) AS (VALUES ${rows.join(", ")})
+      INSERT INTO cartable_events (tenant, stream_name, stream_version, type, schema_version, data, metadata)
+      SELECT ?, ?, ${version}, v.type, v.schema_version, v.data, v.metadata
+      FROM ${from}${guard}${size > 1 ? " ORDER BY v.k" : ""}
+      RETURNING position, stream_version`
+    if (size <= 128) texts.set(key, text)
+    return text
+  }
+
+  // On PostgreSQL the append is a call of `cartable_append` (migrations.ts): it
+  // takes the append lock, checks the expectation against a fresh head and inserts.
+  const pgText = `SELECT o_position AS position, o_version AS stream_version
+    FROM cartable_append(${lockKey}, $1, $2, $3, $4::text[], $5::integer[], $6::text[], $7::text[])`
+
+  /**
+   * One statement for a whole chunk; the unique key on (tenant, stream, version)
+   * stays the last word on concurrent appends.
+   */
+  const insert = (
+    tenant: string,
+    streamName: StreamName,
+    condition: ExpectedVersion.ExpectedVersion,
+    events: ReadonlyArray<EncodedEvent>,
+  ) => {
+    const expected = condition._tag === "Exact" && condition.version === 0 ? ExpectedVersion.noStream : condition
+    if (isPg) {
+      return sql.unsafe<Inserted>(pgText, [
+        tenant,
+        streamName,
+        expected._tag === "Any" ? null : expected._tag === "NoStream" ? 0 : expected.version,
+        pgArray(events.map((e) => e.type)),
+        pgArray(events.map((e) => e.schemaVersion)),
+        pgArray(events.map((e) => e.data)),
+        pgArray(events.map((e) => e.metadata)),
+      ])
+    }
+    const params: Array<string | number> = []
+    for (const event of events) params.push(event.type, event.schemaVersion, event.data, event.metadata)
+    params.push(tenant, streamName)
+    if (expected._tag === "Exact") params.push(expected.version, tenant, streamName, expected.version)
+    if (expected._tag === "Any") params.push(tenant, streamName)
+    return sql.unsafe<Inserted>(sqliteText(expected._tag, events.length), params)
+  }
+
+  const streamInfo = (streamName: StreamName) =>
+    lastRow(tenantOf(streamName), streamName).pipe(
+      Effect.map((rows): StreamInfo => {
+        const last = rows[0]
+        if (last === undefined) return { version: 0, tombstoned: false }
+        const version = Number(last.stream_version)
+        return last.type === TOMBSTONE ? { version: version - 1, tombstoned: true } : { version, tombstoned: false }
+      }),
+      Effect.mapError(unavailable(`Could not read the metadata of stream ${streamName}`, streamName)),
+    )
+
+  const tombstoned = (streamName: StreamName) =>
+    new EventStoreError({ reason: "StreamTombstoned", message: `Stream ${streamName} was tombstoned`, streamName })
+
+  type Outcome = { readonly _tag: "Done"; readonly result: AppendResult } | { readonly _tag: "Retry" }
+
+  /**
+   * After a refused insert: a conflict, a tombstone, or (a safety net: the statements
+   * read current heads) a stream that moved between the insert and this read.
+   */
+  const refused = (streamName: StreamName, expected: ExpectedVersion.ExpectedVersion) =>
+    Effect.flatMap(streamInfo(streamName), (info): Effect.Effect<Outcome, ConcurrencyConflict | EventStoreError> => {
+      if (info.tombstoned) return Effect.fail(tombstoned(streamName))
+      if (ExpectedVersion.matches(expected, info.version)) return Effect.succeed({ _tag: "Retry" })
+      return Effect.fail(
+        new ConcurrencyConflict({ streamName, expected: ExpectedVersion.format(expected), actual: info.version }),
+      )
+    })
+
+  const insertChunk = (
+    streamName: StreamName,
+    expected: ExpectedVersion.ExpectedVersion,
+    events: ReadonlyArray<EncodedEvent>,
+    offset: number,
+  ): Effect.Effect<Outcome, ConcurrencyConflict | EventStoreError> =>
+    insert(tenantOf(streamName), streamName, expected, events).pipe(
+      Effect.matchEffect({
+        onSuccess: (rows): Effect.Effect<Outcome, ConcurrencyConflict | EventStoreError> => {
+          if (rows.length === 0) return refused(streamName, expected)
+          let streamVersion = 0
+          let lastPosition = 0
+          for (const row of rows) {
+            streamVersion = Math.max(streamVersion, Number(row.stream_version))
+            lastPosition = Math.max(lastPosition, Number(row.position))
+          }
+          return Effect.succeed({ _tag: "Done", result: { streamVersion, lastPosition } })
+        },
+        onFailure: (error) => {
+          switch (violationOf(error)) {
+            case "unique":
+              return refused(streamName, expected)
+            case "invalid":
+              return Effect.fail(
+                new EventStoreError({
+                  reason: "InvalidArgument",
+                  message: `An event of the batch (events ${offset + 1} to ${offset + events.length}) breaks a constraint of the log, nothing was appended: ${error.cause instanceof Error ? error.cause.message : error.message}`,
+                  streamName,
+                  cause: error,
+                }),
+              )
+            default:
+              return Effect.fail(unavailable(`Could not append to stream ${streamName}`, streamName)(error))
+          }
+        },
+      }),
+    )
+
+  const appendOnce = (
+    streamName: StreamName,
+    expected: ExpectedVersion.ExpectedVersion,
+    events: ReadonlyArray<EncodedEvent>,
+  ): Effect.Effect<Outcome, ConcurrencyConflict | EventStoreError> => {
+    if (events.length <= CHUNK) return insertChunk(streamName, expected, events, 0)
+    // A batch too large for one statement is written in one transaction, each chunk
+    // expecting the version the previous one reached.
+    return Effect.gen(function* () {
+      let current = expected
+      let result: AppendResult | undefined
+      let offset = 0
+      for (const chunk of chunksOf(events, CHUNK)) {
+        const outcome = yield* insertChunk(streamName, current, chunk, offset)
+        if (outcome._tag === "Retry") return outcome
+        result = outcome.result
+        current = ExpectedVersion.exact(result.streamVersion)
+        offset += chunk.length
+      }
+      return { _tag: "Done", result: result! } as const
+    }).pipe(
+      sql.withTransaction,
+      Effect.catchTag("SqlError", unavailable(`Could not append to stream ${streamName}`, streamName)),
+    )
+  }
+
+  const invalid = (streamName: StreamName, message: string) =>
+    Effect.fail(new EventStoreError({ reason: "InvalidArgument", message, streamName }))
+
+  const append = (
+    streamName: StreamName,
+    expected: ExpectedVersion.ExpectedVersion,
+    events: ReadonlyArray<EncodedEvent>,
+  ): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> => {
+    if (events.length === 0) return invalid(streamName, "An append needs at least one event")
+    for (const event of events) {
+      if (event.type.startsWith("$")) {
+        return invalid(streamName, `Event type ${event.type} is reserved: types starting with $ belong to the store`)
+      }
+    }
+    const loop = (attempt: number): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> =>
+      Effect.flatMap(appendOnce(streamName, expected, events), (outcome) => {
+        if (outcome._tag === "Done") return Effect.succeed(outcome.result)
+        if (attempt < RETRIES) return loop(attempt + 1)
+        return Effect.fail(
+          new EventStoreError({
+            reason: "Unavailable",
+            message: `Append to stream ${streamName} kept losing races after ${RETRIES} attempts`,
+            streamName,
+          }),
+        )
+      })
+    return loop(1)
+  }
+
+  const readStream = (streamName: StreamName, afterVersion: number) =>
+    sql<Row>`SELECT position, stream_version, type, schema_version, data, metadata FROM cartable_events
+      WHERE tenant = ${tenantOf(streamName)} AND stream_name = ${streamName}
+      AND stream_version > CAST(${Math.max(0, Math.floor(afterVersion))} AS INTEGER)
+      ORDER BY stream_version`.pipe(
+      Effect.mapError(unavailable(`Could not read stream ${streamName}`, streamName)),
+      Effect.flatMap((rows): Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError> => {
+        const last = rows[rows.length - 1]
+        if (last?.type === TOMBSTONE) return Effect.fail(tombstoned(streamName))
+        // Reading past the end says nothing of a tombstone placed after it: ask.
+        if (last === undefined && afterVersion > 0) {
+          return Effect.flatMap(streamInfo(streamName), (info) =>
+            info.tombstoned ? Effect.fail(tombstoned(streamName)) : Effect.succeed([]),
+          )
+        }
+        return Effect.succeed(rows.map((row) => toStored(row, streamName)))
+      }),
+    )
+
+  const readAll = (afterPosition: number, limit: number) =>
+    sql<Row>`SELECT position, stream_name, stream_version, type, schema_version, data, metadata FROM cartable_events
+      WHERE position > ${Math.max(0, Math.floor(afterPosition))} AND type <> '$tombstone'
+      ORDER BY position LIMIT ${Math.max(0, Math.floor(limit))}`.pipe(
+      Effect.map((rows) => rows.map((row) => toStored(row))),
+      Effect.mapError(unavailable("Could not read the log")),
+    )
+
+  const tombstone = (streamName: StreamName): Effect.Effect<void, EventStoreError> => {
+    const marker: EncodedEvent = { type: TOMBSTONE, schemaVersion: 1, data: "{}", metadata: "{}" }
+    const loop = (attempt: number): Effect.Effect<void, EventStoreError> =>
+      insert(tenantOf(streamName), streamName, ExpectedVersion.any, [marker]).pipe(
+        Effect.asVoid,
+        Effect.catchAll((error) =>
+          violationOf(error) === "unique" && attempt < RETRIES
+            ? loop(attempt + 1)
+            : Effect.fail(unavailable(`Could not tombstone stream ${streamName}`, streamName)(error)),
+        ),
+      )
+    // An already tombstoned stream matches no row of the guard: nothing to do.
+    return loop(1)
+  }
+
+  return { append, readStream, readAll, streamInfo, tombstone } satisfies EventStoreDriver.Service
+})

@@ -1,0 +1,78 @@
+/**
+ * The embedded default event store: SQLite through @effect/sql-sqlite-node
+ * (better-sqlite3), in WAL mode with `synchronous = NORMAL`, a file or `:memory:`.
+ * The schema is migrated when the layer is built.
+ *
+ * @since 0.1.0
+ */
+import { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
+import { EventStoreError } from "@cartable/eventlog/EventStoreError"
+import type { SubjectKeyStore, SubjectKeyStoreError } from "@cartable/eventlog/SubjectKeyStore"
+import * as SqlEventStoreDriver from "@cartable/store-sql/SqlEventStoreDriver"
+import * as SqlSubjectKeyStore from "@cartable/store-sql/SqlSubjectKeyStore"
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+
+/**
+ * Where the store lives: a file path (created if absent) or `:memory:`, plus the
+ * options of the SQL driver.
+ *
+ * @since 0.1.0
+ */
+export interface Options extends SqlEventStoreDriver.Options {
+  readonly filename: string
+}
+
+const unavailable = (filename: string) => (cause: unknown) =>
+  new EventStoreError({
+    reason: "Unavailable",
+    message: `Could not open the SQLite event store ${filename}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    cause,
+  })
+
+/**
+ * The SQLite client alone, configured as the store wants it (WAL, `synchronous =
+ * NORMAL`), for services that share the store's connection (a key table, read models).
+ *
+ * @since 0.1.0
+ */
+export const layerClient = (options: {
+  readonly filename: string
+}): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, EventStoreError> =>
+  Layer.scopedContext(
+    SqliteClient.make({ filename: options.filename }).pipe(
+      // better-sqlite3 throws when it cannot open the file: a failure of the store, not a defect.
+      Effect.catchAllDefect((defect) => Effect.fail(unavailable(options.filename)(defect))),
+      Effect.tap((sql) =>
+        // WAL makes a commit one append to the log; NORMAL syncs it at checkpoints only:
+        // a power cut may lose the last commits, never corrupt the file.
+        sql`PRAGMA synchronous = NORMAL`.pipe(Effect.mapError(unavailable(options.filename))),
+      ),
+      Effect.map((sql) => Context.make(SqliteClient.SqliteClient, sql).pipe(Context.add(SqlClient.SqlClient, sql))),
+    ),
+  ).pipe(Layer.provide(Reactivity.layer))
+
+/**
+ * The event store driver and the subject key store (BR-ACC-9, docs/erasure.md) on
+ * SQLite, with the client they run on (one connection:
+ * share it rather than opening the file twice).
+ *
+ * @example
+ * const Store = EventStore.layer(catalog).pipe(Layer.provide(SqliteEventStore.layer({ filename: "cartable.db" })))
+ * @since 0.1.0
+ */
+export const layer = (
+  options: Options,
+): Layer.Layer<
+  EventStoreDriver | SubjectKeyStore | SqliteClient.SqliteClient | SqlClient.SqlClient,
+  EventStoreError | SubjectKeyStoreError
+> =>
+  // The key store is built after the driver, whose migrations create its table too.
+  SqlSubjectKeyStore.layer.pipe(
+    Layer.provideMerge(Layer.effect(EventStoreDriver, SqlEventStoreDriver.make(options))),
+    Layer.provideMerge(layerClient(options)),
+  )

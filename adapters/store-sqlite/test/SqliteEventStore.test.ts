@@ -1,0 +1,77 @@
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
+import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
+import * as StreamName from "@cartable/eventlog/StreamName"
+import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
+import * as EventStoreConformance from "@cartable/testing/EventStoreConformance"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+
+/** A fresh directory, removed with the layer. */
+const tempDir = Effect.acquireRelease(
+  Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-sqlite-"))),
+  (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true })),
+)
+
+const fileStore = Layer.unwrapScoped(
+  Effect.map(tempDir, (dir) => SqliteEventStore.layer({ filename: Path.join(dir, "events.db") })),
+)
+
+EventStoreConformance.suite("SQLite file (WAL)", fileStore)
+EventStoreConformance.suite("SQLite :memory:", SqliteEventStore.layer({ filename: ":memory:" }), { numRuns: 5 })
+
+const event = { type: "Noted", schemaVersion: 1, data: '{"_tag":"Noted","id":"1","text":"x"}', metadata: "{}" }
+
+describe("SqliteEventStore", () => {
+  it.scoped("opens a file in WAL mode with synchronous = NORMAL", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const pragmas = Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const [journal] = yield* sql<{ journal_mode: string }>`PRAGMA journal_mode`
+        const [sync] = yield* sql<{ synchronous: number }>`PRAGMA synchronous`
+        return [journal?.journal_mode, sync?.synchronous]
+      })
+      const found = yield* pragmas.pipe(
+        Effect.provide(SqliteEventStore.layer({ filename: Path.join(dir, "pragmas.db") })),
+      )
+      assert.deepStrictEqual(found, ["wal", 1])
+    }),
+  )
+
+  it.scoped("keeps its events across reopenings, migrating once", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const store = SqliteEventStore.layer({ filename: Path.join(dir, "reopen.db") })
+      const stream = StreamName.make("Reopen", "1")
+      const first = yield* Effect.flatMap(EventStoreDriver, (driver) =>
+        driver.append(stream, ExpectedVersion.noStream, [event, event]),
+      ).pipe(Effect.provide(store))
+      const [version, migrations] = yield* Effect.gen(function* () {
+        const driver = yield* EventStoreDriver
+        const sql = yield* SqlClient.SqlClient
+        yield* driver.append(stream, ExpectedVersion.exact(2), [event])
+        const info = yield* driver.streamInfo(stream)
+        const rows = yield* sql<{ readonly n: number }>`SELECT count(*) AS n FROM cartable_migrations`
+        return [info.version, rows[0]?.n] as const
+      }).pipe(Effect.provide(store))
+      assert.strictEqual(first.streamVersion, 2)
+      assert.strictEqual(version, 3)
+      assert.isAtLeast(migrations ?? 0, 1)
+    }),
+  )
+
+  it.effect("an unreadable path fails with Unavailable, naming the file", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        Effect.provide(EventStoreDriver, SqliteEventStore.layer({ filename: "/nonexistent-dir/x/events.db" })),
+      )
+      assert.strictEqual(error._tag, "EventStoreError")
+      assert.include(error.message, "/nonexistent-dir/x/events.db")
+    }),
+  )
+})

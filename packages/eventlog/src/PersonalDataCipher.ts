@@ -1,0 +1,380 @@
+/**
+ * Encryption of the personal fields of encoded events (BR-ACC-9, crypto-shredding).
+ *
+ * On append, each top-level field marked `personal` in an event's Schema is
+ * replaced in the encoded JSON by an {@link Envelope}: AES-256-GCM under the key of
+ * the subject the event's `DataSubjectId` field names, a fresh 96-bit IV per value.
+ * On read, the stored JSON is walked for envelopes whatever the event's version,
+ * before upcasting: each is opened with its subject's key, or replaced by the
+ * `ERASED` marker once that key was destroyed. See docs/erasure.md.
+ *
+ * @since 0.1.0
+ */
+import * as Crypto from "node:crypto"
+import * as PersonalData from "@cartable/domain/PersonalData"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
+import type * as EventCatalog from "./EventCatalog.ts"
+import type { KeyState } from "./SubjectKeyStore.ts"
+
+/**
+ * The property that marks an envelope in stored JSON; its value is the format's version.
+ *
+ * @since 0.1.0
+ */
+export const ENVELOPE_TAG = "$personal"
+
+/**
+ * An encrypted personal value as stored: `iv` is the base64 of 12 random bytes,
+ * `ciphertext` the base64 of the AES-256-GCM ciphertext of the value's JSON
+ * followed by its 16-byte authentication tag.
+ *
+ * @example
+ * { "$personal": 1, "subject": "acc-42", "iv": "q1Cw…", "ciphertext": "9xJz…" }
+ * @since 0.1.0
+ */
+export interface Envelope {
+  readonly [ENVELOPE_TAG]: 1
+  readonly subject: string
+  readonly iv: string
+  readonly ciphertext: string
+}
+
+/**
+ * Why personal data could not be encrypted or decrypted:
+ * - `MissingSubject`: the event holds personal values but no subject id;
+ * - `Unsupported`: the Schema marks personal data the cipher cannot reach (a nested
+ *   field, a class or union schema): the event is refused rather than stored in clear;
+ * - `Tampered`: an envelope is malformed or fails authentication under an active key.
+ *
+ * @since 0.1.0
+ */
+export const PersonalDataErrorReason = Schema.Literal("MissingSubject", "Unsupported", "Tampered")
+
+/** @since 0.1.0 */
+export type PersonalDataErrorReason = typeof PersonalDataErrorReason.Type
+
+/**
+ * A failure of the cipher. It never carries key material or personal values.
+ *
+ * @since 0.1.0
+ */
+export class PersonalDataError extends Schema.TaggedError<PersonalDataError>("@cartable/eventlog/PersonalDataError")(
+  "PersonalDataError",
+  {
+    reason: PersonalDataErrorReason,
+    type: Schema.String,
+    message: Schema.String,
+  },
+) {}
+
+/**
+ * What the cipher knows of one event type, computed once from its Schema's
+ * annotations. Field names are those of the encoded JSON.
+ *
+ * @since 0.1.0
+ */
+export interface Plan {
+  readonly type: string
+  readonly fields: ReadonlyArray<string>
+  readonly subjectField: string | undefined
+  /** For an erasure event (`PersonalData.ErasesDataSubjectId`), the field naming the erased subject. */
+  readonly erasedSubjectField: string | undefined
+  /** Why the Schema's personal marks cannot be honoured, if they cannot. */
+  readonly unsupported: string | undefined
+}
+
+/**
+ * The cipher of one catalogue.
+ *
+ * @since 0.1.0
+ */
+export interface Cipher {
+  readonly plans: ReadonlyMap<string, Plan>
+  /** The subject whose key the encoded event needs; `undefined` when it has no personal value to hide. */
+  readonly subjectOf: (type: string, data: unknown) => Either.Either<string | undefined, PersonalDataError>
+  /** The subject an erasure event erases; `undefined` for any other event. */
+  readonly erasedSubjectOf: (type: string, data: unknown) => Either.Either<string | undefined, PersonalDataError>
+  /**
+   * Replaces the personal values of the encoded event with envelopes under the
+   * key, or with the `ERASED` marker when the key is destroyed.
+   */
+  readonly encrypt: (type: string, data: unknown, key: KeyState) => Either.Either<unknown, PersonalDataError>
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** Every AST node annotated personal, not looking inside personal nodes. */
+const personalNodes = (root: AST.AST): Set<AST.AST> => {
+  const found = new Set<AST.AST>()
+  const seen = new Set<AST.AST>()
+  const visit = (ast: AST.AST): void => {
+    if (seen.has(ast)) return
+    seen.add(ast)
+    if (PersonalData.isPersonal(ast)) {
+      found.add(ast)
+      return
+    }
+    switch (ast._tag) {
+      case "TypeLiteral":
+        for (const property of ast.propertySignatures) visit(property.type)
+        for (const index of ast.indexSignatures) visit(index.type)
+        return
+      case "Union":
+        for (const member of ast.types) visit(member)
+        return
+      case "TupleType":
+        for (const element of ast.elements) visit(element.type)
+        for (const rest of ast.rest) visit(rest.type)
+        return
+      case "Refinement":
+        visit(ast.from)
+        return
+      case "Transformation":
+        visit(ast.from)
+        visit(ast.to)
+        return
+      case "Suspend":
+        visit(ast.f())
+        return
+      case "Declaration":
+        for (const parameter of ast.typeParameters) visit(parameter)
+        return
+      default:
+        return
+    }
+  }
+  visit(root)
+  return found
+}
+
+/** The encoded names of the type-side fields of a struct, when a transformation renames them. */
+const encodedNames = (ast: AST.AST): ReadonlyMap<string, string> => {
+  const names = new Map<string, string>()
+  if (AST.isTransformation(ast) && AST.isTypeLiteralTransformation(ast.transformation)) {
+    for (const renamed of ast.transformation.propertySignatureTransformations) {
+      names.set(String(renamed.to), String(renamed.from))
+    }
+  }
+  return names
+}
+
+/**
+ * Computes the plan of one event type from its Schema's annotations.
+ *
+ * @since 0.1.0
+ */
+export const plan = (type: string, schema: Schema.Schema.Any): Plan => {
+  const ast = schema.ast
+  const { fields, subjectField } = PersonalData.personalFields(schema)
+  const erasedSubjectField = PersonalData.erasedSubjectField(schema)
+  const names = encodedNames(ast)
+  const encoded = (name: string) => names.get(name) ?? name
+  const typeAst = AST.isTransformation(ast) ? ast.to : ast
+  // Personal marks the top-level plan covers; any other one would be stored in clear.
+  const covered = new Set<AST.AST>()
+  if (AST.isTypeLiteral(typeAst)) {
+    for (const property of typeAst.propertySignatures) {
+      if (!fields.includes(String(property.name))) continue
+      covered.add(property.type)
+      if (AST.isUnion(property.type)) for (const member of property.type.types) covered.add(member)
+    }
+  }
+  const uncovered = [...personalNodes(ast)].filter((node) => !covered.has(node)).length
+  const unsupported =
+    uncovered > 0
+      ? `Event ${type} marks personal data that is not a top-level field of a struct schema; the store refuses it rather than store it in clear`
+      : fields.length > 0 && subjectField === undefined
+        ? `Event ${type} has personal fields but no DataSubjectId annotation naming its subject's field`
+        : undefined
+  return {
+    type,
+    fields: fields.map(encoded),
+    subjectField: subjectField === undefined ? undefined : encoded(subjectField),
+    erasedSubjectField: erasedSubjectField === undefined ? undefined : encoded(erasedSubjectField),
+    unsupported,
+  }
+}
+
+const hasValueToHide = (value: unknown) => value !== undefined && !PersonalData.isErased(value)
+
+const aad = (type: string, subject: string) => Buffer.from(`cartable/personal/1\u0000${type}\u0000${subject}`, "utf8")
+
+// IVs are drawn from the CSPRNG 256 at a time: one call per value cost as much as the encryption.
+const IV_BATCH = 12 * 256
+let ivPool = Buffer.alloc(0)
+let ivOffset = 0
+const nextIv = (): Buffer => {
+  if (ivOffset + 12 > ivPool.length) {
+    ivPool = Crypto.randomBytes(IV_BATCH)
+    ivOffset = 0
+  }
+  ivOffset += 12
+  return ivPool.subarray(ivOffset - 12, ivOffset)
+}
+
+const seal = (type: string, subject: string, key: Uint8Array, value: unknown): Envelope => {
+  const iv = nextIv()
+  const cipher = Crypto.createCipheriv("aes-256-gcm", key, iv)
+  cipher.setAAD(aad(type, subject))
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final(), cipher.getAuthTag()])
+  return { [ENVELOPE_TAG]: 1, subject, iv: iv.toString("base64"), ciphertext: ciphertext.toString("base64") }
+}
+
+const stringField = (data: unknown, field: string): string | undefined => {
+  if (!isRecord(data)) return undefined
+  const value = data[field]
+  return typeof value === "string" && value.length > 0 ? value : undefined
+}
+
+/**
+ * Builds the cipher of a catalogue: one plan per entry, computed once.
+ *
+ * @since 0.1.0
+ */
+export const make = (catalog: EventCatalog.EventCatalog): Cipher => {
+  const plans = new Map<string, Plan>()
+  for (const [type, entry] of catalog.entries) plans.set(type, plan(type, entry.schema))
+
+  const subjectOf = (type: string, data: unknown): Either.Either<string | undefined, PersonalDataError> => {
+    const current = plans.get(type)
+    if (current === undefined) return Either.right(undefined)
+    // Refused whatever the values: a type the cipher cannot protect is a catalogue bug, found on its first append.
+    if (current.unsupported !== undefined) {
+      return Either.left(new PersonalDataError({ reason: "Unsupported", type, message: current.unsupported }))
+    }
+    if (!isRecord(data) || !current.fields.some((field) => hasValueToHide(data[field]))) {
+      return Either.right(undefined)
+    }
+    const subject = stringField(data, current.subjectField!)
+    return subject === undefined
+      ? Either.left(
+          new PersonalDataError({
+            reason: "MissingSubject",
+            type,
+            message: `Event ${type} holds personal data but its subject field ${current.subjectField} is not a non-empty string`,
+          }),
+        )
+      : Either.right(subject)
+  }
+
+  const erasedSubjectOf = (type: string, data: unknown): Either.Either<string | undefined, PersonalDataError> => {
+    const field = plans.get(type)?.erasedSubjectField
+    if (field === undefined) return Either.right(undefined)
+    const subject = stringField(data, field)
+    return subject === undefined
+      ? Either.left(
+          new PersonalDataError({
+            reason: "MissingSubject",
+            type,
+            message: `Erasure event ${type} does not name its subject in field ${field}`,
+          }),
+        )
+      : Either.right(subject)
+  }
+
+  const encrypt = (type: string, data: unknown, key: KeyState): Either.Either<unknown, PersonalDataError> =>
+    Either.flatMap(subjectOf(type, data), (subject) => {
+      if (subject === undefined || !isRecord(data)) return Either.right(data)
+      const out: Record<string, unknown> = { ...data }
+      const bytes = key._tag === "Active" ? Redacted.value(key.key) : undefined
+      for (const field of plans.get(type)!.fields) {
+        const value = data[field]
+        if (!hasValueToHide(value)) continue
+        out[field] = bytes === undefined ? PersonalData.ERASED : seal(type, subject, bytes, value)
+      }
+      return Either.right(out)
+    })
+
+  return { plans, subjectOf, erasedSubjectOf, encrypt }
+}
+
+/**
+ * A cheap test on the stored JSON text: `false` means it holds no envelope, so the
+ * walk and the key lookups can be skipped.
+ *
+ * @since 0.1.0
+ */
+export const mayHoldEnvelopes = (json: string): boolean => json.includes(`"${ENVELOPE_TAG}"`)
+
+/**
+ * Whether a JSON value is an envelope.
+ *
+ * @since 0.1.0
+ */
+export const isEnvelope = (value: unknown): value is Envelope =>
+  isRecord(value) &&
+  value[ENVELOPE_TAG] === 1 &&
+  typeof value.subject === "string" &&
+  typeof value.iv === "string" &&
+  typeof value.ciphertext === "string"
+
+/**
+ * Adds the subjects of every envelope in a stored JSON value to `into`.
+ *
+ * @since 0.1.0
+ */
+export const collectSubjects = (data: unknown, into: Set<string>): void => {
+  if (Array.isArray(data)) {
+    for (const item of data) collectSubjects(item, into)
+  } else if (isRecord(data)) {
+    if (isEnvelope(data)) into.add(data.subject)
+    else for (const value of Object.values(data)) collectSubjects(value, into)
+  }
+}
+
+class Tampered extends Error {}
+
+const open = (type: string, envelope: Envelope, keys: ReadonlyMap<string, KeyState>): unknown => {
+  const state = keys.get(envelope.subject)
+  if (state === undefined || state._tag === "Destroyed") return PersonalData.ERASED
+  const iv = Buffer.from(envelope.iv, "base64")
+  const sealed = Buffer.from(envelope.ciphertext, "base64")
+  if (iv.length !== 12 || sealed.length < 16) throw new Tampered("malformed envelope")
+  try {
+    const decipher = Crypto.createDecipheriv("aes-256-gcm", Redacted.value(state.key), iv)
+    decipher.setAAD(aad(type, envelope.subject))
+    decipher.setAuthTag(sealed.subarray(sealed.length - 16))
+    const plain = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()])
+    return JSON.parse(plain.toString("utf8"))
+  } catch {
+    throw new Tampered("authentication failed")
+  }
+}
+
+/**
+ * Replaces every envelope of a stored JSON value (of an event of type `type`, any
+ * version) with its clear value, or with `ERASED` when its subject's key is
+ * destroyed or absent from `keys`. Returns a new value; the input is not changed.
+ *
+ * @since 0.1.0
+ */
+export const decrypt = (
+  type: string,
+  data: unknown,
+  keys: ReadonlyMap<string, KeyState>,
+): Either.Either<unknown, PersonalDataError> => {
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk)
+    if (!isRecord(value)) return value
+    if (isEnvelope(value)) return open(type, value, keys)
+    if (ENVELOPE_TAG in value) throw new Tampered("malformed envelope")
+    // fromEntries defines own properties, so a stored "__proto__" key stays a plain key.
+    return Object.fromEntries(Object.entries(value).map(([name, field]) => [name, walk(field)]))
+  }
+  try {
+    return Either.right(walk(data))
+  } catch (error) {
+    if (!(error instanceof Tampered)) throw error
+    return Either.left(
+      new PersonalDataError({
+        reason: "Tampered",
+        type,
+        message: `A personal value of event ${type} cannot be decrypted: ${error.message}`,
+      }),
+    )
+  }
+}
