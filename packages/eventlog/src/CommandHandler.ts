@@ -119,6 +119,7 @@ export const make = <C extends AnyEvent, E extends AnyEvent, S, Err>(
         )
       return loop(maxAttempts).pipe(
         Effect.withSpan("CommandHandler.handle", {
+          captureStackTrace: false,
           attributes: { category: aggregate.category, command: command._tag },
         }),
       )

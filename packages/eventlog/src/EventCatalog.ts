@@ -5,7 +5,8 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { AnyEvent } from "./RecordedEvent.ts"
@@ -36,6 +37,9 @@ export interface Entry {
   readonly version: number
   readonly schema: Schema.Schema<AnyEvent, unknown>
   readonly upcasters: Upcasters
+  /** The Schema's encoder and decoder, compiled once. */
+  readonly encodeEither: (event: AnyEvent) => Either.Either<unknown, ParseResult.ParseError>
+  readonly decodeEither: (data: unknown) => Either.Either<AnyEvent, ParseResult.ParseError>
 }
 
 /**
@@ -58,13 +62,18 @@ export interface EventCatalog {
   readonly entries: ReadonlyMap<string, Entry>
 }
 
-const asEntry = (type: string, schema: EventSchema, options: EventOptions = {}): Entry => ({
-  type,
-  version: options.version ?? 1,
+const asEntry = (type: string, schema: EventSchema, options: EventOptions = {}): Entry => {
   // The catalogue only needs the Schema's decode and encode, whatever its encoded type.
-  schema: schema as unknown as Schema.Schema<AnyEvent, unknown>,
-  upcasters: options.upcasters ?? {},
-})
+  const eventSchema = schema as unknown as Schema.Schema<AnyEvent, unknown>
+  return {
+    type,
+    version: options.version ?? 1,
+    schema: eventSchema,
+    upcasters: options.upcasters ?? {},
+    encodeEither: Schema.encodeEither(eventSchema),
+    decodeEither: Schema.decodeUnknownEither(eventSchema),
+  }
+}
 
 /**
  * Builds a catalogue from a record of event Schemas keyed by their `_tag`.
@@ -111,6 +120,33 @@ export class CatalogError extends Schema.TaggedError<CatalogError>("@cartable/ev
 }) {}
 
 /**
+ * Encodes an event to its current version's JSON value, synchronously.
+ *
+ * @since 0.1.0
+ */
+export const encodeEither = (
+  catalog: EventCatalog,
+  event: AnyEvent,
+): Either.Either<{ readonly type: string; readonly schemaVersion: number; readonly data: unknown }, CatalogError> => {
+  const entry = catalog.entries.get(event._tag)
+  if (entry === undefined) {
+    return Either.left(
+      new CatalogError({ type: event._tag, message: `Event type ${event._tag} is not in the catalogue` }),
+    )
+  }
+  return Either.match(entry.encodeEither(event), {
+    onLeft: (error) =>
+      Either.left(
+        new CatalogError({
+          type: entry.type,
+          message: `Event ${entry.type} does not encode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
+        }),
+      ),
+    onRight: (data) => Either.right({ type: entry.type, schemaVersion: entry.version, data }),
+  })
+}
+
+/**
  * Encodes an event to its current version's JSON value.
  *
  * @since 0.1.0
@@ -118,22 +154,47 @@ export class CatalogError extends Schema.TaggedError<CatalogError>("@cartable/ev
 export const encode = (
   catalog: EventCatalog,
   event: AnyEvent,
-): Effect.Effect<{ readonly type: string; readonly schemaVersion: number; readonly data: unknown }, CatalogError> => {
-  const entry = catalog.entries.get(event._tag)
+): Effect.Effect<{ readonly type: string; readonly schemaVersion: number; readonly data: unknown }, CatalogError> =>
+  encodeEither(catalog, event)
+
+/**
+ * Decodes stored data written with `schemaVersion`, upcasting it first, synchronously.
+ *
+ * @since 0.1.0
+ */
+export const decodeEither = (
+  catalog: EventCatalog,
+  type: string,
+  schemaVersion: number,
+  data: unknown,
+): Either.Either<AnyEvent, CatalogError> => {
+  const entry = catalog.entries.get(type)
   if (entry === undefined) {
-    return Effect.fail(
-      new CatalogError({ type: event._tag, message: `Event type ${event._tag} is not in the catalogue` }),
+    return Either.left(new CatalogError({ type, message: `Event type ${type} is not in the catalogue` }))
+  }
+  if (schemaVersion > entry.version) {
+    return Either.left(
+      new CatalogError({
+        type,
+        message: `Event ${type} was written with version ${schemaVersion}, newer than this catalogue's ${entry.version}`,
+      }),
     )
   }
-  return Schema.encode(entry.schema)(event).pipe(
-    Effect.map((data) => ({ type: entry.type, schemaVersion: entry.version, data })),
-    Effect.mapError(
-      (error) =>
-        new CatalogError({
-          type: entry.type,
-          message: `Event ${entry.type} does not encode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-        }),
-    ),
+  let current = data
+  for (let version = schemaVersion; version < entry.version; version++) {
+    const upcast = entry.upcasters[version]
+    if (upcast === undefined) {
+      return Either.left(new CatalogError({ type, message: `Event ${type} has no upcaster from version ${version}` }))
+    }
+    current = upcast(current)
+  }
+  return Either.mapLeft(
+    entry.decodeEither(current),
+    (error) =>
+      new CatalogError({
+        type,
+        message: `Event ${type} (version ${schemaVersion}) does not decode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
+      }),
   )
 }
 
@@ -147,34 +208,4 @@ export const decode = (
   type: string,
   schemaVersion: number,
   data: unknown,
-): Effect.Effect<AnyEvent, CatalogError> => {
-  const entry = catalog.entries.get(type)
-  if (entry === undefined) {
-    return Effect.fail(new CatalogError({ type, message: `Event type ${type} is not in the catalogue` }))
-  }
-  if (schemaVersion > entry.version) {
-    return Effect.fail(
-      new CatalogError({
-        type,
-        message: `Event ${type} was written with version ${schemaVersion}, newer than this catalogue's ${entry.version}`,
-      }),
-    )
-  }
-  let current = data
-  for (let version = schemaVersion; version < entry.version; version++) {
-    const upcast = entry.upcasters[version]
-    if (upcast === undefined) {
-      return Effect.fail(new CatalogError({ type, message: `Event ${type} has no upcaster from version ${version}` }))
-    }
-    current = upcast(current)
-  }
-  return Schema.decodeUnknown(entry.schema)(current).pipe(
-    Effect.mapError(
-      (error) =>
-        new CatalogError({
-          type,
-          message: `Event ${type} (version ${schemaVersion}) does not decode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-        }),
-    ),
-  )
-}
+): Effect.Effect<AnyEvent, CatalogError> => decodeEither(catalog, type, schemaVersion, data)

@@ -14,8 +14,8 @@ import type { StreamName } from "../StreamName.ts"
 import type { KeyState, SubjectKeyStoreError } from "../SubjectKeyStore.ts"
 import * as SubjectKeyStore from "../SubjectKeyStore.ts"
 
-const encodeMetadata = Schema.encode(Schema.parseJson(EventMetadata))
-const decodeMetadata = Schema.decode(Schema.parseJson(EventMetadata))
+const encodeMetadata = Schema.encodeEither(EventMetadata)
+const decodeMetadata = Schema.decodeUnknownEither(EventMetadata)
 
 interface Encoded {
   readonly type: string
@@ -29,10 +29,21 @@ const noKeys: ReadonlyMap<string, KeyState> = new Map()
 /** Subjects whose key state the store keeps for writing; the oldest is dropped past this. */
 const WRITE_KEYS = 10_000
 
-export const make = Effect.fnUntraced(function* (catalog: EventCatalog.EventCatalog) {
+export const make = Effect.fnUntraced(function* (
+  catalog: EventCatalog.EventCatalog,
+  options: { readonly spans?: boolean } = {},
+) {
   const driver = yield* EventStoreDriver
   const keys = yield* SubjectKeyStore.SubjectKeyStore
   const cipher = PersonalDataCipher.make(catalog)
+  // The call site of a span is always this file: capturing its stack would only cost.
+  const traced =
+    options.spans === false
+      ? (_name: string, _attributes: Record<string, unknown>) =>
+          <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+            effect
+      : (name: string, attributes: Record<string, unknown>) =>
+          Effect.withSpan(name, { attributes, captureStackTrace: false })
 
   // Keys for encryption only, so that an append needs no key store round trip. A key
   // destroyed by another process meanwhile is harmless: what it encrypts is unreadable,
@@ -65,32 +76,73 @@ export const make = Effect.fnUntraced(function* (catalog: EventCatalog.EventCata
   const encodeFailed = (streamName: StreamName) => (error: EventCatalog.CatalogError) =>
     new EventStoreError({ reason: "Encode", message: error.message, streamName, cause: error })
 
-  const encodeOne = (streamName: StreamName) => (newEvent: NewEvent) =>
-    Effect.all({
-      encoded: EventCatalog.encode(catalog, newEvent.event),
-      metadata: encodeMetadata(newEvent.metadata).pipe(
-        Effect.mapError(
-          (error) =>
-            new EventCatalog.CatalogError({
-              type: newEvent.event._tag,
-              message: `Metadata does not encode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-            }),
+  // The events of one append share their metadata object: encode it once.
+  const metadataTexts = new WeakMap<EventMetadata, string>()
+  const metadataText = (newEvent: NewEvent): Either.Either<string, EventCatalog.CatalogError> => {
+    const known = metadataTexts.get(newEvent.metadata)
+    if (known !== undefined) return Either.right(known)
+    return Either.match(encodeMetadata(newEvent.metadata), {
+      onLeft: (error) =>
+        Either.left(
+          new EventCatalog.CatalogError({
+            type: newEvent.event._tag,
+            message: `Metadata does not encode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
+          }),
         ),
-      ),
-    }).pipe(
-      Effect.map(
-        ({ encoded, metadata }): Encoded => ({
-          type: encoded.type,
-          schemaVersion: encoded.schemaVersion,
-          data: encoded.data,
-          metadata,
-        }),
-      ),
-      Effect.mapError(encodeFailed(streamName)),
-    )
+      onRight: (encoded) => {
+        const text = JSON.stringify(encoded)
+        metadataTexts.set(newEvent.metadata, text)
+        return Either.right(text)
+      },
+    })
+  }
+
+  /** Encodes a batch synchronously: an append is mostly this, so no Effect per event. */
+  const encodeBatch = (
+    streamName: StreamName,
+    events: ReadonlyArray<NewEvent>,
+  ): Either.Either<ReadonlyArray<Encoded>, EventStoreError> => {
+    const batch: Array<Encoded> = []
+    for (const newEvent of events) {
+      const encoded = EventCatalog.encodeEither(catalog, newEvent.event)
+      if (Either.isLeft(encoded)) return Either.left(encodeFailed(streamName)(encoded.left))
+      const metadata = metadataText(newEvent)
+      if (Either.isLeft(metadata)) return Either.left(encodeFailed(streamName)(metadata.left))
+      batch.push({ ...encoded.right, metadata: metadata.right })
+    }
+    return Either.right(batch)
+  }
 
   const personalDataFailed = (streamName: StreamName) => (error: PersonalDataCipher.PersonalDataError) =>
     new EventStoreError({ reason: "Encode", message: error.message, streamName, cause: error })
+
+  /** The data subjects of a batch and the subjects its erasure events name, found synchronously. */
+  const subjectsOf = (
+    streamName: StreamName,
+    batch: ReadonlyArray<Encoded>,
+  ): Either.Either<
+    { readonly subjects: ReadonlyArray<string | undefined>; readonly erased: ReadonlySet<string> },
+    EventStoreError
+  > => {
+    const subjects: Array<string | undefined> = []
+    const erased = new Set<string>()
+    for (const event of batch) {
+      const subject = cipher.subjectOf(event.type, event.data)
+      if (Either.isLeft(subject)) return Either.left(personalDataFailed(streamName)(subject.left))
+      subjects.push(subject.right)
+      const erasedSubject = cipher.erasedSubjectOf(event.type, event.data)
+      if (Either.isLeft(erasedSubject)) return Either.left(personalDataFailed(streamName)(erasedSubject.left))
+      if (erasedSubject.right !== undefined) erased.add(erasedSubject.right)
+    }
+    return Either.right({ subjects, erased })
+  }
+
+  const toRow = (event: Encoded, data: unknown): EncodedEvent => ({
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: JSON.stringify(data),
+    metadata: event.metadata,
+  })
 
   /**
    * Encrypts the personal fields of a batch, then destroys the keys its erasure
@@ -98,17 +150,12 @@ export const make = Effect.fnUntraced(function* (catalog: EventCatalog.EventCata
    * always means a destroyed key, and the batch's own personal values about the
    * erased subject are written under the key being destroyed, so they read as erased.
    */
-  const protect = Effect.fnUntraced(function* (streamName: StreamName, batch: ReadonlyArray<Encoded>) {
-    const subjects: Array<string | undefined> = []
-    const erased = new Set<string>()
-    for (const event of batch) {
-      subjects.push(yield* Either.mapLeft(cipher.subjectOf(event.type, event.data), personalDataFailed(streamName)))
-      const erasedSubject = yield* Either.mapLeft(
-        cipher.erasedSubjectOf(event.type, event.data),
-        personalDataFailed(streamName),
-      )
-      if (erasedSubject !== undefined) erased.add(erasedSubject)
-    }
+  const protect = Effect.fnUntraced(function* (
+    streamName: StreamName,
+    batch: ReadonlyArray<Encoded>,
+    subjects: ReadonlyArray<string | undefined>,
+    erased: ReadonlySet<string>,
+  ) {
     const states = new Map<string, KeyState>()
     for (const subject of subjects) {
       if (subject === undefined || states.has(subject)) continue
@@ -124,18 +171,29 @@ export const make = Effect.fnUntraced(function* (catalog: EventCatalog.EventCata
               cipher.encrypt(event.type, event.data, states.get(subject)!),
               personalDataFailed(streamName),
             )
-      encoded.push({
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        data: JSON.stringify(data),
-        metadata: event.metadata,
-      })
+      encoded.push(toRow(event, data))
     }
     for (const subject of erased) {
       yield* destroyKey(subject).pipe(Effect.mapError(keyStoreFailed(streamName)))
     }
     return encoded
   })
+
+  /** Encodes and protects a batch; without personal data nor erasure it stays synchronous. */
+  const rowsOf = (
+    streamName: StreamName,
+    events: ReadonlyArray<NewEvent>,
+  ): Effect.Effect<ReadonlyArray<EncodedEvent>, EventStoreError> => {
+    const batch = encodeBatch(streamName, events)
+    if (Either.isLeft(batch)) return Effect.fail(batch.left)
+    const found = subjectsOf(streamName, batch.right)
+    if (Either.isLeft(found)) return Effect.fail(found.left)
+    const { subjects, erased } = found.right
+    if (erased.size === 0 && subjects.every((subject) => subject === undefined)) {
+      return Effect.succeed(batch.right.map((event) => toRow(event, event.data)))
+    }
+    return protect(streamName, batch.right, subjects, erased)
+  }
 
   const decodeFailed = (row: StoredEvent, message: string, cause: unknown) =>
     new EventStoreError({
@@ -145,85 +203,109 @@ export const make = Effect.fnUntraced(function* (catalog: EventCatalog.EventCata
       cause,
     })
 
-  const decodeOne = (row: StoredEvent, data: unknown): Effect.Effect<RecordedEvent, EventStoreError> =>
-    Effect.all({
-      event: EventCatalog.decode(catalog, row.type, row.schemaVersion, data),
-      metadata: decodeMetadata(row.metadata).pipe(
-        Effect.mapError(
-          (error) =>
-            new EventCatalog.CatalogError({
-              type: row.type,
-              message: `Metadata does not decode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-            }),
-        ),
-      ),
-    }).pipe(
-      Effect.map(({ event, metadata }) => ({
-        position: row.position,
-        streamName: row.streamName,
-        streamVersion: row.streamVersion,
-        type: row.type,
-        schemaVersion: row.schemaVersion,
-        event,
-        metadata,
-      })),
-      Effect.mapError((error) => decodeFailed(row, error.message, error)),
-    )
-
-  /** Parses a page, looks up the keys of all its envelopes in one call, decrypts, then decodes. */
-  const decodeRows = Effect.fnUntraced(function* (rows: ReadonlyArray<StoredEvent>) {
-    const parsed: Array<unknown> = []
-    const subjects = new Set<string>()
-    for (const row of rows) {
-      let data: unknown
-      try {
-        data = JSON.parse(row.data)
-      } catch (cause) {
-        return yield* decodeFailed(row, `Event ${row.type} is not JSON`, cause)
-      }
-      if (PersonalDataCipher.mayHoldEnvelopes(row.data)) PersonalDataCipher.collectSubjects(data, subjects)
-      parsed.push(data)
+  // Rows appended together carry the same metadata text: decode it once per run of equal texts.
+  let lastMetadata: { readonly text: string; readonly value: EventMetadata } | undefined
+  const metadataOf = (row: StoredEvent): Either.Either<EventMetadata, EventStoreError> => {
+    if (lastMetadata?.text === row.metadata) return Either.right(lastMetadata.value)
+    let json: unknown
+    try {
+      json = JSON.parse(row.metadata)
+    } catch (cause) {
+      return Either.left(decodeFailed(row, `Metadata of ${row.type} is not JSON`, cause))
     }
-    const states =
-      subjects.size === 0
-        ? noKeys
-        : yield* keys.lookup([...subjects]).pipe(Effect.mapError(keyStoreFailed(rows[0]?.streamName)))
+    return Either.match(decodeMetadata(json), {
+      onLeft: (error) =>
+        Either.left(
+          decodeFailed(
+            row,
+            `Metadata of ${row.type} does not decode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
+            error,
+          ),
+        ),
+      onRight: (value) => {
+        lastMetadata = { text: row.metadata, value }
+        return Either.right(value)
+      },
+    })
+  }
+
+  const decodeOne = (row: StoredEvent, data: unknown): Either.Either<RecordedEvent, EventStoreError> => {
+    const event = EventCatalog.decodeEither(catalog, row.type, row.schemaVersion, data)
+    if (Either.isLeft(event)) return Either.left(decodeFailed(row, event.left.message, event.left))
+    const metadata = metadataOf(row)
+    if (Either.isLeft(metadata)) return Either.left(metadata.left)
+    return Either.right({
+      position: row.position,
+      streamName: row.streamName,
+      streamVersion: row.streamVersion,
+      type: row.type,
+      schemaVersion: row.schemaVersion,
+      event: event.right,
+      metadata: metadata.right,
+    })
+  }
+
+  /** Decrypts (with the page's key states) and decodes parsed rows, synchronously. */
+  const decodeParsed = (
+    rows: ReadonlyArray<StoredEvent>,
+    parsed: ReadonlyArray<unknown>,
+    states: ReadonlyMap<string, KeyState>,
+  ): Either.Either<ReadonlyArray<RecordedEvent>, EventStoreError> => {
     const recorded: Array<RecordedEvent> = []
     for (let index = 0; index < rows.length; index++) {
       const row = rows[index]!
-      const data =
-        states === noKeys
-          ? parsed[index]
-          : yield* Either.mapLeft(PersonalDataCipher.decrypt(row.type, parsed[index], states), (error) =>
-              decodeFailed(row, error.message, error),
-            )
-      recorded.push(yield* decodeOne(row, data))
+      let data = parsed[index]
+      if (states !== noKeys) {
+        const decrypted = PersonalDataCipher.decrypt(row.type, data, states)
+        if (Either.isLeft(decrypted)) return Either.left(decodeFailed(row, decrypted.left.message, decrypted.left))
+        data = decrypted.right
+      }
+      const one = decodeOne(row, data)
+      if (Either.isLeft(one)) return Either.left(one.left)
+      recorded.push(one.right)
     }
-    return recorded as ReadonlyArray<RecordedEvent>
-  })
+    return Either.right(recorded)
+  }
+
+  /** Parses a page, looks up the keys of all its envelopes in one call, decrypts, then decodes. */
+  const decodeRows = (
+    rows: ReadonlyArray<StoredEvent>,
+  ): Effect.Effect<ReadonlyArray<RecordedEvent>, EventStoreError> => {
+    const parsed: Array<unknown> = []
+    const subjects = new Set<string>()
+    for (const row of rows) {
+      try {
+        parsed.push(JSON.parse(row.data))
+      } catch (cause) {
+        return Effect.fail(decodeFailed(row, `Event ${row.type} is not JSON`, cause))
+      }
+      if (PersonalDataCipher.mayHoldEnvelopes(row.data)) PersonalDataCipher.collectSubjects(parsed.at(-1), subjects)
+    }
+    if (subjects.size === 0) return decodeParsed(rows, parsed, noKeys)
+    return keys.lookup([...subjects]).pipe(
+      Effect.mapError(keyStoreFailed(rows[0]?.streamName)),
+      Effect.flatMap((states) => decodeParsed(rows, parsed, states)),
+    )
+  }
 
   const append = (streamName: StreamName, expected: ExpectedVersion, events: ReadonlyArray<NewEvent>) =>
-    Effect.forEach(events, encodeOne(streamName)).pipe(
-      Effect.flatMap((batch) => protect(streamName, batch)),
-      Effect.flatMap((encoded) => driver.append(streamName, expected, encoded)),
-      Effect.withSpan("EventStore.append", { attributes: { streamName, events: events.length } }),
+    rowsOf(streamName, events).pipe(
+      Effect.flatMap((rows) => driver.append(streamName, expected, rows)),
+      traced("EventStore.append", { streamName, events: events.length }),
     )
 
   const readStream = (streamName: StreamName, afterVersion = 0) =>
     driver
       .readStream(streamName, afterVersion)
-      .pipe(Effect.flatMap(decodeRows), Effect.withSpan("EventStore.readStream", { attributes: { streamName } }))
+      .pipe(Effect.flatMap(decodeRows), traced("EventStore.readStream", { streamName }))
 
   const readAll = (afterPosition: number, limit: number) =>
     driver
       .readAll(afterPosition, limit)
-      .pipe(Effect.flatMap(decodeRows), Effect.withSpan("EventStore.readAll", { attributes: { afterPosition, limit } }))
+      .pipe(Effect.flatMap(decodeRows), traced("EventStore.readAll", { afterPosition, limit }))
 
   const eraseSubject = (subjectId: string) =>
-    destroyKey(subjectId).pipe(
-      Effect.mapError(keyStoreFailed()),
-      Effect.withSpan("EventStore.eraseSubject", { attributes: { subjectId } }),
-    )
+    destroyKey(subjectId).pipe(Effect.mapError(keyStoreFailed()), traced("EventStore.eraseSubject", { subjectId }))
 
   return {
     append,
