@@ -14,6 +14,7 @@ import * as Actor from "./Actor.ts"
 import * as Credentials from "./Credentials.ts"
 import type { Aggregate } from "./Decider.ts"
 import type { AccountId, StructureId } from "./Ids.ts"
+import { without } from "./internal/fields.ts"
 import type * as PersonalData from "./PersonalData.ts"
 import { RuleId } from "./Rules.ts"
 
@@ -520,8 +521,6 @@ const decideLifecycle = (command: LifecycleCommand, account: Account): Decision 
         : reject("BR-ACC-9", "InvalidState", "Only a deleted account's personal data is erased")
   }
 }
-
-const without = <A>(list: ReadonlyArray<A>, drop: (a: A) => boolean): ReadonlyArray<A> => list.filter((a) => !drop(a))
 
 /**
  * Folds one event into the state. Total: an event that does not apply to the

@@ -12,6 +12,7 @@ import type { Aggregate } from "./Decider.ts"
 import type { HomeworkBookCommand } from "./HomeworkBookCommands.ts"
 import type { HomeworkBookEvent, VisaScope } from "./HomeworkBookEvents.ts"
 import type { AccountId, GroupId, HomeworkBookId, InspectionId, SessionId, StructureId, SubjectCode } from "./Ids.ts"
+import { without } from "./internal/fields.ts"
 import { RuleId } from "./Rules.ts"
 import * as SchoolYear from "./SchoolYear.ts"
 
@@ -432,8 +433,6 @@ const decideAbsent = (command: HomeworkBookCommand): Decision => {
  */
 export const decide = (command: HomeworkBookCommand, state: HomeworkBookState): Decision =>
   state._tag === "Absent" ? decideAbsent(command) : decideExisting(command, state)
-
-const without = <A>(list: ReadonlyArray<A>, drop: (a: A) => boolean): ReadonlyArray<A> => list.filter((a) => !drop(a))
 
 /**
  * Folds one event into the state. Total: an event that does not apply to the

@@ -13,6 +13,7 @@ import type { AccountCommand } from "./AccountCommands.ts"
 import * as Actor from "./Actor.ts"
 import type { Aggregate } from "./Decider.ts"
 import type { AccountId, ReportId } from "./Ids.ts"
+import { defined } from "./internal/fields.ts"
 import type { ReportCommand } from "./ReportCommands.ts"
 import type {
   ContentKind,
@@ -222,10 +223,6 @@ const events = (...list: ReadonlyArray<ReportEvent>) => Either.right(list)
 const none = Either.right<ReadonlyArray<ReportEvent>>([])
 
 type Decision = Either.Either<ReadonlyArray<ReportEvent>, ReportRejected>
-
-// A key holding `undefined` would not survive a JSON round trip: keep optional keys only when set.
-const defined = <K extends string, A>(key: K, value: A | undefined): { readonly [k in K]?: A } =>
-  (value === undefined ? {} : { [key]: value }) as { readonly [k in K]?: A }
 
 const normalized = (content: ReportedContent): ReportedContent => ({
   kind: content.kind,
