@@ -64,10 +64,12 @@ export interface AppendResult {
 export declare namespace EventStoreDriver {
   /**
    * The operations of a driver. Every one is atomic: an append writes its whole
-   * batch or nothing. `readStream` returns the events with a version greater
-   * than `afterVersion`; `readAll` at most `limit` events with a position greater
-   * than `afterPosition`, in position order, and never skips an event a later
-   * call could return (positions a reader has passed are never filled in later).
+   * batch or nothing, and refuses an empty batch or an event type starting with
+   * `$` (reserved for the store's own rows) with `InvalidArgument`. `readStream`
+   * returns the events with a version greater than `afterVersion`; `readAll` at
+   * most `limit` events with a position greater than `afterPosition`, in position
+   * order, fewer than `limit` only at the end of the log, and never skips an event
+   * a later call could return (positions a reader has passed are never filled in later).
    *
    * @since 0.1.0
    */

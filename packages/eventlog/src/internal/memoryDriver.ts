@@ -28,6 +28,16 @@ export const make: Effect.Effect<EventStoreDriver.Service> = Effect.sync(() => {
           new EventStoreError({ reason: "InvalidArgument", message: "An append needs at least one event", streamName }),
         )
       }
+      const reserved = events.find((event) => event.type.startsWith("$"))
+      if (reserved !== undefined) {
+        return Effect.fail(
+          new EventStoreError({
+            reason: "InvalidArgument",
+            message: `Event type ${reserved.type} is reserved: types starting with $ belong to the store`,
+            streamName,
+          }),
+        )
+      }
       // The same row constraints as the SQL schema's CHECKs, so that every driver refuses the same batches.
       const bad = events.findIndex(
         (event) => event.type === "" || !Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1,
