@@ -16,7 +16,7 @@ export interface Sizes {
   /** Workload 2: streams, one append of `batchSize` events each. */
   readonly batchStreams: number
   readonly batchSize: number
-  /** Single appends of each variant in the cost breakdown (SQLite). */
+  /** Single appends of each variant in the cost breakdown. */
   readonly breakdown: number
   /** Concurrent writers (PostgreSQL) and the appends each makes. */
   readonly writers: number
@@ -66,7 +66,7 @@ export const parseArgs = (): Args => {
         singleEvents: 10,
         batchStreams: 1_000,
         batchSize: 100,
-        breakdown: 0,
+        breakdown: 5_000,
         writers: 8,
         writerAppends: 1_000,
       }
@@ -75,7 +75,7 @@ export const parseArgs = (): Args => {
         singleEvents: 10,
         batchStreams: 300,
         batchSize: 100,
-        breakdown: 0,
+        breakdown: 1_500,
         writers: 8,
         writerAppends: 250,
       }

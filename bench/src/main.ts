@@ -2,8 +2,8 @@
  * `pnpm bench`: our storage adapters against the raw drivers doing the same
  * writes, in one run, with the ratios. It never fails on timing.
  *
- *   pnpm bench                     # default sizes, medians of 3: about two minutes
- *   pnpm bench --full              # the issue's sizes (10,000 streams x 10, ...): about 8 minutes
+ *   pnpm bench                     # default sizes, medians of 3: about a minute
+ *   pnpm bench --full              # the issue's sizes (10,000 streams x 10, ...): about 7 minutes
  *   pnpm bench --only=sqlite       # or --only=postgres; --repeat=N for medians of N
  *
  * PostgreSQL: DATABASE_URL when set (databases `cartable_bench_*` are created and

@@ -70,13 +70,16 @@ const dropDatabases = async (server: string, names: ReadonlyArray<string>) => {
   }
 }
 
-const openOurs = (url: string, maxConnections = 10) =>
+const openOurs = (url: string, maxConnections = 10, options: Partial<PostgresEventStore.Options> = {}) =>
   ManagedRuntime.make(
     Layer.provideMerge(
       EventStore.layer(catalog),
-      Layer.merge(PostgresEventStore.layer({ url, maxConnections }), SubjectKeyStore.layerMemory),
+      Layer.merge(PostgresEventStore.layer({ url, maxConnections, ...options }), SubjectKeyStore.layerMemory),
     ),
   )
+
+/** What the driver sends for a one-event append (default lock key), for the raw client. */
+const APPEND_ONE = `SELECT cartable_append_one(${0x63617274_61626c65n}, $1, $2, $3, $4, $5, $6, $7) AS r`
 
 export const version = async (server: string): Promise<string> => {
   const client = new pg.Client({ connectionString: server })
@@ -122,48 +125,48 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
       const raw = new pg.Client({ connectionString: await database() })
       await raw.connect()
       await raw.query(DDL)
-      sample(
-        "single/raw",
-        await time(async () => {
-          for (const [stream, v] of order) {
-            const e = encodedEvent(stream, v)
-            await raw.query(INSERT, ["", stream, v, e.type, e.schemaVersion, e.data, e.metadata])
-          }
-        }),
-      )
       const ours = openOurs(await database())
       const oursTyped = openOurs(await database())
       try {
         const driver = await ours.runPromise(EventStoreDriver)
         const store = await oursTyped.runPromise(EventStore.EventStore)
-        sample(
-          "single/driver",
-          await time(() =>
+        // The three variants take turns by chunks of the same appends, each on its own
+        // database, so that a change of load on the machine falls on all three alike.
+        const elapsed = { raw: 0, driver: 0, typed: 0 }
+        for (let from = 0; from < order.length; from += CHUNK) {
+          const chunk = order.slice(from, from + CHUNK)
+          elapsed.raw += await time(async () => {
+            for (const [stream, v] of chunk) {
+              const e = encodedEvent(stream, v)
+              await raw.query(INSERT, ["", stream, v, e.type, e.schemaVersion, e.data, e.metadata])
+            }
+          })
+          elapsed.driver += await time(() =>
             ours.runPromise(
-              Effect.gen(function* () {
-                for (const [stream, v] of order) {
-                  yield* driver.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [
+              Effect.forEach(
+                chunk,
+                ([stream, v]) =>
+                  driver.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [
                     encodedEvent(stream, v),
-                  ])
-                }
-              }),
+                  ]),
+                { discard: true },
+              ),
             ),
-          ),
-        )
-        sample(
-          "single/typed",
-          await time(() =>
+          )
+          elapsed.typed += await time(() =>
             oursTyped.runPromise(
-              Effect.gen(function* () {
-                for (const [stream, v] of order) {
-                  yield* store.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [
-                    newEvent(stream, v),
-                  ])
-                }
-              }),
+              Effect.forEach(
+                chunk,
+                ([stream, v]) =>
+                  store.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [newEvent(stream, v)]),
+                { discard: true },
+              ),
             ),
-          ),
-        )
+          )
+        }
+        sample("single/raw", elapsed.raw)
+        sample("single/driver", elapsed.driver)
+        sample("single/typed", elapsed.typed)
         let check = 0
         const select =
           "SELECT position, stream_version, type, schema_version, data, metadata FROM cartable_events WHERE tenant = $1 AND stream_name = $2 AND stream_version > $3 ORDER BY stream_version"
@@ -371,6 +374,8 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
     }
 
     const s = (key: string) => samples.get(key)!
+    const costs = await breakdown(sizes.breakdown, args.repeat, database)
+    await dropDatabases(server, databases.splice(0))
     const rawSingle = "raw pg: one INSERT, autocommit"
     const rawConcurrent = `raw pg: one INSERT, autocommit, pool of ${sizes.writers}`
     const rawBatch = "raw pg: one multi-row INSERT"
@@ -413,8 +418,114 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
       figure(readAll, rawAll, appends, "events", s("all/raw")),
       figure(readAll, "our driver", appends, "events", s("all/driver"), rawAll),
       figure(readAll, "typed EventStore (Schema decode)", appends, "events", s("all/typed"), rawAll),
+      ...costs,
     ]
   } finally {
     await dropDatabases(server, databases).catch(() => undefined)
+  }
+}
+
+/**
+ * Where the time of a single append goes: the same appends (one event, a new
+ * stream each) written six ways. The variants take turns by chunks of `CHUNK`
+ * appends, each on its own database, so that a change of load on the machine
+ * falls on all of them alike; a first chunk each is untimed (JIT warm-up).
+ */
+const CHUNK = 250
+
+interface Appender {
+  readonly name: string
+  readonly appendAll: (streams: ReadonlyArray<string>) => Promise<void>
+  readonly close: () => Promise<void>
+}
+
+const breakdown = async (
+  count: number,
+  repeat: number,
+  database: () => Promise<string>,
+): Promise<ReadonlyArray<Figure>> => {
+  if (count <= 0) return []
+  const total = count * repeat
+  const workload = `cost of one append (${total.toLocaleString("en")} appends, each to a new stream)`
+  const baseline = "raw pg: one INSERT, autocommit"
+  // A database migrated by our driver, so that the raw client calls the same function.
+  const migrated = async () => {
+    const url = await database()
+    const runtime = openOurs(url)
+    await runtime.runPromise(EventStoreDriver)
+    await runtime.dispose()
+    return url
+  }
+  const raw = async (name: string, url: string, query: (stream: string) => pg.QueryConfig): Promise<Appender> => {
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    await client.query(DDL)
+    return {
+      name,
+      appendAll: async (streams) => {
+        for (const stream of streams) await client.query(query(stream))
+      },
+      close: () => client.end(),
+    }
+  }
+  const ours = async (name: string, options: Partial<PostgresEventStore.Options>): Promise<Appender> => {
+    const runtime = openOurs(await database(), 10, options)
+    const driver = await runtime.runPromise(EventStoreDriver)
+    return {
+      name,
+      appendAll: (streams) =>
+        runtime.runPromise(
+          Effect.forEach(
+            streams,
+            (stream) =>
+              driver.append(stream as StreamName.StreamName, ExpectedVersion.noStream, [encodedEvent(stream, 1)]),
+            { discard: true },
+          ),
+        ),
+      close: () => runtime.dispose(),
+    }
+  }
+  const appendValues = (stream: string) => {
+    const e = encodedEvent(stream, 1)
+    return ["", stream, 0, e.type, e.schemaVersion, e.data, e.metadata]
+  }
+  const appenders: Array<Appender> = []
+  try {
+    appenders.push(
+      await raw(baseline, await database(), (stream) => {
+        const e = encodedEvent(stream, 1)
+        return { text: INSERT, values: ["", stream, 1, e.type, e.schemaVersion, e.data, e.metadata] }
+      }),
+      await raw("raw pg: cartable_append_one, a plain text (planned each call)", await migrated(), (stream) => ({
+        text: APPEND_ONE,
+        values: appendValues(stream),
+      })),
+      await raw("raw pg: cartable_append_one, a named prepared statement", await migrated(), (stream) => ({
+        name: "append",
+        text: APPEND_ONE,
+        values: appendValues(stream),
+      })),
+      await ours("our driver, spans: true, preparedStatements: false (Statement API)", {
+        spans: true,
+        preparedStatements: false,
+      }),
+      await ours("our driver, preparedStatements: false", { preparedStatements: false }),
+      await ours("our driver (default)", {}),
+    )
+    const seconds = new Map<string, number>()
+    let next = 0
+    for (let chunk = -1; chunk * CHUNK < total; chunk++) {
+      const size = chunk < 0 ? CHUNK : Math.min(CHUNK, total - chunk * CHUNK)
+      const streams = Array.from({ length: size }, () => streamName("p", next++))
+      for (const appender of appenders) {
+        const elapsed = await time(() => appender.appendAll(streams))
+        if (chunk >= 0) seconds.set(appender.name, (seconds.get(appender.name) ?? 0) + elapsed)
+      }
+    }
+    return appenders.map((appender, i) =>
+      figure(workload, appender.name, total, "appends", [seconds.get(appender.name)!], i === 0 ? undefined : baseline),
+    )
+  } finally {
+    for (const appender of appenders) await appender.close()
   }
 }

@@ -56,15 +56,18 @@ const openRaw = (file: string) => {
   return db
 }
 
-const openOurs = (file: string) =>
+const openOurs = (file: string, options: Partial<SqliteEventStore.Options> = {}) =>
   ManagedRuntime.make(
     Layer.provideMerge(
       EventStore.layer(catalog),
-      Layer.merge(SqliteEventStore.layer({ filename: file }), SubjectKeyStore.layerMemory),
+      Layer.merge(SqliteEventStore.layer({ filename: file, ...options }), SubjectKeyStore.layerMemory),
     ),
   )
 
 type Ours = ReturnType<typeof openOurs>
+
+/** Appends per turn when variants take turns. */
+const CHUNK = 1000
 
 /** The round-robin order of workload 1: every stream gets its n-th event before any gets its n+1-th. */
 const singleOrder = (streams: number, events: number, prefix: string) => {
@@ -102,50 +105,49 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
       const order = singleOrder(sizes.singleStreams, sizes.singleEvents, `r${round}s`)
       const raw = openRaw(file())
       const insert = raw.prepare(INSERT)
-      sample(
-        "single/raw",
-        await time(() => {
-          for (const [stream, v] of order) {
-            const e = encodedEvent(stream, v)
-            insert.run("", stream, v, e.type, e.schemaVersion, e.data, e.metadata)
-          }
-        }),
-      )
       // Each variant writes its own file, so that all start from the same empty table.
       const ours = openOurs(file())
       const oursTyped = openOurs(file())
       runtimes.push(ours, oursTyped)
       const driver = await ours.runPromise(EventStoreDriver)
       const store = await oursTyped.runPromise(EventStore.EventStore)
-      sample(
-        "single/driver",
-        await time(() =>
-          ours.runPromise(
-            Effect.gen(function* () {
-              for (const [stream, v] of order) {
-                yield* driver.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [
-                  encodedEvent(stream, v),
-                ])
-              }
-            }),
-          ),
-        ),
-      )
       const typedOrder = singleOrder(sizes.singleStreams, sizes.singleEvents, `r${round}t`)
-      sample(
-        "single/typed",
-        await time(() =>
-          oursTyped.runPromise(
-            Effect.gen(function* () {
-              for (const [stream, v] of typedOrder) {
-                yield* store.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [
-                  newEvent(stream, v),
-                ])
-              }
-            }),
+      // The variants take turns by chunks of the same appends, so that a change of
+      // load on the machine falls on all three alike.
+      const elapsed = { raw: 0, driver: 0, typed: 0 }
+      for (let from = 0; from < order.length; from += CHUNK) {
+        const chunk = order.slice(from, from + CHUNK)
+        const typedChunk = typedOrder.slice(from, from + CHUNK)
+        elapsed.raw += await time(() => {
+          for (const [stream, v] of chunk) {
+            const e = encodedEvent(stream, v)
+            insert.run("", stream, v, e.type, e.schemaVersion, e.data, e.metadata)
+          }
+        })
+        elapsed.driver += await time(() =>
+          ours.runPromise(
+            Effect.forEach(
+              chunk,
+              ([stream, v]) =>
+                driver.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [encodedEvent(stream, v)]),
+              { discard: true },
+            ),
           ),
-        ),
-      )
+        )
+        elapsed.typed += await time(() =>
+          oursTyped.runPromise(
+            Effect.forEach(
+              typedChunk,
+              ([stream, v]) =>
+                store.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [newEvent(stream, v)]),
+              { discard: true },
+            ),
+          ),
+        )
+      }
+      sample("single/raw", elapsed.raw)
+      sample("single/driver", elapsed.driver)
+      sample("single/typed", elapsed.typed)
 
       // Workload 3 and 4, on the stores of workload 1 ------------------------------
       const select = raw.prepare(
@@ -239,7 +241,7 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
       if (check <= 0) throw new Error("the folds read nothing")
       raw.close()
 
-      // Workload 2 ----------------------------------------------------------------
+      // Workload 2, the variants taking turns by chunks of streams ------------------------
       const rawBatch = openRaw(file())
       const insertOne = rawBatch.prepare(INSERT)
       const inTransaction = rawBatch.transaction((stream: string) => {
@@ -248,19 +250,23 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
           insertOne.run("", stream, v, e.type, e.schemaVersion, e.data, e.metadata)
         }
       })
-      sample(
-        "batch/raw-tx",
-        await time(() => {
-          for (let s = 0; s < sizes.batchStreams; s++) inTransaction(streamName(`r${round}bt`, s))
-        }),
-      )
       const multi = rawBatch.prepare(
         `INSERT INTO cartable_events ${COLUMNS} VALUES ${Array.from({ length: sizes.batchSize }, () => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
       )
-      sample(
-        "batch/raw-multi",
-        await time(() => {
-          for (let s = 0; s < sizes.batchStreams; s++) {
+      const oursBatch = openOurs(file())
+      const oursBatchTyped = openOurs(file())
+      runtimes.push(oursBatch, oursBatchTyped)
+      const batchDriver = await oursBatch.runPromise(EventStoreDriver)
+      const batchStore = await oursBatchTyped.runPromise(EventStore.EventStore)
+      const batchElapsed = { tx: 0, multi: 0, driver: 0, typed: 0 }
+      const batchChunk = Math.max(1, Math.floor(CHUNK / sizes.batchSize))
+      for (let from = 0; from < sizes.batchStreams; from += batchChunk) {
+        const indices = Array.from({ length: Math.min(batchChunk, sizes.batchStreams - from) }, (_, i) => from + i)
+        batchElapsed.tx += await time(() => {
+          for (const s of indices) inTransaction(streamName(`r${round}bt`, s))
+        })
+        batchElapsed.multi += await time(() => {
+          for (const s of indices) {
             const stream = streamName(`r${round}bm`, s)
             const params: Array<unknown> = []
             for (let v = 1; v <= sizes.batchSize; v++) {
@@ -269,42 +275,39 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
             }
             multi.run(...params)
           }
-        }),
-      )
-      rawBatch.close()
-      const oursBatch = openOurs(file())
-      const oursBatchTyped = openOurs(file())
-      runtimes.push(oursBatch, oursBatchTyped)
-      const batchDriver = await oursBatch.runPromise(EventStoreDriver)
-      const batchStore = await oursBatchTyped.runPromise(EventStore.EventStore)
-      sample(
-        "batch/driver",
-        await time(() =>
+        })
+        batchElapsed.driver += await time(() =>
           oursBatch.runPromise(
-            Effect.gen(function* () {
-              for (let s = 0; s < sizes.batchStreams; s++) {
+            Effect.forEach(
+              indices,
+              (s) => {
                 const stream = streamName(`r${round}bd`, s)
                 const events = Array.from({ length: sizes.batchSize }, (_, i) => encodedEvent(stream, i + 1))
-                yield* batchDriver.append(stream as StreamName.StreamName, ExpectedVersion.noStream, events)
-              }
-            }),
+                return batchDriver.append(stream as StreamName.StreamName, ExpectedVersion.noStream, events)
+              },
+              { discard: true },
+            ),
           ),
-        ),
-      )
-      sample(
-        "batch/typed",
-        await time(() =>
+        )
+        batchElapsed.typed += await time(() =>
           oursBatchTyped.runPromise(
-            Effect.gen(function* () {
-              for (let s = 0; s < sizes.batchStreams; s++) {
+            Effect.forEach(
+              indices,
+              (s) => {
                 const stream = streamName(`r${round}by`, s)
                 const events = Array.from({ length: sizes.batchSize }, (_, i) => newEvent(stream, i + 1))
-                yield* batchStore.append(stream as StreamName.StreamName, ExpectedVersion.noStream, events)
-              }
-            }),
+                return batchStore.append(stream as StreamName.StreamName, ExpectedVersion.noStream, events)
+              },
+              { discard: true },
+            ),
           ),
-        ),
-      )
+        )
+      }
+      rawBatch.close()
+      sample("batch/raw-tx", batchElapsed.tx)
+      sample("batch/raw-multi", batchElapsed.multi)
+      sample("batch/driver", batchElapsed.driver)
+      sample("batch/typed", batchElapsed.typed)
       for (const runtime of runtimes.splice(0)) await runtime.dispose()
     }
 
@@ -370,8 +373,10 @@ const SENTINEL_DATA = "SENTINEL-DATA"
 const SENTINEL_VERSION = 6
 
 /**
- * Where the time of a single append goes: the same appends written seven ways,
- * from the raw driver's bare INSERT to the typed store.
+ * Where the time of a single append goes: the same appends written eight ways,
+ * from the raw driver's bare INSERT to the typed store, each on its own file. The
+ * variants take turns by chunks of `CHUNK` appends, so that a change of load on the
+ * machine falls on all of them alike.
  */
 const breakdown = async (count: number, file: () => string): Promise<ReadonlyArray<Figure>> => {
   const workload = `cost of one append (${count.toLocaleString("en")} appends, each to an existing stream)`
@@ -391,157 +396,157 @@ const breakdown = async (count: number, file: () => string): Promise<ReadonlyArr
     })()
     return db
   }
-  const results: Array<Figure> = []
-  const baseline = "raw: one INSERT, autocommit"
-  const push = (variant: string, seconds: number) =>
-    results.push(
-      figure(workload, variant, order.length, "appends", [seconds], results.length === 0 ? undefined : baseline),
-    )
-
-  {
-    const db = prefill(file())
-    const insert = db.prepare(INSERT)
-    push(
-      baseline,
-      await time(() => {
-        for (const [stream, v] of order) {
-          const e = encodedEvent(stream, v)
-          insert.run("", stream, v, e.type, e.schemaVersion, e.data, e.metadata)
-        }
-      }),
-    )
-    db.close()
+  type Chunk = ReadonlyArray<readonly [string, number]>
+  interface Variant {
+    readonly name: string
+    readonly run: (chunk: Chunk) => Promise<void> | void
+    readonly close: () => Promise<void> | void
   }
-  {
+  const rawVariant = (name: string, run: (db: Database.Database) => (chunk: Chunk) => void): Variant => {
     const db = prefill(file())
-    const head = db.prepare(
-      "SELECT stream_version FROM cartable_events WHERE tenant = ? AND stream_name = ? ORDER BY stream_version DESC LIMIT 1",
-    )
-    const insert = db.prepare(INSERT)
-    const append = db.transaction((stream: string, v: number) => {
-      const row = head.get("", stream) as { stream_version: number } | undefined
-      if ((row?.stream_version ?? 0) !== v - 1) throw new Error("conflict")
-      const e = encodedEvent(stream, v)
-      insert.run("", stream, v, e.type, e.schemaVersion, e.data, e.metadata)
-    })
-    push(
-      "raw: transaction, SELECT head, INSERT",
-      await time(() => {
-        for (const [stream, v] of order) append(stream, v)
-      }),
-    )
-    db.close()
+    return {
+      name,
+      run: run(db),
+      close: () => {
+        db.close()
+      },
+    }
   }
-  const captured = await captureAppendStatement(file())
-  {
-    const db = prefill(file())
-    const statement = db.prepare(captured.sql)
-    push(
-      "raw: our append statement (INSERT ... SELECT with head and guard, RETURNING)",
-      await time(() => {
-        for (const [stream, v] of order) {
-          const e = encodedEvent(stream, v)
-          const params = captured.params.map((p) =>
-            p === SENTINEL_STREAM ? stream : p === SENTINEL_DATA ? e.data : p === SENTINEL_VERSION ? v - 1 : p,
-          )
-          const rows = statement.all(...params)
-          if (rows.length !== 1) throw new Error("the replayed append was refused")
-        }
-      }),
-    )
-    db.close()
-  }
-  {
+  const effectVariant = async (
+    name: string,
+    options: Partial<SqliteEventStore.Options>,
+    run: (chunk: Chunk) => Effect.Effect<void, unknown, EventStore.EventStore | EventStoreDriver | SqlClient.SqlClient>,
+    prefixes: ReadonlyArray<string> = ["Bench-k"],
+  ): Promise<Variant> => {
     const path = file()
-    const runtime = openOurs(path)
-    const sql = await runtime.runPromise(SqlClient.SqlClient)
-    prefill(path).close()
-    push(
-      "@effect/sql: one INSERT, autocommit",
-      await time(() =>
-        runtime.runPromise(
-          Effect.gen(function* () {
-            for (const [stream, v] of order) {
-              const e = encodedEvent(stream, v)
-              yield* sql`INSERT INTO cartable_events ${sql.literal(COLUMNS)} VALUES (${""}, ${stream}, ${v}, ${e.type}, ${e.schemaVersion}, ${e.data}, ${e.metadata})`
-            }
-          }),
-        ),
+    const runtime = openOurs(path, options)
+    await runtime.runPromise(SqlClient.SqlClient)
+    for (const prefix of prefixes) prefill(path, prefix).close()
+    return { name, run: (chunk) => runtime.runPromise(run(chunk)), close: () => runtime.dispose() }
+  }
+  const baseline = "raw: one INSERT, autocommit"
+  const captured = await captureAppendStatement(file())
+  const insertWith = (sql: SqlClient.SqlClient, stream: string, v: number) => {
+    const e = encodedEvent(stream, v)
+    return sql`INSERT INTO cartable_events ${sql.literal(COLUMNS)} VALUES (${""}, ${stream}, ${v}, ${e.type}, ${e.schemaVersion}, ${e.data}, ${e.metadata})`
+  }
+  const driverAppends = (chunk: Chunk) =>
+    Effect.flatMap(EventStoreDriver, (driver) =>
+      Effect.forEach(
+        chunk,
+        ([stream, v]) =>
+          driver.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [encodedEvent(stream, v)]),
+        { discard: true },
       ),
     )
-    await runtime.dispose()
-  }
-  {
-    const path = file()
-    const runtime = openOurs(path)
-    const sql = await runtime.runPromise(SqlClient.SqlClient)
-    prefill(path).close()
-    push(
-      "@effect/sql: withTransaction, SELECT head, INSERT",
-      await time(() =>
-        runtime.runPromise(
-          Effect.gen(function* () {
-            for (const [stream, v] of order) {
-              const e = encodedEvent(stream, v)
-              yield* Effect.gen(function* () {
+  const variants: Array<Variant> = []
+  try {
+    variants.push(
+      rawVariant(baseline, (db) => {
+        const insert = db.prepare(INSERT)
+        return (chunk) => {
+          for (const [stream, v] of chunk) {
+            const e = encodedEvent(stream, v)
+            insert.run("", stream, v, e.type, e.schemaVersion, e.data, e.metadata)
+          }
+        }
+      }),
+      rawVariant("raw: transaction, SELECT head, INSERT", (db) => {
+        const head = db.prepare(
+          "SELECT stream_version FROM cartable_events WHERE tenant = ? AND stream_name = ? ORDER BY stream_version DESC LIMIT 1",
+        )
+        const insert = db.prepare(INSERT)
+        const append = db.transaction((stream: string, v: number) => {
+          const row = head.get("", stream) as { stream_version: number } | undefined
+          if ((row?.stream_version ?? 0) !== v - 1) throw new Error("conflict")
+          const e = encodedEvent(stream, v)
+          insert.run("", stream, v, e.type, e.schemaVersion, e.data, e.metadata)
+        })
+        return (chunk) => {
+          for (const [stream, v] of chunk) append(stream, v)
+        }
+      }),
+      rawVariant("raw: our append statement (INSERT ... SELECT, EXISTS guard, RETURNING)", (db) => {
+        const statement = db.prepare(captured.sql)
+        return (chunk) => {
+          for (const [stream, v] of chunk) {
+            const e = encodedEvent(stream, v)
+            const params = captured.params.map((p) =>
+              p === SENTINEL_STREAM ? stream : p === SENTINEL_DATA ? e.data : p === SENTINEL_VERSION ? v - 1 : p,
+            )
+            if (statement.all(...params).length !== 1) throw new Error("the replayed append was refused")
+          }
+        }
+      }),
+      await effectVariant("@effect/sql: one INSERT through the Statement API (sql`...`), autocommit", {}, (chunk) =>
+        Effect.flatMap(SqlClient.SqlClient, (sql) =>
+          Effect.forEach(chunk, ([stream, v]) => insertWith(sql, stream, v), { discard: true }),
+        ),
+      ),
+      await effectVariant("@effect/sql: withTransaction, SELECT head, INSERT", {}, (chunk) =>
+        Effect.flatMap(SqlClient.SqlClient, (sql) =>
+          Effect.forEach(
+            chunk,
+            ([stream, v]) =>
+              Effect.gen(function* () {
                 const rows = yield* sql<{
                   stream_version: number
                 }>`SELECT stream_version FROM cartable_events WHERE tenant = ${""} AND stream_name = ${stream} ORDER BY stream_version DESC LIMIT 1`
                 if ((rows[0]?.stream_version ?? 0) !== v - 1) return yield* Effect.dieMessage("conflict")
-                yield* sql`INSERT INTO cartable_events ${sql.literal(COLUMNS)} VALUES (${""}, ${stream}, ${v}, ${e.type}, ${e.schemaVersion}, ${e.data}, ${e.metadata})`
-              }).pipe(sql.withTransaction)
-            }
-          }),
+                yield* insertWith(sql, stream, v)
+              }).pipe(sql.withTransaction),
+            { discard: true },
+          ),
+        ),
+      ),
+      await effectVariant(
+        "our driver, spans: true (Statement API, a span per operation and per statement)",
+        { spans: true },
+        driverAppends,
+      ),
+      await effectVariant("our driver (default): the append statement on the client's connection", {}, driverAppends),
+      await effectVariant("typed EventStore: + Schema encode of event and metadata", {}, (chunk) =>
+        Effect.flatMap(EventStore.EventStore, (store) =>
+          Effect.forEach(
+            chunk,
+            ([stream, v]) =>
+              store.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [newEvent(stream, v)]),
+            { discard: true },
+          ),
         ),
       ),
     )
-    await runtime.dispose()
+    const seconds = new Map<string, number>()
+    for (let from = 0; from < order.length; from += CHUNK) {
+      const chunk = order.slice(from, from + CHUNK)
+      for (const variant of variants) {
+        seconds.set(variant.name, (seconds.get(variant.name) ?? 0) + (await time(() => variant.run(chunk))))
+      }
+    }
+    return variants.map((variant, i) =>
+      figure(
+        workload,
+        variant.name,
+        order.length,
+        "appends",
+        [seconds.get(variant.name)!],
+        i === 0 ? undefined : baseline,
+      ),
+    )
+  } finally {
+    for (const variant of variants) await variant.close()
   }
-  {
-    const path = file()
-    const runtime = openOurs(path)
-    await runtime.runPromise(SqlClient.SqlClient)
-    prefill(path).close()
-    prefill(path, "Bench-y").close()
-    push(
-      "our driver: the append statement through @effect/sql",
-      await time(() =>
-        runtime.runPromise(
-          Effect.gen(function* () {
-            const driver = yield* EventStoreDriver
-            for (const [stream, v] of order) {
-              yield* driver.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [
-                encodedEvent(stream, v),
-              ])
-            }
-          }),
-        ),
-      ),
-    )
-    push(
-      "typed EventStore: + Schema encode of event and metadata",
-      await time(() =>
-        runtime.runPromise(
-          Effect.gen(function* () {
-            const store = yield* EventStore.EventStore
-            for (const [stream, v] of order) {
-              const typed = stream.replace("Bench-k", "Bench-y")
-              yield* store.append(typed as StreamName.StreamName, ExpectedVersion.exact(v - 1), [newEvent(typed, v)])
-            }
-          }),
-        ),
-      ),
-    )
-    await runtime.dispose()
-  }
-  return results
 }
 
-/** The SQL text and parameters our driver sends for an `Exact` single-event append, captured from @effect/sql. */
+/**
+ * The SQL text and parameters our driver sends for an `Exact` single-event append,
+ * captured from @effect/sql (on the Statement API, which `spans: true` selects: the
+ * default path sends the same text past the transformers).
+ */
 const captureAppendStatement = async (
   file: string,
 ): Promise<{ readonly sql: string; readonly params: ReadonlyArray<unknown> }> => {
-  const runtime = openOurs(file)
+  const runtime = openOurs(file, { spans: true })
   try {
     return await runtime.runPromise(
       Effect.gen(function* () {

@@ -6,6 +6,7 @@ import * as EventStoreConformance from "@cartable/testing/EventStoreConformance"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import { driverPath } from "./Observe.ts"
 import { describeWithServer, layerWithDatabase } from "./TestDatabase.ts"
 
 const event = { type: "Noted", schemaVersion: 1, data: '{"_tag":"Noted","id":"1","text":"x"}', metadata: "{}" }
@@ -14,6 +15,12 @@ describeWithServer("PostgreSQL event store", (server) => {
   EventStoreConformance.suite(
     "PostgreSQL",
     layerWithDatabase(server, (url) => PostgresEventStore.layer({ url })),
+  )
+
+  // The instrumented path, with plain (unprepared) statements: the same laws hold on it.
+  EventStoreConformance.suite(
+    "PostgreSQL, spans on, no prepared statements",
+    layerWithDatabase(server, (url) => PostgresEventStore.layer({ url, spans: true, preparedStatements: false })),
   )
 
   const tenantOf = (stream: StreamName.StreamName) => stream.split("-")[1] ?? ""
@@ -42,6 +49,47 @@ describeWithServer("PostgreSQL event store", (server) => {
           ],
         )
       }),
+    )
+
+    it.effect("prepares its statements and runs them on the client's connection acquirer (docs/performance.md)", () =>
+      Effect.gen(function* () {
+        const fast = yield* driverPath(layerWithDatabase(server, (url) => PostgresEventStore.layer({ url })))
+        assert.deepStrictEqual(fast, { statements: "acquirer", prepared: true, spans: false })
+        const plain = yield* driverPath(
+          layerWithDatabase(server, (url) => PostgresEventStore.layer({ url, preparedStatements: false })),
+        )
+        assert.deepStrictEqual(plain, { statements: "acquirer", prepared: false, spans: false })
+      }),
+    )
+
+    it.effect("the connection held for appends is replaced when the server ends it", () =>
+      Effect.gen(function* () {
+        const driver = yield* EventStoreDriver
+        const sql = yield* SqlClient.SqlClient
+        const stream = StreamName.make("Account", "held-1")
+        yield* driver.append(stream, ExpectedVersion.noStream, [event])
+        // Ends every other connection of this database, the held one among them.
+        yield* sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()`
+        yield* Effect.sleep("200 millis")
+        const second = yield* driver.append(stream, ExpectedVersion.exact(1), [event])
+        assert.strictEqual(second.streamVersion, 2)
+        assert.strictEqual((yield* driver.readStream(stream, 0)).length, 2)
+      }),
+    )
+
+    it.effect("a pool of one connection holds none for appends: appends, conflicts and reads all get through", () =>
+      Effect.gen(function* () {
+        const driver = yield* EventStoreDriver
+        const stream = StreamName.make("Account", "pool-of-one")
+        yield* driver.append(stream, ExpectedVersion.noStream, [event])
+        const conflict = yield* Effect.flip(driver.append(stream, ExpectedVersion.noStream, [event]))
+        assert.strictEqual(conflict._tag, "ConcurrencyConflict")
+        assert.strictEqual((yield* driver.readStream(stream, 0)).length, 1)
+      }).pipe(
+        Effect.provide(layerWithDatabase(server, (url) => PostgresEventStore.layer({ url, maxConnections: 1 }))),
+        Effect.timeout("10 seconds"),
+      ),
     )
 
     it.effect("a concurrency conflict is one refused INSERT: a lost race leaves no trace but a sequence gap", () =>

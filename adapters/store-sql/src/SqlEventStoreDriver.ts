@@ -8,6 +8,12 @@
  * `ConcurrencyConflict`. On PostgreSQL the statement also takes a
  * transaction-scoped advisory lock, so that positions are committed in order.
  *
+ * Statements go to the connection directly rather than through @effect/sql's
+ * `Statement` API, whose span, scope and lock cost as much as SQLite's own work
+ * (docs/performance.md); `spans: true` restores that path and adds a span per
+ * operation. On PostgreSQL, appends share one connection held from the pool, and
+ * statements are prepared once per connection.
+ *
  * @since 0.1.0
  */
 import * as EventStoreDriver from "@cartable/eventlog/EventStoreDriver"
@@ -16,6 +22,7 @@ import type { StreamName } from "@cartable/eventlog/StreamName"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import * as internal from "./internal/sqlDriver.ts"
 
 /**
@@ -25,12 +32,22 @@ import * as internal from "./internal/sqlDriver.ts"
  *   unique key: choose it before the first event is written. Default: one tenant, `""`.
  * - `lockKey`: the PostgreSQL advisory lock key that serialises appends (default:
  *   "cartable" in ASCII); change it only if another application uses that key.
+ * - `spans`: a span per operation (`SqlEventStoreDriver.append`, …) and @effect/sql's
+ *   `sql.execute` span per statement, with its `Statement.withTransformer` hooks.
+ *   Default `false`: with them a SQLite append takes 1.5 times as long, and the
+ *   typed `EventStore` above already traces each operation.
+ * - `preparedStatements`: PostgreSQL only; name the statements so that the server
+ *   plans them once per connection (default `true`). Set it to `false` behind a
+ *   pooler that does not keep prepared statements (PgBouncer's transaction mode
+ *   before 1.21).
  *
  * @since 0.1.0
  */
 export interface Options {
   readonly tenantOf?: ((streamName: StreamName) => string) | undefined
   readonly lockKey?: bigint | undefined
+  readonly spans?: boolean | undefined
+  readonly preparedStatements?: boolean | undefined
 }
 
 /**
@@ -43,12 +60,14 @@ export const TOMBSTONE: string = internal.TOMBSTONE
 
 /**
  * Migrates the schema, then returns the driver over the `SqlClient` in context.
+ * The scope holds PostgreSQL's append connection.
  *
  * @since 0.1.0
  */
 export const make: (
   options?: Options,
-) => Effect.Effect<EventStoreDriver.EventStoreDriver.Service, EventStoreError, SqlClient.SqlClient> = internal.make
+) => Effect.Effect<EventStoreDriver.EventStoreDriver.Service, EventStoreError, SqlClient.SqlClient | Scope.Scope> =
+  internal.make
 
 /**
  * The driver as a layer over any `SqlClient` layer.
@@ -60,4 +79,4 @@ export const make: (
 export const layer = (
   options?: Options,
 ): Layer.Layer<EventStoreDriver.EventStoreDriver, EventStoreError, SqlClient.SqlClient> =>
-  Layer.effect(EventStoreDriver.EventStoreDriver, make(options))
+  Layer.scoped(EventStoreDriver.EventStoreDriver, make(options))

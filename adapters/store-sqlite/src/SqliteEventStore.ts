@@ -73,6 +73,6 @@ export const layer = (
 > =>
   // The key store is built after the driver, whose migrations create its table too.
   SqlSubjectKeyStore.layer.pipe(
-    Layer.provideMerge(Layer.effect(EventStoreDriver, SqlEventStoreDriver.make(options))),
+    Layer.provideMerge(Layer.scoped(EventStoreDriver, SqlEventStoreDriver.make(options))),
     Layer.provideMerge(layerClient(options)),
   )

@@ -10,6 +10,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { driverPath, spanNames } from "./Observe.ts"
 
 /** A fresh directory, removed with the layer. */
 const tempDir = Effect.acquireRelease(
@@ -23,6 +24,14 @@ const fileStore = Layer.unwrapScoped(
 
 EventStoreConformance.suite("SQLite file (WAL)", fileStore)
 EventStoreConformance.suite("SQLite :memory:", SqliteEventStore.layer({ filename: ":memory:" }), { numRuns: 5 })
+// The instrumented path (Statement API, spans) is another way to the database: the same laws hold on it.
+EventStoreConformance.suite(
+  "SQLite :memory:, spans on",
+  SqliteEventStore.layer({ filename: ":memory:", spans: true }),
+  {
+    numRuns: 5,
+  },
+)
 
 const event = { type: "Noted", schemaVersion: 1, data: '{"_tag":"Noted","id":"1","text":"x"}', metadata: "{}" }
 
@@ -62,6 +71,36 @@ describe("SqliteEventStore", () => {
       assert.strictEqual(first.streamVersion, 2)
       assert.strictEqual(version, 3)
       assert.isAtLeast(migrations ?? 0, 1)
+    }),
+  )
+
+  it.effect("runs its statements on the client's connection acquirer (the fast path of docs/performance.md)", () =>
+    Effect.gen(function* () {
+      const found = yield* driverPath(SqliteEventStore.layer({ filename: ":memory:" }))
+      assert.deepStrictEqual(found, { statements: "acquirer", prepared: false, spans: false })
+      const instrumented = yield* driverPath(SqliteEventStore.layer({ filename: ":memory:", spans: true }))
+      assert.deepStrictEqual(instrumented, { statements: "statement", prepared: false, spans: true })
+    }),
+  )
+
+  it.effect("spans: none of its own by default; with spans, one per operation and @effect/sql's per statement", () =>
+    Effect.gen(function* () {
+      const stream = StreamName.make("Spans", "1")
+      // Only the operations are observed, not the layer's migrations.
+      const spansOf = (options: Partial<SqliteEventStore.Options>) =>
+        Effect.gen(function* () {
+          const driver = yield* EventStoreDriver
+          return yield* spanNames(
+            Effect.zipRight(driver.append(stream, ExpectedVersion.noStream, [event]), driver.readStream(stream, 0)),
+          )
+        }).pipe(Effect.provide(SqliteEventStore.layer({ filename: ":memory:", ...options })))
+      assert.deepStrictEqual(yield* spansOf({}), [])
+      assert.deepStrictEqual(yield* spansOf({ spans: true }), [
+        "SqlEventStoreDriver.append",
+        "sql.execute",
+        "SqlEventStoreDriver.readStream",
+        "sql.execute",
+      ])
     }),
   )
 

@@ -80,12 +80,50 @@ const createEvents = Effect.gen(function* () {
 })
 
 /**
+ * PostgreSQL only: `cartable_append_one`, the same append as `cartable_append` for
+ * the commonest case, one event (a command handler's decision). Scalar parameters
+ * and a scalar result spare the server the array literals, `unnest` and the set
+ * result: about 20 µs of a 250 µs append (docs/performance.md). It returns
+ * `[version, position]`, or NULL when the expectation or a tombstone refuses it.
+ */
+const createAppendOne = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql.onDialectOrElse({
+    pg: () => sql`
+      CREATE OR REPLACE FUNCTION cartable_append_one(
+        p_lock BIGINT, p_tenant TEXT, p_stream TEXT, p_expected INTEGER,
+        p_type TEXT, p_schema_version INTEGER, p_data TEXT, p_metadata TEXT
+      ) RETURNS BIGINT[] LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        head_version INTEGER;
+        head_type TEXT;
+        new_position BIGINT;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(p_lock);
+        SELECT e.stream_version, e.type INTO head_version, head_type FROM cartable_events e
+        WHERE e.tenant = p_tenant AND e.stream_name = p_stream
+        ORDER BY e.stream_version DESC LIMIT 1;
+        IF head_type = '$tombstone' OR (p_expected IS NOT NULL AND COALESCE(head_version, 0) <> p_expected) THEN
+          RETURN NULL;
+        END IF;
+        INSERT INTO cartable_events (tenant, stream_name, stream_version, type, schema_version, data, metadata)
+        VALUES (p_tenant, p_stream, COALESCE(head_version, 0) + 1, p_type, p_schema_version, p_data, p_metadata)
+        RETURNING position INTO new_position;
+        RETURN ARRAY[COALESCE(head_version, 0) + 1, new_position];
+      END
+      $$`,
+    orElse: () => Effect.void,
+  })
+})
+
+/**
  * The migrations of the SQL event store, run by `Migrator.fromRecord` under the
  * `cartable_migrations` table. Keys are `<id>_<name>`; add, never edit or remove.
  */
 export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
   "0001_create_events": createEvents,
   "0002_subject_keys": createSubjectKeys,
+  "0003_append_one": createAppendOne,
 }
 
 /** The Migrator's own table, prefixed so that it does not collide with the application's. */

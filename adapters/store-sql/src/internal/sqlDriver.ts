@@ -12,6 +12,7 @@ import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
+import * as Executor from "./executor.ts"
 import { migrations, migrationsTable } from "./migrations.ts"
 
 /** The type of the row that closes a tombstoned stream; never returned to readers. */
@@ -26,6 +27,8 @@ const RETRIES = 5
 export interface Options {
   readonly tenantOf?: ((streamName: StreamName) => string) | undefined
   readonly lockKey?: bigint | undefined
+  readonly spans?: boolean | undefined
+  readonly preparedStatements?: boolean | undefined
 }
 
 /** The default PostgreSQL advisory lock key: "cartable" in ASCII, far from small hand-picked keys. */
@@ -91,6 +94,13 @@ const toStored = (row: Row, streamName?: StreamName): StoredEvent => ({
 const pgArray = (values: ReadonlyArray<string | number>): string =>
   `{${values.map((v) => (typeof v === "number" ? String(v) : `"${v.replace(/[\\"]/g, "\\$&")}"`)).join(",")}}`
 
+/** A short stable name for a statement text (FNV-1a): its PostgreSQL prepared statement name. */
+const statementName = (prefix: string, text: string): string => {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return `${prefix}_${(hash >>> 0).toString(36)}`
+}
+
 const chunksOf = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
   const chunks: Array<ReadonlyArray<A>> = []
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
@@ -101,16 +111,37 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
   const tenantOf = options.tenantOf ?? (() => "")
   const lockKey = options.lockKey ?? DEFAULT_LOCK_KEY
+  const spans = options.spans ?? false
 
   yield* Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable }).pipe(
     Effect.provideService(SqlClient.SqlClient, sql),
     Effect.mapError(unavailable("The event store's migrations failed")),
   )
 
+  const executor = yield* Executor.make(sql, {
+    instrumented: spans,
+    preparedStatements: options.preparedStatements ?? true,
+  })
+  // Which path statements take decides the driver's speed (docs/performance.md): say it once.
+  yield* Effect.logDebug("SqlEventStoreDriver ready").pipe(
+    Effect.annotateLogs({
+      "cartable.statements": executor.path,
+      "cartable.prepared_statements": executor.prepared,
+      "cartable.spans": spans,
+    }),
+  )
+
+  // Fixed statement texts, compiled once with the dialect's placeholders: the
+  // template's compilation per call is part of what the executor saves.
+  const lastRowText = sql`SELECT e.stream_version, e.type FROM cartable_events e
+    WHERE e.tenant = ${""} AND e.stream_name = ${""} ORDER BY e.stream_version DESC LIMIT 1`.compile()[0]
+  const lastRowName = statementName("cartable_head", lastRowText)
   const lastRow = (tenant: string, streamName: StreamName) =>
-    sql<{ readonly stream_version: number | string; readonly type: string }>`SELECT e.stream_version, e.type
-      FROM cartable_events e WHERE e.tenant = ${tenant} AND e.stream_name = ${streamName}
-      ORDER BY e.stream_version DESC LIMIT 1`
+    executor.run<{ readonly stream_version: number | string; readonly type: string }>(
+      lastRowText,
+      [tenant, streamName],
+      lastRowName,
+    )
 
   const isPg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
   const texts = new Map<string, string>()
@@ -126,7 +157,16 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
    * - `Exact(n)` checks that event n exists and is not the tombstone; if the stream
    *   moved past n, the unique key refuses version n + 1;
    * - `Any` reads the stream's head.
+   * A single event with `NoStream` or `Exact` (the command handler's append) gets a
+   * plainer statement without the `VALUES` list, which SQLite runs a little faster.
    */
+  const single = {
+    NoStream: `INSERT INTO cartable_events (tenant, stream_name, stream_version, type, schema_version, data, metadata)
+      VALUES (?, ?, 1, ?, ?, ?, ?) RETURNING position, stream_version`,
+    Exact: `INSERT INTO cartable_events (tenant, stream_name, stream_version, type, schema_version, data, metadata)
+      SELECT ?, ?, ? + 1, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cartable_events e WHERE e.tenant = ?
+      AND e.stream_name = ? AND e.stream_version = ? AND e.type <> '${TOMBSTONE}') RETURNING position, stream_version`,
+  }
   const sqliteText = (kind: ExpectedVersion.ExpectedVersion["_tag"], size: number): string => {
     const key = `${kind}:${size}`
     const cached = texts.get(key)
@@ -159,10 +199,20 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     return text
   }
 
-  // On PostgreSQL the append is a call of `cartable_append` (migrations.ts): it
-  // takes the append lock, checks the expectation against a fresh head and inserts.
+  // On PostgreSQL the append is a call of `cartable_append` (migrations.ts), or of
+  // `cartable_append_one` for one event: it takes the append lock, checks the
+  // expectation against a fresh head and inserts.
   const pgText = `SELECT o_position AS position, o_version AS stream_version
     FROM cartable_append(${lockKey}, $1, $2, $3, $4::text[], $5::integer[], $6::text[], $7::text[])`
+  const pgName = statementName("cartable_append", pgText)
+  const pgOneText = `SELECT cartable_append_one(${lockKey}, $1, $2, $3, $4, $5, $6, $7) AS r`
+  const pgOneName = statementName("cartable_append_one", pgOneText)
+  const fromPair = (rows: ReadonlyArray<{ readonly r: ReadonlyArray<string | number> | null }>) => {
+    const pair = rows[0]?.r
+    return pair === null || pair === undefined || pair.length !== 2
+      ? []
+      : [{ stream_version: pair[0]!, position: pair[1]! } satisfies Inserted]
+  }
 
   /**
    * One statement for a whole chunk; the unique key on (tenant, stream, version)
@@ -176,22 +226,62 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
   ) => {
     const expected = condition._tag === "Exact" && condition.version === 0 ? ExpectedVersion.noStream : condition
     if (isPg) {
-      return sql.unsafe<Inserted>(pgText, [
-        tenant,
-        streamName,
-        expected._tag === "Any" ? null : expected._tag === "NoStream" ? 0 : expected.version,
-        pgArray(events.map((e) => e.type)),
-        pgArray(events.map((e) => e.schemaVersion)),
-        pgArray(events.map((e) => e.data)),
-        pgArray(events.map((e) => e.metadata)),
-      ])
+      const version = expected._tag === "Any" ? null : expected._tag === "NoStream" ? 0 : expected.version
+      const [one] = events
+      if (events.length === 1 && one !== undefined) {
+        return Effect.map(
+          executor.append<{ readonly r: ReadonlyArray<string | number> | null }>(
+            pgOneText,
+            [tenant, streamName, version, one.type, one.schemaVersion, one.data, one.metadata],
+            pgOneName,
+          ),
+          fromPair,
+        )
+      }
+      return executor.append<Inserted>(
+        pgText,
+        [
+          tenant,
+          streamName,
+          version,
+          pgArray(events.map((e) => e.type)),
+          pgArray(events.map((e) => e.schemaVersion)),
+          pgArray(events.map((e) => e.data)),
+          pgArray(events.map((e) => e.metadata)),
+        ],
+        pgName,
+      )
+    }
+    const [event] = events
+    if (events.length === 1 && event !== undefined && expected._tag !== "Any") {
+      return expected._tag === "NoStream"
+        ? executor.append<Inserted>(single.NoStream, [
+            tenant,
+            streamName,
+            event.type,
+            event.schemaVersion,
+            event.data,
+            event.metadata,
+          ])
+        : executor.append<Inserted>(single.Exact, [
+            tenant,
+            streamName,
+            expected.version,
+            event.type,
+            event.schemaVersion,
+            event.data,
+            event.metadata,
+            tenant,
+            streamName,
+            expected.version,
+          ])
     }
     const params: Array<string | number> = []
     for (const event of events) params.push(event.type, event.schemaVersion, event.data, event.metadata)
     params.push(tenant, streamName)
     if (expected._tag === "Exact") params.push(expected.version, tenant, streamName, expected.version)
     if (expected._tag === "Any") params.push(tenant, streamName)
-    return sql.unsafe<Inserted>(sqliteText(expected._tag, events.length), params)
+    return executor.append<Inserted>(sqliteText(expected._tag, events.length), params)
   }
 
   const streamInfo = (streamName: StreamName) =>
@@ -316,32 +406,42 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     return loop(1)
   }
 
+  const readStreamText = sql`SELECT position, stream_version, type, schema_version, data, metadata
+    FROM cartable_events WHERE tenant = ${""} AND stream_name = ${""}
+    AND stream_version > CAST(${0} AS INTEGER) ORDER BY stream_version`.compile()[0]
+  const readStreamName = statementName("cartable_read_stream", readStreamText)
   const readStream = (streamName: StreamName, afterVersion: number) =>
-    sql<Row>`SELECT position, stream_version, type, schema_version, data, metadata FROM cartable_events
-      WHERE tenant = ${tenantOf(streamName)} AND stream_name = ${streamName}
-      AND stream_version > CAST(${Math.max(0, Math.floor(afterVersion))} AS INTEGER)
-      ORDER BY stream_version`.pipe(
-      Effect.mapError(unavailable(`Could not read stream ${streamName}`, streamName)),
-      Effect.flatMap((rows): Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError> => {
-        const last = rows[rows.length - 1]
-        if (last?.type === TOMBSTONE) return Effect.fail(tombstoned(streamName))
-        // Reading past the end says nothing of a tombstone placed after it: ask.
-        if (last === undefined && afterVersion > 0) {
-          return Effect.flatMap(streamInfo(streamName), (info) =>
-            info.tombstoned ? Effect.fail(tombstoned(streamName)) : Effect.succeed([]),
-          )
-        }
-        return Effect.succeed(rows.map((row) => toStored(row, streamName)))
-      }),
-    )
+    executor
+      .run<Row>(
+        readStreamText,
+        [tenantOf(streamName), streamName, Math.max(0, Math.floor(afterVersion))],
+        readStreamName,
+      )
+      .pipe(
+        Effect.mapError(unavailable(`Could not read stream ${streamName}`, streamName)),
+        Effect.flatMap((rows): Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError> => {
+          const last = rows[rows.length - 1]
+          if (last?.type === TOMBSTONE) return Effect.fail(tombstoned(streamName))
+          // Reading past the end says nothing of a tombstone placed after it: ask.
+          if (last === undefined && afterVersion > 0) {
+            return Effect.flatMap(streamInfo(streamName), (info) =>
+              info.tombstoned ? Effect.fail(tombstoned(streamName)) : Effect.succeed([]),
+            )
+          }
+          return Effect.succeed(rows.map((row) => toStored(row, streamName)))
+        }),
+      )
 
+  const readAllText = sql`SELECT position, stream_name, stream_version, type, schema_version, data, metadata
+    FROM cartable_events WHERE position > ${0} AND type <> '$tombstone' ORDER BY position LIMIT ${0}`.compile()[0]
+  const readAllName = statementName("cartable_read_all", readAllText)
   const readAll = (afterPosition: number, limit: number) =>
-    sql<Row>`SELECT position, stream_name, stream_version, type, schema_version, data, metadata FROM cartable_events
-      WHERE position > ${Math.max(0, Math.floor(afterPosition))} AND type <> '$tombstone'
-      ORDER BY position LIMIT ${Math.max(0, Math.floor(limit))}`.pipe(
-      Effect.map((rows) => rows.map((row) => toStored(row))),
-      Effect.mapError(unavailable("Could not read the log")),
-    )
+    executor
+      .run<Row>(readAllText, [Math.max(0, Math.floor(afterPosition)), Math.max(0, Math.floor(limit))], readAllName)
+      .pipe(
+        Effect.map((rows) => rows.map((row) => toStored(row))),
+        Effect.mapError(unavailable("Could not read the log")),
+      )
 
   const tombstone = (streamName: StreamName): Effect.Effect<void, EventStoreError> => {
     const marker: EncodedEvent = { type: TOMBSTONE, schemaVersion: 1, data: "{}", metadata: "{}" }
@@ -358,5 +458,29 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     return loop(1)
   }
 
-  return { append, readStream, readAll, streamInfo, tombstone } satisfies EventStoreDriver.Service
+  if (!spans) return { append, readStream, readAll, streamInfo, tombstone } satisfies EventStoreDriver.Service
+  // The call site of these spans is always this file: capturing its stack would only cost.
+  const traced = (name: string, attributes: Record<string, unknown>) =>
+    Effect.withSpan(`SqlEventStoreDriver.${name}`, { kind: "client", attributes, captureStackTrace: false })
+  return {
+    append: (streamName, expected, events) =>
+      append(streamName, expected, events).pipe(
+        traced("append", {
+          "cartable.stream_name": streamName,
+          "cartable.expected_version": ExpectedVersion.format(expected),
+          "cartable.events": events.length,
+        }),
+      ),
+    readStream: (streamName, afterVersion) =>
+      readStream(streamName, afterVersion).pipe(
+        traced("readStream", { "cartable.stream_name": streamName, "cartable.after_version": afterVersion }),
+      ),
+    readAll: (afterPosition, limit) =>
+      readAll(afterPosition, limit).pipe(
+        traced("readAll", { "cartable.after_position": afterPosition, "cartable.limit": limit }),
+      ),
+    streamInfo: (streamName) =>
+      streamInfo(streamName).pipe(traced("streamInfo", { "cartable.stream_name": streamName })),
+    tombstone: (streamName) => tombstone(streamName).pipe(traced("tombstone", { "cartable.stream_name": streamName })),
+  } satisfies EventStoreDriver.Service
 })
