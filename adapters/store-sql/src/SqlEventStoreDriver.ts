@@ -23,6 +23,7 @@ import type * as SqlClient from "@effect/sql/SqlClient"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as migrations from "./internal/migrations.ts"
 import * as internal from "./internal/sqlDriver.ts"
 
 /**
@@ -57,6 +58,14 @@ export interface Options {
  * @since 0.1.0
  */
 export const TOMBSTONE: string = internal.TOMBSTONE
+
+/**
+ * The DDL of the events table as the adapter's migration creates it, for tools
+ * that write the same table without the adapter (the benchmark's raw drivers).
+ *
+ * @since 0.1.0
+ */
+export const eventsTableDdl: (dialect: "pg" | "sqlite") => string = migrations.eventsTableDdl
 
 /**
  * Migrates the schema, then returns the driver over the `SqlClient` in context.

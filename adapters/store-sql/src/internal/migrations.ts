@@ -9,33 +9,25 @@ import { createSubjectKeys } from "./subjectKeysMigration.ts"
  * A tombstone is a row of type `$tombstone` after the stream's last event, so that
  * the unique key alone also stops an append racing a tombstone.
  */
+/** The events table as the first migration creates it, in a dialect. */
+export const eventsTableDdl = (dialect: "pg" | "sqlite"): string => `
+      CREATE TABLE IF NOT EXISTS cartable_events (
+        position ${dialect === "pg" ? "BIGINT GENERATED ALWAYS AS IDENTITY" : "INTEGER"} PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        stream_name TEXT NOT NULL,
+        stream_version INTEGER NOT NULL CHECK (stream_version >= 1),
+        type TEXT NOT NULL CHECK (type <> ''),
+        schema_version INTEGER NOT NULL CHECK (schema_version >= 1),
+        data TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        CONSTRAINT cartable_events_stream_version UNIQUE (tenant, stream_name, stream_version)
+      )`
+
 const createEvents = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   yield* sql.onDialectOrElse({
-    pg: () => sql`
-      CREATE TABLE IF NOT EXISTS cartable_events (
-        position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        tenant TEXT NOT NULL,
-        stream_name TEXT NOT NULL,
-        stream_version INTEGER NOT NULL CHECK (stream_version >= 1),
-        type TEXT NOT NULL CHECK (type <> ''),
-        schema_version INTEGER NOT NULL CHECK (schema_version >= 1),
-        data TEXT NOT NULL,
-        metadata TEXT NOT NULL,
-        CONSTRAINT cartable_events_stream_version UNIQUE (tenant, stream_name, stream_version)
-      )`,
-    orElse: () => sql`
-      CREATE TABLE IF NOT EXISTS cartable_events (
-        position INTEGER PRIMARY KEY,
-        tenant TEXT NOT NULL,
-        stream_name TEXT NOT NULL,
-        stream_version INTEGER NOT NULL CHECK (stream_version >= 1),
-        type TEXT NOT NULL CHECK (type <> ''),
-        schema_version INTEGER NOT NULL CHECK (schema_version >= 1),
-        data TEXT NOT NULL,
-        metadata TEXT NOT NULL,
-        CONSTRAINT cartable_events_stream_version UNIQUE (tenant, stream_name, stream_version)
-      )`,
+    pg: () => sql.unsafe(eventsTableDdl("pg")),
+    orElse: () => sql.unsafe(eventsTableDdl("sqlite")),
   })
   // PostgreSQL only: the append, as one function call. PostgreSQL commits
   // concurrent transactions in any order; the function takes a transaction-scoped
