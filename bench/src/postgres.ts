@@ -2,41 +2,23 @@
  * PostgreSQL: our adapter against node-postgres doing the same writes on the same
  * table, each in a database of its own on the server of DATABASE_URL.
  */
+
 import * as EventStore from "@cartable/eventlog/EventStore"
 import { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
 import type * as StreamName from "@cartable/eventlog/StreamName"
 import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
 import * as PostgresEventStore from "@cartable/store-postgres/PostgresEventStore"
+import * as SqlEventStoreDriver from "@cartable/store-sql/SqlEventStoreDriver"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import pg from "pg"
-import {
-  type Args,
-  catalog,
-  encodedEvent,
-  type Figure,
-  figure,
-  foldData,
-  type ItemNoted,
-  newEvent,
-  streamName,
-  time,
-} from "./harness.ts"
+import { type Args, catalog, encodedEvent, type Figure, figure, foldData, streamName, time } from "./harness.ts"
+import * as Ours from "./ours.ts"
 
-/** The table of the PostgreSQL migration, for the raw driver. */
-const DDL = `CREATE TABLE IF NOT EXISTS cartable_events (
-  position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  tenant TEXT NOT NULL,
-  stream_name TEXT NOT NULL,
-  stream_version INTEGER NOT NULL CHECK (stream_version >= 1),
-  type TEXT NOT NULL CHECK (type <> ''),
-  schema_version INTEGER NOT NULL CHECK (schema_version >= 1),
-  data TEXT NOT NULL,
-  metadata TEXT NOT NULL,
-  CONSTRAINT cartable_events_stream_version UNIQUE (tenant, stream_name, stream_version)
-)`
+/** The table of the adapter's migration, for the raw driver. */
+const DDL = SqlEventStoreDriver.eventsTableDdl("pg")
 
 const COLUMNS = "(tenant, stream_name, stream_version, type, schema_version, data, metadata)"
 const INSERT = `INSERT INTO cartable_events ${COLUMNS} VALUES ($1, $2, $3, $4, $5, $6, $7)`
@@ -128,8 +110,8 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
       const ours = openOurs(await database())
       const oursTyped = openOurs(await database())
       try {
-        const driver = await ours.runPromise(EventStoreDriver)
-        const store = await oursTyped.runPromise(EventStore.EventStore)
+        const driver = await Ours.driver(ours)
+        const typed = await Ours.typed(oursTyped)
         // The three variants take turns by chunks of the same appends, each on its own
         // database, so that a change of load on the machine falls on all three alike.
         const elapsed = { raw: 0, driver: 0, typed: 0 }
@@ -141,33 +123,16 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
               await raw.query(INSERT, ["", stream, v, e.type, e.schemaVersion, e.data, e.metadata])
             }
           })
-          elapsed.driver += await time(() =>
-            ours.runPromise(
-              Effect.forEach(
-                chunk,
-                ([stream, v]) =>
-                  driver.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [
-                    encodedEvent(stream, v),
-                  ]),
-                { discard: true },
-              ),
-            ),
-          )
-          elapsed.typed += await time(() =>
-            oursTyped.runPromise(
-              Effect.forEach(
-                chunk,
-                ([stream, v]) =>
-                  store.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [newEvent(stream, v)]),
-                { discard: true },
-              ),
-            ),
-          )
+          elapsed.driver += await time(() => driver.appendSingles(chunk))
+          elapsed.typed += await time(() => typed.appendSingles(chunk))
         }
         sample("single/raw", elapsed.raw)
         sample("single/driver", elapsed.driver)
         sample("single/typed", elapsed.typed)
         let check = 0
+        const add = (n: number) => {
+          check += n
+        }
         const select =
           "SELECT position, stream_version, type, schema_version, data, metadata FROM cartable_events WHERE tenant = $1 AND stream_name = $2 AND stream_version > $3 ORDER BY stream_version"
         sample(
@@ -179,32 +144,8 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
             }
           }),
         )
-        sample(
-          "fold/driver",
-          await time(() =>
-            ours.runPromise(
-              Effect.gen(function* () {
-                for (const stream of streams) {
-                  const rows = yield* driver.readStream(stream as StreamName.StreamName, 0)
-                  check += rows.reduce((state, row) => foldData(state, row.data), 0)
-                }
-              }),
-            ),
-          ),
-        )
-        sample(
-          "fold/typed",
-          await time(() =>
-            oursTyped.runPromise(
-              Effect.gen(function* () {
-                for (const stream of streams) {
-                  const events = yield* store.readStream(stream as StreamName.StreamName)
-                  check += events.reduce((state, r) => state + (r.event as typeof ItemNoted.Type).seq, 0)
-                }
-              }),
-            ),
-          ),
-        )
+        sample("fold/driver", await time(() => driver.foldStreams(streams).then(add)))
+        sample("fold/typed", await time(() => typed.foldStreams(streams).then(add)))
         const page =
           "SELECT position, stream_name, stream_version, type, schema_version, data, metadata FROM cartable_events WHERE position > $1 AND type <> '$tombstone' ORDER BY position LIMIT $2"
         sample(
@@ -219,38 +160,8 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
             }
           }),
         )
-        sample(
-          "all/driver",
-          await time(() =>
-            ours.runPromise(
-              Effect.gen(function* () {
-                let after = 0
-                for (;;) {
-                  const rows = yield* driver.readAll(after, 1000)
-                  check += rows.reduce((state, row) => foldData(state, row.data), 0)
-                  if (rows.length < 1000) break
-                  after = rows[rows.length - 1]!.position
-                }
-              }),
-            ),
-          ),
-        )
-        sample(
-          "all/typed",
-          await time(() =>
-            oursTyped.runPromise(
-              Effect.gen(function* () {
-                let after = 0
-                for (;;) {
-                  const events = yield* store.readAll(after, 1000)
-                  check += events.reduce((state, r) => state + (r.event as typeof ItemNoted.Type).seq, 0)
-                  if (events.length < 1000) break
-                  after = events[events.length - 1]!.position
-                }
-              }),
-            ),
-          ),
-        )
+        sample("all/driver", await time(() => driver.foldAll().then(add)))
+        sample("all/typed", await time(() => typed.foldAll().then(add)))
         if (check <= 0) throw new Error("the folds read nothing")
       } finally {
         await raw.end()
@@ -335,36 +246,11 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
         const runtime = openOurs(await database())
         const runtimeTyped = openOurs(await database())
         try {
-          const driver = await runtime.runPromise(EventStoreDriver)
-          const store = await runtimeTyped.runPromise(EventStore.EventStore)
-          sample(
-            "batch/driver",
-            await time(() =>
-              runtime.runPromise(
-                Effect.gen(function* () {
-                  for (let s = 0; s < sizes.batchStreams; s++) {
-                    const stream = streamName("b", s)
-                    const events = Array.from({ length: sizes.batchSize }, (_, i) => encodedEvent(stream, i + 1))
-                    yield* driver.append(stream as StreamName.StreamName, ExpectedVersion.noStream, events)
-                  }
-                }),
-              ),
-            ),
-          )
-          sample(
-            "batch/typed",
-            await time(() =>
-              runtimeTyped.runPromise(
-                Effect.gen(function* () {
-                  for (let s = 0; s < sizes.batchStreams; s++) {
-                    const stream = streamName("b", s)
-                    const events = Array.from({ length: sizes.batchSize }, (_, i) => newEvent(stream, i + 1))
-                    yield* store.append(stream as StreamName.StreamName, ExpectedVersion.noStream, events)
-                  }
-                }),
-              ),
-            ),
-          )
+          const driver = await Ours.driver(runtime)
+          const typed = await Ours.typed(runtimeTyped)
+          const indices = Array.from({ length: sizes.batchStreams }, (_, s) => s)
+          sample("batch/driver", await time(() => driver.appendBatches("b", indices, sizes.batchSize)))
+          sample("batch/typed", await time(() => typed.appendBatches("b", indices, sizes.batchSize)))
         } finally {
           await runtime.dispose()
           await runtimeTyped.dispose()
@@ -385,7 +271,7 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
     return [
       figure(single, rawSingle, appends, "appends", s("single/raw")),
       figure(single, "our driver (PostgresEventStore)", appends, "appends", s("single/driver"), rawSingle),
-      figure(single, "typed EventStore over it (Schema encode)", appends, "appends", s("single/typed"), rawSingle),
+      figure(single, Ours.labels.typedAppend, appends, "appends", s("single/typed"), rawSingle),
       figure(concurrent, rawConcurrent, writes, "appends", s("concurrent/raw")),
       figure(
         concurrent,
@@ -397,27 +283,13 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
       ),
       figure(batch, rawBatch, batchEvents, "events", s("batch/raw")),
       figure(batch, "our driver (PostgresEventStore)", batchEvents, "events", s("batch/driver"), rawBatch),
-      figure(batch, "typed EventStore over it (Schema encode)", batchEvents, "events", s("batch/typed"), rawBatch),
+      figure(batch, Ours.labels.typedAppend, batchEvents, "events", s("batch/typed"), rawBatch),
       figure(fold, rawFold, sizes.singleStreams, "streams", s("fold/raw")),
-      figure(
-        fold,
-        "our driver: readStream, JSON.parse, fold",
-        sizes.singleStreams,
-        "streams",
-        s("fold/driver"),
-        rawFold,
-      ),
-      figure(
-        fold,
-        "typed EventStore: readStream (Schema decode), fold",
-        sizes.singleStreams,
-        "streams",
-        s("fold/typed"),
-        rawFold,
-      ),
+      figure(fold, Ours.labels.driverFold, sizes.singleStreams, "streams", s("fold/driver"), rawFold),
+      figure(fold, Ours.labels.typedFold, sizes.singleStreams, "streams", s("fold/typed"), rawFold),
       figure(readAll, rawAll, appends, "events", s("all/raw")),
-      figure(readAll, "our driver", appends, "events", s("all/driver"), rawAll),
-      figure(readAll, "typed EventStore (Schema decode)", appends, "events", s("all/typed"), rawAll),
+      figure(readAll, Ours.labels.driverAll, appends, "events", s("all/driver"), rawAll),
+      figure(readAll, Ours.labels.typedAll, appends, "events", s("all/typed"), rawAll),
       ...costs,
     ]
   } finally {

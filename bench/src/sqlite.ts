@@ -3,6 +3,7 @@
  * better-sqlite3 doing the same writes on the same table, in WAL mode with
  * synchronous = NORMAL on both sides.
  */
+
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -11,6 +12,7 @@ import { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
 import * as StreamName from "@cartable/eventlog/StreamName"
 import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
+import * as SqlEventStoreDriver from "@cartable/store-sql/SqlEventStoreDriver"
 import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Statement from "@effect/sql/Statement"
@@ -26,24 +28,13 @@ import {
   type Figure,
   figure,
   foldData,
-  type ItemNoted,
-  newEvent,
   streamName,
   time,
 } from "./harness.ts"
+import * as Ours from "./ours.ts"
 
-/** The table of the SQLite migration, for the raw driver. */
-const DDL = `CREATE TABLE IF NOT EXISTS cartable_events (
-  position INTEGER PRIMARY KEY,
-  tenant TEXT NOT NULL,
-  stream_name TEXT NOT NULL,
-  stream_version INTEGER NOT NULL CHECK (stream_version >= 1),
-  type TEXT NOT NULL CHECK (type <> ''),
-  schema_version INTEGER NOT NULL CHECK (schema_version >= 1),
-  data TEXT NOT NULL,
-  metadata TEXT NOT NULL,
-  CONSTRAINT cartable_events_stream_version UNIQUE (tenant, stream_name, stream_version)
-)`
+/** The table of the adapter's migration, for the raw driver. */
+const DDL = SqlEventStoreDriver.eventsTableDdl("sqlite")
 
 const COLUMNS = "(tenant, stream_name, stream_version, type, schema_version, data, metadata)"
 const INSERT = `INSERT INTO cartable_events ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)`
@@ -63,8 +54,6 @@ const openOurs = (file: string, options: Partial<SqliteEventStore.Options> = {})
       Layer.merge(SqliteEventStore.layer({ filename: file, ...options }), SubjectKeyStore.layerMemory),
     ),
   )
-
-type Ours = ReturnType<typeof openOurs>
 
 /** Appends per turn when variants take turns. */
 const CHUNK = 1000
@@ -91,7 +80,7 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
   const sample = (key: string, seconds: number) => samples.set(key, [...(samples.get(key) ?? []), seconds])
   let files = 0
   const file = () => Path.join(dir, `db${++files}.sqlite`)
-  const runtimes: Array<Ours> = []
+  const runtimes: Array<Ours.Runtime> = []
   try {
     const single = `1 event per append, expected version (${sizes.singleStreams.toLocaleString("en")} streams x ${sizes.singleEvents})`
     const batch = `${sizes.batchSize} events per append (${sizes.batchStreams.toLocaleString("en")} streams)`
@@ -109,8 +98,8 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
       const ours = openOurs(file())
       const oursTyped = openOurs(file())
       runtimes.push(ours, oursTyped)
-      const driver = await ours.runPromise(EventStoreDriver)
-      const store = await oursTyped.runPromise(EventStore.EventStore)
+      const driver = await Ours.driver(ours)
+      const typed = await Ours.typed(oursTyped)
       const typedOrder = singleOrder(sizes.singleStreams, sizes.singleEvents, `r${round}t`)
       // The variants take turns by chunks of the same appends, so that a change of
       // load on the machine falls on all three alike.
@@ -124,26 +113,8 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
             insert.run("", stream, v, e.type, e.schemaVersion, e.data, e.metadata)
           }
         })
-        elapsed.driver += await time(() =>
-          ours.runPromise(
-            Effect.forEach(
-              chunk,
-              ([stream, v]) =>
-                driver.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [encodedEvent(stream, v)]),
-              { discard: true },
-            ),
-          ),
-        )
-        elapsed.typed += await time(() =>
-          oursTyped.runPromise(
-            Effect.forEach(
-              typedChunk,
-              ([stream, v]) =>
-                store.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [newEvent(stream, v)]),
-              { discard: true },
-            ),
-          ),
-        )
+        elapsed.driver += await time(() => driver.appendSingles(chunk))
+        elapsed.typed += await time(() => typed.appendSingles(typedChunk))
       }
       sample("single/raw", elapsed.raw)
       sample("single/driver", elapsed.driver)
@@ -156,6 +127,9 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
       const streams = Array.from({ length: sizes.singleStreams }, (_, s) => streamName(`r${round}s`, s))
       const typedStreams = Array.from({ length: sizes.singleStreams }, (_, s) => streamName(`r${round}t`, s))
       let check = 0
+      const add = (n: number) => {
+        check += n
+      }
       sample(
         "fold/raw",
         await time(() => {
@@ -165,32 +139,8 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
           }
         }),
       )
-      sample(
-        "fold/driver",
-        await time(() =>
-          ours.runPromise(
-            Effect.gen(function* () {
-              for (const stream of streams) {
-                const rows = yield* driver.readStream(stream as StreamName.StreamName, 0)
-                check += rows.reduce((state, row) => foldData(state, row.data), 0)
-              }
-            }),
-          ),
-        ),
-      )
-      sample(
-        "fold/typed",
-        await time(() =>
-          oursTyped.runPromise(
-            Effect.gen(function* () {
-              for (const stream of typedStreams) {
-                const events = yield* store.readStream(stream as StreamName.StreamName)
-                check += events.reduce((state, r) => state + (r.event as typeof ItemNoted.Type).seq, 0)
-              }
-            }),
-          ),
-        ),
-      )
+      sample("fold/driver", await time(() => driver.foldStreams(streams).then(add)))
+      sample("fold/typed", await time(() => typed.foldStreams(typedStreams).then(add)))
       const page = raw.prepare(
         "SELECT position, stream_name, stream_version, type, schema_version, data, metadata FROM cartable_events WHERE position > ? AND type <> '$tombstone' ORDER BY position LIMIT ?",
       )
@@ -206,38 +156,8 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
           }
         }),
       )
-      sample(
-        "all/driver",
-        await time(() =>
-          ours.runPromise(
-            Effect.gen(function* () {
-              let after = 0
-              for (;;) {
-                const rows = yield* driver.readAll(after, 1000)
-                check += rows.reduce((state, row) => foldData(state, row.data), 0)
-                if (rows.length < 1000) break
-                after = rows[rows.length - 1]!.position
-              }
-            }),
-          ),
-        ),
-      )
-      sample(
-        "all/typed",
-        await time(() =>
-          oursTyped.runPromise(
-            Effect.gen(function* () {
-              let after = 0
-              for (;;) {
-                const events = yield* store.readAll(after, 1000)
-                check += events.reduce((state, r) => state + (r.event as typeof ItemNoted.Type).seq, 0)
-                if (events.length < 1000) break
-                after = events[events.length - 1]!.position
-              }
-            }),
-          ),
-        ),
-      )
+      sample("all/driver", await time(() => driver.foldAll().then(add)))
+      sample("all/typed", await time(() => typed.foldAll().then(add)))
       if (check <= 0) throw new Error("the folds read nothing")
       raw.close()
 
@@ -256,8 +176,8 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
       const oursBatch = openOurs(file())
       const oursBatchTyped = openOurs(file())
       runtimes.push(oursBatch, oursBatchTyped)
-      const batchDriver = await oursBatch.runPromise(EventStoreDriver)
-      const batchStore = await oursBatchTyped.runPromise(EventStore.EventStore)
+      const batchDriver = await Ours.driver(oursBatch)
+      const batchTyped = await Ours.typed(oursBatchTyped)
       const batchElapsed = { tx: 0, multi: 0, driver: 0, typed: 0 }
       const batchChunk = Math.max(1, Math.floor(CHUNK / sizes.batchSize))
       for (let from = 0; from < sizes.batchStreams; from += batchChunk) {
@@ -276,32 +196,8 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
             multi.run(...params)
           }
         })
-        batchElapsed.driver += await time(() =>
-          oursBatch.runPromise(
-            Effect.forEach(
-              indices,
-              (s) => {
-                const stream = streamName(`r${round}bd`, s)
-                const events = Array.from({ length: sizes.batchSize }, (_, i) => encodedEvent(stream, i + 1))
-                return batchDriver.append(stream as StreamName.StreamName, ExpectedVersion.noStream, events)
-              },
-              { discard: true },
-            ),
-          ),
-        )
-        batchElapsed.typed += await time(() =>
-          oursBatchTyped.runPromise(
-            Effect.forEach(
-              indices,
-              (s) => {
-                const stream = streamName(`r${round}by`, s)
-                const events = Array.from({ length: sizes.batchSize }, (_, i) => newEvent(stream, i + 1))
-                return batchStore.append(stream as StreamName.StreamName, ExpectedVersion.noStream, events)
-              },
-              { discard: true },
-            ),
-          ),
-        )
+        batchElapsed.driver += await time(() => batchDriver.appendBatches(`r${round}bd`, indices, sizes.batchSize))
+        batchElapsed.typed += await time(() => batchTyped.appendBatches(`r${round}by`, indices, sizes.batchSize))
       }
       rawBatch.close()
       sample("batch/raw-tx", batchElapsed.tx)
@@ -324,7 +220,7 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
       ),
       figure(
         single,
-        "typed EventStore over it (Schema encode)",
+        Ours.labels.typedAppend,
         appends,
         "appends",
         s("single/typed"),
@@ -333,11 +229,11 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
       figure(batch, "raw better-sqlite3: transaction of prepared INSERTs", batchEvents, "events", s("batch/raw-tx")),
       figure(batch, "raw better-sqlite3: one multi-row INSERT", batchEvents, "events", s("batch/raw-multi")),
       figure(batch, "our driver (SqliteEventStore)", batchEvents, "events", s("batch/driver"), bestBatch(s)),
-      figure(batch, "typed EventStore over it (Schema encode)", batchEvents, "events", s("batch/typed"), bestBatch(s)),
+      figure(batch, Ours.labels.typedAppend, batchEvents, "events", s("batch/typed"), bestBatch(s)),
       figure(fold, "raw better-sqlite3: SELECT, JSON.parse, fold", sizes.singleStreams, "streams", s("fold/raw")),
       figure(
         fold,
-        "our driver: readStream, JSON.parse, fold",
+        Ours.labels.driverFold,
         sizes.singleStreams,
         "streams",
         s("fold/driver"),
@@ -345,15 +241,15 @@ export const run = async (args: Args): Promise<ReadonlyArray<Figure>> => {
       ),
       figure(
         fold,
-        "typed EventStore: readStream (Schema decode), fold",
+        Ours.labels.typedFold,
         sizes.singleStreams,
         "streams",
         s("fold/typed"),
         "raw better-sqlite3: SELECT, JSON.parse, fold",
       ),
       figure(readAll, "raw better-sqlite3", appends, "events", s("all/raw")),
-      figure(readAll, "our driver", appends, "events", s("all/driver"), "raw better-sqlite3"),
-      figure(readAll, "typed EventStore (Schema decode)", appends, "events", s("all/typed"), "raw better-sqlite3"),
+      figure(readAll, Ours.labels.driverAll, appends, "events", s("all/driver"), "raw better-sqlite3"),
+      figure(readAll, Ours.labels.typedAll, appends, "events", s("all/typed"), "raw better-sqlite3"),
     )
     figures.push(...(await breakdown(sizes.breakdown, file)))
     return figures
@@ -431,14 +327,7 @@ const breakdown = async (count: number, file: () => string): Promise<ReadonlyArr
     return sql`INSERT INTO cartable_events ${sql.literal(COLUMNS)} VALUES (${""}, ${stream}, ${v}, ${e.type}, ${e.schemaVersion}, ${e.data}, ${e.metadata})`
   }
   const driverAppends = (chunk: Chunk) =>
-    Effect.flatMap(EventStoreDriver, (driver) =>
-      Effect.forEach(
-        chunk,
-        ([stream, v]) =>
-          driver.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [encodedEvent(stream, v)]),
-        { discard: true },
-      ),
-    )
+    Effect.flatMap(EventStoreDriver, (driver) => Ours.driverAppends(driver, chunk))
   const variants: Array<Variant> = []
   try {
     variants.push(
@@ -506,14 +395,7 @@ const breakdown = async (count: number, file: () => string): Promise<ReadonlyArr
       ),
       await effectVariant("our driver (default): the append statement on the client's connection", {}, driverAppends),
       await effectVariant("typed EventStore: + Schema encode of event and metadata", {}, (chunk) =>
-        Effect.flatMap(EventStore.EventStore, (store) =>
-          Effect.forEach(
-            chunk,
-            ([stream, v]) =>
-              store.append(stream as StreamName.StreamName, ExpectedVersion.exact(v - 1), [newEvent(stream, v)]),
-            { discard: true },
-          ),
-        ),
+        Effect.flatMap(EventStore.EventStore, (store) => Ours.typedAppends(store, chunk)),
       ),
     )
     const seconds = new Map<string, number>()
