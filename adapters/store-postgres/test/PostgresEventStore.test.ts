@@ -6,7 +6,7 @@ import * as EventStoreConformance from "@cartable/testing/EventStoreConformance"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { driverPath } from "./Observe.ts"
+import { driverPath } from "../../store-sql/test/Observe.ts"
 import { describeWithServer, layerWithDatabase } from "./TestDatabase.ts"
 
 const event = { type: "Noted", schemaVersion: 1, data: '{"_tag":"Noted","id":"1","text":"x"}', metadata: "{}" }

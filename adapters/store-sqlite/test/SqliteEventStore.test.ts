@@ -10,7 +10,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { driverPath, spanNames } from "./Observe.ts"
+import { driverPath, spanNames } from "../../store-sql/test/Observe.ts"
 
 /** A fresh directory, removed with the layer. */
 const tempDir = Effect.acquireRelease(
