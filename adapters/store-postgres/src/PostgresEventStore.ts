@@ -6,11 +6,10 @@
  *
  * @since 0.1.0
  */
-import { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
+import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { SubjectKeyStore, SubjectKeyStoreError } from "@cartable/eventlog/SubjectKeyStore"
 import * as SqlEventStoreDriver from "@cartable/store-sql/SqlEventStoreDriver"
-import * as SqlSubjectKeyStore from "@cartable/store-sql/SqlSubjectKeyStore"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Config from "effect/Config"
@@ -64,12 +63,7 @@ export const layer = (
 ): Layer.Layer<
   EventStoreDriver | SubjectKeyStore | PgClient.PgClient | SqlClient.SqlClient,
   EventStoreError | SubjectKeyStoreError
-> =>
-  // The key store is built after the driver, whose migrations create its table too.
-  SqlSubjectKeyStore.layer.pipe(
-    Layer.provideMerge(Layer.scoped(EventStoreDriver, SqlEventStoreDriver.make(options))),
-    Layer.provideMerge(layerClient(options)),
-  )
+> => SqlEventStoreDriver.layerWithKeys(options).pipe(Layer.provideMerge(layerClient(options)))
 
 /**
  * {@link layer} with the URL read from `DATABASE_URL`.

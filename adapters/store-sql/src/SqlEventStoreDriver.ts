@@ -19,12 +19,14 @@
 import * as EventStoreDriver from "@cartable/eventlog/EventStoreDriver"
 import type { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { StreamName } from "@cartable/eventlog/StreamName"
+import type { SubjectKeyStore, SubjectKeyStoreError } from "@cartable/eventlog/SubjectKeyStore"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as migrations from "./internal/migrations.ts"
 import * as internal from "./internal/sqlDriver.ts"
+import * as SqlSubjectKeyStore from "./SqlSubjectKeyStore.ts"
 
 /**
  * Options of the SQL driver.
@@ -89,3 +91,18 @@ export const layer = (
   options?: Options,
 ): Layer.Layer<EventStoreDriver.EventStoreDriver, EventStoreError, SqlClient.SqlClient> =>
   Layer.scoped(EventStoreDriver.EventStoreDriver, make(options))
+
+/**
+ * The driver and the subject key store (BR-ACC-9) over one `SqlClient` layer:
+ * what a SQL storage adapter provides. The key store is built after the driver,
+ * whose migrations create its table too.
+ *
+ * @since 0.1.0
+ */
+export const layerWithKeys = (
+  options?: Options,
+): Layer.Layer<
+  EventStoreDriver.EventStoreDriver | SubjectKeyStore,
+  EventStoreError | SubjectKeyStoreError,
+  SqlClient.SqlClient
+> => SqlSubjectKeyStore.layer.pipe(Layer.provideMerge(layer(options)))

@@ -5,11 +5,10 @@
  *
  * @since 0.1.0
  */
-import { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
+import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { SubjectKeyStore, SubjectKeyStoreError } from "@cartable/eventlog/SubjectKeyStore"
 import * as SqlEventStoreDriver from "@cartable/store-sql/SqlEventStoreDriver"
-import * as SqlSubjectKeyStore from "@cartable/store-sql/SqlSubjectKeyStore"
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
@@ -70,9 +69,4 @@ export const layer = (
 ): Layer.Layer<
   EventStoreDriver | SubjectKeyStore | SqliteClient.SqliteClient | SqlClient.SqlClient,
   EventStoreError | SubjectKeyStoreError
-> =>
-  // The key store is built after the driver, whose migrations create its table too.
-  SqlSubjectKeyStore.layer.pipe(
-    Layer.provideMerge(Layer.scoped(EventStoreDriver, SqlEventStoreDriver.make(options))),
-    Layer.provideMerge(layerClient(options)),
-  )
+> => SqlEventStoreDriver.layerWithKeys(options).pipe(Layer.provideMerge(layerClient(options)))
