@@ -11,6 +11,7 @@ import * as Structure from "@cartable/domain/Structure"
 import { EventStore } from "@cartable/eventlog/EventStore"
 import type { RecordedEvent } from "@cartable/eventlog/RecordedEvent"
 import * as StreamName from "@cartable/eventlog/StreamName"
+import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 
 const PAGE = 500
@@ -35,10 +36,8 @@ type States = {
 
 /** Folds every stream of the log with its aggregate. */
 export const foldAll = (events: ReadonlyArray<RecordedEvent>): States => {
-  const byStream = new Map<string, Array<RecordedEvent>>()
-  for (const event of events) byStream.set(event.streamName, [...(byStream.get(event.streamName) ?? []), event])
   const states: States = { Account: [], Structure: [], Report: [], HomeworkBook: [] }
-  for (const [name, stream] of byStream) {
+  for (const [name, stream] of Object.entries(Arr.groupBy(events, (event) => event.streamName))) {
     const category = StreamName.category(name as StreamName.StreamName) as keyof States
     const aggregate = Domain.aggregates[category]
     // The stream category names the aggregate, so its events are that aggregate's.

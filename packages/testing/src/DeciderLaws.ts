@@ -14,6 +14,7 @@ import * as EventStore from "@cartable/eventlog/EventStore"
 import * as StreamName from "@cartable/eventlog/StreamName"
 import { describe, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
+import * as Arr from "effect/Array"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -56,14 +57,10 @@ export const suite = <C extends { readonly _tag: string }, E extends { readonly 
   const decodeCommand = Schema.decodeUnknownSync(Command)
 
   /** Runs a command sequence, one decider per stream, as the command handler would. */
-  const byStream = (sequence: ReadonlyArray<C>) => {
-    const streams = new Map<string, Array<C>>()
-    for (const command of sequence) {
-      const key = streamOf(aggregate, command)
-      streams.set(key, [...(streams.get(key) ?? []), command])
-    }
-    return [...streams.values()].map((cs) => DeciderSpec.run(aggregate, cs))
-  }
+  const byStream = (sequence: ReadonlyArray<C>) =>
+    Object.values(Arr.groupBy(sequence, (command) => streamOf(aggregate, command))).map((commands) =>
+      DeciderSpec.run(aggregate, commands),
+    )
 
   describe(`${aggregate.category} laws`, () => {
     it.prop(
