@@ -3,7 +3,7 @@
  * the core's Actor, ids and personal-data marks. One stream per copy of a book.
  */
 import * as Actor from "@cartable/domain/Actor"
-import type { Aggregate } from "@cartable/domain/Decider"
+import * as Decider from "@cartable/domain/Decider"
 import { AccountId, StructureId } from "@cartable/domain/Ids"
 import { DataSubjectId, personal } from "@cartable/domain/PersonalData"
 import { LocalDate } from "@cartable/domain/SchoolYear"
@@ -70,39 +70,46 @@ export class LoanRejected extends Schema.TaggedError<LoanRejected>()("LoanReject
   message: Schema.String,
 }) {}
 
-export type LoanState = { readonly _tag: "OnShelf" } | { readonly _tag: "Lent"; readonly borrowerId: AccountId }
+export type LoanState =
+  | { readonly _tag: "OnShelf" }
+  | { readonly _tag: "Lent"; readonly structureId: StructureId; readonly borrowerId: AccountId }
 
-export const aggregate: Aggregate<LoanCommand, LoanEvent, LoanState, LoanRejected> = {
-  category: "LibraryCopy",
-  streamId: (command) => command.copyId,
-  initialState: { _tag: "OnShelf" },
-  decide: (command, state) => {
-    // CDI-1: only the school's staff (its administrators or direction) run the library desk.
-    const structureId = command._tag === "LendCopy" ? command.structureId : undefined
-    const staff =
-      structureId === undefined ||
-      Actor.administersAny(command.actor, [structureId]) ||
-      Actor.isDirectionOf(command.actor, structureId)
-    if (!staff) return Either.left(new LoanRejected({ ruleId: "CDI-1", message: "Only the library's staff lends" }))
-    switch (command._tag) {
-      case "LendCopy": {
-        // CDI-2: a copy is lent to one borrower at a time.
-        if (state._tag === "Lent") {
-          return Either.left(new LoanRejected({ ruleId: "CDI-2", message: `Copy ${command.copyId} is already lent` }))
-        }
-        const { copyId, structureId, borrowerId, dueOn, note } = command
-        return Either.right([
-          { _tag: "CopyLent", copyId, structureId, borrowerId, dueOn, ...(note === undefined ? {} : { note }) },
-        ])
-      }
-      case "ReturnCopy":
-        return Either.right(
-          state._tag === "Lent"
-            ? [{ _tag: "CopyReturned", copyId: command.copyId, returnedOn: command.returnedOn }]
-            : [],
-        )
+const refuse = (ruleId: LoanRejected["ruleId"], message: string) => Either.left(new LoanRejected({ ruleId, message }))
+
+// CDI-1: only the school's staff (its administrators or direction) run the library desk. The
+// school of a return is the one the log says lent the copy, never the caller's word.
+const isStaff = (actor: Actor.Actor, structureId: StructureId) =>
+  Actor.administersAny(actor, [structureId]) || Actor.isDirectionOf(actor, structureId)
+
+const decide = (command: LoanCommand, state: LoanState): Either.Either<ReadonlyArray<LoanEvent>, LoanRejected> => {
+  switch (command._tag) {
+    case "LendCopy": {
+      if (!isStaff(command.actor, command.structureId)) return refuse("CDI-1", "Only the library's staff lends")
+      // CDI-2: a copy is lent to one borrower at a time.
+      if (state._tag === "Lent") return refuse("CDI-2", `Copy ${command.copyId} is already lent`)
+      const { copyId, structureId, borrowerId, dueOn, note } = command
+      return Either.right([
+        { _tag: "CopyLent", copyId, structureId, borrowerId, dueOn, ...(note === undefined ? {} : { note }) },
+      ])
     }
-  },
-  evolve: (_state, event) =>
-    event._tag === "CopyLent" ? { _tag: "Lent", borrowerId: event.borrowerId } : { _tag: "OnShelf" },
+    case "ReturnCopy":
+      if (state._tag === "OnShelf") return Either.right([])
+      if (!isStaff(command.actor, state.structureId)) return refuse("CDI-1", "Only the library's staff takes returns")
+      return Either.right([{ _tag: "CopyReturned", copyId: command.copyId, returnedOn: command.returnedOn }])
+  }
 }
+
+const initialState: LoanState = { _tag: "OnShelf" }
+
+export const aggregate = Decider.aggregate({
+  category: "LibraryCopy",
+  Command: LoanCommand,
+  events,
+  streamId: (command) => command.copyId,
+  initialState,
+  decide,
+  evolve: (_state, event): LoanState =>
+    event._tag === "CopyLent"
+      ? { _tag: "Lent", structureId: event.structureId, borrowerId: event.borrowerId }
+      : { _tag: "OnShelf" },
+})

@@ -2,9 +2,8 @@
  * `pnpm --filter @cartable/example-custom-distribution start`: a distribution
  * that adds its own events to the core's, in one event log.
  */
-import * as Account from "@cartable/domain/Account"
 import * as Domain from "@cartable/domain/Domain"
-import * as CommandHandler from "@cartable/eventlog/CommandHandler"
+import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as EventStore from "@cartable/eventlog/EventStore"
 import * as Console from "effect/Console"
@@ -18,10 +17,10 @@ export const catalog = EventCatalog.merge(EventCatalog.make(Domain.events), Even
 const librarian = { accountId: "doc-1", roles: [{ _tag: "Administrator", level: "School", scopeId: "0571994H" }] }
 
 export const program = Effect.gen(function* () {
-  const lend = yield* CommandHandler.makeDecoding(LibraryLoan.aggregate, LibraryLoan.LoanCommand)
-  const accounts = yield* CommandHandler.makeDecoding(Account.aggregate, Account.AccountCommand)
+  // One router over the core's aggregates and the distribution's own.
+  const router = yield* CommandRouter.make({ ...Domain.aggregates, LibraryCopy: LibraryLoan.aggregate })
   const context = { occurredAt: DateTime.unsafeMake("2026-09-14T10:00:00Z") }
-  yield* accounts(
+  yield* router.handle(
     {
       _tag: "ProvisionAccount",
       actor: { accountId: "system:aaf", roles: [{ _tag: "System", process: "aaf" }] },
@@ -44,8 +43,8 @@ export const program = Effect.gen(function* () {
     dueOn: "2026-09-28",
     note: "Abîmé p. 12",
   }
-  yield* lend({ _tag: "LendCopy", ...loan }, context)
-  const refused = yield* Effect.flip(lend({ _tag: "LendCopy", ...loan, borrowerId: "p-hugo" }, context))
+  yield* router.handle({ _tag: "LendCopy", ...loan }, context)
+  const refused = yield* Effect.flip(router.handle({ _tag: "LendCopy", ...loan, borrowerId: "p-hugo" }, context))
   yield* Console.log(`Second loan of the same copy: ${refused._tag === "LoanRejected" ? refused.ruleId : refused._tag}`)
   const store = yield* EventStore.EventStore
   const all = yield* store.readAll(0, 100)

@@ -6,7 +6,6 @@ import { given } from "@cartable/testing/DeciderSpec"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
-import type * as Schema from "effect/Schema"
 import * as LibraryLoan from "../src/LibraryLoan.ts"
 import { catalog, program } from "../src/main.ts"
 
@@ -21,12 +20,8 @@ const pool: Arbitraries.Pool = {
 }
 
 // The core's laws hold for the distribution's own aggregate too.
-DeciderLaws.suite({
-  aggregate: LibraryLoan.aggregate,
+DeciderLaws.suite(LibraryLoan.aggregate, {
   commands: FastCheck.array(Arbitraries.oneOf(LibraryLoan.commands, pool), { maxLength: 20 }),
-  Command: LibraryLoan.LoanCommand as Schema.Schema<LibraryLoan.LoanCommand, unknown>,
-  Event: LibraryLoan.LoanEvent as Schema.Schema<LibraryLoan.LoanEvent, unknown>,
-  events: { CopyLent: LibraryLoan.CopyLent, CopyReturned: LibraryLoan.CopyReturned },
 })
 
 describe("a custom distribution", () => {

@@ -4,41 +4,20 @@
  * HTTP API would sit where this sits.
  */
 import { randomBytes } from "node:crypto"
-import * as Account from "@cartable/domain/Account"
 import * as Credentials from "@cartable/domain/Credentials"
 import * as Domain from "@cartable/domain/Domain"
-import * as HomeworkBook from "@cartable/domain/HomeworkBook"
-import * as Report from "@cartable/domain/Report"
-import * as Structure from "@cartable/domain/Structure"
-import * as CommandHandler from "@cartable/eventlog/CommandHandler"
-import type { ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
+import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-
-type Command = Domain.Command
-
-type Rejection =
-  | Account.AccountRejected
-  | Structure.StructureRejected
-  | Report.ReportRejected
-  | HomeworkBook.HomeworkBookRejected
-
-const accountTags = new Set(Object.keys(Account.commands))
-const structureTags = new Set(Object.keys(Structure.commands))
-const reportTags = new Set(Object.keys(Report.commands))
 
 /** Draws an activation or renewal code from the operating system's CSPRNG (BR-ACC-2). */
 export const drawCode = (): Credentials.OneTimeCode =>
   Option.getOrThrowWith(Credentials.codeFromBytes(randomBytes(32)), () => new Error("not enough random bytes"))
 
 export const make = Effect.gen(function* () {
-  const handlers = {
-    Account: yield* CommandHandler.make(Account.aggregate),
-    Structure: yield* CommandHandler.make(Structure.aggregate),
-    Report: yield* CommandHandler.make(Report.aggregate),
-    HomeworkBook: yield* CommandHandler.make(HomeworkBook.aggregate),
-  }
+  // One router over the core's aggregates: it decodes any command and dispatches on its tag.
+  const router = yield* CommandRouter.make(Domain.aggregates)
   let clock = DateTime.unsafeMake("2026-08-28T07:00:00Z")
   const refusals: Array<{ readonly command: string; readonly ruleId: string; readonly message: string }> = []
 
@@ -48,24 +27,6 @@ export const make = Effect.gen(function* () {
       clock = DateTime.unsafeMake(iso)
       return clock
     })
-
-  const route = (
-    command: Command,
-  ): Effect.Effect<ReadonlyArray<{ readonly _tag: string }>, Rejection | ConcurrencyConflict | EventStoreError> => {
-    const context = { occurredAt: clock, correlationId: "start-of-year-2026" }
-    const events = <E>(handled: CommandHandler.Handled<E>): ReadonlyArray<E> => handled.events
-    if (accountTags.has(command._tag)) {
-      return Effect.map(handlers.Account(command as Account.AccountCommand, context), events)
-    }
-    if (structureTags.has(command._tag)) {
-      return Effect.map(handlers.Structure(command as Structure.StructureCommand, context), events)
-    }
-    if (reportTags.has(command._tag))
-      return Effect.map(handlers.Report(command as Report.ReportCommand, context), events)
-    return Effect.map(handlers.HomeworkBook(command as HomeworkBook.HomeworkBookCommand, context), events)
-  }
-
-  const decode = CommandHandler.decodeCommand(Domain.Command)
 
   const refuse = (command: unknown) => (refusal: { readonly ruleId: string; readonly message: string }) =>
     Effect.sync((): ReadonlyArray<never> => {
@@ -79,7 +40,8 @@ export const make = Effect.gen(function* () {
    * the refusal and returns none. Store failures fail.
    */
   const submit = (input: Readonly<Record<string, unknown>>) =>
-    Effect.flatMap(decode(input), route).pipe(
+    router.handle(input, { occurredAt: clock, correlationId: "start-of-year-2026" }).pipe(
+      Effect.map((handled) => handled.events),
       Effect.catchTags({
         AccountRejected: refuse(input._tag),
         StructureRejected: refuse(input._tag),

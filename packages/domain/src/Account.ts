@@ -8,11 +8,12 @@
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import type { AccountCommand } from "./AccountCommands.ts"
+import { AccountCommand } from "./AccountCommands.ts"
 import type { AccompanyingKind, AccountEvent, Origin, Profile, RelativeLink } from "./AccountEvents.ts"
+import { events as eventDefinitions } from "./AccountEvents.ts"
 import * as Actor from "./Actor.ts"
 import * as Credentials from "./Credentials.ts"
-import type { Aggregate } from "./Decider.ts"
+import * as Decider from "./Decider.ts"
 import type { AccountId, StructureId } from "./Ids.ts"
 import { without } from "./internal/fields.ts"
 import type * as PersonalData from "./PersonalData.ts"
@@ -636,22 +637,23 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
  *
  * @since 0.1.0
  */
-export const makeAggregate = (
-  options: DeciderOptions = {},
-): Aggregate<AccountCommand, AccountEvent, AccountState, AccountRejected> => ({
-  category: "Account",
-  streamId: (command) => command.accountId,
-  initialState,
-  decide: decideFor(options.passwordPolicy ?? Credentials.defaultPasswordPolicy),
-  evolve,
-})
+export const makeAggregate = (options: DeciderOptions = {}) =>
+  Decider.aggregate({
+    category: "Account",
+    Command: AccountCommand,
+    events: eventDefinitions,
+    streamId: (command) => command.accountId,
+    initialState,
+    decide: decideFor(options.passwordPolicy ?? Credentials.defaultPasswordPolicy),
+    evolve,
+  })
 
 /**
  * The Account aggregate with BR-ACC-3's default password policy.
  *
  * @since 0.1.0
  */
-export const aggregate: Aggregate<AccountCommand, AccountEvent, AccountState, AccountRejected> = makeAggregate()
+export const aggregate = makeAggregate()
 
 /**
  * Decides with the default password policy.

@@ -8,9 +8,10 @@
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Actor from "./Actor.ts"
-import type { Aggregate } from "./Decider.ts"
-import type { HomeworkBookCommand } from "./HomeworkBookCommands.ts"
+import * as Decider from "./Decider.ts"
+import { HomeworkBookCommand } from "./HomeworkBookCommands.ts"
 import type { HomeworkBookEvent, VisaScope } from "./HomeworkBookEvents.ts"
+import { events as eventDefinitions } from "./HomeworkBookEvents.ts"
 import type { AccountId, GroupId, HomeworkBookId, InspectionId, SessionId, StructureId, SubjectCode } from "./Ids.ts"
 import { without } from "./internal/fields.ts"
 import { RuleId } from "./Rules.ts"
@@ -522,10 +523,12 @@ export const evolve = (state: HomeworkBookState, event: HomeworkBookEvent): Home
  *
  * @since 0.1.0
  */
-export const aggregate: Aggregate<HomeworkBookCommand, HomeworkBookEvent, HomeworkBookState, HomeworkBookRejected> = {
+export const aggregate = Decider.aggregate({
   category: "HomeworkBook",
+  Command: HomeworkBookCommand,
+  events: eventDefinitions,
   streamId: (command) => command.homeworkBookId,
   initialState,
   decide,
   evolve,
-}
+})

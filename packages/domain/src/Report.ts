@@ -11,10 +11,10 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { AccountCommand } from "./AccountCommands.ts"
 import * as Actor from "./Actor.ts"
-import type { Aggregate } from "./Decider.ts"
+import * as Decider from "./Decider.ts"
 import type { AccountId, ReportId } from "./Ids.ts"
 import { defined } from "./internal/fields.ts"
-import type { ReportCommand } from "./ReportCommands.ts"
+import { ReportCommand } from "./ReportCommands.ts"
 import type {
   ContentKind,
   Recipient,
@@ -24,6 +24,7 @@ import type {
   ReportHandled,
   Withdrawal,
 } from "./ReportEvents.ts"
+import { events as eventDefinitions } from "./ReportEvents.ts"
 import { RuleId } from "./Rules.ts"
 
 export * from "./ReportCommands.ts"
@@ -382,10 +383,12 @@ export const evolve = (state: ReportState, event: ReportEvent): ReportState => {
  *
  * @since 0.1.0
  */
-export const aggregate: Aggregate<ReportCommand, ReportEvent, ReportState, ReportRejected> = {
+export const aggregate = Decider.aggregate({
   category: "Report",
+  Command: ReportCommand,
+  events: eventDefinitions,
   streamId: (command) => command.reportId,
   initialState,
   decide,
   evolve,
-}
+})

@@ -8,11 +8,11 @@
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Actor from "./Actor.ts"
-import type { Aggregate } from "./Decider.ts"
+import * as Decider from "./Decider.ts"
 import type { AccountId, GroupId, StructureId } from "./Ids.ts"
 import { RuleId } from "./Rules.ts"
 import type { SchoolYear } from "./SchoolYear.ts"
-import type { StructureCommand } from "./StructureCommands.ts"
+import { StructureCommand } from "./StructureCommands.ts"
 import type {
   GroupFunction,
   GroupKind,
@@ -22,6 +22,7 @@ import type {
   StructureEvent,
   StructureKind,
 } from "./StructureEvents.ts"
+import { events as eventDefinitions } from "./StructureEvents.ts"
 import type { Uai } from "./Uai.ts"
 
 export * from "./StructureCommands.ts"
@@ -641,10 +642,12 @@ export const evolve = (state: StructureState, event: StructureEvent): StructureS
  *
  * @since 0.1.0
  */
-export const aggregate: Aggregate<StructureCommand, StructureEvent, StructureState, StructureRejected> = {
+export const aggregate = Decider.aggregate({
   category: "Structure",
+  Command: StructureCommand,
+  events: eventDefinitions,
   streamId: (command) => command.structureId,
   initialState,
   decide,
   evolve,
-}
+})

@@ -68,13 +68,7 @@ const validPasswordArb = FastCheck.tuple(
   FastCheck.stringMatching(/^[0-9!?#-]{1,3}$/),
 ).map((parts) => parts.join(""))
 
-DeciderLaws.suite({
-  aggregate: Account.aggregate,
-  commands: AccountArbitraries.commands,
-  Command: Account.AccountCommand as Schema.Schema<Account.AccountCommand, unknown>,
-  Event: Account.AccountEvent as Schema.Schema<Account.AccountEvent, unknown>,
-  events: Account.events,
-})
+DeciderLaws.suite(Account.aggregate, { commands: AccountArbitraries.commands })
 
 describe("Account rules", () => {
   it.prop(

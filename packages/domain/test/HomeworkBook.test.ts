@@ -104,13 +104,7 @@ const record = (actor: Actor.Actor, session: Drawn): Command => ({
   homework: "",
 })
 
-DeciderLaws.suite({
-  aggregate: HomeworkBook.aggregate,
-  commands: HomeworkBookArbitraries.commands,
-  Command: HomeworkBook.HomeworkBookCommand as Schema.Schema<HomeworkBook.HomeworkBookCommand, unknown>,
-  Event: HomeworkBook.HomeworkBookEvent as Schema.Schema<HomeworkBook.HomeworkBookEvent, unknown>,
-  events: HomeworkBook.events,
-})
+DeciderLaws.suite(HomeworkBook.aggregate, { commands: HomeworkBookArbitraries.commands })
 
 const wholeYear: SchoolYear.Period = {
   from: SchoolYear.period(ids.schoolYear).from,

@@ -11,7 +11,6 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
-import type * as Schema from "effect/Schema"
 
 const { ids, actors, allActors } = ReportArbitraries
 const locationA = ids.locations[0]!
@@ -76,13 +75,7 @@ const partialLocationArb = FastCheck.record(
   { requiredKeys: ["structureId"] },
 )
 
-DeciderLaws.suite({
-  aggregate: Report.aggregate,
-  commands: ReportArbitraries.commands,
-  Command: Report.ReportCommand as Schema.Schema<Report.ReportCommand, unknown>,
-  Event: Report.ReportEvent as Schema.Schema<Report.ReportEvent, unknown>,
-  events: Report.events,
-})
+DeciderLaws.suite(Report.aggregate, { commands: ReportArbitraries.commands })
 
 describe("Report rules", () => {
   it.prop(

@@ -74,13 +74,7 @@ const assertOneClassPerYear = (state: Structure.StructureState) => {
 const membershipTouched = (event: Event) =>
   event._tag === "GroupAssigned" || event._tag === "GroupUnassigned" ? event : undefined
 
-DeciderLaws.suite({
-  aggregate: Structure.aggregate,
-  commands: StructureArbitraries.commands,
-  Command: Structure.StructureCommand as Schema.Schema<Structure.StructureCommand, unknown>,
-  Event: Structure.StructureEvent as Schema.Schema<Structure.StructureEvent, unknown>,
-  events: Structure.events,
-})
+DeciderLaws.suite(Structure.aggregate, { commands: StructureArbitraries.commands })
 
 describe("Structure rules", () => {
   it.prop(

@@ -1,5 +1,6 @@
 import * as Account from "@cartable/domain/Account"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
+import * as CommandInput from "@cartable/eventlog/CommandInput"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as EventStore from "@cartable/eventlog/EventStore"
 import { ConcurrencyConflict } from "@cartable/eventlog/EventStoreError"
@@ -9,11 +10,13 @@ import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Schedule from "effect/Schedule"
 
 const catalog = EventCatalog.make(Account.events)
 const context = { occurredAt: DateTime.unsafeMake("2026-09-01T08:00:00Z"), correlationId: "start-of-year" }
 const feed = { accountId: "system:aaf", roles: [{ _tag: "System", process: "aaf" }] }
-const provision = (accountId: string) => ({
+export const provision = (accountId: string) => ({
   _tag: "ProvisionAccount",
   actor: feed,
   accountId,
@@ -29,7 +32,7 @@ const provision = (accountId: string) => ({
 describe("CommandHandler", () => {
   it.effect("appends what decide produced, with the metadata of the context", () =>
     Effect.gen(function* () {
-      const handle = yield* CommandHandler.makeDecoding(Account.aggregate, Account.AccountCommand)
+      const handle = yield* CommandHandler.make(Account.aggregate)
       const store = yield* EventStore.EventStore
       const handled = yield* handle(provision("acc-1"), context)
       assert.strictEqual(handled.streamVersion, 1)
@@ -41,16 +44,32 @@ describe("CommandHandler", () => {
     }).pipe(Effect.provide(EventStore.layerMemory(catalog))),
   )
 
+  it.effect("load returns the folded state and the stream version, typed", () =>
+    Effect.gen(function* () {
+      const handle = yield* CommandHandler.make(Account.aggregate)
+      assert.deepStrictEqual(yield* CommandHandler.load(Account.aggregate, "acc-9"), {
+        state: Account.initialState,
+        version: 0,
+      })
+      yield* handle(provision("acc-9"), context)
+      const { state, version } = yield* CommandHandler.load(Account.aggregate, "acc-9")
+      assert.strictEqual(version, 1)
+      assert.strictEqual(state._tag === "Absent" ? undefined : state.login, "marie.a")
+    }).pipe(Effect.provide(EventStore.layerMemory(catalog))),
+  )
+
   it.effect("input that does not decode names every bad field and leaves the store unchanged", () =>
     Effect.gen(function* () {
-      const handle = yield* CommandHandler.makeDecoding(Account.aggregate, Account.AccountCommand)
+      const handle = yield* CommandHandler.make(Account.aggregate)
       const store = yield* EventStore.EventStore
       const error = yield* Effect.flip(
         handle({ ...provision("acc-2"), login: "Marie A", activationCode: "0000" }, context),
       )
-      assert.strictEqual(error._tag, "InvalidCommand")
-      const paths = error._tag === "InvalidCommand" ? error.fields.map((field) => field.path) : []
-      assert.includeMembers(paths, ["login", "activationCode"])
+      assert.ok(error instanceof CommandInput.InvalidCommand)
+      assert.includeMembers(
+        error.fields.map((field) => field.path),
+        ["login", "activationCode"],
+      )
       assert.include(error.message, "login")
       assert.deepStrictEqual(yield* store.readAll(0, 100), [])
     }).pipe(Effect.provide(EventStore.layerMemory(catalog))),
@@ -58,7 +77,7 @@ describe("CommandHandler", () => {
 
   it.effect("a rejected command appends nothing and returns the rule", () =>
     Effect.gen(function* () {
-      const handle = yield* CommandHandler.makeDecoding(Account.aggregate, Account.AccountCommand)
+      const handle = yield* CommandHandler.make(Account.aggregate)
       const store = yield* EventStore.EventStore
       const error = yield* Effect.flip(handle({ ...provision("acc-3"), origin: { _tag: "Manual" } }, context))
       assert.ok(error instanceof Account.AccountRejected)
@@ -67,7 +86,8 @@ describe("CommandHandler", () => {
     }).pipe(Effect.provide(EventStore.layerMemory(catalog))),
   )
 
-  it.effect("on a concurrency conflict it reloads and decides again", () =>
+  // Live clock: the retry Schedule sleeps between attempts.
+  it.live("on a concurrency conflict it reloads and decides again", () =>
     Effect.gen(function* () {
       const store = yield* EventStore.EventStore
       const streamName = StreamName.make("Account", "acc-4")
@@ -91,15 +111,14 @@ describe("CommandHandler", () => {
       const handle = yield* CommandHandler.make(Account.aggregate).pipe(
         Effect.provideService(EventStore.EventStore, racing),
       )
-      const command = yield* CommandHandler.decodeCommand(Account.AccountCommand)(provision("acc-4"))
-      const outcome = yield* Effect.either(handle(command, context))
+      const outcome = yield* Effect.either(handle(provision("acc-4"), context))
       // The retry sees the account the other writer provisioned: BR-ACC-8 rejects a second provisioning.
       assert.ok(Either.isLeft(outcome) && outcome.left instanceof Account.AccountRejected)
       assert.strictEqual((yield* store.streamInfo(streamName)).version, 1)
     }).pipe(Effect.provide(EventStore.layerMemory(catalog))),
   )
 
-  it.effect("gives up with the conflict after maxAttempts", () =>
+  it.effect("gives up with the conflict when its retry Schedule ends", () =>
     Effect.gen(function* () {
       const store = yield* EventStore.EventStore
       let attempts = 0
@@ -111,14 +130,80 @@ describe("CommandHandler", () => {
             return Effect.fail(new ConcurrencyConflict({ streamName: name, expected: "no stream", actual: 1 }))
           }),
       }
-      const handle = yield* CommandHandler.make(Account.aggregate, { maxAttempts: 3 }).pipe(
+      const handle = yield* CommandHandler.make(Account.aggregate, { retry: Schedule.recurs(2) }).pipe(
         Effect.provideService(EventStore.EventStore, alwaysBehind),
       )
-      const command = yield* CommandHandler.decodeCommand(Account.AccountCommand)(provision("acc-5"))
-      const error = yield* Effect.flip(handle(command, context))
+      const error = yield* Effect.flip(handle(provision("acc-5"), context))
       assert.strictEqual(error._tag, "ConcurrencyConflict")
       assert.strictEqual(attempts, 3)
       assert.deepStrictEqual(yield* store.readAll(0, 100), [])
     }).pipe(Effect.provide(EventStore.layerMemory(catalog))),
+  )
+
+  it.live("with the default retry, 50 concurrent commands on one stream all go through", () =>
+    Effect.gen(function* () {
+      const handle = yield* CommandHandler.make(Account.aggregate)
+      yield* handle(provision("acc-6"), context)
+      const link = (n: number) => ({
+        _tag: "LinkExternalIdentity",
+        actor: feed,
+        accountId: "acc-6",
+        provider: `provider-${n}`,
+        subject: `subject-${n}`,
+      })
+      const outcomes = yield* Effect.forEach(
+        Array.from({ length: 50 }, (_, n) => n),
+        (n) => Effect.exit(handle(link(n), context)),
+        { concurrency: "unbounded" },
+      )
+      assert.strictEqual(outcomes.filter(Exit.isSuccess).length, 50)
+      assert.strictEqual((yield* CommandHandler.load(Account.aggregate, "acc-6")).version, 51)
+    }).pipe(Effect.provide(EventStore.layerMemory(catalog))),
+  )
+})
+
+describe("CommandInput", () => {
+  const decode = CommandInput.decode(Account.AccountCommand)
+
+  it.effect("a body nested 10,000 levels deep is refused as invalid input, not a stack overflow", () =>
+    Effect.gen(function* () {
+      let nested: unknown = "x"
+      for (let level = 0; level < 10_000; level++) nested = { nested }
+      const error = yield* Effect.flip(decode({ ...provision("acc-7"), firstName: nested }))
+      assert.ok(error instanceof CommandInput.InvalidCommand)
+      assert.include(error.message, `nested deeper than ${CommandInput.limits.maxDepth} levels`)
+    }),
+  )
+
+  it.effect("a million excess keys give a bounded error", () =>
+    Effect.gen(function* () {
+      const body: Record<string, unknown> = provision("acc-8")
+      for (let key = 0; key < 1_000_000; key++) body[`k${key}`] = key
+      const error = yield* Effect.flip(decode(body))
+      assert.ok(error.fields.length <= CommandInput.limits.maxFields)
+      assert.ok(error.message.length < 10_000)
+    }),
+  )
+
+  it.effect("excess keys within the bounds are each named, the rest counted", () =>
+    Effect.gen(function* () {
+      const body: Record<string, unknown> = provision("acc-8")
+      for (let key = 0; key < 25; key++) body[`k${key}`] = key
+      const error = yield* Effect.flip(decode(body))
+      assert.strictEqual(error.fields.length, CommandInput.limits.maxFields)
+      assert.strictEqual(error.omitted, 25 - CommandInput.limits.maxFields)
+      assert.include(error.message, "(and 5 more)")
+    }),
+  )
+
+  it.effect("a field message quoting a huge value is cut", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(decode({ ...provision("acc-8"), login: "X".repeat(10_000_000) }))
+      assert.deepStrictEqual(
+        error.fields.map((field) => field.path),
+        ["login"],
+      )
+      assert.ok(error.fields[0]!.message.length <= CommandInput.limits.maxMessageLength)
+    }),
   )
 })
