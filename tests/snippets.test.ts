@@ -12,7 +12,7 @@ const snippets = docSnippets()
 
 // A doc with a broken block, compiled with the real ones: the test of the test.
 const broken = snippetsOf(
-  "fixture.md",
+  "broken-on-purpose.md",
   [
     "# A page",
     "",
@@ -64,7 +64,7 @@ describe("the ts blocks of the docs", () => {
     assert.strictEqual(broken.length, 1)
     const [message, ...rest] = diagnostics.get(broken[0]!) ?? []
     assert.deepStrictEqual(rest, [])
-    assert.match(message ?? "", /^fixture\.md:6:7 TS2322: Type '.*' is not assignable to type 'number'/)
+    assert.match(message ?? "", /^broken-on-purpose\.md:6:7 TS2322: Type '.*' is not assignable to type 'number'/)
   })
 
   it("an unknown attribute of a block is refused, not skipped", () => {
