@@ -1,9 +1,8 @@
 /**
  * The toy adapter of docs/adapters.md, run through both conformance suites. The
- * guide's TypeScript blocks are copied from this file (import lines aside); the
- * last test fails when they drift apart.
+ * guide's TypeScript blocks are excerpts of this file (```ts excerpt=...):
+ * tests/snippets.test.ts fails when they drift apart.
  */
-import * as Fs from "node:fs"
 import * as Domain from "@cartable/domain/Domain"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as EventStore from "@cartable/eventlog/EventStore"
@@ -246,21 +245,5 @@ describe("the guide's toy adapter", () => {
 
   it("the guide's store layers are layers (they are typechecked, never built)", () => {
     for (const store of [OnFile, OnServer, OnYourSql]) assert.isTrue(Layer.isLayer(store))
-  })
-
-  it("every TypeScript block of docs/adapters.md is code of this file, import lines and indentation aside", () => {
-    const squeeze = (text: string) => text.replace(/\s+/g, " ").trim()
-    const guide = Fs.readFileSync(new URL("../docs/adapters.md", import.meta.url), "utf8")
-    const self = squeeze(Fs.readFileSync(new URL(import.meta.url), "utf8"))
-    const blocks = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) =>
-      squeeze(
-        match[1]!
-          .split("\n")
-          .filter((line) => !line.startsWith("import "))
-          .join("\n"),
-      ),
-    )
-    assert.isAbove(blocks.length, 0)
-    for (const block of blocks) assert.include(self, block)
   })
 })

@@ -9,6 +9,7 @@ import * as PersonalData from "@cartable/domain/PersonalData"
 import { rules } from "@cartable/domain/Rules"
 import type * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import ts from "typescript"
 
 /** One aggregate's events and the source file that documents them. */
 export interface AggregateDocs {
@@ -104,6 +105,40 @@ export const eventCatalogue = (aggregates: ReadonlyArray<AggregateDocs>): string
   return `${lines.join("\n").trimEnd()}\n`
 }
 
+const isTestFunction = (callee: ts.Expression): boolean =>
+  ts.isIdentifier(callee)
+    ? callee.text === "it" || callee.text === "test"
+    : ts.isPropertyAccessExpression(callee) && isTestFunction(callee.expression)
+
+// A template's substitutions are kept as written (`${kind}`): the page shows the name's pattern.
+const nameOf = (node: ts.Node, source: ts.SourceFile): string | undefined => {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text
+  if (!ts.isTemplateExpression(node)) return undefined
+  return node.templateSpans.reduce(
+    (name, span) => `${name}\${${span.expression.getText(source)}}${span.literal.text}`,
+    node.head.text,
+  )
+}
+
+/**
+ * The names of the tests a source file declares with `it` or `test` and their
+ * modifiers (`it.effect.prop`), read by the TypeScript parser so that quotes,
+ * escapes and template literals come out as the test runner sees them.
+ */
+export const testNames = (file: string, text: string): ReadonlyArray<string> => {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS)
+  const names: Array<string> = []
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && isTestFunction(node.expression) && node.arguments[0] !== undefined) {
+      const name = nameOf(node.arguments[0], source)
+      if (name !== undefined) names.push(name)
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  return names
+}
+
 /**
  * The test names of the repository, by rule id (a test name starts with its
  * rule id): in test files, and in the exported suites of packages/testing that
@@ -120,11 +155,12 @@ export const testsByRule = (): ReadonlyMap<string, ReadonlyArray<{ readonly file
         entry.name.endsWith(".test.ts") ||
         (dir.startsWith(join("packages", "testing")) && entry.name.endsWith(".ts"))
       ) {
-        const text = readFileSync(join(root, path), "utf8")
-        for (const match of text.matchAll(/\b(?:it|test)(?:\.\w+)*\(\s*["'`]((BR-[A-Z]+-\d+)\b[^"'`]*)["'`]/g)) {
-          const list = found.get(match[2]!) ?? []
-          list.push({ file: path, name: match[1]! })
-          found.set(match[2]!, list)
+        for (const name of testNames(path, readFileSync(join(root, path), "utf8"))) {
+          const id = /^BR-[A-Z]+-\d+\b/.exec(name)?.[0]
+          if (id === undefined) continue
+          const list = found.get(id) ?? []
+          list.push({ file: path, name })
+          found.set(id, list)
         }
       }
     }
