@@ -1,3 +1,4 @@
+import * as Actor from "@cartable/domain/Actor"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as EventStore from "@cartable/eventlog/EventStore"
 import * as Arbitraries from "@cartable/testing/Arbitraries"
@@ -6,6 +7,7 @@ import { given } from "@cartable/testing/DeciderSpec"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
+import * as Schema from "effect/Schema"
 import * as LibraryLoan from "../src/LibraryLoan.ts"
 import { catalog, program } from "../src/main.ts"
 
@@ -24,7 +26,56 @@ DeciderLaws.suite(LibraryLoan.aggregate, {
   commands: FastCheck.array(Arbitraries.oneOf(LibraryLoan.commands, pool), { maxLength: 20 }),
 })
 
+const school = "0571994H"
+const asActor = Schema.decodeUnknownSync(Actor.Actor)
+const roleArbitrary = FastCheck.oneof(
+  FastCheck.record({
+    _tag: FastCheck.constant("Administrator" as const),
+    level: FastCheck.constantFrom("School", "District", "Department", "Academy", "Platform"),
+    scopeId: FastCheck.constantFrom(school, "0573000B"),
+  }),
+  FastCheck.record({
+    _tag: FastCheck.constant("Direction" as const),
+    structureId: FastCheck.constantFrom(school, "0573000B"),
+  }),
+  FastCheck.record({
+    _tag: FastCheck.constant("Teacher" as const),
+    structureId: FastCheck.constantFrom(school, "0573000B"),
+    groupIds: FastCheck.constant(["6A"]),
+  }),
+  FastCheck.record({ _tag: FastCheck.constant("System" as const), process: FastCheck.constant("aaf") }),
+)
+const actorArbitrary = FastCheck.record({
+  accountId: FastCheck.constantFrom("doc-1", "p-lea", "t-1"),
+  roles: FastCheck.array(roleArbitrary, { maxLength: 3 }),
+})
+/** CDI-1, written from the rule: the school's own administrators, a platform administrator, its direction. */
+const isLibraryStaff = (actor: typeof actorArbitrary extends FastCheck.Arbitrary<infer A> ? A : never) =>
+  actor.roles.some(
+    (role) =>
+      (role._tag === "Administrator" &&
+        (role.level === "Platform" || (role.level === "School" && role.scopeId === school))) ||
+      (role._tag === "Direction" && role.structureId === school),
+  )
+
 describe("a custom distribution", () => {
+  it.prop(
+    "CDI-1 only the school's library staff lends a copy and takes it back",
+    [actorArbitrary, Arbitraries.fromSchema(LibraryLoan.LendCopy, { ...pool, actor: FastCheck.constant(librarian) })],
+    ([actor, lend]) => {
+      const byActor = given(LibraryLoan.aggregate).when(LibraryLoan.LendCopy.make({ ...lend, actor: asActor(actor) }))
+      if (isLibraryStaff(actor)) byActor.accepted()
+      else byActor.thenRejects({ ruleId: "CDI-1" })
+      // A return is checked against the school the log says lent the copy.
+      const lent = given(LibraryLoan.aggregate).when(lend).accepted().events
+      const back = given(LibraryLoan.aggregate, lent).when(
+        LibraryLoan.ReturnCopy.make({ actor: asActor(actor), copyId: lend.copyId, returnedOn: lend.dueOn }),
+      )
+      if (isLibraryStaff(actor)) back.accepted()
+      else back.thenRejects({ ruleId: "CDI-1" })
+    },
+  )
+
   it.prop(
     "CDI-2 a copy is lent to one borrower at a time",
     [Arbitraries.fromSchema(LibraryLoan.LendCopy, { ...pool, actor: FastCheck.constant(librarian) })],
