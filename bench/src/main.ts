@@ -10,9 +10,19 @@
  * dropped on that server), otherwise a throwaway cluster from scripts/postgres.sh.
  */
 import { execFileSync } from "node:child_process"
+import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import * as Domain from "@cartable/domain/Domain"
+import * as EventCatalog from "@cartable/eventlog/EventCatalog"
+import * as EventStore from "@cartable/eventlog/EventStore"
+import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
+import type * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
+import * as PostgresEventStore from "@cartable/store-postgres/PostgresEventStore"
+import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
+import * as Layer from "effect/Layer"
+import * as Commands from "./commands.ts"
 import { type Figure, parseArgs, report } from "./harness.ts"
 import * as Postgres from "./postgres.ts"
 import * as Sqlite from "./sqlite.ts"
@@ -37,8 +47,13 @@ const provision = (): { readonly url: string; readonly stop: () => void } => {
   return { url, stop: () => execFileSync("bash", [postgresScript, "stop"], { env, stdio: "inherit" }) }
 }
 
+/** The core's catalogue over an adapter: what an application runs. */
+const domainStore = <E>(adapter: Layer.Layer<EventStoreDriver | SubjectKeyStore.SubjectKeyStore, E>) =>
+  EventStore.layer(EventCatalog.make(Domain.events)).pipe(Layer.provide(adapter))
+
 const main = async () => {
   const args = parseArgs()
+  const commandSizes = args.full ? { accounts: 5_000, burst: 50 } : { accounts: 1_000, burst: 50 }
   const started = performance.now()
   const cpu = Os.cpus()
   console.log("# Cartable storage benchmark")
@@ -51,6 +66,14 @@ const main = async () => {
     console.log(`SQLite ${Sqlite.version()} (better-sqlite3), WAL, synchronous=NORMAL`)
     const figures: ReadonlyArray<Figure> = await Sqlite.run(args)
     report("SQLite", figures)
+    const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-bench-commands-"))
+    try {
+      const onFile = async (round: number) =>
+        domainStore(SqliteEventStore.layer({ filename: Path.join(dir, `commands-${round}.db`) }))
+      report("SQLite: what users call", await Commands.run(onFile, commandSizes, args.repeat))
+    } finally {
+      Fs.rmSync(dir, { recursive: true, force: true })
+    }
   }
 
   if (args.only !== "sqlite") {
@@ -69,6 +92,17 @@ const main = async () => {
     try {
       console.log(`\nPostgreSQL ${await Postgres.version(server)}`)
       report("PostgreSQL", await Postgres.run(args, server))
+      const databases: Array<string> = []
+      const onServer = async (round: number) => {
+        databases.push(`cartable_bench_commands_${round}`)
+        const url = await Postgres.freshDatabase(server!, databases[databases.length - 1]!)
+        return domainStore(PostgresEventStore.layer({ url }))
+      }
+      try {
+        report("PostgreSQL: what users call", await Commands.run(onServer, commandSizes, args.repeat))
+      } finally {
+        await Postgres.dropDatabases(server, databases)
+      }
     } finally {
       process.off("SIGINT", onSignal)
       stop?.()

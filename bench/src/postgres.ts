@@ -30,7 +30,7 @@ const databaseUrl = (server: string, name: string) => {
 }
 
 /** A fresh database per variant, so that all start from the same empty table. */
-const freshDatabase = async (server: string, name: string): Promise<string> => {
+export const freshDatabase = async (server: string, name: string): Promise<string> => {
   const admin = new pg.Client({ connectionString: server })
   await admin.connect()
   try {
@@ -42,7 +42,7 @@ const freshDatabase = async (server: string, name: string): Promise<string> => {
   return databaseUrl(server, name)
 }
 
-const dropDatabases = async (server: string, names: ReadonlyArray<string>) => {
+export const dropDatabases = async (server: string, names: ReadonlyArray<string>) => {
   const admin = new pg.Client({ connectionString: server })
   await admin.connect()
   try {
