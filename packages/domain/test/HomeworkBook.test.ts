@@ -363,6 +363,28 @@ describe("HomeworkBook rules", () => {
     },
   )
 
+  it.prop(
+    "BR-CDT-1 an edit rewrites the session in place: the other sessions and their order are unchanged",
+    [sessionsArb, FastCheck.nat()],
+    ([sessions, pick]) => {
+      const session = sessions[pick % sessions.length]!
+      const author: Actor.Actor = {
+        accountId: session.teacherId,
+        roles: [{ _tag: "Teacher", structureId: school, groupIds: [group] }],
+      }
+      const history = [opened, ...sessions.map(recorded)]
+      const before = fold(HomeworkBook.aggregate, history)
+      const { state } = given(HomeworkBook.aggregate, history).when(edit(author, session)).accepted()
+      assert.ok(before._tag === "HomeworkBook" && state._tag === "HomeworkBook")
+      assert.deepStrictEqual(
+        state.sessions,
+        before.sessions.map((s) =>
+          s.sessionId === session.sessionId ? { ...s, content: "Corrigé du contrôle", homework: "" } : s,
+        ),
+      )
+    },
+  )
+
   it("BR-CDT-5 an inspection's start and end dates are both required", () => {
     const command = Schema.encodeSync(HomeworkBook.HomeworkBookCommand)({
       _tag: "ScheduleInspection",
