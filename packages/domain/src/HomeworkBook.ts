@@ -12,13 +12,14 @@ import * as Decider from "./Decider.ts"
 import { HomeworkBookCommand } from "./HomeworkBookCommands.ts"
 import type { HomeworkBookEvent, VisaScope } from "./HomeworkBookEvents.ts"
 import { events as eventDefinitions } from "./HomeworkBookEvents.ts"
+import { coveredByVisa, isAuthor, sessionOf } from "./HomeworkBookQueries.ts"
 import type { AccountId, GroupId, HomeworkBookId, InspectionId, SessionId, StructureId, SubjectCode } from "./Ids.ts"
-import { without } from "./internal/fields.ts"
 import { RuleId } from "./Rules.ts"
 import * as SchoolYear from "./SchoolYear.ts"
 
 export * from "./HomeworkBookCommands.ts"
 export * from "./HomeworkBookEvents.ts"
+export * from "./HomeworkBookQueries.ts"
 
 /**
  * Why a HomeworkBook command was rejected.
@@ -32,6 +33,7 @@ export const HomeworkBookRejectionReason = Schema.Literal(
   "OutsideSchoolYear",
   "Frozen",
   "InvalidPeriod",
+  "Cancelled",
 )
 /** @since 0.1.0 */
 export type HomeworkBookRejectionReason = typeof HomeworkBookRejectionReason.Type
@@ -112,117 +114,33 @@ export type HomeworkBookState = { readonly _tag: "Absent" } | HomeworkBook
 export const initialState: HomeworkBookState = { _tag: "Absent" }
 
 /**
- * Whether a visa covers a session of that subject, teacher and date: the date
- * lies in the visa's period and the session matches its scope (BR-CDT-3).
+ * The longest inspection window, in days, its start and end dates included
+ * (BR-CDT-5, decision): the seed's "about a week before to a week after the
+ * visit" is 15 days, and its own example (20/02 to 20/03) 29; a month covers both.
  *
  * @since 0.1.0
  */
-export const visaCovers = (visa: Visa, session: Pick<Session, "subject" | "teacherId" | "date">): boolean => {
-  if (!SchoolYear.within(visa.period, session.date)) return false
-  switch (visa.scope._tag) {
-    case "AllSessions":
-      return true
-    case "Subject":
-      return visa.scope.subject === session.subject
-    case "Teacher":
-      return visa.scope.teacherId === session.teacherId
-  }
-}
-
-const covered = (book: HomeworkBook, session: Pick<Session, "subject" | "teacherId" | "date">) =>
-  book.visas.some((visa) => visaCovers(visa, session))
-
-/**
- * Whether the session is frozen by a visa: nobody may modify or delete it any
- * more (BR-CDT-3, BR-CDT-4). False for a session the book does not hold.
- *
- * @since 0.1.0
- */
-export const isFrozen = (state: HomeworkBookState, sessionId: SessionId): boolean => {
-  if (state._tag === "Absent") return false
-  const session = state.sessions.find((s) => s.sessionId === sessionId)
-  return session !== undefined && covered(state, session)
-}
-
-/**
- * The sessions frozen by a visa (BR-CDT-3).
- *
- * @since 0.1.0
- */
-export const frozenSessions = (state: HomeworkBookState): ReadonlyArray<Session> =>
-  state._tag === "Absent" ? [] : state.sessions.filter((session) => covered(state, session))
-
-const activeInspections = (state: HomeworkBookState, accountId: AccountId, on: SchoolYear.LocalDate) =>
-  state._tag === "Absent"
-    ? []
-    : state.inspections.filter(
-        (inspection) =>
-          !inspection.cancelled && inspection.inspectorId === accountId && SchoolYear.within(inspection.period, on),
-      )
-
-/**
- * The read access this book grants by itself through inspections (BR-CDT-5): on
- * day `on`, whether `accountId` inspects a teacher here, and, given a session,
- * whether it is that teacher's. Access from roles (pupils and parents of the
- * class, its teachers, direction) is decided from the actor, not here.
- *
- * @since 0.1.0
- */
-export const canRead = (
-  state: HomeworkBookState,
-  accountId: AccountId,
-  on: SchoolYear.LocalDate,
-  sessionId?: SessionId,
-): boolean => {
-  const inspections = activeInspections(state, accountId, on)
-  if (sessionId === undefined || state._tag === "Absent") return inspections.length > 0
-  const session = state.sessions.find((s) => s.sessionId === sessionId)
-  return session !== undefined && inspections.some((inspection) => inspection.teacherId === session.teacherId)
-}
-
-/**
- * The sessions an inspector may read on day `on` (BR-CDT-5).
- *
- * @since 0.1.0
- */
-export const readableSessions = (
-  state: HomeworkBookState,
-  accountId: AccountId,
-  on: SchoolYear.LocalDate,
-): ReadonlyArray<Session> => {
-  const teachers = activeInspections(state, accountId, on).map((inspection) => inspection.teacherId)
-  return state._tag === "Absent" ? [] : state.sessions.filter((session) => teachers.includes(session.teacherId))
-}
-
-const authors = (actor: Actor.Actor, book: HomeworkBook, session: Session) =>
-  actor.accountId === session.teacherId && Actor.teaches(actor, book.structureId, book.groupId)
-
-/**
- * Whether the actor may rewrite the session now: it is his own, he still
- * teaches the group, and no visa froze it (BR-CDT-1, BR-CDT-3). An inspection
- * never grants it (BR-CDT-5).
- *
- * @since 0.1.0
- */
-export const canWrite = (state: HomeworkBookState, actor: Actor.Actor, sessionId: SessionId): boolean => {
-  if (state._tag === "Absent") return false
-  const session = state.sessions.find((s) => s.sessionId === sessionId)
-  return session !== undefined && !covered(state, session) && authors(actor, state, session)
-}
-
-const reject = (ruleId: RuleId, reason: HomeworkBookRejectionReason, message: string) =>
-  Either.left(new HomeworkBookRejected({ ruleId, reason, message }))
-
-const events = (...list: ReadonlyArray<HomeworkBookEvent>) => Either.right(list)
-const none = Either.right<ReadonlyArray<HomeworkBookEvent>>([])
+export const inspectionMaxDays = 31
 
 type Decision = Either.Either<ReadonlyArray<HomeworkBookEvent>, HomeworkBookRejected>
+type Command<Tag extends HomeworkBookCommand["_tag"]> = Extract<HomeworkBookCommand, { readonly _tag: Tag }>
 
-const isAdministrator = (actor: Actor.Actor) => actor.roles.some((role) => role._tag === "Administrator")
+const reject = (ruleId: RuleId, reason: HomeworkBookRejectionReason, message: string): Decision =>
+  Either.left(new HomeworkBookRejected({ ruleId, reason, message }))
+const events = (...list: ReadonlyArray<HomeworkBookEvent>): Decision => Either.right(list)
+const none: Decision = Either.right([])
 
 const yearOf = (book: HomeworkBook): SchoolYear.Period => SchoolYear.period(book.schoolYear)
 
 const inSchoolYear = (book: HomeworkBook, date: SchoolYear.LocalDate) => SchoolYear.within(yearOf(book), date)
+
+const outsideYear = (book: HomeworkBook, date: SchoolYear.LocalDate) =>
+  reject("BR-CDT-1", "OutsideSchoolYear", `${date} is outside the school year ${book.schoolYear}`)
+
+const dayNumber = (date: SchoolYear.LocalDate) => Date.parse(`${date}T00:00:00Z`) / 86_400_000
+
+/** The days a period spans, its first and last included. */
+const spanInDays = (period: SchoolYear.Period) => dayNumber(period.to) - dayNumber(period.from) + 1
 
 const samePeriod = (a: SchoolYear.Period, b: SchoolYear.Period) => a.from === b.from && a.to === b.to
 
@@ -230,6 +148,15 @@ const sameScope = (a: VisaScope, b: VisaScope) =>
   a._tag === b._tag &&
   (a._tag !== "Subject" || a.subject === (b as typeof a).subject) &&
   (a._tag !== "Teacher" || a.teacherId === (b as typeof a).teacherId)
+
+const isAdministrator = (actor: Actor.Actor) => actor.roles.some((role) => role._tag === "Administrator")
+
+/**
+ * The school's own ENT administrators and the platform vendor. The book knows
+ * its school, not the district, department or academy above it, so their
+ * administrators are not recognised here (decision).
+ */
+const administersSchool = (actor: Actor.Actor, structureId: StructureId) => Actor.administersAny(actor, [structureId])
 
 /**
  * The freeze applies to everyone; an administrator is told it is BR-CDT-4 that
@@ -240,190 +167,207 @@ const frozen = (actor: Actor.Actor, session: Session, what: string) =>
     ? reject("BR-CDT-4", "Frozen", `Session ${session.sessionId} is frozen by a visa: administrators cannot unlock it`)
     : reject("BR-CDT-3", "Frozen", `Session ${session.sessionId} is frozen by a visa and can no longer be ${what}`)
 
-const decideExisting = (command: HomeworkBookCommand, book: HomeworkBook): Decision => {
-  switch (command._tag) {
-    case "OpenHomeworkBook":
-      return command.structureId === book.structureId &&
-        command.groupId === book.groupId &&
-        command.schoolYear === book.schoolYear
-        ? none
-        : reject("BR-CDT-1", "AlreadyExists", `Homework book ${book.homeworkBookId} is open for another group or year`)
-    case "RecordSession": {
-      const generated = Actor.isSystem(command.actor)
-      if (
-        !generated &&
-        !(command.actor.accountId === command.teacherId && Actor.teaches(command.actor, book.structureId, book.groupId))
-      ) {
-        return reject("BR-CDT-1", "NotAuthorized", `Only a teacher of ${book.groupId} records his own sessions`)
-      }
-      if (!inSchoolYear(book, command.date)) {
-        return reject("BR-CDT-1", "OutsideSchoolYear", `${command.date} is outside the school year ${book.schoolYear}`)
-      }
-      if (
-        book.sessions.some((s) => s.sessionId === command.sessionId) ||
-        book.deletedSessionIds.includes(command.sessionId)
-      ) {
-        return reject("BR-CDT-1", "AlreadyExists", `Session ${command.sessionId} already exists`)
-      }
-      if (covered(book, command)) {
-        return reject("BR-CDT-3", "Frozen", `A visa covers ${command.date}: no session can be recorded there any more`)
-      }
-      return events({
-        _tag: "SessionRecorded",
-        homeworkBookId: book.homeworkBookId,
-        sessionId: command.sessionId,
-        subject: command.subject,
-        teacherId: command.teacherId,
-        date: command.date,
-        content: command.content,
-        homework: command.homework,
-        recordedBy: command.actor.accountId,
-      })
-    }
-    case "EditSession": {
-      const session = book.sessions.find((s) => s.sessionId === command.sessionId)
-      if (session === undefined) return reject("BR-CDT-1", "NotFound", `Session ${command.sessionId} does not exist`)
-      if (covered(book, session)) return frozen(command.actor, session, "modified")
-      if (!authors(command.actor, book, session)) {
-        return reject("BR-CDT-1", "NotAuthorized", "Only the session's teacher, still teaching the group, edits it")
-      }
-      if (!inSchoolYear(book, command.date)) {
-        return reject("BR-CDT-1", "OutsideSchoolYear", `${command.date} is outside the school year ${book.schoolYear}`)
-      }
-      const next: Session = {
-        sessionId: session.sessionId,
-        subject: command.subject,
-        teacherId: session.teacherId,
-        date: command.date,
-        content: command.content,
-        homework: command.homework,
-      }
-      if (covered(book, next)) {
-        return reject("BR-CDT-3", "Frozen", `A visa covers ${command.date}: a session cannot be moved there`)
-      }
-      if (
-        next.subject === session.subject &&
-        next.date === session.date &&
-        next.content === session.content &&
-        next.homework === session.homework
-      ) {
-        return none
-      }
-      return events({ _tag: "SessionEdited", homeworkBookId: book.homeworkBookId, ...next })
-    }
-    case "DeleteSession": {
-      if (book.deletedSessionIds.includes(command.sessionId)) return none
-      const session = book.sessions.find((s) => s.sessionId === command.sessionId)
-      if (session === undefined) return reject("BR-CDT-1", "NotFound", `Session ${command.sessionId} does not exist`)
-      if (covered(book, session)) return frozen(command.actor, session, "deleted")
-      if (!authors(command.actor, book, session) && !Actor.administersAny(command.actor, [book.structureId])) {
-        return reject(
-          "BR-CDT-1",
-          "NotAuthorized",
-          "Only the session's teacher or an administrator of the school deletes it",
-        )
-      }
-      return events({
-        _tag: "SessionDeleted",
-        homeworkBookId: book.homeworkBookId,
-        sessionId: session.sessionId,
-        deletedBy: command.actor.accountId,
-      })
-    }
-    case "PlaceVisa": {
-      if (!Actor.isDirectionOf(command.actor, book.structureId)) {
-        return reject("BR-CDT-2", "NotAuthorized", `Only the direction of ${book.structureId} places a visa`)
-      }
-      if (command.period.from > command.period.to) {
-        return reject("BR-CDT-2", "InvalidPeriod", "A visa's period must not end before it starts")
-      }
-      const year = yearOf(book)
-      if (!SchoolYear.within(year, command.period.from) || !SchoolYear.within(year, command.period.to)) {
-        return reject("BR-CDT-2", "OutsideSchoolYear", `A visa's period lies within the school year ${book.schoolYear}`)
-      }
-      if (book.visas.some((visa) => samePeriod(visa.period, command.period) && sameScope(visa.scope, command.scope))) {
-        return none
-      }
-      return events({
-        _tag: "VisaPlaced",
-        homeworkBookId: book.homeworkBookId,
-        period: command.period,
-        scope: command.scope,
-        placedBy: command.actor.accountId,
-      })
-    }
-    case "ScheduleInspection":
-    case "CancelInspection": {
-      if (
-        !Actor.isDirectionOf(command.actor, book.structureId) &&
-        !Actor.administersAny(command.actor, [book.structureId])
-      ) {
-        return reject(
-          "BR-CDT-5",
-          "NotAuthorized",
-          `Only the direction or an administrator of ${book.structureId} manages inspections`,
-        )
-      }
-      const current = book.inspections.find((inspection) => inspection.inspectionId === command.inspectionId)
-      if (command._tag === "CancelInspection") {
-        if (current === undefined) {
-          return reject("BR-CDT-5", "NotFound", `Inspection ${command.inspectionId} does not exist`)
-        }
-        return current.cancelled
-          ? none
-          : events({
-              _tag: "InspectionCancelled",
-              homeworkBookId: book.homeworkBookId,
-              inspectionId: command.inspectionId,
-              cancelledBy: command.actor.accountId,
-            })
-      }
-      if (command.period.from > command.period.to) {
-        return reject("BR-CDT-5", "InvalidPeriod", "An inspection's end date must not come before its start date")
-      }
-      if (current !== undefined) {
-        return !current.cancelled &&
-          current.inspectorId === command.inspectorId &&
-          current.teacherId === command.teacherId &&
-          samePeriod(current.period, command.period)
-          ? none
-          : reject("BR-CDT-5", "AlreadyExists", `Inspection ${command.inspectionId} already exists`)
-      }
-      return events({
-        _tag: "InspectionScheduled",
-        homeworkBookId: book.homeworkBookId,
-        inspectionId: command.inspectionId,
-        inspectorId: command.inspectorId,
-        teacherId: command.teacherId,
-        period: command.period,
-        scheduledBy: command.actor.accountId,
-      })
-    }
-  }
-}
-
-const decideAbsent = (command: HomeworkBookCommand): Decision => {
-  if (command._tag !== "OpenHomeworkBook") {
-    return reject("BR-CDT-1", "NotFound", `Homework book ${command.homeworkBookId} is not open`)
-  }
-  if (
-    !Actor.isSystem(command.actor) &&
-    !Actor.isDirectionOf(command.actor, command.structureId) &&
-    !Actor.administersAny(command.actor, [command.structureId])
-  ) {
+const open = (command: Command<"OpenHomeworkBook">, state: HomeworkBookState): Decision => {
+  const { actor, structureId } = command
+  if (!Actor.isSystem(actor) && !Actor.isDirectionOf(actor, structureId) && !administersSchool(actor, structureId)) {
     return reject(
       "BR-CDT-1",
       "NotAuthorized",
-      `Only the timetable import, the direction or an administrator of ${command.structureId} opens a homework book`,
+      `Only the timetable import, the direction or an administrator of ${structureId} opens a homework book`,
+    )
+  }
+  if (state._tag === "Absent") {
+    return events({
+      _tag: "HomeworkBookOpened",
+      homeworkBookId: command.homeworkBookId,
+      structureId,
+      groupId: command.groupId,
+      schoolYear: command.schoolYear,
+      openedBy: actor.accountId,
+    })
+  }
+  return structureId === state.structureId &&
+    command.groupId === state.groupId &&
+    command.schoolYear === state.schoolYear
+    ? none
+    : reject("BR-CDT-1", "AlreadyExists", `Homework book ${state.homeworkBookId} is open for another group or year`)
+}
+
+const recordSession = (command: Command<"RecordSession">, book: HomeworkBook): Decision => {
+  const { actor, sessionId } = command
+  const ownSession = actor.accountId === command.teacherId && Actor.teaches(actor, book.structureId, book.groupId)
+  if (!Actor.isSystem(actor) && !ownSession) {
+    return reject("BR-CDT-1", "NotAuthorized", `Only a teacher of ${book.groupId} records his own sessions`)
+  }
+  if (!inSchoolYear(book, command.date)) return outsideYear(book, command.date)
+  if (sessionOf(book, sessionId) !== undefined || book.deletedSessionIds.includes(sessionId)) {
+    return reject("BR-CDT-1", "AlreadyExists", `Session ${sessionId} already exists`)
+  }
+  // (decision) A visa also closes its period to new sessions (BR-CDT-3).
+  if (coveredByVisa(book, command)) {
+    return reject("BR-CDT-3", "Frozen", `A visa covers ${command.date}: no session can be recorded there any more`)
+  }
+  return events({
+    _tag: "SessionRecorded",
+    homeworkBookId: book.homeworkBookId,
+    sessionId,
+    subject: command.subject,
+    teacherId: command.teacherId,
+    date: command.date,
+    content: command.content,
+    homework: command.homework,
+    recordedBy: actor.accountId,
+  })
+}
+
+const editSession = (command: Command<"EditSession">, book: HomeworkBook): Decision => {
+  const session = sessionOf(book, command.sessionId)
+  if (session === undefined) return reject("BR-CDT-1", "NotFound", `Session ${command.sessionId} does not exist`)
+  if (coveredByVisa(book, session)) return frozen(command.actor, session, "modified")
+  if (!isAuthor(book, command.actor, session)) {
+    return reject("BR-CDT-1", "NotAuthorized", "Only the session's teacher, still teaching the group, edits it")
+  }
+  if (!inSchoolYear(book, command.date)) return outsideYear(book, command.date)
+  const next: Session = {
+    sessionId: session.sessionId,
+    subject: command.subject,
+    teacherId: session.teacherId,
+    date: command.date,
+    content: command.content,
+    homework: command.homework,
+  }
+  if (coveredByVisa(book, next)) {
+    return reject("BR-CDT-3", "Frozen", `A visa covers ${command.date}: a session cannot be moved there`)
+  }
+  const unchanged =
+    next.subject === session.subject &&
+    next.date === session.date &&
+    next.content === session.content &&
+    next.homework === session.homework
+  return unchanged ? none : events({ _tag: "SessionEdited", homeworkBookId: book.homeworkBookId, ...next })
+}
+
+const deleteSession = (command: Command<"DeleteSession">, book: HomeworkBook): Decision => {
+  if (book.deletedSessionIds.includes(command.sessionId)) return none
+  const session = sessionOf(book, command.sessionId)
+  if (session === undefined) return reject("BR-CDT-1", "NotFound", `Session ${command.sessionId} does not exist`)
+  if (coveredByVisa(book, session)) return frozen(command.actor, session, "deleted")
+  // (decision) An administrator of the school may delete an unfrozen session: moderation.
+  if (!isAuthor(book, command.actor, session) && !administersSchool(command.actor, book.structureId)) {
+    return reject(
+      "BR-CDT-1",
+      "NotAuthorized",
+      "Only the session's teacher or an administrator of the school deletes it",
     )
   }
   return events({
-    _tag: "HomeworkBookOpened",
-    homeworkBookId: command.homeworkBookId,
-    structureId: command.structureId,
-    groupId: command.groupId,
-    schoolYear: command.schoolYear,
-    openedBy: command.actor.accountId,
+    _tag: "SessionDeleted",
+    homeworkBookId: book.homeworkBookId,
+    sessionId: session.sessionId,
+    deletedBy: command.actor.accountId,
+  })
+}
+
+const placeVisa = (command: Command<"PlaceVisa">, book: HomeworkBook): Decision => {
+  const { actor, period, scope } = command
+  if (!Actor.isDirectionOf(actor, book.structureId)) {
+    return reject("BR-CDT-2", "NotAuthorized", `Only the direction of ${book.structureId} places a visa`)
+  }
+  if (period.from > period.to) {
+    return reject("BR-CDT-2", "InvalidPeriod", "A visa's period must not end before it starts")
+  }
+  if (!inSchoolYear(book, period.from) || !inSchoolYear(book, period.to)) {
+    return reject("BR-CDT-2", "OutsideSchoolYear", `A visa's period lies within the school year ${book.schoolYear}`)
+  }
+  if (book.visas.some((visa) => samePeriod(visa.period, period) && sameScope(visa.scope, scope))) return none
+  return events({
+    _tag: "VisaPlaced",
+    homeworkBookId: book.homeworkBookId,
+    period,
+    scope,
+    placedBy: actor.accountId,
+  })
+}
+
+/** Seed 004: the school's ENT administrator manages inspections (Gestion emploi du temps > Inspections). */
+const mayManageInspections = (actor: Actor.Actor, book: HomeworkBook) => administersSchool(actor, book.structureId)
+
+const notInspectionManager = (book: HomeworkBook) =>
+  reject("BR-CDT-5", "NotAuthorized", `Only an administrator of ${book.structureId} manages inspections`)
+
+const invalidWindow = (period: SchoolYear.Period): Decision | undefined => {
+  if (period.from > period.to) {
+    return reject("BR-CDT-5", "InvalidPeriod", "An inspection's end date must not come before its start date")
+  }
+  const days = spanInDays(period)
+  return days > inspectionMaxDays
+    ? reject(
+        "BR-CDT-5",
+        "InvalidPeriod",
+        `An inspection lasts at most ${inspectionMaxDays} days, start and end included; ${period.from} to ${period.to} is ${days}`,
+      )
+    : undefined
+}
+
+const inspectionOf = (book: HomeworkBook, inspectionId: InspectionId) =>
+  book.inspections.find((inspection) => inspection.inspectionId === inspectionId)
+
+const inspectionNotFound = (inspectionId: InspectionId) =>
+  reject("BR-CDT-5", "NotFound", `Inspection ${inspectionId} does not exist`)
+
+const scheduleInspection = (command: Command<"ScheduleInspection">, book: HomeworkBook): Decision => {
+  if (!mayManageInspections(command.actor, book)) return notInspectionManager(book)
+  const invalid = invalidWindow(command.period)
+  if (invalid !== undefined) return invalid
+  const current = inspectionOf(book, command.inspectionId)
+  if (current !== undefined) {
+    const same =
+      !current.cancelled &&
+      current.inspectorId === command.inspectorId &&
+      current.teacherId === command.teacherId &&
+      samePeriod(current.period, command.period)
+    return same ? none : reject("BR-CDT-5", "AlreadyExists", `Inspection ${command.inspectionId} already exists`)
+  }
+  return events({
+    _tag: "InspectionScheduled",
+    homeworkBookId: book.homeworkBookId,
+    inspectionId: command.inspectionId,
+    inspectorId: command.inspectorId,
+    teacherId: command.teacherId,
+    period: command.period,
+    scheduledBy: command.actor.accountId,
+  })
+}
+
+const rescheduleInspection = (command: Command<"RescheduleInspection">, book: HomeworkBook): Decision => {
+  if (!mayManageInspections(command.actor, book)) return notInspectionManager(book)
+  const current = inspectionOf(book, command.inspectionId)
+  if (current === undefined) return inspectionNotFound(command.inspectionId)
+  if (current.cancelled) {
+    return reject("BR-CDT-5", "Cancelled", `Inspection ${command.inspectionId} was cancelled: schedule a new one`)
+  }
+  const invalid = invalidWindow(command.period)
+  if (invalid !== undefined) return invalid
+  if (samePeriod(current.period, command.period)) return none
+  return events({
+    _tag: "InspectionRescheduled",
+    homeworkBookId: book.homeworkBookId,
+    inspectionId: command.inspectionId,
+    period: command.period,
+    rescheduledBy: command.actor.accountId,
+  })
+}
+
+const cancelInspection = (command: Command<"CancelInspection">, book: HomeworkBook): Decision => {
+  if (!mayManageInspections(command.actor, book)) return notInspectionManager(book)
+  const current = inspectionOf(book, command.inspectionId)
+  if (current === undefined) return inspectionNotFound(command.inspectionId)
+  if (current.cancelled) return none
+  return events({
+    _tag: "InspectionCancelled",
+    homeworkBookId: book.homeworkBookId,
+    inspectionId: command.inspectionId,
+    cancelledBy: command.actor.accountId,
   })
 }
 
@@ -432,8 +376,44 @@ const decideAbsent = (command: HomeworkBookCommand): Decision => {
  *
  * @since 0.1.0
  */
-export const decide = (command: HomeworkBookCommand, state: HomeworkBookState): Decision =>
-  state._tag === "Absent" ? decideAbsent(command) : decideExisting(command, state)
+export const decide = (command: HomeworkBookCommand, state: HomeworkBookState): Decision => {
+  if (command._tag === "OpenHomeworkBook") return open(command, state)
+  if (state._tag === "Absent") {
+    return reject("BR-CDT-1", "NotFound", `Homework book ${command.homeworkBookId} is not open`)
+  }
+  switch (command._tag) {
+    case "RecordSession":
+      return recordSession(command, state)
+    case "EditSession":
+      return editSession(command, state)
+    case "DeleteSession":
+      return deleteSession(command, state)
+    case "PlaceVisa":
+      return placeVisa(command, state)
+    case "ScheduleInspection":
+      return scheduleInspection(command, state)
+    case "RescheduleInspection":
+      return rescheduleInspection(command, state)
+    case "CancelInspection":
+      return cancelInspection(command, state)
+  }
+}
+
+/**
+ * The one list update evolve needs: the first item `match` selects becomes
+ * `f` of it, in place, or leaves the list when `f` gives undefined; with no
+ * match, what `f` gives for none is appended.
+ */
+const update = <A>(
+  list: ReadonlyArray<A>,
+  match: (a: A) => boolean,
+  f: (current: A | undefined) => A | undefined,
+): ReadonlyArray<A> => {
+  const index = list.findIndex(match)
+  const next = f(index < 0 ? undefined : list[index])
+  if (index < 0) return next === undefined ? list : [...list, next]
+  return next === undefined ? list.filter((_, i) => i !== index) : list.map((a, i) => (i === index ? next : a))
+}
 
 /**
  * Folds one event into the state. Total: an event that does not apply to the
@@ -458,63 +438,54 @@ export const evolve = (state: HomeworkBookState, event: HomeworkBookEvent): Home
         }
   }
   if (state._tag === "Absent") return state
+  const session = (sessionId: SessionId, f: (current: Session | undefined) => Session | undefined) =>
+    update(state.sessions, (s) => s.sessionId === sessionId, f)
+  const inspection = (inspectionId: InspectionId, f: (current: Inspection | undefined) => Inspection | undefined) =>
+    update(state.inspections, (i) => i.inspectionId === inspectionId, f)
   switch (event._tag) {
-    case "SessionRecorded":
+    case "SessionRecorded": {
+      const { sessionId, subject, teacherId, date, content, homework } = event
       return {
         ...state,
-        sessions: [
-          ...without(state.sessions, (s) => s.sessionId === event.sessionId),
-          {
-            sessionId: event.sessionId,
-            subject: event.subject,
-            teacherId: event.teacherId,
-            date: event.date,
-            content: event.content,
-            homework: event.homework,
-          },
-        ],
+        sessions: session(sessionId, () => ({ sessionId, subject, teacherId, date, content, homework })),
       }
-    case "SessionEdited":
-      return {
-        ...state,
-        sessions: state.sessions.map((s) =>
-          s.sessionId === event.sessionId
-            ? { ...s, subject: event.subject, date: event.date, content: event.content, homework: event.homework }
-            : s,
-        ),
-      }
+    }
+    case "SessionEdited": {
+      const { subject, date, content, homework } = event
+      return { ...state, sessions: session(event.sessionId, (s) => s && { ...s, subject, date, content, homework }) }
+    }
     case "SessionDeleted":
       return {
         ...state,
-        sessions: without(state.sessions, (s) => s.sessionId === event.sessionId),
-        deletedSessionIds: [...without(state.deletedSessionIds, (id) => id === event.sessionId), event.sessionId],
+        sessions: session(event.sessionId, () => undefined),
+        deletedSessionIds: update(
+          state.deletedSessionIds,
+          (id) => id === event.sessionId,
+          () => event.sessionId,
+        ),
       }
     case "VisaPlaced":
       return {
         ...state,
         visas: [...state.visas, { period: event.period, scope: event.scope, placedBy: event.placedBy }],
       }
-    case "InspectionScheduled":
+    case "InspectionScheduled": {
+      const { inspectionId, inspectorId, teacherId, period } = event
       return {
         ...state,
-        inspections: [
-          ...without(state.inspections, (i) => i.inspectionId === event.inspectionId),
-          {
-            inspectionId: event.inspectionId,
-            inspectorId: event.inspectorId,
-            teacherId: event.teacherId,
-            period: event.period,
-            cancelled: false,
-          },
-        ],
+        inspections: inspection(inspectionId, () => ({
+          inspectionId,
+          inspectorId,
+          teacherId,
+          period,
+          cancelled: false,
+        })),
       }
+    }
+    case "InspectionRescheduled":
+      return { ...state, inspections: inspection(event.inspectionId, (i) => i && { ...i, period: event.period }) }
     case "InspectionCancelled":
-      return {
-        ...state,
-        inspections: state.inspections.map((i) =>
-          i.inspectionId === event.inspectionId ? { ...i, cancelled: true } : i,
-        ),
-      }
+      return { ...state, inspections: inspection(event.inspectionId, (i) => i && { ...i, cancelled: true }) }
   }
 }
 

@@ -62,7 +62,13 @@ export const PlaceVisa = Schema.TaggedStruct("PlaceVisa", {
   scope: VisaScope,
 })
 
-/** Give an inspector read access to a teacher's sessions between two dates (BR-CDT-5). @since 0.1.0 */
+/**
+ * Give an inspector read access to a teacher's sessions from a start to an end
+ * date, both included, spanning at most `HomeworkBook.inspectionMaxDays` (31) days
+ * (BR-CDT-5). Granted by an administrator of the school.
+ *
+ * @since 0.1.0
+ */
 export const ScheduleInspection = Schema.TaggedStruct("ScheduleInspection", {
   actor: Actor,
   homeworkBookId: HomeworkBookId,
@@ -72,7 +78,15 @@ export const ScheduleInspection = Schema.TaggedStruct("ScheduleInspection", {
   period: Period,
 })
 
-/** Cancel an inspection (BR-CDT-5). @since 0.1.0 */
+/** Move an inspection's window: the inspector's access follows it (BR-CDT-5). @since 0.1.0 */
+export const RescheduleInspection = Schema.TaggedStruct("RescheduleInspection", {
+  actor: Actor,
+  homeworkBookId: HomeworkBookId,
+  inspectionId: InspectionId,
+  period: Period,
+})
+
+/** Cancel an inspection: the inspector's access ends at once (BR-CDT-5). @since 0.1.0 */
 export const CancelInspection = Schema.TaggedStruct("CancelInspection", {
   actor: Actor,
   homeworkBookId: HomeworkBookId,
@@ -92,6 +106,7 @@ export const commands = {
   DeleteSession,
   PlaceVisa,
   ScheduleInspection,
+  RescheduleInspection,
   CancelInspection,
 } as const
 

@@ -99,6 +99,14 @@ export const InspectionScheduled = Schema.TaggedStruct("InspectionScheduled", {
   scheduledBy: AccountId,
 })
 
+/** An inspection's window moved: the inspector reads in the new window only (BR-CDT-5). @since 0.1.0 */
+export const InspectionRescheduled = Schema.TaggedStruct("InspectionRescheduled", {
+  homeworkBookId: HomeworkBookId,
+  inspectionId: InspectionId,
+  period: Period,
+  rescheduledBy: AccountId,
+})
+
 /** An inspection was cancelled: the inspector's access ends at once (BR-CDT-5). @since 0.1.0 */
 export const InspectionCancelled = Schema.TaggedStruct("InspectionCancelled", {
   homeworkBookId: HomeworkBookId,
@@ -118,6 +126,7 @@ export const events = {
   SessionDeleted,
   VisaPlaced,
   InspectionScheduled,
+  InspectionRescheduled,
   InspectionCancelled,
 } as const
 

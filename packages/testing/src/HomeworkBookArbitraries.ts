@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type * as Actor from "@cartable/domain/Actor"
+import * as Actor from "@cartable/domain/Actor"
 import * as HomeworkBook from "@cartable/domain/HomeworkBook"
 import {
   AccountId,
@@ -24,9 +24,16 @@ import * as Arbitraries from "./Arbitraries.ts"
 
 const year = SchoolYear.starting(2025)
 
+/**
+ * The date `offset` days after `date` (before it when negative).
+ *
+ * @since 0.1.0
+ */
+export const shift = (date: SchoolYear.LocalDate, offset: number): SchoolYear.LocalDate =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10) as SchoolYear.LocalDate
+
 /** A day of the pool's school year, `offset` days after 1 September. */
-const day = (offset: number): SchoolYear.LocalDate =>
-  new Date(Date.UTC(2025, 8, 1) + offset * 86_400_000).toISOString().slice(0, 10) as SchoolYear.LocalDate
+const day = (offset: number): SchoolYear.LocalDate => shift("2025-09-01" as SchoolYear.LocalDate, offset)
 
 /** The pool's ids and dates. @since 0.1.0 */
 export const ids = {
@@ -86,11 +93,20 @@ export const date: FastCheck.Arbitrary<SchoolYear.LocalDate> = FastCheck.oneof(
   { arbitrary: FastCheck.constantFrom(...ids.outsideDays), weight: 1 },
 )
 
-/** A period between two days of the pool. @since 0.1.0 */
+/** A period between two days of the pool, up to 49 days. @since 0.1.0 */
 export const period: FastCheck.Arbitrary<SchoolYear.Period> = FastCheck.tuple(
   FastCheck.constantFrom(...ids.days),
   FastCheck.constantFrom(...ids.days),
 ).map(([a, b]) => (a <= b ? { from: a, to: b } : { from: b, to: a }))
+
+/** A period of the pool cut to an inspection's longest window, 31 days (BR-CDT-5). */
+const cut = (period: SchoolYear.Period): SchoolYear.Period => {
+  const last = shift(period.from, 30)
+  return period.to <= last ? period : { from: period.from, to: last }
+}
+
+/** An inspection window from a day of the pool, at most 31 days. @since 0.1.0 */
+export const window: FastCheck.Arbitrary<SchoolYear.Period> = period.map(cut)
 
 /** A visa scope over the pool's subjects and teachers. @since 0.1.0 */
 export const scope: FastCheck.Arbitrary<HomeworkBook.VisaScope> = FastCheck.oneof(
@@ -149,8 +165,12 @@ const ownSessions = (teacherIndex: number) => [
 ]
 
 const steer = (command: HomeworkBook.HomeworkBookCommand, draw: number): HomeworkBook.HomeworkBookCommand => {
+  if (draw === 3) return command
+  if (command._tag === "ScheduleInspection" || command._tag === "RescheduleInspection") {
+    return { ...command, period: cut(command.period) }
+  }
   const teacherIndex = ids.teachers.indexOf(command.actor.accountId)
-  if (draw === 3 || teacherIndex < 0) return command
+  if (teacherIndex < 0) return command
   const sessionId = ownSessions(teacherIndex)[draw % 2]!
   switch (command._tag) {
     case "RecordSession":
@@ -171,6 +191,7 @@ const weights: { readonly [Tag in keyof typeof HomeworkBook.commands]: number } 
   DeleteSession: 2,
   PlaceVisa: 2,
   ScheduleInspection: 1,
+  RescheduleInspection: 1,
   CancelInspection: 1,
 }
 
@@ -224,3 +245,144 @@ export const bookCommands: FastCheck.Arbitrary<ReadonlyArray<HomeworkBook.Homewo
   command.map((c) => ({ ...c, homeworkBookId: ids.books[0]! })),
   { minLength: 10, maxLength: 60 },
 ).map((sequence) => [opening(ids.books[0]!, ids.groups[0]!), ...sequence])
+
+/**
+ * A date at the edge of `date`: the day before, the day itself or the day
+ * after, and now and then up to two months away on either side.
+ *
+ * @since 0.1.0
+ */
+export const around = (date: SchoolYear.LocalDate): FastCheck.Arbitrary<SchoolYear.LocalDate> =>
+  FastCheck.oneof(
+    { arbitrary: FastCheck.integer({ min: -1, max: 1 }), weight: 3 },
+    { arbitrary: FastCheck.integer({ min: -60, max: 60 }), weight: 1 },
+  ).map((offset) => shift(date, offset))
+
+/**
+ * Any day of the pool's school year (1 September 2025 to 31 August 2026), or
+ * a few days outside it.
+ *
+ * @since 0.1.0
+ */
+export const anyDay: FastCheck.Arbitrary<SchoolYear.LocalDate> = FastCheck.integer({ min: -5, max: 369 }).map(day)
+
+/**
+ * A period starting on any day of the pool's school year and lasting 1 to
+ * `maxDays` days, first and last included.
+ *
+ * @since 0.1.0
+ */
+export const anyPeriod = (maxDays = 60): FastCheck.Arbitrary<SchoolYear.Period> =>
+  FastCheck.tuple(FastCheck.integer({ min: 0, max: 364 }), FastCheck.integer({ min: 1, max: maxDays })).map(
+    ([start, days]) => ({ from: day(start), to: day(start + days - 1) }),
+  )
+
+/**
+ * The accounts random actors act as: the pool's teachers, both heads, the
+ * school administrator, the vendor, the inspector and a stranger.
+ *
+ * @since 0.1.0
+ */
+export const accounts: ReadonlyArray<AccountId> = [...new Set(actors.map((a) => a.accountId))].filter(
+  (accountId) => accountId !== named.timetable.accountId,
+)
+
+/** Administrator scopes: the book's school, another school, a district, or none. */
+const scopeId = FastCheck.option(
+  FastCheck.oneof(
+    { arbitrary: FastCheck.constant(ids.schools[0]!), weight: 3 },
+    { arbitrary: FastCheck.constantFrom(ids.schools[1]!, StructureId.make("district-31")), weight: 2 },
+  ),
+  { nil: undefined },
+)
+
+const rolePool: Arbitraries.Pool = {
+  structureId: FastCheck.oneof(
+    { arbitrary: FastCheck.constant(ids.schools[0]!), weight: 3 },
+    { arbitrary: FastCheck.constant(ids.schools[1]!), weight: 1 },
+  ),
+  groupIds: FastCheck.subarray([...ids.groups]),
+  process: FastCheck.constantFrom("timetable", "retention"),
+}
+
+/**
+ * A role of any kind `Actor.Role` has, Schema-derived so that a new kind is
+ * drawn too, with scopes drawn right (the book's school and group) and wrong
+ * (another school, another group, a district, none).
+ *
+ * @since 0.1.0
+ */
+export const anyRole: FastCheck.Arbitrary<Actor.Role> = FastCheck.oneof(
+  ...Actor.Role.members.map((member) =>
+    Arbitraries.fromSchema(
+      member as unknown as Schema.Schema<Actor.Role, Schema.Schema.Encoded<typeof member>>,
+      rolePool,
+    ),
+  ),
+).chain((drawn) => {
+  if (drawn._tag !== "Administrator") return FastCheck.constant(drawn)
+  return scopeId.map((scope): Actor.Role => {
+    const { scopeId: _, ...rest } = drawn
+    return scope === undefined ? rest : { ...rest, scopeId: scope }
+  })
+})
+
+/**
+ * A random actor: one of {@link accounts} with zero to three random roles.
+ *
+ * @since 0.1.0
+ */
+export const anyActor: FastCheck.Arbitrary<Actor.Actor> = FastCheck.record({
+  accountId: FastCheck.constantFrom(...accounts),
+  roles: FastCheck.array(anyRole, { maxLength: 3 }),
+})
+
+/**
+ * The pool's first book (6A of school A, 2025-2026) as opened by the timetable
+ * import: the history most rule tests start from.
+ *
+ * @since 0.1.0
+ */
+export const opened: typeof HomeworkBook.HomeworkBookOpened.Type = {
+  _tag: "HomeworkBookOpened",
+  homeworkBookId: ids.books[0]!,
+  structureId: ids.schools[0]!,
+  groupId: ids.groups[0]!,
+  schoolYear: ids.schoolYear,
+  openedBy: named.timetable.accountId,
+}
+
+/**
+ * A session recorded in the pool's first book by its own teacher.
+ *
+ * @since 0.1.0
+ */
+export const recorded = (session: {
+  readonly sessionId: SessionId
+  readonly subject: SubjectCode
+  readonly teacherId: AccountId
+  readonly date: SchoolYear.LocalDate
+}): HomeworkBook.HomeworkBookEvent => ({
+  _tag: "SessionRecorded",
+  homeworkBookId: ids.books[0]!,
+  ...session,
+  content: "Théorème de Pythagore",
+  homework: "Exercices 4 et 5",
+  recordedBy: session.teacherId,
+})
+
+/**
+ * A visa of the pool's first book, placed by the direction of school A.
+ *
+ * @since 0.1.0
+ */
+export const visaPlaced = (
+  period: SchoolYear.Period,
+  scope: HomeworkBook.VisaScope,
+): HomeworkBook.HomeworkBookEvent => ({
+  _tag: "VisaPlaced",
+  homeworkBookId: ids.books[0]!,
+  period,
+  scope,
+  placedBy: named.directionA.accountId,
+})
