@@ -28,7 +28,7 @@ export type ContentKind = typeof ContentKind.Type
  */
 export const ReportedContent = Schema.Struct({
   kind: ContentKind,
-  contentId: Text.trimmedLine(256, "a content id"),
+  contentId: Text.trimmedLine(Text.limits.contentId, "a content id").annotations({ identifier: "ContentId" }),
   authorId: Schema.optional(AccountId),
 })
 /** @since 0.1.0 */
@@ -86,7 +86,9 @@ export const ContentReported = Schema.TaggedStruct("ContentReported", {
   content: ReportedContent,
   reportedBy: AccountId,
   reportedAt: Schema.DateTimeUtc,
-  comment: Schema.optional(personal(Text.trimmedText(Text.limits.comment, "a comment"))),
+  comment: Schema.optional(
+    personal(Text.trimmedText(Text.limits.comment, "a comment").annotations({ identifier: "Comment" })),
+  ),
   recipients: Schema.Array(Recipient),
   withdrawal: Withdrawal,
 }).annotations({ [DataSubjectId]: "reportedBy" })

@@ -16,6 +16,7 @@ import * as Schema from "effect/Schema"
  * - `email`: an e-mail address (320, RFC 5321's 64 + 1 + 255);
  * - `shortText`: a label, a structure's or group's name, a phone number, a provider, an external id (200);
  * - `comment`: a report's comment (2,000, decision);
+ * - `contentId`: the id of reported content, from another application (256);
  * - `code`: an activation or renewal code as typed at login (64; issued codes are 8);
  * - `password`: a password as typed (256), so that hashing stays cheap;
  * - `freeText`: free text written by a person, such as a session's content (200,000, a few hundred KB).
@@ -28,10 +29,28 @@ export const limits = {
   email: 320,
   shortText: 200,
   comment: 2_000,
+  contentId: 256,
   code: 64,
   password: 256,
   freeText: 200_000,
 } as const
+
+/**
+ * What each limit bounds and its character rule, for the generated docs (docs/events.md).
+ *
+ * @since 0.1.0
+ */
+export const limitUses: { readonly [K in keyof typeof limits]: string } = {
+  id: "every id (`AccountId`, `StructureId`, ...); one line, trimmed",
+  name: "a person's first or last name (`Name`); one line, trimmed",
+  email: "an e-mail address (`Email`); one line, trimmed",
+  shortText: "labels, structure and group names, phone numbers, providers, feed ids (`ShortText`); one line, trimmed",
+  comment: "a report's comment (`Comment`); free text, trimmed (decision)",
+  contentId: "the id of reported content, kept by another application (`ContentId`); one line, trimmed",
+  code: "an activation or renewal code as typed in a command; one line",
+  password: "a password as typed in a command (never stored); free text",
+  freeText: "free text written by a person, e.g. a session's content and homework (`FreeText`); free text",
+}
 
 interface WellFormed {
   readonly isWellFormed: () => boolean
