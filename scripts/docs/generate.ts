@@ -7,6 +7,9 @@ import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import * as PersonalData from "@cartable/domain/PersonalData"
 import { rules } from "@cartable/domain/Rules"
+import * as Text from "@cartable/domain/Text"
+import { MAX_DEPTH } from "@cartable/eventlog/PersonalDataCipher"
+import { MAX_LENGTH as MAX_STREAM_NAME } from "@cartable/eventlog/StreamName"
 import type * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import ts from "typescript"
@@ -69,6 +72,29 @@ const ruleIds = (text: string): ReadonlyArray<string> => [...new Set(text.match(
 
 const escapeCell = (text: string) => text.replaceAll("|", "\\|")
 
+/** The limits every text field and every event obeys, from `Text.limits` and the store's bounds. */
+const limitsSection = (): ReadonlyArray<string> => [
+  "## Text limits",
+  "",
+  "Every text field of a command or an event is bounded (`packages/domain/src/Text.ts`). Lengths count UTF-16",
+  "code units (JavaScript's `length`): a limit of n is at most 3n bytes of UTF-8. A value over its limit, or",
+  "breaking its character rule, is refused by the Schema with the field named (`firstName: a name is at most",
+  "100 characters`), never echoing the value. *One line*: no control character (U+0000-U+001F,",
+  "U+007F-U+009F), no U+2028 or U+2029, no lone surrogate. *Trimmed*: not empty, no leading or trailing white",
+  "space. *Free text*: any line breaks, no lone surrogate. Logins are at most 64 characters (`Login`).",
+  "",
+  "| limit | characters | bounds |",
+  "|---|---:|---|",
+  ...Object.entries(Text.limits).map(
+    ([key, max]) => `| \`${key}\` | ${max.toLocaleString("en")} | ${Text.limitUses[key as keyof typeof Text.limits]} |`,
+  ),
+  "",
+  `The store adds its own bounds on every event of any catalogue: a stream name is \`<Category>-<id>\`, one line of at`,
+  `most ${MAX_STREAM_NAME} characters; encoded data is plain JSON (finite numbers, well-formed strings, no cycle) nested`,
+  `at most ${MAX_DEPTH} levels of objects and arrays, the event itself being level 1 (docs/erasure.md).`,
+  "",
+]
+
 /** The event catalogue page. */
 export const eventCatalogue = (aggregates: ReadonlyArray<AggregateDocs>): string => {
   const lines = [
@@ -79,6 +105,7 @@ export const eventCatalogue = (aggregates: ReadonlyArray<AggregateDocs>): string
     "data subject's key and read as `[erased]` once the subject is erased (BR-ACC-9); the subject column names",
     "the field holding the subject's id.",
     "",
+    ...limitsSection(),
   ]
   for (const aggregate of aggregates) {
     const docs = jsDocs(aggregate.source)

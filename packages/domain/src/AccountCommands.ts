@@ -9,6 +9,7 @@ import { AccompanyingKind, Origin, Profile, RelativeLink } from "./AccountEvents
 import { Actor } from "./Actor.ts"
 import { Login, OneTimeCode } from "./Credentials.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
+import * as Text from "./Text.ts"
 
 /** Create an account, from a feed or by hand (BR-ACC-1, BR-ACC-2). @since 0.1.0 */
 export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
@@ -18,8 +19,8 @@ export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
   origin: Origin,
   structureId: StructureId,
   login: Login,
-  firstName: Schema.NonEmptyTrimmedString,
-  lastName: Schema.NonEmptyTrimmedString,
+  firstName: Text.Name,
+  lastName: Text.Name,
   activationCode: OneTimeCode,
 })
 
@@ -27,11 +28,11 @@ export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
 export const ActivateAccount = Schema.TaggedStruct("ActivateAccount", {
   accountId: AccountId,
   login: Login,
-  activationCode: Schema.String,
-  password: Schema.Redacted(Schema.String),
+  activationCode: Text.line(Text.limits.code, "a code"),
+  password: Schema.Redacted(Text.text(Text.limits.password, "a password")),
   charterAccepted: Schema.Boolean,
-  email: Schema.String,
-  mobile: Schema.optional(Schema.String),
+  email: Text.line(Text.limits.email, "an e-mail address"),
+  mobile: Schema.optional(Text.line(Text.limits.shortText, "a phone number")),
 })
 
 /**
@@ -51,22 +52,22 @@ export const IssuePasswordRenewalCode = Schema.TaggedStruct("IssuePasswordRenewa
 export const RenewPassword = Schema.TaggedStruct("RenewPassword", {
   accountId: AccountId,
   login: Login,
-  renewalCode: Schema.String,
-  password: Schema.Redacted(Schema.String),
+  renewalCode: Text.line(Text.limits.code, "a code"),
+  password: Schema.Redacted(Text.text(Text.limits.password, "a password")),
 })
 
 /** Block the account, or one application of it (BR-ACC-6). @since 0.1.0 */
 export const BlockAccount = Schema.TaggedStruct("BlockAccount", {
   actor: Actor,
   accountId: AccountId,
-  application: Schema.optional(Schema.NonEmptyTrimmedString),
+  application: Schema.optional(Text.ShortText),
 })
 
 /** Unblock the account, or one application of it (BR-ACC-6). @since 0.1.0 */
 export const UnblockAccount = Schema.TaggedStruct("UnblockAccount", {
   actor: Actor,
   accountId: AccountId,
-  application: Schema.optional(Schema.NonEmptyTrimmedString),
+  application: Schema.optional(Text.ShortText),
 })
 
 /** Attach the account to a school, e.g. a pupil who moved (BR-ACC-8). @since 0.1.0 */
@@ -122,15 +123,15 @@ export const RemoveLoginAlias = Schema.TaggedStruct("RemoveLoginAlias", { actor:
 export const LinkExternalIdentity = Schema.TaggedStruct("LinkExternalIdentity", {
   actor: Actor,
   accountId: AccountId,
-  provider: Schema.NonEmptyTrimmedString,
-  subject: Schema.NonEmptyTrimmedString,
+  provider: Text.ShortText,
+  subject: Text.ShortText,
 })
 
 /** Unlink an external identity (BR-ACC-10). @since 0.1.0 */
 export const UnlinkExternalIdentity = Schema.TaggedStruct("UnlinkExternalIdentity", {
   actor: Actor,
   accountId: AccountId,
-  provider: Schema.NonEmptyTrimmedString,
+  provider: Text.ShortText,
 })
 
 /** Grant the administrator right on a school (BR-ACC-11). @since 0.1.0 */

@@ -8,6 +8,7 @@ import * as Schema from "effect/Schema"
 import { Login, OneTimeCode } from "./Credentials.ts"
 import { AccountId, StructureId } from "./Ids.ts"
 import { DataSubjectId, ErasesDataSubjectId, personal } from "./PersonalData.ts"
+import * as Text from "./Text.ts"
 
 /**
  * The profiles of BR-ACC-1: Élève, Parent, Enseignant, Personnel, Invité.
@@ -25,7 +26,7 @@ export type Profile = typeof Profile.Type
  * @since 0.1.0
  */
 export const Origin = Schema.Union(
-  Schema.TaggedStruct("Feed", { source: Schema.NonEmptyTrimmedString, externalId: Schema.NonEmptyTrimmedString }),
+  Schema.TaggedStruct("Feed", { source: Text.ShortText, externalId: Text.ShortText }),
   Schema.TaggedStruct("Manual", {}),
 )
 /** @since 0.1.0 */
@@ -63,8 +64,8 @@ export const AccountProvisioned = Schema.TaggedStruct("AccountProvisioned", {
   origin: Origin,
   structureId: StructureId,
   login: Login,
-  firstName: personal(Schema.NonEmptyTrimmedString),
-  lastName: personal(Schema.NonEmptyTrimmedString),
+  firstName: personal(Text.Name),
+  lastName: personal(Text.Name),
   activationCode: personal(OneTimeCode),
 }).annotations(subject)
 
@@ -72,8 +73,8 @@ export const AccountProvisioned = Schema.TaggedStruct("AccountProvisioned", {
 export const AccountActivated = Schema.TaggedStruct("AccountActivated", {
   accountId: AccountId,
   charterAccepted: Schema.Literal(true),
-  email: personal(Schema.NonEmptyTrimmedString),
-  mobile: Schema.optional(personal(Schema.NonEmptyTrimmedString)),
+  email: personal(Text.Email),
+  mobile: Schema.optional(personal(Text.ShortText)),
 }).annotations(subject)
 
 /** A renewal code was issued; the previous password no longer opens the account (BR-ACC-4, BR-ACC-5). @since 0.1.0 */
@@ -89,14 +90,14 @@ export const PasswordRenewed = Schema.TaggedStruct("PasswordRenewed", { accountI
 /** The account, or one application of it, was blocked (BR-ACC-6). @since 0.1.0 */
 export const AccountBlocked = Schema.TaggedStruct("AccountBlocked", {
   accountId: AccountId,
-  application: Schema.optional(Schema.NonEmptyTrimmedString),
+  application: Schema.optional(Text.ShortText),
   blockedBy: AccountId,
 })
 
 /** The account, or one application of it, was unblocked (BR-ACC-6). @since 0.1.0 */
 export const AccountUnblocked = Schema.TaggedStruct("AccountUnblocked", {
   accountId: AccountId,
-  application: Schema.optional(Schema.NonEmptyTrimmedString),
+  application: Schema.optional(Text.ShortText),
   unblockedBy: AccountId,
 })
 
@@ -143,14 +144,14 @@ export const LoginAliasRemoved = Schema.TaggedStruct("LoginAliasRemoved", { acco
 /** An external identity (EduConnect, an academy CAS, a timetable id) was linked (BR-ACC-10). @since 0.1.0 */
 export const ExternalIdentityLinked = Schema.TaggedStruct("ExternalIdentityLinked", {
   accountId: AccountId,
-  provider: Schema.NonEmptyTrimmedString,
-  subject: personal(Schema.NonEmptyTrimmedString),
+  provider: Text.ShortText,
+  subject: personal(Text.ShortText),
 }).annotations(subject)
 
 /** An external identity was unlinked (BR-ACC-10). @since 0.1.0 */
 export const ExternalIdentityUnlinked = Schema.TaggedStruct("ExternalIdentityUnlinked", {
   accountId: AccountId,
-  provider: Schema.NonEmptyTrimmedString,
+  provider: Text.ShortText,
 })
 
 /** The account was made administrator of a school (BR-ACC-11). @since 0.1.0 */

@@ -92,10 +92,11 @@ export type Login = string & Brand.Brand<"Login">
  * @since 0.1.0
  */
 export const Login: Schema.brand<Schema.filter<Schema.filter<typeof Schema.String>>, "Login"> = Schema.String.pipe(
+  // The length first: the pattern never runs over a value that is already too long.
+  Schema.maxLength(64, { message: () => "a login is at most 64 characters" }),
   Schema.pattern(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/, {
     message: () => "a login is lowercase letters, digits and hyphens in dot-separated parts, e.g. marie.a",
   }),
-  Schema.maxLength(64),
   Schema.brand("Login"),
   Schema.annotations({
     identifier: "Login",

@@ -9,6 +9,7 @@ import * as Schema from "effect/Schema"
 import { AccountId, GroupId, HomeworkBookId, InspectionId, SessionId, StructureId, SubjectCode } from "./Ids.ts"
 import { DataSubjectId, personal } from "./PersonalData.ts"
 import { LocalDate, Period, SchoolYear } from "./SchoolYear.ts"
+import * as Text from "./Text.ts"
 
 /**
  * What a visa covers (BR-CDT-2, 004 "toutes, par matière, par enseignant"):
@@ -27,13 +28,11 @@ export type VisaScope = typeof VisaScope.Type
 /**
  * The free text of a session: what was done (content) and the work to do
  * (homework). Either may be empty, e.g. a session generated from the timetable.
+ * It is `Text.FreeText`: at most 200,000 characters.
  *
  * @since 0.1.0
  */
-export const SessionText = Schema.String.pipe(
-  Schema.maxLength(20_000),
-  Schema.annotations({ identifier: "SessionText", description: "Free text of at most 20,000 characters" }),
-)
+export const SessionText = Text.FreeText
 
 const author = { [DataSubjectId]: "teacherId" }
 

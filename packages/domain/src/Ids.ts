@@ -1,14 +1,16 @@
 /**
  * Identifiers of the domain, branded so that one cannot stand for another.
- * Ids come in commands: the domain never makes them up.
+ * Ids come in commands: the domain never makes them up. Every id is one line of
+ * 1 to 128 characters without surrounding spaces (`Text.trimmedLine`): the same
+ * character rule as stream names, so that any id names a stream.
  *
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import * as Text from "./Text.ts"
 
 const id = <B extends string>(brand: B, description: string) =>
-  Schema.NonEmptyTrimmedString.pipe(
-    Schema.maxLength(128),
+  Text.trimmedLine(Text.limits.id, "an id").pipe(
     Schema.brand(brand),
     Schema.annotations({ identifier: brand, description }),
   )

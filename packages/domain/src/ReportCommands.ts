@@ -8,6 +8,7 @@ import * as Schema from "effect/Schema"
 import { Actor, Location } from "./Actor.ts"
 import { ReportId } from "./Ids.ts"
 import { ReportDecision, ReportedContent } from "./ReportEvents.ts"
+import * as Text from "./Text.ts"
 
 /**
  * Report a notification or a message as inappropriate (BR-SIG-1), at the school
@@ -21,7 +22,7 @@ export const ReportContent = Schema.TaggedStruct("ReportContent", {
   location: Location,
   content: ReportedContent,
   reportedAt: Schema.DateTimeUtc,
-  comment: Schema.optional(Schema.String.pipe(Schema.maxLength(2000))),
+  comment: Schema.optional(Text.text(Text.limits.comment, "a comment")),
 })
 
 /**

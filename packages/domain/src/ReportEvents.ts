@@ -9,6 +9,7 @@ import * as Schema from "effect/Schema"
 import { AdminLevel, Location } from "./Actor.ts"
 import { AccountId, ReportId, StructureId } from "./Ids.ts"
 import { DataSubjectId, personal } from "./PersonalData.ts"
+import * as Text from "./Text.ts"
 
 /**
  * What can be reported (BR-SIG-1): a news-feed notification, or a message in messaging.
@@ -27,7 +28,7 @@ export type ContentKind = typeof ContentKind.Type
  */
 export const ReportedContent = Schema.Struct({
   kind: ContentKind,
-  contentId: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(256)),
+  contentId: Text.trimmedLine(Text.limits.contentId, "a content id").annotations({ identifier: "ContentId" }),
   authorId: Schema.optional(AccountId),
 })
 /** @since 0.1.0 */
@@ -85,7 +86,9 @@ export const ContentReported = Schema.TaggedStruct("ContentReported", {
   content: ReportedContent,
   reportedBy: AccountId,
   reportedAt: Schema.DateTimeUtc,
-  comment: Schema.optional(personal(Schema.NonEmptyTrimmedString)),
+  comment: Schema.optional(
+    personal(Text.trimmedText(Text.limits.comment, "a comment").annotations({ identifier: "Comment" })),
+  ),
   recipients: Schema.Array(Recipient),
   withdrawal: Withdrawal,
 }).annotations({ [DataSubjectId]: "reportedBy" })

@@ -10,6 +10,7 @@ import { Actor } from "./Actor.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
 import { SchoolYear } from "./SchoolYear.ts"
 import { GroupFunction, GroupKind, GroupRole, Hierarchy, Source, StructureKind } from "./StructureEvents.ts"
+import * as Text from "./Text.ts"
 import { Uai } from "./Uai.ts"
 
 /**
@@ -32,7 +33,7 @@ export const RegisterStructure = Schema.TaggedStruct("RegisterStructure", {
   actor: Actor,
   structureId: StructureId,
   uai: Uai,
-  name: Schema.NonEmptyTrimmedString,
+  name: Text.ShortText,
   kind: StructureKind,
   ...Hierarchy.fields,
 })
@@ -49,7 +50,7 @@ export const OpenGroup = Schema.TaggedStruct("OpenGroup", {
   structureId: StructureId,
   groupId: GroupId,
   kind: GroupKind,
-  name: Schema.NonEmptyTrimmedString,
+  name: Text.ShortText,
   schoolYear: SchoolYear,
   owner: Source,
   function: Schema.optional(GroupFunction),
@@ -60,7 +61,7 @@ export const RenameGroup = Schema.TaggedStruct("RenameGroup", {
   actor: Actor,
   structureId: StructureId,
   groupId: GroupId,
-  name: Schema.NonEmptyTrimmedString,
+  name: Text.ShortText,
 })
 
 /** Close a class or group; its memberships end (BR-GRP-4). @since 0.1.0 */

@@ -9,6 +9,7 @@
 import * as Schema from "effect/Schema"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
 import { SchoolYear } from "./SchoolYear.ts"
+import * as Text from "./Text.ts"
 import { Uai } from "./Uai.ts"
 
 /**
@@ -80,7 +81,7 @@ export type GroupRole = typeof GroupRole.Type
 export const StructureRegistered = Schema.TaggedStruct("StructureRegistered", {
   structureId: StructureId,
   uai: Uai,
-  name: Schema.NonEmptyTrimmedString,
+  name: Text.ShortText,
   kind: StructureKind,
   ...Hierarchy.fields,
 })
@@ -88,7 +89,7 @@ export const StructureRegistered = Schema.TaggedStruct("StructureRegistered", {
 /** A re-import gave the structure a new name; its id and UAI stay (BR-GRP-5). @since 0.1.0 */
 export const StructureRenamed = Schema.TaggedStruct("StructureRenamed", {
   structureId: StructureId,
-  name: Schema.NonEmptyTrimmedString,
+  name: Text.ShortText,
 })
 
 /** The structure's parents changed, and with them the scopes that administer it (BR-SIG-2). @since 0.1.0 */
@@ -107,7 +108,7 @@ export const GroupOpened = Schema.TaggedStruct("GroupOpened", {
   structureId: StructureId,
   groupId: GroupId,
   kind: GroupKind,
-  name: Schema.NonEmptyTrimmedString,
+  name: Text.ShortText,
   schoolYear: SchoolYear,
   owner: Source,
   function: Schema.optional(GroupFunction),
@@ -117,7 +118,7 @@ export const GroupOpened = Schema.TaggedStruct("GroupOpened", {
 export const GroupRenamed = Schema.TaggedStruct("GroupRenamed", {
   structureId: StructureId,
   groupId: GroupId,
-  name: Schema.NonEmptyTrimmedString,
+  name: Text.ShortText,
 })
 
 /** A group other than a class was closed; its memberships end with it. @since 0.1.0 */

@@ -110,14 +110,70 @@ export const merge = (...catalogs: ReadonlyArray<EventCatalog>): EventCatalog =>
 }
 
 /**
+ * Why the catalogue could not encode or decode an event:
+ * - `UnknownType`: the event type is not in the catalogue;
+ * - `UnknownVersion`: the stored schema version is newer than the catalogue's, or not a version at all;
+ * - `MissingUpcaster`: no upcaster leads from the stored version to the current one;
+ * - `UpcastFailed`: an upcaster threw;
+ * - `EncodeFailed`: the event does not encode with its Schema;
+ * - `DecodeFailed`: the stored data does not decode with the current Schema.
+ *
+ * @since 0.1.0
+ */
+export const CatalogErrorReason = Schema.Literal(
+  "UnknownType",
+  "UnknownVersion",
+  "MissingUpcaster",
+  "UpcastFailed",
+  "EncodeFailed",
+  "DecodeFailed",
+)
+
+/** @since 0.1.0 */
+export type CatalogErrorReason = typeof CatalogErrorReason.Type
+
+/**
  * Why an event could not be encoded or decoded with the catalogue.
  *
  * @since 0.1.0
  */
 export class CatalogError extends Schema.TaggedError<CatalogError>("@cartable/eventlog/CatalogError")("CatalogError", {
+  reason: CatalogErrorReason,
   type: Schema.String,
   message: Schema.String,
+  cause: Schema.optional(Schema.Defect),
 }) {}
+
+const MAX_ISSUES = 5
+const MAX_ISSUE_LENGTH = 200
+
+const cut = (text: string, length: number) => (text.length > length ? `${text.slice(0, length)}…` : text)
+
+/**
+ * The issues of a parse error, each with the path of its field, bounded: a
+ * Schema message may echo the value (a 10 MB name), and the error travels on.
+ * A Schema over a deeply nested value may overflow the stack while its error is
+ * formatted: that must be a CatalogError, never a throw.
+ */
+const describe = (error: ParseResult.ParseError): string => {
+  try {
+    const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+    const shown = issues
+      .slice(0, MAX_ISSUES)
+      .map((issue) =>
+        cut(`${issue.path.length === 0 ? "(root)" : issue.path.join(".")}: ${issue.message}`, MAX_ISSUE_LENGTH),
+      )
+    const more = issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : ""
+    return `${shown.join("; ")}${more}`
+  } catch {
+    return "the value is too deeply nested to describe"
+  }
+}
+
+const failed = (reason: CatalogErrorReason, type: string, message: string, cause?: unknown) =>
+  Either.left(new CatalogError({ reason, type, message, ...(cause === undefined ? {} : { cause }) }))
+
+const unknownType = (type: string) => failed("UnknownType", type, `Event type ${type} is not in the catalogue`)
 
 /**
  * Encodes an event to its current version's JSON value, synchronously.
@@ -129,21 +185,15 @@ export const encodeEither = (
   event: AnyEvent,
 ): Either.Either<{ readonly type: string; readonly schemaVersion: number; readonly data: unknown }, CatalogError> => {
   const entry = catalog.entries.get(event._tag)
-  if (entry === undefined) {
-    return Either.left(
-      new CatalogError({ type: event._tag, message: `Event type ${event._tag} is not in the catalogue` }),
-    )
+  if (entry === undefined) return unknownType(String(event._tag))
+  try {
+    return Either.match(entry.encodeEither(event), {
+      onLeft: (error) => failed("EncodeFailed", entry.type, `Event ${entry.type} does not encode: ${describe(error)}`),
+      onRight: (data) => Either.right({ type: entry.type, schemaVersion: entry.version, data }),
+    })
+  } catch (cause) {
+    return failed("EncodeFailed", entry.type, `Event ${entry.type} does not encode: ${String(cause)}`, cause)
   }
-  return Either.match(entry.encodeEither(event), {
-    onLeft: (error) =>
-      Either.left(
-        new CatalogError({
-          type: entry.type,
-          message: `Event ${entry.type} does not encode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-        }),
-      ),
-    onRight: (data) => Either.right({ type: entry.type, schemaVersion: entry.version, data }),
-  })
 }
 
 /**
@@ -169,33 +219,39 @@ export const decodeEither = (
   data: unknown,
 ): Either.Either<AnyEvent, CatalogError> => {
   const entry = catalog.entries.get(type)
-  if (entry === undefined) {
-    return Either.left(new CatalogError({ type, message: `Event type ${type} is not in the catalogue` }))
+  if (entry === undefined) return unknownType(type)
+  if (!Number.isInteger(schemaVersion) || schemaVersion < 1) {
+    return failed("UnknownVersion", type, `Event ${type} was written with version ${schemaVersion}, not a version`)
   }
   if (schemaVersion > entry.version) {
-    return Either.left(
-      new CatalogError({
-        type,
-        message: `Event ${type} was written with version ${schemaVersion}, newer than this catalogue's ${entry.version}`,
-      }),
+    return failed(
+      "UnknownVersion",
+      type,
+      `Event ${type} was written with version ${schemaVersion}, newer than this catalogue's ${entry.version}`,
     )
   }
   let current = data
   for (let version = schemaVersion; version < entry.version; version++) {
     const upcast = entry.upcasters[version]
     if (upcast === undefined) {
-      return Either.left(new CatalogError({ type, message: `Event ${type} has no upcaster from version ${version}` }))
+      return failed("MissingUpcaster", type, `Event ${type} has no upcaster from version ${version}`)
     }
-    current = upcast(current)
+    try {
+      current = upcast(current)
+    } catch (cause) {
+      return failed("UpcastFailed", type, `Event ${type}'s upcaster from version ${version} failed: ${cause}`, cause)
+    }
   }
-  return Either.mapLeft(
-    entry.decodeEither(current),
-    (error) =>
-      new CatalogError({
-        type,
-        message: `Event ${type} (version ${schemaVersion}) does not decode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-      }),
-  )
+  const failedToDecode = (detail: string, cause?: unknown) =>
+    failed("DecodeFailed", type, `Event ${type} (version ${schemaVersion}) does not decode: ${detail}`, cause)
+  try {
+    return Either.match(entry.decodeEither(current), {
+      onLeft: (error) => failedToDecode(describe(error)),
+      onRight: Either.right,
+    })
+  } catch (cause) {
+    return failedToDecode(String(cause), cause)
+  }
 }
 
 /**

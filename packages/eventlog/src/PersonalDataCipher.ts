@@ -8,6 +8,11 @@
  * before upcasting: each is opened with its subject's key, or replaced by the
  * `ERASED` marker once that key was destroyed. See docs/erasure.md.
  *
+ * The envelope's key `$personal` is reserved: a key of the stored JSON made of
+ * one or more `$` and `personal` is stored with one `$` more ({@link escapeKey})
+ * and read back with one fewer, so a user value that looks like an envelope
+ * round-trips exactly and is never taken for one.
+ *
  * @since 0.1.0
  */
 import * as Crypto from "node:crypto"
@@ -25,6 +30,36 @@ import type { KeyState } from "./SubjectKeyStore.ts"
  * @since 0.1.0
  */
 export const ENVELOPE_TAG = "$personal"
+
+/**
+ * The deepest nesting of objects and arrays an event's encoded data may have (the
+ * event itself is level 1). The store refuses deeper data on append, and the
+ * walks over stored JSON stop there, so that no event can overflow the stack.
+ *
+ * @since 0.1.0
+ */
+export const MAX_DEPTH = 64
+
+const reservedKey = /^\$+personal$/
+
+/**
+ * The stored form of a key of an encoded event: a key of one or more `$`
+ * followed by `personal` gets one `$` more, every other key is kept.
+ *
+ * @since 0.1.0
+ */
+export const escapeKey = (key: string): string =>
+  key.charCodeAt(0) === 36 && key.endsWith("personal") && reservedKey.test(key) ? `$${key}` : key
+
+/**
+ * The key an escaped stored key stands for: the inverse of {@link escapeKey}.
+ *
+ * @since 0.1.0
+ */
+export const unescapeKey = (key: string): string =>
+  key.charCodeAt(1) === 36 && key.charCodeAt(0) === 36 && key.endsWith("personal") && reservedKey.test(key)
+    ? key.slice(1)
+    : key
 
 /**
  * An encrypted personal value as stored: `iv` is the base64 of 12 random bytes,
@@ -47,7 +82,8 @@ export interface Envelope {
  * - `MissingSubject`: the event holds personal values but no subject id;
  * - `Unsupported`: the Schema marks personal data the cipher cannot reach (a nested
  *   field, a class or union schema): the event is refused rather than stored in clear;
- * - `Tampered`: an envelope is malformed or fails authentication under an active key.
+ * - `Tampered`: an envelope is malformed or fails authentication under an active key, or the
+ *   stored JSON is nested deeper than {@link MAX_DEPTH}.
  *
  * @since 0.1.0
  */
@@ -163,7 +199,8 @@ const encodedNames = (ast: AST.AST): ReadonlyMap<string, string> => {
 }
 
 /**
- * Computes the plan of one event type from its Schema's annotations.
+ * Computes the plan of one event type from its Schema's annotations. Field names
+ * are those of the stored JSON (encoded, then {@link escapeKey}).
  *
  * @since 0.1.0
  */
@@ -172,7 +209,7 @@ export const plan = (type: string, schema: Schema.Schema.Any): Plan => {
   const { fields, subjectField } = PersonalData.personalFields(schema)
   const erasedSubjectField = PersonalData.erasedSubjectField(schema)
   const names = encodedNames(ast)
-  const encoded = (name: string) => names.get(name) ?? name
+  const encoded = (name: string) => escapeKey(names.get(name) ?? name)
   const typeAst = AST.isTransformation(ast) ? ast.to : ast
   // Personal marks the top-level plan covers; any other one would be stored in clear.
   const covered = new Set<AST.AST>()
@@ -293,12 +330,12 @@ export const make = (catalog: EventCatalog.EventCatalog): Cipher => {
 }
 
 /**
- * A cheap test on the stored JSON text: `false` means it holds no envelope, so the
- * walk and the key lookups can be skipped.
+ * A cheap test on the stored JSON text: `false` means it holds neither an envelope
+ * nor an escaped key, so {@link decrypt} and the key lookups can be skipped.
  *
  * @since 0.1.0
  */
-export const mayHoldEnvelopes = (json: string): boolean => json.includes(`"${ENVELOPE_TAG}"`)
+export const mayHoldEnvelopes = (json: string): boolean => json.includes(`${ENVELOPE_TAG}"`)
 
 /**
  * Whether a JSON value is an envelope.
@@ -318,12 +355,17 @@ export const isEnvelope = (value: unknown): value is Envelope =>
  * @since 0.1.0
  */
 export const collectSubjects = (data: unknown, into: Set<string>): void => {
-  if (Array.isArray(data)) {
-    for (const item of data) collectSubjects(item, into)
-  } else if (isRecord(data)) {
-    if (isEnvelope(data)) into.add(data.subject)
-    else for (const value of Object.values(data)) collectSubjects(value, into)
+  // Bounded like decrypt, which refuses what lies deeper.
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > MAX_DEPTH) return
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1)
+    } else if (isRecord(value)) {
+      if (isEnvelope(value)) into.add(value.subject)
+      else for (const field of Object.values(value)) visit(field, depth + 1)
+    }
   }
+  visit(data, 1)
 }
 
 class Tampered extends Error {}
@@ -348,7 +390,8 @@ const open = (type: string, envelope: Envelope, keys: ReadonlyMap<string, KeySta
 /**
  * Replaces every envelope of a stored JSON value (of an event of type `type`, any
  * version) with its clear value, or with `ERASED` when its subject's key is
- * destroyed or absent from `keys`. Returns a new value; the input is not changed.
+ * destroyed or absent from `keys`, and unescapes reserved keys ({@link unescapeKey}).
+ * Returns a new value; the input is not changed.
  *
  * @since 0.1.0
  */
@@ -357,16 +400,20 @@ export const decrypt = (
   data: unknown,
   keys: ReadonlyMap<string, KeyState>,
 ): Either.Either<unknown, PersonalDataError> => {
-  const walk = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(walk)
-    if (!isRecord(value)) return value
-    if (isEnvelope(value)) return open(type, value, keys)
+  // `sealed`: inside an opened envelope, where no envelope can be (its value was escaped before sealing).
+  const walk = (value: unknown, depth: number, sealed: boolean): unknown => {
+    if (typeof value !== "object" || value === null) return value
+    if (depth > MAX_DEPTH) throw new Tampered(`nested deeper than ${MAX_DEPTH} levels`)
+    if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1, sealed))
+    if (!sealed && isEnvelope(value)) return walk(open(type, value, keys), depth, true)
     if (ENVELOPE_TAG in value) throw new Tampered("malformed envelope")
     // fromEntries defines own properties, so a stored "__proto__" key stays a plain key.
-    return Object.fromEntries(Object.entries(value).map(([name, field]) => [name, walk(field)]))
+    return Object.fromEntries(
+      Object.entries(value).map(([name, field]) => [unescapeKey(name), walk(field, depth + 1, sealed)]),
+    )
   }
   try {
-    return Either.right(walk(data))
+    return Either.right(walk(data, 1, false))
   } catch (error) {
     if (!(error instanceof Tampered)) throw error
     return Either.left(

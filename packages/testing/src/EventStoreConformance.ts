@@ -30,6 +30,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as internal from "./internal/eventStoreConformance.ts"
+import * as InputConformance from "./internal/inputConformance.ts"
 
 /**
  * Tuning of the suite: property runs (20), the size of the large payload in
@@ -743,5 +744,7 @@ export const suite = <E>(
         assert.deepInclude(all, { reason: "Decode" })
       }),
     )
+
+    InputConformance.cases(it, fresh, numRuns)
   })
 }

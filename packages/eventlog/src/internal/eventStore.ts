@@ -1,3 +1,4 @@
+import * as Text from "@cartable/domain/Text"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
@@ -11,8 +12,10 @@ import type { ExpectedVersion } from "../ExpectedVersion.ts"
 import * as PersonalDataCipher from "../PersonalDataCipher.ts"
 import type { NewEvent, RecordedEvent } from "../RecordedEvent.ts"
 import type { StreamName } from "../StreamName.ts"
+import * as StreamNames from "../StreamName.ts"
 import type { KeyState, SubjectKeyStoreError } from "../SubjectKeyStore.ts"
 import * as SubjectKeyStore from "../SubjectKeyStore.ts"
+import * as StoredJson from "./storedJson.ts"
 
 const encodeMetadata = Schema.encodeEither(EventMetadata)
 const decodeMetadata = Schema.decodeUnknownEither(EventMetadata)
@@ -73,31 +76,57 @@ export const make = Effect.fnUntraced(function* (
         cause: error,
       })
 
-  const encodeFailed = (streamName: StreamName) => (error: EventCatalog.CatalogError) =>
-    new EventStoreError({ reason: "Encode", message: error.message, streamName, cause: error })
+  const encodeFailed = (streamName: StreamName, message: string, cause?: unknown) =>
+    new EventStoreError({ reason: "Encode", message, streamName, ...(cause === undefined ? {} : { cause }) })
+
+  const invalidArgument = (message: string, streamName?: string) =>
+    new EventStoreError({ reason: "InvalidArgument", message, ...(streamName === undefined ? {} : { streamName }) })
+
+  /** The store checks every stream name it is given: a driver never sees one that could be altered or too long. */
+  const checkName = (streamName: StreamName): Either.Either<StreamName, EventStoreError> => {
+    if (StreamNames.is(streamName)) return Either.right(streamName)
+    // Quoted through JSON, cut short: a lone surrogate or a newline shows as an escape, a huge name stays small.
+    const given: unknown = streamName
+    const shown = typeof given === "string" ? JSON.stringify(given.slice(0, 100)) : typeof given
+    return Either.left(
+      invalidArgument(
+        `Invalid stream name ${shown}: <Category>-<id>, one line of at most ${StreamNames.MAX_LENGTH} characters, without control characters, line separators or lone surrogates`,
+      ),
+    )
+  }
+
+  const unstorable = (what: string, problem: StoredJson.Problem) =>
+    `${what} cannot be stored${problem.path === "" ? "" : ` (field ${problem.path})`}: ${problem.message}`
 
   // The events of one append share their metadata object: encode it once.
   const metadataTexts = new WeakMap<EventMetadata, string>()
-  const metadataText = (newEvent: NewEvent): Either.Either<string, EventCatalog.CatalogError> => {
+  const metadataText = (streamName: StreamName, newEvent: NewEvent): Either.Either<string, EventStoreError> => {
     const known = metadataTexts.get(newEvent.metadata)
     if (known !== undefined) return Either.right(known)
-    return Either.match(encodeMetadata(newEvent.metadata), {
-      onLeft: (error) =>
-        Either.left(
-          new EventCatalog.CatalogError({
-            type: newEvent.event._tag,
-            message: `Metadata does not encode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-          }),
+    const encoded = encodeMetadata(newEvent.metadata)
+    if (Either.isLeft(encoded)) {
+      return Either.left(
+        encodeFailed(
+          streamName,
+          `Metadata of ${newEvent.event._tag} does not encode: ${ParseResult.TreeFormatter.formatErrorSync(encoded.left)}`,
+          encoded.left,
         ),
-      onRight: (encoded) => {
-        const text = JSON.stringify(encoded)
-        metadataTexts.set(newEvent.metadata, text)
-        return Either.right(text)
-      },
-    })
+      )
+    }
+    const stored = StoredJson.toStored(encoded.right)
+    if (Either.isLeft(stored)) {
+      return Either.left(encodeFailed(streamName, unstorable(`Metadata of ${newEvent.event._tag}`, stored.left)))
+    }
+    const text = JSON.stringify(stored.right)
+    metadataTexts.set(newEvent.metadata, text)
+    return Either.right(text)
   }
 
-  /** Encodes a batch synchronously: an append is mostly this, so no Effect per event. */
+  /**
+   * Encodes a batch synchronously: an append is mostly this, so no Effect per event.
+   * The encoded data must be plain JSON that reads back as written (storedJson.ts),
+   * so that nothing acknowledged is unreadable.
+   */
   const encodeBatch = (
     streamName: StreamName,
     events: ReadonlyArray<NewEvent>,
@@ -105,16 +134,19 @@ export const make = Effect.fnUntraced(function* (
     const batch: Array<Encoded> = []
     for (const newEvent of events) {
       const encoded = EventCatalog.encodeEither(catalog, newEvent.event)
-      if (Either.isLeft(encoded)) return Either.left(encodeFailed(streamName)(encoded.left))
-      const metadata = metadataText(newEvent)
-      if (Either.isLeft(metadata)) return Either.left(encodeFailed(streamName)(metadata.left))
-      batch.push({ ...encoded.right, metadata: metadata.right })
+      if (Either.isLeft(encoded)) return Either.left(encodeFailed(streamName, encoded.left.message, encoded.left))
+      const data = StoredJson.toStored(encoded.right.data)
+      if (Either.isLeft(data))
+        return Either.left(encodeFailed(streamName, unstorable(`Event ${encoded.right.type}`, data.left)))
+      const metadata = metadataText(streamName, newEvent)
+      if (Either.isLeft(metadata)) return Either.left(metadata.left)
+      batch.push({ ...encoded.right, data: data.right, metadata: metadata.right })
     }
     return Either.right(batch)
   }
 
   const personalDataFailed = (streamName: StreamName) => (error: PersonalDataCipher.PersonalDataError) =>
-    new EventStoreError({ reason: "Encode", message: error.message, streamName, cause: error })
+    encodeFailed(streamName, error.message, error)
 
   /** The data subjects of a batch and the subjects its erasure events name, found synchronously. */
   const subjectsOf = (
@@ -179,11 +211,28 @@ export const make = Effect.fnUntraced(function* (
     return encoded
   })
 
-  /** Encodes and protects a batch; without personal data nor erasure it stays synchronous. */
+  /**
+   * Encodes and protects a batch; without personal data nor erasure it stays
+   * synchronous. It never throws: whatever the caller hands in, the answer is an Effect.
+   */
   const rowsOf = (
     streamName: StreamName,
     events: ReadonlyArray<NewEvent>,
   ): Effect.Effect<ReadonlyArray<EncodedEvent>, EventStoreError> => {
+    try {
+      return protectBatch(streamName, events)
+    } catch (cause) {
+      return Effect.fail(encodeFailed(streamName, `The batch cannot be encoded: ${String(cause)}`, cause))
+    }
+  }
+
+  const protectBatch = (
+    streamName: StreamName,
+    events: ReadonlyArray<NewEvent>,
+  ): Effect.Effect<ReadonlyArray<EncodedEvent>, EventStoreError> => {
+    const name = checkName(streamName)
+    if (Either.isLeft(name)) return Effect.fail(name.left)
+    if (!Array.isArray(events)) return Effect.fail(invalidArgument("An append takes an array of events", streamName))
     const batch = encodeBatch(streamName, events)
     if (Either.isLeft(batch)) return Effect.fail(batch.left)
     const found = subjectsOf(streamName, batch.right)
@@ -245,17 +294,18 @@ export const make = Effect.fnUntraced(function* (
     })
   }
 
-  /** Decrypts (with the page's key states) and decodes parsed rows, synchronously. */
+  /** Decrypts (with the page's key states), unescapes and decodes parsed rows, synchronously. */
   const decodeParsed = (
     rows: ReadonlyArray<StoredEvent>,
     parsed: ReadonlyArray<unknown>,
+    walked: ReadonlyArray<boolean>,
     states: ReadonlyMap<string, KeyState>,
   ): Either.Either<ReadonlyArray<RecordedEvent>, EventStoreError> => {
     const recorded: Array<RecordedEvent> = []
     for (let index = 0; index < rows.length; index++) {
       const row = rows[index]!
       let data = parsed[index]
-      if (states !== noKeys) {
+      if (walked[index]) {
         const decrypted = PersonalDataCipher.decrypt(row.type, data, states)
         if (Either.isLeft(decrypted)) return Either.left(decodeFailed(row, decrypted.left.message, decrypted.left))
         data = decrypted.right
@@ -267,11 +317,29 @@ export const make = Effect.fnUntraced(function* (
     return Either.right(recorded)
   }
 
-  /** Parses a page, looks up the keys of all its envelopes in one call, decrypts, then decodes. */
+  /** Whatever a row holds, decoding it answers an Either: a throw (an exhausted stack) is a Decode error. */
+  const decodeSafely = (
+    rows: ReadonlyArray<StoredEvent>,
+    parsed: ReadonlyArray<unknown>,
+    walked: ReadonlyArray<boolean>,
+    states: ReadonlyMap<string, KeyState>,
+  ): Either.Either<ReadonlyArray<RecordedEvent>, EventStoreError> => {
+    try {
+      return decodeParsed(rows, parsed, walked, states)
+    } catch (cause) {
+      return Either.left(decodeFailed(rows[0]!, `A page of events cannot be decoded: ${String(cause)}`, cause))
+    }
+  }
+
+  /**
+   * Parses a page, looks up the keys of all its envelopes in one call, decrypts,
+   * then decodes. Only rows whose text may hold envelopes or escaped keys are walked.
+   */
   const decodeRows = (
     rows: ReadonlyArray<StoredEvent>,
   ): Effect.Effect<ReadonlyArray<RecordedEvent>, EventStoreError> => {
     const parsed: Array<unknown> = []
+    const walked: Array<boolean> = []
     const subjects = new Set<string>()
     for (const row of rows) {
       try {
@@ -279,40 +347,56 @@ export const make = Effect.fnUntraced(function* (
       } catch (cause) {
         return Effect.fail(decodeFailed(row, `Event ${row.type} is not JSON`, cause))
       }
-      if (PersonalDataCipher.mayHoldEnvelopes(row.data)) PersonalDataCipher.collectSubjects(parsed.at(-1), subjects)
+      const walk = PersonalDataCipher.mayHoldEnvelopes(row.data)
+      walked.push(walk)
+      if (walk) PersonalDataCipher.collectSubjects(parsed.at(-1), subjects)
     }
-    if (subjects.size === 0) return decodeParsed(rows, parsed, noKeys)
+    if (subjects.size === 0) return decodeSafely(rows, parsed, walked, noKeys)
     return keys.lookup([...subjects]).pipe(
       Effect.mapError(keyStoreFailed(rows[0]?.streamName)),
-      Effect.flatMap((states) => decodeParsed(rows, parsed, states)),
+      Effect.flatMap((states) => decodeSafely(rows, parsed, walked, states)),
     )
   }
 
+  const named =
+    <A, E>(f: (streamName: StreamName) => Effect.Effect<A, E>) =>
+    (streamName: StreamName): Effect.Effect<A, E | EventStoreError> =>
+      Effect.suspend((): Effect.Effect<A, E | EventStoreError> => {
+        const name = checkName(streamName)
+        return Either.isLeft(name) ? Effect.fail(name.left) : f(name.right)
+      })
+
   const append = (streamName: StreamName, expected: ExpectedVersion, events: ReadonlyArray<NewEvent>) =>
-    rowsOf(streamName, events).pipe(
+    Effect.suspend(() => rowsOf(streamName, events)).pipe(
       Effect.flatMap((rows) => driver.append(streamName, expected, rows)),
-      traced("EventStore.append", { streamName, events: events.length }),
+      traced("EventStore.append", { streamName, events: Array.isArray(events) ? events.length : 0 }),
     )
 
   const readStream = (streamName: StreamName, afterVersion = 0) =>
-    driver
-      .readStream(streamName, afterVersion)
-      .pipe(Effect.flatMap(decodeRows), traced("EventStore.readStream", { streamName }))
+    named((name) => driver.readStream(name, afterVersion))(streamName).pipe(
+      Effect.flatMap(decodeRows),
+      traced("EventStore.readStream", { streamName }),
+    )
 
   const readAll = (afterPosition: number, limit: number) =>
     driver
       .readAll(afterPosition, limit)
       .pipe(Effect.flatMap(decodeRows), traced("EventStore.readAll", { afterPosition, limit }))
 
+  // A subject id that is not well-formed would be stored as another one: its key would never be found again.
   const eraseSubject = (subjectId: string) =>
-    destroyKey(subjectId).pipe(Effect.mapError(keyStoreFailed()), traced("EventStore.eraseSubject", { subjectId }))
+    Effect.suspend(() =>
+      typeof subjectId === "string" && subjectId.length > 0 && Text.isWellFormed(subjectId)
+        ? destroyKey(subjectId).pipe(Effect.mapError(keyStoreFailed()))
+        : Effect.fail(invalidArgument("A subject id is a non-empty, well-formed string (no lone surrogate)")),
+    ).pipe(traced("EventStore.eraseSubject", { subjectId }))
 
   return {
     append,
     readStream,
     readAll,
-    streamInfo: driver.streamInfo,
-    tombstone: driver.tombstone,
+    streamInfo: named(driver.streamInfo),
+    tombstone: named(driver.tombstone),
     eraseSubject,
   } satisfies EventStore.Service
 })
