@@ -13,7 +13,7 @@ import * as Schedule from "effect/Schedule"
 import * as CommandInput from "./CommandInput.ts"
 import { EventMetadata } from "./EventMetadata.ts"
 import { EventStore } from "./EventStore.ts"
-import { ConcurrencyConflict, type EventStoreError } from "./EventStoreError.ts"
+import { ConcurrencyConflict, EventStoreError } from "./EventStoreError.ts"
 import * as ExpectedVersion from "./ExpectedVersion.ts"
 import * as StreamName from "./StreamName.ts"
 
@@ -109,7 +109,23 @@ export const load = <C extends { readonly _tag: string }, E extends { readonly _
   aggregate: Aggregate<C, E, S, Err, CI, EI>,
   id: string,
 ): Effect.Effect<Loaded<S>, EventStoreError, EventStore> =>
-  Effect.flatMap(EventStore, (store) => loadFrom(store, aggregate, StreamName.make(aggregate.category, id)))
+  Effect.flatMap(EventStore, (store) =>
+    Effect.flatMap(streamOf(aggregate.category, id), (streamName) => loadFrom(store, aggregate, streamName)),
+  )
+
+/** The stream of an instance; an id no stream name can hold is an InvalidArgument, never a throw. */
+const streamOf = (category: string, id: string): Effect.Effect<StreamName.StreamName, EventStoreError> =>
+  Either.match(StreamName.makeEither(category, id), {
+    onLeft: (cause) =>
+      Effect.fail(
+        new EventStoreError({
+          reason: "InvalidArgument",
+          message: `No stream name holds the ${category} id ${JSON.stringify(id.slice(0, 100))}`,
+          cause,
+        }),
+      ),
+    onRight: Effect.succeed,
+  })
 
 const loadFrom = <C extends { readonly _tag: string }, E extends { readonly _tag: string }, S, Err, CI, EI>(
   store: EventStore.Service,
@@ -152,7 +168,7 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
 
     const attempt = (command: C, context: CommandContext) =>
       Effect.gen(function* () {
-        const streamName = StreamName.make(aggregate.category, aggregate.streamId(command))
+        const streamName = yield* streamOf(aggregate.category, aggregate.streamId(command))
         const { state, version } = yield* loadFrom(store, aggregate, streamName)
         const decision = aggregate.decide(command, state)
         if (Either.isLeft(decision)) return yield* Effect.fail(decision.left)

@@ -4,7 +4,7 @@ import * as Actor from "@cartable/domain/Actor"
 import * as Domain from "@cartable/domain/Domain"
 import * as Ids from "@cartable/domain/Ids"
 import * as Text from "@cartable/domain/Text"
-import * as CommandHandler from "@cartable/eventlog/CommandHandler"
+import * as CommandInput from "@cartable/eventlog/CommandInput"
 import * as StreamName from "@cartable/eventlog/StreamName"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -93,7 +93,7 @@ describe("input safety", () => {
 
   it.effect("a command with an id holding a newline or U+2028 is an InvalidCommand naming the field", () =>
     Effect.gen(function* () {
-      const decode = CommandHandler.decodeCommand(Domain.Command)
+      const decode = CommandInput.decode(Domain.Command)
       for (const accountId of ["acc\n1", "acc\u20281", "acc\ud800"]) {
         const error = yield* Effect.flip(decode({ _tag: "PreDeleteAccount", actor: Actor.system("test"), accountId }))
         assert.strictEqual(error._tag, "InvalidCommand")
