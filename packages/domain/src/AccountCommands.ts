@@ -23,6 +23,22 @@ export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
   activationCode: OneTimeCode,
 })
 
+/**
+ * Bring the person's names, and e-mail if given, up to date: what a directory
+ * feed sends for a person it already sent, or an administrator's correction of
+ * a manual account. Nothing is recorded when nothing changed, so a re-import is
+ * idempotent (BR-ACC-9).
+ *
+ * @since 0.1.0
+ */
+export const UpdateAccountIdentity = Schema.TaggedStruct("UpdateAccountIdentity", {
+  actor: Actor,
+  accountId: AccountId,
+  firstName: Schema.NonEmptyTrimmedString,
+  lastName: Schema.NonEmptyTrimmedString,
+  email: Schema.optional(Schema.NonEmptyTrimmedString),
+})
+
 /** First login: login + activation code, new password, charter, e-mail (BR-ACC-3). @since 0.1.0 */
 export const ActivateAccount = Schema.TaggedStruct("ActivateAccount", {
   accountId: AccountId,
@@ -166,6 +182,7 @@ export const EraseAccountData = Schema.TaggedStruct("EraseAccountData", { actor:
  */
 export const commands = {
   ProvisionAccount,
+  UpdateAccountIdentity,
   ActivateAccount,
   IssuePasswordRenewalCode,
   RenewPassword,

@@ -376,7 +376,7 @@ describe("Account rules", () => {
       }
       assert.deepStrictEqual(PersonalData.personalFields(Account.AccountProvisioned), {
         subjectField: "accountId",
-        fields: ["firstName", "lastName", "activationCode"],
+        fields: ["login", "firstName", "lastName", "activationCode"],
       })
       assert.deepStrictEqual(PersonalData.personalFields(Account.AccountActivated).fields, ["email", "mobile"])
     },
