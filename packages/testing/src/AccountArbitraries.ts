@@ -143,6 +143,11 @@ export const pool: Arbitraries.Pool = {
   ),
   email: FastCheck.constantFrom("marie.a@example.org", "not-an-address"),
   provider: FastCheck.constantFrom("EduConnect", "Pronote", "CAS"),
+  // Distinctive personal values, so that a test can search for them after erasure.
+  firstName: FastCheck.constantFrom("Marie", "Laou", "Jérôme"),
+  lastName: FastCheck.constantFrom("Anquet", "Arnaud-Lefèvre"),
+  subject: FastCheck.constantFrom("educonnect-7f3a", "pronote-118"),
+  alias: FastCheck.constantFrom("laou.anquet", "marie.arnaud"),
 }
 
 /** Any Account command, steered by the pool. @since 0.1.0 */
@@ -153,3 +158,45 @@ export const commands: FastCheck.Arbitrary<ReadonlyArray<Account.AccountCommand>
   minLength: 1,
   maxLength: 40,
 })
+
+/**
+ * The character classes of BR-ACC-3's policy, with accented letters and a
+ * character outside the Basic Multilingual Plane (one character, two UTF-16 units).
+ *
+ * @since 0.1.0
+ */
+export const passwordCharacters = {
+  lowercase: ["a", "z", "é", "ß"],
+  uppercase: ["A", "Z", "É"],
+  digit: ["0", "7", "9"],
+  special: ["!", "-", " ", "#", "😀"],
+} as const
+
+/**
+ * A password candidate around the policy's edges, with what it is made of: its
+ * length in characters (0 to 9, so 5, 6 and 7 are drawn often) and which
+ * classes it holds. Tests compute the expected verdict from these, not from the string.
+ *
+ * @since 0.1.0
+ */
+export interface PasswordCandidate {
+  readonly password: string
+  readonly length: number
+  readonly classes: ReadonlySet<keyof typeof passwordCharacters>
+}
+
+/** @since 0.1.0 */
+export const passwordCandidate: FastCheck.Arbitrary<PasswordCandidate> = FastCheck.integer({ min: 0, max: 9 })
+  .chain((length) =>
+    FastCheck.array(
+      FastCheck.constantFrom(...(Object.keys(passwordCharacters) as Array<keyof typeof passwordCharacters>)).chain(
+        (kind) => FastCheck.constantFrom(...passwordCharacters[kind]).map((char) => [kind, char] as const),
+      ),
+      { minLength: length, maxLength: length },
+    ),
+  )
+  .map((chars) => ({
+    password: chars.map(([, char]) => char).join(""),
+    length: chars.length,
+    classes: new Set(chars.map(([kind]) => kind)),
+  }))
