@@ -266,11 +266,8 @@ const activate = (
   account: Account,
 ): Decision =>
   Either.gen(function* () {
-    if (
-      !canLogIn(account, command.login) ||
-      account.activated ||
-      !codeMatches(account.activationCode, command.activationCode)
-    ) {
+    // Activation clears the code (evolve), so an activated account has none to match (BR-ACC-2).
+    if (!canLogIn(account, command.login) || !codeMatches(account.activationCode, command.activationCode)) {
       return yield* failedLogin
     }
     yield* checkPassword(policy, "BR-ACC-3", command.password)
@@ -284,7 +281,8 @@ const activate = (
         _tag: "AccountActivated",
         accountId: account.accountId,
         charterAccepted: true,
-        email: command.email.trim(),
+        // The pattern refuses surrounding spaces, so the address is recorded as typed.
+        email: command.email,
         ...(mobile ? { mobile } : {}),
       },
     ] as const

@@ -43,12 +43,12 @@ export const isActive = (state: AccountState): state is Account =>
 
 /**
  * Whether the account answers to this login: its login or its alias (BR-ACC-10).
- * An erased login answers to nothing.
+ * Only a deleted account has an erased login, and it opens nothing anyway.
  *
  * @since 0.1.0
  */
 export const answersTo = (account: Account, login: string): boolean =>
-  !PersonalData.isErased(login) && (account.login === login || account.alias === login)
+  account.login === login || account.alias === login
 
 /**
  * Whether this login may open the account at all, before its password or code
@@ -70,16 +70,13 @@ export const isBlockedFor = (state: AccountState, application: string): boolean 
   state._tag === "Account" && (state.blocked || state.blockedApplications.includes(application))
 
 /**
- * The activation code administrators may see: until activation, never after,
- * and never once erased (BR-ACC-2, BR-ACC-9).
+ * The activation code administrators may see: until activation (which clears
+ * it), never after, and never once erased (BR-ACC-2, BR-ACC-9).
  *
  * @since 0.1.0
  */
 export const visibleActivationCode = (state: AccountState): Credentials.OneTimeCode | undefined =>
-  state._tag === "Account" &&
-  !state.activated &&
-  state.activationCode !== undefined &&
-  !PersonalData.isErased(state.activationCode)
+  state._tag === "Account" && state.activationCode !== undefined && !PersonalData.isErased(state.activationCode)
     ? state.activationCode
     : undefined
 

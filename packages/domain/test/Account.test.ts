@@ -195,6 +195,24 @@ describe("Account rules", () => {
   )
 
   it.prop(
+    "BR-ACC-3 an optional mobile number is recorded trimmed, and a blank one not at all",
+    [
+      FastCheck.constantFrom<readonly [string | undefined, string | undefined]>(
+        [undefined, undefined],
+        ["", undefined],
+        ["   ", undefined],
+        ["+33 6 12 34 56 78", "+33 6 12 34 56 78"],
+        [" 0612345678 ", "0612345678"],
+      ),
+    ],
+    ([[mobile, recorded]]) => {
+      given(Account.aggregate, [provisioned("Relative")])
+        .when(activation(mobile === undefined ? {} : { mobile }))
+        .then([{ ...activated, ...(recorded === undefined ? {} : { mobile: recorded }) } as Account.AccountEvent])
+    },
+  )
+
+  it.prop(
     "BR-ACC-3 a distribution's stricter policy is enforced at activation and renewal",
     [FastCheck.integer({ min: 6, max: 14 }), AccountArbitraries.passwordCandidate],
     ([minLength, candidate]) => {
