@@ -1,7 +1,7 @@
 /**
  * The Account aggregate: provisioning, activation, credentials, blocking,
  * links, rights and the deletion lifecycle of one ENT account
- * (BR-ACC-1 to BR-ACC-12).
+ * (BR-ACC-1 to BR-ACC-12). Queries on its state are in AccountQueries.
  *
  * @since 0.1.0
  */
@@ -11,16 +11,18 @@ import * as Schema from "effect/Schema"
 import { AccountCommand } from "./AccountCommands.ts"
 import type { AccompanyingKind, AccountEvent, Origin, Profile, RelativeLink } from "./AccountEvents.ts"
 import { events as eventDefinitions } from "./AccountEvents.ts"
+import { canLogIn } from "./AccountQueries.ts"
 import * as Actor from "./Actor.ts"
 import * as Credentials from "./Credentials.ts"
 import * as Decider from "./Decider.ts"
 import type { AccountId, StructureId } from "./Ids.ts"
-import { without } from "./internal/fields.ts"
-import type * as PersonalData from "./PersonalData.ts"
+import { defined, upsert, without } from "./internal/fields.ts"
+import * as PersonalData from "./PersonalData.ts"
 import { RuleId } from "./Rules.ts"
 
 export * from "./AccountCommands.ts"
 export * from "./AccountEvents.ts"
+export * from "./AccountQueries.ts"
 
 /**
  * Why an Account command was rejected.
@@ -54,7 +56,9 @@ export class AccountRejected extends Schema.TaggedError<AccountRejected>("@carta
 ) {}
 
 /**
- * A provisioned account.
+ * A provisioned account. Personal values (login, names, e-mail, codes, alias,
+ * external subjects) read {@link PersonalData.ERASED} once the account is
+ * erased, as they do when rebuilt from the log (BR-ACC-9).
  *
  * @since 0.1.0
  */
@@ -63,7 +67,10 @@ export interface Account {
   readonly accountId: AccountId
   readonly profile: Profile
   readonly origin: Origin
-  readonly login: Credentials.Login
+  readonly login: Credentials.Login | PersonalData.Erased
+  readonly firstName: string
+  readonly lastName: string
+  readonly email: string | undefined
   readonly structureIds: ReadonlyArray<StructureId>
   /** Visible to administrators until activation, never after (BR-ACC-2). */
   readonly activationCode: Credentials.OneTimeCode | PersonalData.Erased | undefined
@@ -73,7 +80,7 @@ export interface Account {
   readonly blockedApplications: ReadonlyArray<string>
   readonly deletion: "None" | "PreDeleted" | "Deleted"
   readonly erased: boolean
-  readonly alias: Credentials.Login | undefined
+  readonly alias: Credentials.Login | PersonalData.Erased | undefined
   readonly externalIdentities: ReadonlyArray<{ readonly provider: string; readonly subject: string }>
   readonly relativeOf: ReadonlyArray<RelativeLink>
   readonly accompanies: ReadonlyArray<{ readonly pupilId: AccountId; readonly kind: AccompanyingKind }>
@@ -98,32 +105,6 @@ export const initialState: AccountState = { _tag: "Absent" }
 export const feedProfiles: ReadonlyArray<Profile> = ["Student", "Relative", "Teacher"]
 
 /**
- * An account's state as administrators see it (BR-ACC-12).
- *
- * @since 0.1.0
- */
-export type AccountStatus = "inactive" | "active" | "blocked" | "preDeleted" | "deleted"
-
-/**
- * The status shown to administrators: deletion first, then blocking, then activation.
- *
- * @since 0.1.0
- */
-export const statusOf = (account: Account): AccountStatus =>
-  account.deletion === "Deleted"
-    ? "deleted"
-    : account.deletion === "PreDeleted"
-      ? "preDeleted"
-      : account.blocked
-        ? "blocked"
-        : account.activated
-          ? "active"
-          : "inactive"
-
-const reject = (ruleId: RuleId, reason: AccountRejectionReason, message: string) =>
-  Either.left(new AccountRejected({ ruleId, reason, message }))
-
-/**
  * The one rejection every failed login gets: a wrong login or code, a blocked,
  * pre-deleted or deleted account all look the same (BR-ACC-6).
  *
@@ -136,24 +117,13 @@ export const invalidCredentials: AccountRejected = new AccountRejected({
 })
 
 /**
- * Whether this login may open the account at all (before its password or code
- * is checked): the account must exist, be neither blocked nor (pre-)deleted,
- * and the login must be its login or alias. Identity flows call it on sign-in.
+ * {@link canLogIn} as a decision, with the one rejection of a failed login.
+ * Identity flows call it on sign-in.
  *
  * @since 0.1.0
  */
 export const checkLogin = (state: AccountState, login: string): Either.Either<Account, AccountRejected> =>
-  state._tag === "Account" &&
-  !state.blocked &&
-  state.deletion === "None" &&
-  (state.login === login || state.alias === login)
-    ? Either.right(state)
-    : Either.left(invalidCredentials)
-
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-
-const events = (...list: ReadonlyArray<AccountEvent>) => Either.right(list)
-const none = Either.right<ReadonlyArray<AccountEvent>>([])
+  canLogIn(state, login) ? Either.right(state) : Either.left(invalidCredentials)
 
 /**
  * Options of an Account decider: the password policy (BR-ACC-3's by default).
@@ -165,363 +135,546 @@ export interface DeciderOptions {
 }
 
 type Decision = Either.Either<ReadonlyArray<AccountEvent>, AccountRejected>
+type Command<Tag extends AccountCommand["_tag"]> = Extract<AccountCommand, { readonly _tag: Tag }>
 
-const manage = (actor: Actor.Actor, account: Account) =>
+const reject = (ruleId: RuleId, reason: AccountRejectionReason, message: string): Decision =>
+  Either.left(new AccountRejected({ ruleId, reason, message }))
+const events = (...list: ReadonlyArray<AccountEvent>): Decision => Either.right(list)
+const none: Decision = Either.right([])
+const failedLogin: Decision = Either.left(invalidCredentials)
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+/** The feed, the platform, or an administrator of one of the account's schools. */
+const manages = (actor: Actor.Actor, account: Account) =>
   Actor.isSystem(actor) || Actor.administersAny(actor, account.structureIds)
 
-const decideFor = (policy: Credentials.PasswordPolicy) => {
-  const checkPassword = (ruleId: RuleId, password: Redacted.Redacted<string>) => {
-    const violations = Credentials.passwordViolations(policy, Redacted.value(password))
-    return violations.length === 0
-      ? Either.void
-      : reject(ruleId, "PasswordPolicy", `The password needs ${violations.join(", ")}`)
-  }
+/** The holder himself, or whoever manages the account (BR-ACC-10). */
+const holderOrManager = (actor: Actor.Actor, account: Account) =>
+  actor.accountId === account.accountId || manages(actor, account)
 
-  const decideExisting = (command: AccountCommand, account: Account): Decision => {
-    switch (command._tag) {
-      case "ProvisionAccount":
-        return reject(
-          "BR-ACC-8",
-          "AlreadyExists",
-          `Account ${account.accountId} exists: a pupil keeps his account, attach it to the new school instead`,
-        )
-      case "ActivateAccount":
-        return Either.gen(function* () {
-          yield* checkLogin(account, command.login)
-          if (account.activated || account.activationCode !== command.activationCode) {
-            return yield* Either.left(invalidCredentials)
-          }
-          yield* checkPassword("BR-ACC-3", command.password)
-          if (!command.charterAccepted) {
-            return yield* reject(
-              "BR-ACC-3",
-              "CharterNotAccepted",
-              "The charter must be accepted to activate the account",
-            )
-          }
-          if (!emailPattern.test(command.email)) {
-            return yield* reject("BR-ACC-3", "InvalidEmail", `"${command.email}" is not an e-mail address`)
-          }
-          const mobile = command.mobile?.trim()
-          return [
-            {
-              _tag: "AccountActivated",
-              accountId: account.accountId,
-              charterAccepted: true,
-              email: command.email.trim(),
-              ...(mobile ? { mobile } : {}),
-            },
-          ] as const
-        })
-      case "IssuePasswordRenewalCode": {
-        const teacherOfPupil =
-          account.profile === "Student" &&
-          command.classId !== undefined &&
-          account.structureIds.some((structureId) => Actor.teaches(command.actor, structureId, command.classId!))
-        if (!Actor.administersAny(command.actor, account.structureIds) && !teacherOfPupil) {
-          return reject(
-            "BR-ACC-5",
-            "NotAuthorized",
-            "Only an administrator of the account's school, or a teacher of the pupil's class, issues a renewal code",
-          )
-        }
-        if (!account.activated) {
-          return reject("BR-ACC-5", "InvalidState", "The account is not activated yet: its activation code stands")
-        }
-        return events({
-          _tag: "PasswordRenewalCodeIssued",
-          accountId: account.accountId,
-          renewalCode: command.renewalCode,
-          issuedBy: command.actor.accountId,
-        })
-      }
-      case "RenewPassword":
-        return Either.gen(function* () {
-          yield* checkLogin(account, command.login)
-          if (account.renewalCode === undefined || account.renewalCode !== command.renewalCode) {
-            return yield* Either.left(invalidCredentials)
-          }
-          yield* checkPassword("BR-ACC-5", command.password)
-          return [{ _tag: "PasswordRenewed", accountId: account.accountId }] as const
-        })
-      case "BlockAccount":
-      case "UnblockAccount": {
-        if (!manage(command.actor, account)) {
-          return reject(
-            "BR-ACC-6",
-            "NotAuthorized",
-            "Only an administrator of the account's school blocks or unblocks it",
-          )
-        }
-        const blocked =
-          command.application === undefined
-            ? account.blocked
-            : account.blockedApplications.includes(command.application)
-        const block = command._tag === "BlockAccount"
-        if (blocked === block) return none
-        const application = command.application === undefined ? {} : { application: command.application }
-        return events(
-          block
-            ? {
-                _tag: "AccountBlocked",
-                accountId: account.accountId,
-                blockedBy: command.actor.accountId,
-                ...application,
-              }
-            : {
-                _tag: "AccountUnblocked",
-                accountId: account.accountId,
-                unblockedBy: command.actor.accountId,
-                ...application,
-              },
-        )
-      }
-      case "AttachAccountToStructure":
-      case "DetachAccountFromStructure": {
-        if (!Actor.isSystem(command.actor) && !Actor.administersAny(command.actor, [command.structureId])) {
-          return reject(
-            "BR-ACC-8",
-            "NotAuthorized",
-            `Only the feed or an administrator of ${command.structureId} does this`,
-          )
-        }
-        const attached = account.structureIds.includes(command.structureId)
-        const attach = command._tag === "AttachAccountToStructure"
-        if (attached === attach) return none
-        return events({
-          _tag: attach ? "AccountAttachedToStructure" : "AccountDetachedFromStructure",
-          accountId: account.accountId,
-          structureId: command.structureId,
-        })
-      }
-      case "LinkRelative": {
-        if (!manage(command.actor, account)) {
-          return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator links relatives")
-        }
-        if (account.profile !== "Relative") {
-          return reject("BR-ACC-7", "InvalidLink", `Account ${account.accountId} is not a relative's account`)
-        }
-        if (command.link.pupilId === account.accountId) {
-          return reject("BR-ACC-7", "InvalidLink", "An account cannot be its own relative")
-        }
-        const current = account.relativeOf.find((link) => link.pupilId === command.link.pupilId)
-        if (
-          current !== undefined &&
-          current.legalAuthority === command.link.legalAuthority &&
-          current.financial === command.link.financial &&
-          current.contact === command.link.contact
-        ) {
-          return none
-        }
-        return events({ _tag: "RelativeLinked", accountId: account.accountId, link: command.link })
-      }
-      case "UnlinkRelative":
-        if (!manage(command.actor, account)) {
-          return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator unlinks relatives")
-        }
-        return account.relativeOf.some((link) => link.pupilId === command.pupilId)
-          ? events({ _tag: "RelativeUnlinked", accountId: account.accountId, pupilId: command.pupilId })
-          : none
-      case "LinkAccompanyingAdult": {
-        if (!manage(command.actor, account)) {
-          return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator links accompanying adults")
-        }
-        if (account.profile === "Student" || command.pupilId === account.accountId) {
-          return reject("BR-ACC-7", "InvalidLink", "A pupil cannot be an accompanying adult")
-        }
-        const current = account.accompanies.find((link) => link.pupilId === command.pupilId)
-        if (current?.kind === command.kind) return none
-        return events({
-          _tag: "AccompanyingAdultLinked",
-          accountId: account.accountId,
-          pupilId: command.pupilId,
-          kind: command.kind,
-        })
-      }
-      case "UnlinkAccompanyingAdult":
-        if (!manage(command.actor, account)) {
-          return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator unlinks accompanying adults")
-        }
-        return account.accompanies.some((link) => link.pupilId === command.pupilId)
-          ? events({ _tag: "AccompanyingAdultUnlinked", accountId: account.accountId, pupilId: command.pupilId })
-          : none
-      case "SetLoginAlias":
-      case "RemoveLoginAlias": {
-        if (command.actor.accountId !== account.accountId && !manage(command.actor, account)) {
-          return reject("BR-ACC-10", "NotAuthorized", "Only the holder or an administrator changes the login alias")
-        }
-        if (command._tag === "RemoveLoginAlias") {
-          return account.alias === undefined
-            ? none
-            : events({ _tag: "LoginAliasRemoved", accountId: account.accountId })
-        }
-        if (command.alias === account.login) {
-          return reject("BR-ACC-10", "InvalidLink", "The alias must differ from the login")
-        }
-        return command.alias === account.alias
-          ? none
-          : events({ _tag: "LoginAliasSet", accountId: account.accountId, alias: command.alias })
-      }
-      case "LinkExternalIdentity": {
-        if (command.actor.accountId !== account.accountId && !manage(command.actor, account)) {
-          return reject("BR-ACC-10", "NotAuthorized", "Only the holder, the feed or an administrator links an identity")
-        }
-        if (command.provider === "EduConnect" && account.profile !== "Student" && account.profile !== "Relative") {
-          return reject("BR-ACC-10", "InvalidLink", "EduConnect identities are for pupils and parents only")
-        }
-        const current = account.externalIdentities.find((identity) => identity.provider === command.provider)
-        if (current?.subject === command.subject) return none
-        if (current !== undefined) {
-          return reject(
-            "BR-ACC-10",
-            "IdentityConflict",
-            `Another ${command.provider} identity is linked: unlink it before linking a new one`,
-          )
-        }
-        return events({
-          _tag: "ExternalIdentityLinked",
-          accountId: account.accountId,
-          provider: command.provider,
-          subject: command.subject,
-        })
-      }
-      case "UnlinkExternalIdentity":
-        if (command.actor.accountId !== account.accountId && !manage(command.actor, account)) {
-          return reject(
-            "BR-ACC-10",
-            "NotAuthorized",
-            "Only the holder, the feed or an administrator unlinks an identity",
-          )
-        }
-        return account.externalIdentities.some((identity) => identity.provider === command.provider)
-          ? events({ _tag: "ExternalIdentityUnlinked", accountId: account.accountId, provider: command.provider })
-          : none
-      case "GrantAdministratorRight":
-      case "RevokeAdministratorRight": {
-        if (!Actor.administersAny(command.actor, [command.structureId])) {
-          return reject(
-            "BR-ACC-11",
-            "NotAuthorized",
-            `Only an administrator of ${command.structureId} grants or revokes it`,
-          )
-        }
-        const holds = account.administratorOf.includes(command.structureId)
-        if (command._tag === "RevokeAdministratorRight") {
-          return holds
-            ? events({
-                _tag: "AdministratorRightRevoked",
-                accountId: account.accountId,
-                structureId: command.structureId,
-                revokedBy: command.actor.accountId,
-              })
-            : none
-        }
-        if (account.profile === "Student" || account.profile === "Relative") {
-          return reject("BR-ACC-11", "InvalidState", "Pupils and relatives cannot be administrators")
-        }
-        return holds
-          ? none
-          : events({
-              _tag: "AdministratorRightGranted",
-              accountId: account.accountId,
-              structureId: command.structureId,
-              grantedBy: command.actor.accountId,
-            })
-      }
-      case "PreDeleteAccount":
-      case "RestoreAccount":
-      case "DeleteAccount":
-      case "EraseAccountData":
-        return decideDeletion(command, account)
-    }
-  }
+/** The feed, or an administrator of that school (BR-ACC-8). */
+const feedOrAdministratorOf = (actor: Actor.Actor, structureId: StructureId) =>
+  Actor.isSystem(actor) || Actor.administersAny(actor, [structureId])
 
-  return (command: AccountCommand, state: AccountState): Decision => {
-    if (state._tag === "Absent") return decideAbsent(command)
-    if (state.deletion !== "None") return decideDeletion(command, state)
-    return decideExisting(command, state)
-  }
+/** A one-time code opens the account while it stands, and never once erased (BR-ACC-2, BR-ACC-5). */
+const codeMatches = (stored: Account["activationCode"], given: string) =>
+  stored !== undefined && !PersonalData.isErased(stored) && stored === given
+
+const checkPassword = (
+  policy: Credentials.PasswordPolicy,
+  ruleId: RuleId,
+  password: Redacted.Redacted<string>,
+): Decision => {
+  const violations = Credentials.passwordViolations(policy, Redacted.value(password))
+  return violations.length === 0
+    ? none
+    : reject(ruleId, "PasswordPolicy", `The password needs ${violations.join(", ")}`)
 }
 
-const decideAbsent = (command: AccountCommand): Decision => {
-  switch (command._tag) {
-    case "ProvisionAccount": {
-      if (command.origin._tag === "Feed" && !Actor.isSystem(command.actor)) {
-        return reject("BR-ACC-1", "NotAuthorized", "Only a directory feed import provisions feed accounts")
-      }
-      if (command.origin._tag === "Manual") {
-        if (feedProfiles.includes(command.profile)) {
-          return reject(
-            "BR-ACC-1",
-            "ManualCreationRefused",
-            `${command.profile} accounts come from the directory feeds and are never created by hand`,
-          )
-        }
-        if (!Actor.administersAny(command.actor, [command.structureId])) {
-          return reject("BR-ACC-1", "NotAuthorized", `Only an administrator of ${command.structureId} creates accounts`)
-        }
-      }
-      const { actor: _actor, _tag, ...fields } = command
-      return events({ _tag: "AccountProvisioned", ...fields })
-    }
-    case "ActivateAccount":
-    case "RenewPassword":
-      return Either.left(invalidCredentials)
-    default:
-      return reject("BR-ACC-12", "NotFound", `Account ${command.accountId} does not exist`)
+const invalidEmail = (email: string) => reject("BR-ACC-3", "InvalidEmail", `"${email}" is not an e-mail address`)
+
+const sameFeedPerson = (a: Origin, b: Origin) =>
+  a._tag === "Feed" && b._tag === "Feed" && a.source === b.source && a.externalId === b.externalId
+
+/** The update that brings the account's identity to these values; none when it has them (BR-ACC-9). */
+const identityUpdate = (
+  account: Account,
+  identity: { readonly firstName: string; readonly lastName: string; readonly email?: string | undefined },
+): ReadonlyArray<AccountEvent> =>
+  account.firstName === identity.firstName &&
+  account.lastName === identity.lastName &&
+  (identity.email === undefined || identity.email === account.email)
+    ? []
+    : [
+        {
+          _tag: "AccountIdentityUpdated",
+          accountId: account.accountId,
+          firstName: identity.firstName,
+          lastName: identity.lastName,
+          ...defined("email", identity.email),
+        },
+      ]
+
+const provision = (command: Command<"ProvisionAccount">): Decision => {
+  if (command.origin._tag === "Feed" && !Actor.isSystem(command.actor)) {
+    return reject("BR-ACC-1", "NotAuthorized", "Only a directory feed import provisions feed accounts")
   }
-}
-
-type LifecycleCommand = Extract<
-  AccountCommand,
-  { readonly _tag: "PreDeleteAccount" | "RestoreAccount" | "DeleteAccount" | "EraseAccountData" }
->
-
-const decideDeletion = (command: AccountCommand, account: Account): Decision => {
-  switch (command._tag) {
-    case "ActivateAccount":
-    case "RenewPassword":
-      return Either.left(invalidCredentials)
-    case "PreDeleteAccount":
-    case "RestoreAccount":
-    case "DeleteAccount":
-    case "EraseAccountData":
-      return manage(command.actor, account)
-        ? decideLifecycle(command, account)
-        : reject("BR-ACC-9", "NotAuthorized", "Only the feed, the platform or an administrator deletes accounts")
-    default:
+  if (command.origin._tag === "Manual") {
+    if (feedProfiles.includes(command.profile)) {
       return reject(
+        "BR-ACC-1",
+        "ManualCreationRefused",
+        `${command.profile} accounts come from the directory feeds and are never created by hand`,
+      )
+    }
+    if (!Actor.administersAny(command.actor, [command.structureId])) {
+      return reject("BR-ACC-1", "NotAuthorized", `Only an administrator of ${command.structureId} creates accounts`)
+    }
+  }
+  const { actor: _actor, _tag, ...fields } = command
+  return events({ _tag: "AccountProvisioned", ...fields })
+}
+
+/**
+ * The same feed sending the same person again is a re-import: his identity is
+ * brought up to date and a new school attached, his login and codes kept
+ * (BR-ACC-8); anyone else provisioning the id is refused.
+ */
+const reprovision = (command: Command<"ProvisionAccount">, account: Account): Decision => {
+  if (!Actor.isSystem(command.actor) || !sameFeedPerson(command.origin, account.origin)) {
+    return reject(
+      "BR-ACC-8",
+      "AlreadyExists",
+      `Account ${account.accountId} exists: a pupil keeps his account, attach it to the new school instead`,
+    )
+  }
+  if (command.profile !== account.profile) {
+    return reject(
+      "BR-ACC-8",
+      "AlreadyExists",
+      `Account ${account.accountId} is a ${account.profile} account: one feed person, one profile`,
+    )
+  }
+  const attach: ReadonlyArray<AccountEvent> = account.structureIds.includes(command.structureId)
+    ? []
+    : [{ _tag: "AccountAttachedToStructure", accountId: account.accountId, structureId: command.structureId }]
+  return events(...identityUpdate(account, command), ...attach)
+}
+
+const updateIdentity = (command: Command<"UpdateAccountIdentity">, account: Account): Decision => {
+  // (decision) A feed account's identity is the feed's, a manual one its administrators' (as BR-GRP-6).
+  if (
+    account.origin._tag === "Feed"
+      ? !Actor.isSystem(command.actor)
+      : !Actor.administersAny(command.actor, account.structureIds)
+  ) {
+    return reject(
+      "BR-ACC-9",
+      "NotAuthorized",
+      account.origin._tag === "Feed"
+        ? "A feed account's names and e-mail come from the directory feed"
+        : "Only an administrator of the account's school corrects its names and e-mail",
+    )
+  }
+  if (command.email !== undefined && !emailPattern.test(command.email)) return invalidEmail(command.email)
+  return events(...identityUpdate(account, command))
+}
+
+const activate = (
+  policy: Credentials.PasswordPolicy,
+  command: Command<"ActivateAccount">,
+  account: Account,
+): Decision =>
+  Either.gen(function* () {
+    // Activation clears the code (evolve), so an activated account has none to match (BR-ACC-2).
+    if (!canLogIn(account, command.login) || !codeMatches(account.activationCode, command.activationCode)) {
+      return yield* failedLogin
+    }
+    yield* checkPassword(policy, "BR-ACC-3", command.password)
+    if (!command.charterAccepted) {
+      return yield* reject("BR-ACC-3", "CharterNotAccepted", "The charter must be accepted to activate the account")
+    }
+    if (!emailPattern.test(command.email)) return yield* invalidEmail(command.email)
+    const mobile = command.mobile?.trim()
+    return [
+      {
+        _tag: "AccountActivated",
+        accountId: account.accountId,
+        charterAccepted: true,
+        // The pattern refuses surrounding spaces, so the address is recorded as typed.
+        email: command.email,
+        ...(mobile ? { mobile } : {}),
+      },
+    ] as const
+  })
+
+const issueRenewalCode = (command: Command<"IssuePasswordRenewalCode">, account: Account): Decision => {
+  const { actor, classId } = command
+  const teachesPupil =
+    account.profile === "Student" &&
+    classId !== undefined &&
+    account.structureIds.some((structureId) => Actor.teaches(actor, structureId, classId))
+  if (!Actor.administersAny(actor, account.structureIds) && !teachesPupil) {
+    return reject(
+      "BR-ACC-5",
+      "NotAuthorized",
+      "Only an administrator of the account's school, or a teacher of the pupil's class, issues a renewal code",
+    )
+  }
+  if (!account.activated) {
+    return reject("BR-ACC-5", "InvalidState", "The account is not activated yet: its activation code stands")
+  }
+  return events({
+    _tag: "PasswordRenewalCodeIssued",
+    accountId: account.accountId,
+    renewalCode: command.renewalCode,
+    issuedBy: actor.accountId,
+  })
+}
+
+const renewPassword = (
+  policy: Credentials.PasswordPolicy,
+  command: Command<"RenewPassword">,
+  account: Account,
+): Decision =>
+  Either.gen(function* () {
+    if (!canLogIn(account, command.login) || !codeMatches(account.renewalCode, command.renewalCode)) {
+      return yield* failedLogin
+    }
+    yield* checkPassword(policy, "BR-ACC-5", command.password)
+    return [{ _tag: "PasswordRenewed", accountId: account.accountId }] as const
+  })
+
+const blockedNow = (account: Account, application: string | undefined) =>
+  application === undefined ? account.blocked : account.blockedApplications.includes(application)
+
+const notBlocker = () =>
+  reject("BR-ACC-6", "NotAuthorized", "Only the feed or an administrator of the account's school blocks or unblocks it")
+
+const block = (command: Command<"BlockAccount">, account: Account): Decision => {
+  if (!manages(command.actor, account)) return notBlocker()
+  if (blockedNow(account, command.application)) return none
+  return events({
+    _tag: "AccountBlocked",
+    accountId: account.accountId,
+    blockedBy: command.actor.accountId,
+    ...defined("application", command.application),
+  })
+}
+
+const unblock = (command: Command<"UnblockAccount">, account: Account): Decision => {
+  if (!manages(command.actor, account)) return notBlocker()
+  if (!blockedNow(account, command.application)) return none
+  return events({
+    _tag: "AccountUnblocked",
+    accountId: account.accountId,
+    unblockedBy: command.actor.accountId,
+    ...defined("application", command.application),
+  })
+}
+
+const notAttacher = (structureId: StructureId) =>
+  reject("BR-ACC-8", "NotAuthorized", `Only the feed or an administrator of ${structureId} does this`)
+
+const attach = (command: Command<"AttachAccountToStructure">, account: Account): Decision => {
+  const { structureId } = command
+  if (!feedOrAdministratorOf(command.actor, structureId)) return notAttacher(structureId)
+  return account.structureIds.includes(structureId)
+    ? none
+    : events({ _tag: "AccountAttachedToStructure", accountId: account.accountId, structureId })
+}
+
+const detach = (command: Command<"DetachAccountFromStructure">, account: Account): Decision => {
+  const { structureId } = command
+  if (!feedOrAdministratorOf(command.actor, structureId)) return notAttacher(structureId)
+  return account.structureIds.includes(structureId)
+    ? events({ _tag: "AccountDetachedFromStructure", accountId: account.accountId, structureId })
+    : none
+}
+
+const sameLink = (a: RelativeLink, b: RelativeLink) =>
+  a.legalAuthority === b.legalAuthority && a.financial === b.financial && a.contact === b.contact
+
+const linkRelative = (command: Command<"LinkRelative">, account: Account): Decision => {
+  const { link } = command
+  if (!manages(command.actor, account)) {
+    return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator links relatives")
+  }
+  if (account.profile !== "Relative") {
+    return reject("BR-ACC-7", "InvalidLink", `Account ${account.accountId} is not a relative's account`)
+  }
+  if (link.pupilId === account.accountId) {
+    return reject("BR-ACC-7", "InvalidLink", "An account cannot be its own relative")
+  }
+  const current = account.relativeOf.find((l) => l.pupilId === link.pupilId)
+  return current !== undefined && sameLink(current, link)
+    ? none
+    : events({ _tag: "RelativeLinked", accountId: account.accountId, link })
+}
+
+const unlinkRelative = (command: Command<"UnlinkRelative">, account: Account): Decision => {
+  if (!manages(command.actor, account)) {
+    return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator unlinks relatives")
+  }
+  return account.relativeOf.some((link) => link.pupilId === command.pupilId)
+    ? events({ _tag: "RelativeUnlinked", accountId: account.accountId, pupilId: command.pupilId })
+    : none
+}
+
+const linkAccompanyingAdult = (command: Command<"LinkAccompanyingAdult">, account: Account): Decision => {
+  const { pupilId, kind } = command
+  if (!manages(command.actor, account)) {
+    return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator links accompanying adults")
+  }
+  if (account.profile === "Student" || pupilId === account.accountId) {
+    return reject("BR-ACC-7", "InvalidLink", "A pupil cannot be an accompanying adult")
+  }
+  return account.accompanies.find((link) => link.pupilId === pupilId)?.kind === kind
+    ? none
+    : events({ _tag: "AccompanyingAdultLinked", accountId: account.accountId, pupilId, kind })
+}
+
+const unlinkAccompanyingAdult = (command: Command<"UnlinkAccompanyingAdult">, account: Account): Decision => {
+  if (!manages(command.actor, account)) {
+    return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator unlinks accompanying adults")
+  }
+  return account.accompanies.some((link) => link.pupilId === command.pupilId)
+    ? events({ _tag: "AccompanyingAdultUnlinked", accountId: account.accountId, pupilId: command.pupilId })
+    : none
+}
+
+const notAliasHolder = () =>
+  reject("BR-ACC-10", "NotAuthorized", "Only the holder, the feed or an administrator changes the login alias")
+
+const setLoginAlias = (command: Command<"SetLoginAlias">, account: Account): Decision => {
+  if (!holderOrManager(command.actor, account)) return notAliasHolder()
+  if (command.alias === account.login) {
+    return reject("BR-ACC-10", "InvalidLink", "The alias must differ from the login")
+  }
+  return command.alias === account.alias
+    ? none
+    : events({ _tag: "LoginAliasSet", accountId: account.accountId, alias: command.alias })
+}
+
+const removeLoginAlias = (command: Command<"RemoveLoginAlias">, account: Account): Decision => {
+  if (!holderOrManager(command.actor, account)) return notAliasHolder()
+  return account.alias === undefined ? none : events({ _tag: "LoginAliasRemoved", accountId: account.accountId })
+}
+
+const linkExternalIdentity = (command: Command<"LinkExternalIdentity">, account: Account): Decision => {
+  const { provider, subject } = command
+  if (!holderOrManager(command.actor, account)) {
+    return reject("BR-ACC-10", "NotAuthorized", "Only the holder, the feed or an administrator links an identity")
+  }
+  if (provider === "EduConnect" && account.profile !== "Student" && account.profile !== "Relative") {
+    return reject("BR-ACC-10", "InvalidLink", "EduConnect identities are for pupils and parents only")
+  }
+  const current = account.externalIdentities.find((identity) => identity.provider === provider)
+  if (current?.subject === subject) return none
+  if (current !== undefined) {
+    return reject(
+      "BR-ACC-10",
+      "IdentityConflict",
+      `Another ${provider} identity is linked: unlink it before linking a new one`,
+    )
+  }
+  return events({ _tag: "ExternalIdentityLinked", accountId: account.accountId, provider, subject })
+}
+
+const unlinkExternalIdentity = (command: Command<"UnlinkExternalIdentity">, account: Account): Decision => {
+  if (!holderOrManager(command.actor, account)) {
+    return reject("BR-ACC-10", "NotAuthorized", "Only the holder, the feed or an administrator unlinks an identity")
+  }
+  return account.externalIdentities.some((identity) => identity.provider === command.provider)
+    ? events({ _tag: "ExternalIdentityUnlinked", accountId: account.accountId, provider: command.provider })
+    : none
+}
+
+const notGranter = (structureId: StructureId) =>
+  reject("BR-ACC-11", "NotAuthorized", `Only an administrator of ${structureId} grants or revokes it`)
+
+const grantAdministratorRight = (command: Command<"GrantAdministratorRight">, account: Account): Decision => {
+  const { actor, structureId } = command
+  if (!Actor.administersAny(actor, [structureId])) return notGranter(structureId)
+  // (decision) The seeds grant the right to staff; pupils and relatives never administer.
+  if (account.profile === "Student" || account.profile === "Relative") {
+    return reject("BR-ACC-11", "InvalidState", "Pupils and relatives cannot be administrators")
+  }
+  return account.administratorOf.includes(structureId)
+    ? none
+    : events({
+        _tag: "AdministratorRightGranted",
+        accountId: account.accountId,
+        structureId,
+        grantedBy: actor.accountId,
+      })
+}
+
+const revokeAdministratorRight = (command: Command<"RevokeAdministratorRight">, account: Account): Decision => {
+  const { actor, structureId } = command
+  if (!Actor.administersAny(actor, [structureId])) return notGranter(structureId)
+  return account.administratorOf.includes(structureId)
+    ? events({
+        _tag: "AdministratorRightRevoked",
+        accountId: account.accountId,
+        structureId,
+        revokedBy: actor.accountId,
+      })
+    : none
+}
+
+const notDeleter = () =>
+  reject(
+    "BR-ACC-9",
+    "NotAuthorized",
+    "Only the feed, the platform or an administrator of the account's school deletes accounts",
+  )
+
+const preDelete = (command: Command<"PreDeleteAccount">, account: Account): Decision => {
+  if (!manages(command.actor, account)) return notDeleter()
+  switch (account.deletion) {
+    case "None":
+      return events({ _tag: "AccountPreDeleted", accountId: account.accountId })
+    case "PreDeleted":
+      return none
+    case "Deleted":
+      return reject("BR-ACC-12", "InvalidState", `Account ${account.accountId} is deleted`)
+  }
+}
+
+const restore = (command: Command<"RestoreAccount">, account: Account): Decision => {
+  if (!manages(command.actor, account)) return notDeleter()
+  return account.deletion === "PreDeleted"
+    ? events({ _tag: "AccountRestored", accountId: account.accountId })
+    : reject("BR-ACC-12", "InvalidState", "Only a pre-deleted account is restored")
+}
+
+const deleteAccount = (command: Command<"DeleteAccount">, account: Account): Decision => {
+  if (!manages(command.actor, account)) return notDeleter()
+  switch (account.deletion) {
+    case "None":
+      return reject("BR-ACC-9", "InvalidState", "Deletion follows pre-deletion: pre-delete the account first")
+    case "PreDeleted":
+      return events({ _tag: "AccountDeleted", accountId: account.accountId })
+    case "Deleted":
+      return none
+  }
+}
+
+const eraseData = (command: Command<"EraseAccountData">, account: Account): Decision => {
+  if (!manages(command.actor, account)) return notDeleter()
+  if (account.erased) return none
+  return account.deletion === "Deleted"
+    ? events({ _tag: "AccountDataErased", accountId: account.accountId })
+    : reject("BR-ACC-9", "InvalidState", "Only a deleted account's personal data is erased")
+}
+
+const lifecycleTags: ReadonlySet<AccountCommand["_tag"]> = new Set([
+  "PreDeleteAccount",
+  "RestoreAccount",
+  "DeleteAccount",
+  "EraseAccountData",
+])
+
+/** A (pre-)deleted account takes only lifecycle commands, and no login (BR-ACC-6, BR-ACC-12). */
+const removed = (command: AccountCommand, account: Account): Decision =>
+  command._tag === "ActivateAccount" || command._tag === "RenewPassword"
+    ? failedLogin
+    : reject(
         "BR-ACC-12",
         "InvalidState",
         `Account ${account.accountId} is ${account.deletion === "Deleted" ? "deleted" : "pre-deleted"}: restore it first`,
       )
-  }
-}
 
-const decideLifecycle = (command: LifecycleCommand, account: Account): Decision => {
-  const { accountId } = account
-  switch (command._tag) {
-    case "PreDeleteAccount":
-      if (account.deletion === "PreDeleted") return none
-      return account.deletion === "None"
-        ? events({ _tag: "AccountPreDeleted", accountId })
-        : reject("BR-ACC-12", "InvalidState", `Account ${accountId} is deleted`)
-    case "RestoreAccount":
-      return account.deletion === "PreDeleted"
-        ? events({ _tag: "AccountRestored", accountId })
-        : reject("BR-ACC-12", "InvalidState", "Only a pre-deleted account is restored")
-    case "DeleteAccount":
-      if (account.deletion === "Deleted") return none
-      return account.deletion === "PreDeleted"
-        ? events({ _tag: "AccountDeleted", accountId })
-        : reject("BR-ACC-9", "InvalidState", "Deletion follows pre-deletion: pre-delete the account first")
-    case "EraseAccountData":
-      if (account.erased) return none
-      return account.deletion === "Deleted"
-        ? events({ _tag: "AccountDataErased", accountId })
-        : reject("BR-ACC-9", "InvalidState", "Only a deleted account's personal data is erased")
+const absent = (command: AccountCommand): Decision =>
+  command._tag === "ProvisionAccount"
+    ? provision(command)
+    : command._tag === "ActivateAccount" || command._tag === "RenewPassword"
+      ? failedLogin
+      : reject("BR-ACC-12", "NotFound", `Account ${command.accountId} does not exist`)
+
+/** Decides a command against an account's state, under a password policy. */
+const decideWith =
+  (policy: Credentials.PasswordPolicy) =>
+  (command: AccountCommand, state: AccountState): Decision => {
+    if (state._tag === "Absent") return absent(command)
+    if (state.deletion !== "None" && !lifecycleTags.has(command._tag)) return removed(command, state)
+    switch (command._tag) {
+      case "ProvisionAccount":
+        return reprovision(command, state)
+      case "UpdateAccountIdentity":
+        return updateIdentity(command, state)
+      case "ActivateAccount":
+        return activate(policy, command, state)
+      case "IssuePasswordRenewalCode":
+        return issueRenewalCode(command, state)
+      case "RenewPassword":
+        return renewPassword(policy, command, state)
+      case "BlockAccount":
+        return block(command, state)
+      case "UnblockAccount":
+        return unblock(command, state)
+      case "AttachAccountToStructure":
+        return attach(command, state)
+      case "DetachAccountFromStructure":
+        return detach(command, state)
+      case "LinkRelative":
+        return linkRelative(command, state)
+      case "UnlinkRelative":
+        return unlinkRelative(command, state)
+      case "LinkAccompanyingAdult":
+        return linkAccompanyingAdult(command, state)
+      case "UnlinkAccompanyingAdult":
+        return unlinkAccompanyingAdult(command, state)
+      case "SetLoginAlias":
+        return setLoginAlias(command, state)
+      case "RemoveLoginAlias":
+        return removeLoginAlias(command, state)
+      case "LinkExternalIdentity":
+        return linkExternalIdentity(command, state)
+      case "UnlinkExternalIdentity":
+        return unlinkExternalIdentity(command, state)
+      case "GrantAdministratorRight":
+        return grantAdministratorRight(command, state)
+      case "RevokeAdministratorRight":
+        return revokeAdministratorRight(command, state)
+      case "PreDeleteAccount":
+        return preDelete(command, state)
+      case "RestoreAccount":
+        return restore(command, state)
+      case "DeleteAccount":
+        return deleteAccount(command, state)
+      case "EraseAccountData":
+        return eraseData(command, state)
+    }
   }
-}
+
+const erasedIfSet = <A>(value: A | undefined): A | PersonalData.Erased | undefined =>
+  value === undefined ? undefined : PersonalData.ERASED
+
+/**
+ * What the log reads once the subject's key is destroyed: every personal value
+ * becomes the marker, an absent one stays absent (BR-ACC-9).
+ */
+const erase = (account: Account): Account => ({
+  ...account,
+  erased: true,
+  login: PersonalData.ERASED,
+  firstName: PersonalData.ERASED,
+  lastName: PersonalData.ERASED,
+  email: erasedIfSet(account.email),
+  activationCode: erasedIfSet(account.activationCode),
+  renewalCode: erasedIfSet(account.renewalCode),
+  alias: erasedIfSet(account.alias),
+  externalIdentities: account.externalIdentities.map((identity) => ({ ...identity, subject: PersonalData.ERASED })),
+})
+
+const provisioned = (event: Extract<AccountEvent, { readonly _tag: "AccountProvisioned" }>): Account => ({
+  _tag: "Account",
+  accountId: event.accountId,
+  profile: event.profile,
+  origin: event.origin,
+  login: event.login,
+  firstName: event.firstName,
+  lastName: event.lastName,
+  email: undefined,
+  structureIds: [event.structureId],
+  activationCode: event.activationCode,
+  activated: false,
+  renewalCode: undefined,
+  blocked: false,
+  blockedApplications: [],
+  deletion: "None",
+  erased: false,
+  alias: undefined,
+  externalIdentities: [],
+  relativeOf: [],
+  accompanies: [],
+  administratorOf: [],
+})
+
+const itself = <A>(a: A) => a
 
 /**
  * Folds one event into the state. Total: an event that does not apply to the
@@ -530,34 +683,18 @@ const decideLifecycle = (command: LifecycleCommand, account: Account): Decision 
  * @since 0.1.0
  */
 export const evolve = (state: AccountState, event: AccountEvent): AccountState => {
-  if (event._tag === "AccountProvisioned") {
-    return state._tag === "Account"
-      ? state
-      : {
-          _tag: "Account",
-          accountId: event.accountId,
-          profile: event.profile,
-          origin: event.origin,
-          login: event.login,
-          structureIds: [event.structureId],
-          activationCode: event.activationCode,
-          activated: false,
-          renewalCode: undefined,
-          blocked: false,
-          blockedApplications: [],
-          deletion: "None",
-          erased: false,
-          alias: undefined,
-          externalIdentities: [],
-          relativeOf: [],
-          accompanies: [],
-          administratorOf: [],
-        }
-  }
+  if (event._tag === "AccountProvisioned") return state._tag === "Account" ? state : provisioned(event)
   if (state._tag === "Absent") return state
   switch (event._tag) {
+    case "AccountIdentityUpdated":
+      return {
+        ...state,
+        firstName: event.firstName,
+        lastName: event.lastName,
+        email: event.email ?? state.email,
+      }
     case "AccountActivated":
-      return { ...state, activated: true, activationCode: undefined }
+      return { ...state, activated: true, activationCode: undefined, email: event.email }
     case "PasswordRenewalCodeIssued":
       return { ...state, renewalCode: event.renewalCode }
     case "PasswordRenewed":
@@ -565,38 +702,23 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
     case "AccountBlocked":
       return event.application === undefined
         ? { ...state, blocked: true }
-        : {
-            ...state,
-            blockedApplications: [
-              ...without(state.blockedApplications, (a) => a === event.application),
-              event.application,
-            ],
-          }
+        : { ...state, blockedApplications: upsert(state.blockedApplications, event.application, itself) }
     case "AccountUnblocked":
       return event.application === undefined
         ? { ...state, blocked: false }
         : { ...state, blockedApplications: without(state.blockedApplications, (a) => a === event.application) }
     case "AccountAttachedToStructure":
-      return {
-        ...state,
-        structureIds: [...without(state.structureIds, (s) => s === event.structureId), event.structureId],
-      }
+      return { ...state, structureIds: upsert(state.structureIds, event.structureId, itself) }
     case "AccountDetachedFromStructure":
       return { ...state, structureIds: without(state.structureIds, (s) => s === event.structureId) }
     case "RelativeLinked":
-      return {
-        ...state,
-        relativeOf: [...without(state.relativeOf, (l) => l.pupilId === event.link.pupilId), event.link],
-      }
+      return { ...state, relativeOf: upsert(state.relativeOf, event.link, (l) => l.pupilId) }
     case "RelativeUnlinked":
       return { ...state, relativeOf: without(state.relativeOf, (l) => l.pupilId === event.pupilId) }
     case "AccompanyingAdultLinked":
       return {
         ...state,
-        accompanies: [
-          ...without(state.accompanies, (l) => l.pupilId === event.pupilId),
-          { pupilId: event.pupilId, kind: event.kind },
-        ],
+        accompanies: upsert(state.accompanies, { pupilId: event.pupilId, kind: event.kind }, (l) => l.pupilId),
       }
     case "AccompanyingAdultUnlinked":
       return { ...state, accompanies: without(state.accompanies, (l) => l.pupilId === event.pupilId) }
@@ -607,18 +729,16 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
     case "ExternalIdentityLinked":
       return {
         ...state,
-        externalIdentities: [
-          ...without(state.externalIdentities, (i) => i.provider === event.provider),
+        externalIdentities: upsert(
+          state.externalIdentities,
           { provider: event.provider, subject: event.subject },
-        ],
+          (i) => i.provider,
+        ),
       }
     case "ExternalIdentityUnlinked":
       return { ...state, externalIdentities: without(state.externalIdentities, (i) => i.provider === event.provider) }
     case "AdministratorRightGranted":
-      return {
-        ...state,
-        administratorOf: [...without(state.administratorOf, (s) => s === event.structureId), event.structureId],
-      }
+      return { ...state, administratorOf: upsert(state.administratorOf, event.structureId, itself) }
     case "AdministratorRightRevoked":
       return { ...state, administratorOf: without(state.administratorOf, (s) => s === event.structureId) }
     case "AccountPreDeleted":
@@ -628,7 +748,7 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
     case "AccountDeleted":
       return { ...state, deletion: "Deleted" }
     case "AccountDataErased":
-      return { ...state, erased: true }
+      return erase(state)
   }
 }
 
@@ -644,7 +764,7 @@ export const makeAggregate = (options: DeciderOptions = {}) =>
     events: eventDefinitions,
     streamId: (command) => command.accountId,
     initialState,
-    decide: decideFor(options.passwordPolicy ?? Credentials.defaultPasswordPolicy),
+    decide: decideWith(options.passwordPolicy ?? Credentials.defaultPasswordPolicy),
     evolve,
   })
 

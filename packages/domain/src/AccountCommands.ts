@@ -24,6 +24,22 @@ export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
   activationCode: OneTimeCode,
 })
 
+/**
+ * Bring the person's names, and e-mail if given, up to date: what a directory
+ * feed sends for a person it already sent, or an administrator's correction of
+ * a manual account. Nothing is recorded when nothing changed, so a re-import is
+ * idempotent (BR-ACC-9).
+ *
+ * @since 0.1.0
+ */
+export const UpdateAccountIdentity = Schema.TaggedStruct("UpdateAccountIdentity", {
+  actor: Actor,
+  accountId: AccountId,
+  firstName: Text.Name,
+  lastName: Text.Name,
+  email: Schema.optional(Text.Email),
+})
+
 /** First login: login + activation code, new password, charter, e-mail (BR-ACC-3). @since 0.1.0 */
 export const ActivateAccount = Schema.TaggedStruct("ActivateAccount", {
   accountId: AccountId,
@@ -167,6 +183,7 @@ export const EraseAccountData = Schema.TaggedStruct("EraseAccountData", { actor:
  */
 export const commands = {
   ProvisionAccount,
+  UpdateAccountIdentity,
   ActivateAccount,
   IssuePasswordRenewalCode,
   RenewPassword,

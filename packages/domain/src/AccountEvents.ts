@@ -57,16 +57,34 @@ export type AccompanyingKind = typeof AccompanyingKind.Type
 
 const subject = { [DataSubjectId]: "accountId" }
 
-/** An account was created, inactive, with its activation code (BR-ACC-1, BR-ACC-2). @since 0.1.0 */
+/**
+ * An account was created, inactive, with its activation code (BR-ACC-1, BR-ACC-2).
+ * The login is personal: it is built from the name (`laou.anquet`) (BR-ACC-9).
+ *
+ * @since 0.1.0
+ */
 export const AccountProvisioned = Schema.TaggedStruct("AccountProvisioned", {
   accountId: AccountId,
   profile: Profile,
   origin: Origin,
   structureId: StructureId,
-  login: Login,
+  login: personal(Login),
   firstName: personal(Text.Name),
   lastName: personal(Text.Name),
   activationCode: personal(OneTimeCode),
+}).annotations(subject)
+
+/**
+ * The person's names or e-mail changed, e.g. a directory feed corrected them; an
+ * e-mail not given is left as it was (BR-ACC-9: personal data kept up to date).
+ *
+ * @since 0.1.0
+ */
+export const AccountIdentityUpdated = Schema.TaggedStruct("AccountIdentityUpdated", {
+  accountId: AccountId,
+  firstName: personal(Text.Name),
+  lastName: personal(Text.Name),
+  email: Schema.optional(personal(Text.Email)),
 }).annotations(subject)
 
 /** The holder activated the account: charter accepted, contact details given (BR-ACC-3). @since 0.1.0 */
@@ -136,7 +154,10 @@ export const AccompanyingAdultUnlinked = Schema.TaggedStruct("AccompanyingAdultU
 })
 
 /** The account got a login alias (identifiant personnalisé) (BR-ACC-10). @since 0.1.0 */
-export const LoginAliasSet = Schema.TaggedStruct("LoginAliasSet", { accountId: AccountId, alias: Login })
+export const LoginAliasSet = Schema.TaggedStruct("LoginAliasSet", {
+  accountId: AccountId,
+  alias: personal(Login),
+}).annotations(subject)
 
 /** The login alias was removed (BR-ACC-10). @since 0.1.0 */
 export const LoginAliasRemoved = Schema.TaggedStruct("LoginAliasRemoved", { accountId: AccountId })
@@ -194,6 +215,7 @@ export const AccountDataErased = Schema.TaggedStruct("AccountDataErased", { acco
  */
 export const events = {
   AccountProvisioned,
+  AccountIdentityUpdated,
   AccountActivated,
   PasswordRenewalCodeIssued,
   PasswordRenewed,

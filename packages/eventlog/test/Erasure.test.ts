@@ -41,7 +41,7 @@ describe("PersonalDataCipher", () => {
 
   it("plans the Account events from their annotations", () => {
     const provisioned = cipher.plans.get("AccountProvisioned")!
-    assert.deepStrictEqual(provisioned.fields, ["firstName", "lastName", "activationCode"])
+    assert.deepStrictEqual(provisioned.fields, ["login", "firstName", "lastName", "activationCode"])
     assert.strictEqual(provisioned.subjectField, "accountId")
     assert.isUndefined(provisioned.unsupported)
     assert.strictEqual(cipher.plans.get("AccountDataErased")!.erasedSubjectField, "accountId")

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Account from "@cartable/domain/Account"
-import type * as Actor from "@cartable/domain/Actor"
+import * as Actor from "@cartable/domain/Actor"
 import { AccountId, GroupId, StructureId } from "@cartable/domain/Ids"
 import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
@@ -43,11 +43,94 @@ export const actors: ReadonlyArray<Actor.Actor> = [
   { accountId: AccountId.make("stranger"), roles: [] },
 ]
 
+/**
+ * Structure ids of the pool: three schools and the district, department and
+ * academy above them, so that a drawn administrator scope may be right, of the
+ * wrong school, or of the wrong level.
+ *
+ * @since 0.1.0
+ */
+export const scopes = {
+  schools: [...ids.schools, StructureId.make("school-c")],
+  above: [StructureId.make("district-1"), StructureId.make("department-57"), StructureId.make("academy-nancy")],
+}
+
+/** Classes of the pool's schools, for teachers' roles and renewal codes. @since 0.1.0 */
+export const classes: ReadonlyArray<GroupId> = [
+  ...ids.classes,
+  GroupId.make("school-b$6A"),
+  GroupId.make("school-c$CM2"),
+]
+
+// Mostly schools, so that scopes often hit or just miss the account's schools.
+const anyScope = FastCheck.oneof(
+  { arbitrary: FastCheck.constantFrom(...scopes.schools), weight: 3 },
+  { arbitrary: FastCheck.constantFrom(...scopes.above), weight: 1 },
+)
+
+const adminLevel = FastCheck.oneof(
+  { arbitrary: FastCheck.constant<Actor.AdminLevel>("School"), weight: 2 },
+  { arbitrary: FastCheck.constantFrom(...Actor.AdminLevel.literals), weight: 3 },
+)
+
+/**
+ * Any role of Actor.ts: administrators of every level with a scope drawn from
+ * every structure of the pool (or none), direction and teachers of a school,
+ * inspectors and automated processes. Administrators and teachers, whose
+ * scopes matter, are drawn more often.
+ *
+ * @since 0.1.0
+ */
+export const role: FastCheck.Arbitrary<Actor.Role> = FastCheck.oneof(
+  {
+    arbitrary: FastCheck.tuple(adminLevel, FastCheck.option(anyScope, { nil: undefined, freq: 5 })).map(
+      ([level, scopeId]): Actor.Role =>
+        scopeId === undefined ? { _tag: "Administrator", level } : { _tag: "Administrator", level, scopeId },
+    ),
+    weight: 4,
+  },
+  {
+    arbitrary: FastCheck.constantFrom(...scopes.schools).map(
+      (structureId): Actor.Role => ({ _tag: "Direction", structureId }),
+    ),
+    weight: 1,
+  },
+  {
+    arbitrary: FastCheck.tuple(FastCheck.constantFrom(...scopes.schools), FastCheck.subarray([...classes])).map(
+      ([structureId, groupIds]): Actor.Role => ({ _tag: "Teacher", structureId, groupIds }),
+    ),
+    weight: 2,
+  },
+  { arbitrary: FastCheck.constant<Actor.Role>({ _tag: "Inspector" }), weight: 1 },
+  {
+    arbitrary: FastCheck.constantFrom("aaf", "retention").map((process): Actor.Role => ({ _tag: "System", process })),
+    weight: 1,
+  },
+)
+
+/**
+ * Actors of every kind: none to three roles, acting as one of these accounts
+ * (include the account acted on to draw its holder).
+ *
+ * @since 0.1.0
+ */
+export const actorAmong = (accountIds: ReadonlyArray<AccountId>): FastCheck.Arbitrary<Actor.Actor> =>
+  FastCheck.record({
+    accountId: FastCheck.constantFrom(...accountIds, AccountId.make("stranger")),
+    roles: FastCheck.array(role, { maxLength: 3 }),
+  })
+
+/** Any actor of the pool's accounts, a stranger included. @since 0.1.0 */
+export const actor: FastCheck.Arbitrary<Actor.Actor> = actorAmong(ids.accounts)
+
+/** Every profile of BR-ACC-1. @since 0.1.0 */
+export const profile: FastCheck.Arbitrary<Account.Profile> = FastCheck.constantFrom(...Account.Profile.literals)
+
 /** The field pool that steers Schema-derived commands. @since 0.1.0 */
 export const pool: Arbitraries.Pool = {
   accountId: FastCheck.constantFrom(...ids.accounts),
   pupilId: FastCheck.constantFrom(...ids.accounts),
-  actor: FastCheck.constantFrom(...actors),
+  actor: FastCheck.oneof(FastCheck.constantFrom(...actors), actor),
   structureId: FastCheck.constantFrom(...ids.schools),
   classId: FastCheck.option(FastCheck.constantFrom(...ids.classes), { nil: undefined }),
   login: FastCheck.constantFrom(...ids.logins),
@@ -60,6 +143,11 @@ export const pool: Arbitraries.Pool = {
   ),
   email: FastCheck.constantFrom("marie.a@example.org", "not-an-address"),
   provider: FastCheck.constantFrom("EduConnect", "Pronote", "CAS"),
+  // Distinctive personal values, so that a test can search for them after erasure.
+  firstName: FastCheck.constantFrom("Marie", "Laou", "Jérôme"),
+  lastName: FastCheck.constantFrom("Anquet", "Arnaud-Lefèvre"),
+  subject: FastCheck.constantFrom("educonnect-7f3a", "pronote-118"),
+  alias: FastCheck.constantFrom("laou.anquet", "marie.arnaud"),
 }
 
 /** Any Account command, steered by the pool. @since 0.1.0 */
@@ -70,3 +158,45 @@ export const commands: FastCheck.Arbitrary<ReadonlyArray<Account.AccountCommand>
   minLength: 1,
   maxLength: 40,
 })
+
+/**
+ * The character classes of BR-ACC-3's policy, with accented letters and a
+ * character outside the Basic Multilingual Plane (one character, two UTF-16 units).
+ *
+ * @since 0.1.0
+ */
+export const passwordCharacters = {
+  lowercase: ["a", "z", "é", "ß"],
+  uppercase: ["A", "Z", "É"],
+  digit: ["0", "7", "9"],
+  special: ["!", "-", " ", "#", "😀"],
+} as const
+
+/**
+ * A password candidate around the policy's edges, with what it is made of: its
+ * length in characters (0 to 9, so 5, 6 and 7 are drawn often) and which
+ * classes it holds. Tests compute the expected verdict from these, not from the string.
+ *
+ * @since 0.1.0
+ */
+export interface PasswordCandidate {
+  readonly password: string
+  readonly length: number
+  readonly classes: ReadonlySet<keyof typeof passwordCharacters>
+}
+
+/** @since 0.1.0 */
+export const passwordCandidate: FastCheck.Arbitrary<PasswordCandidate> = FastCheck.integer({ min: 0, max: 9 })
+  .chain((length) =>
+    FastCheck.array(
+      FastCheck.constantFrom(...(Object.keys(passwordCharacters) as Array<keyof typeof passwordCharacters>)).chain(
+        (kind) => FastCheck.constantFrom(...passwordCharacters[kind]).map((char) => [kind, char] as const),
+      ),
+      { minLength: length, maxLength: length },
+    ),
+  )
+  .map((chars) => ({
+    password: chars.map(([, char]) => char).join(""),
+    length: chars.length,
+    classes: new Set(chars.map(([kind]) => kind)),
+  }))

@@ -286,7 +286,7 @@ export const suite = <E, R = never>(
           assert.strictEqual(provisioned.lastName, PersonalData.ERASED)
           assert.strictEqual(provisioned.activationCode, PersonalData.ERASED)
           assert.strictEqual(provisioned.accountId, erased)
-          assert.strictEqual(provisioned.login, "e.k")
+          assert.strictEqual(provisioned.login, PersonalData.ERASED, "the login is built from the name (BR-ACC-9)")
           assert.deepStrictEqual(provisioned.origin, { _tag: "Feed", source: "AAF", externalId: `jointure-${erased}` })
           assert.deepStrictEqual(yield* store.readStream(streamOf(kept)), keptBefore)
           assert.strictEqual(fieldOf(keptBefore[0], "firstName"), keptName)
