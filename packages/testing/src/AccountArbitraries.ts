@@ -7,6 +7,7 @@
  */
 import * as Account from "@cartable/domain/Account"
 import * as Actor from "@cartable/domain/Actor"
+import * as Credentials from "@cartable/domain/Credentials"
 import { AccountId, GroupId, StructureId } from "@cartable/domain/Ids"
 import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
@@ -153,11 +154,84 @@ export const pool: Arbitraries.Pool = {
 /** Any Account command, steered by the pool. @since 0.1.0 */
 export const command: FastCheck.Arbitrary<Account.AccountCommand> = Arbitraries.oneOf(Account.commands, pool)
 
-/** Sequences of Account commands. @since 0.1.0 */
-export const commands: FastCheck.Arbitrary<ReadonlyArray<Account.AccountCommand>> = FastCheck.array(command, {
-  minLength: 1,
-  maxLength: 40,
+const feed: Actor.Actor = actors.find((candidate) => Actor.isSystem(candidate))!
+
+/**
+ * The directory feed provisioning all or all but one of the pool's accounts in school A, with
+ * one of the pool's codes and logins: the start of a history that random
+ * commands can then act on.
+ *
+ * @since 0.1.0
+ */
+export const provisions: FastCheck.Arbitrary<ReadonlyArray<Account.AccountCommand>> = FastCheck.subarray(
+  [...ids.accounts],
+  { minLength: ids.accounts.length - 1 },
+).chain((accountIds) =>
+  FastCheck.tuple(
+    ...accountIds.map((accountId) =>
+      FastCheck.record({
+        profile: FastCheck.constantFrom<Account.Profile>("Student", "Relative", "Teacher"),
+        login: FastCheck.constantFrom(...ids.logins).map((login) => Credentials.Login.make(login)),
+        activationCode: FastCheck.constantFrom(...ids.codes).map((code) => Credentials.OneTimeCode.make(code)),
+        firstName: FastCheck.constantFrom("Marie", "Laou", "Jérôme"),
+        lastName: FastCheck.constantFrom("Anquet", "Arnaud-Lefèvre"),
+      }).map(
+        (fields): Account.AccountCommand =>
+          Account.ProvisionAccount.make({
+            ...fields,
+            actor: feed,
+            accountId,
+            origin: { _tag: "Feed", source: "AAF", externalId: `jointure-${accountId}` },
+            structureId: ids.schools[0]!,
+          }),
+      ),
+    ),
+  ),
+)
+
+// Commands of histories: mostly by the pool's actors, who hold rights over school A's accounts.
+const historyCommand = Arbitraries.oneOf(Account.commands, {
+  ...pool,
+  actor: FastCheck.oneof({ arbitrary: FastCheck.constantFrom(...actors), weight: 4 }, { arbitrary: actor, weight: 1 }),
 })
+
+/**
+ * The end of an account's life by its school's administrator: pre-deletion,
+ * deletion, erasure of its personal data (BR-ACC-9, BR-ACC-12).
+ *
+ * @since 0.1.0
+ */
+export const endOfLife: FastCheck.Arbitrary<ReadonlyArray<Account.AccountCommand>> = FastCheck.constantFrom(
+  ...ids.accounts,
+).map((accountId) => {
+  const actor = actors[0]!
+  return [
+    Account.PreDeleteAccount.make({ actor, accountId }),
+    Account.DeleteAccount.make({ actor, accountId }),
+    Account.EraseAccountData.make({ actor, accountId }),
+  ]
+})
+
+/**
+ * Sequences of Account commands: mostly histories that start with the feed
+ * provisioning accounts, so that the commands after it meet live accounts and
+ * succeed as often as they fail, half of them ending an account's life (erasure
+ * included) before a few more commands; sometimes commands on accounts that may not exist.
+ *
+ * @since 0.1.0
+ */
+export const commands: FastCheck.Arbitrary<ReadonlyArray<Account.AccountCommand>> = FastCheck.oneof(
+  {
+    arbitrary: FastCheck.tuple(
+      provisions,
+      FastCheck.array(historyCommand, { maxLength: 40 }),
+      FastCheck.option(endOfLife, { nil: [], freq: 2 }),
+      FastCheck.array(historyCommand, { maxLength: 5 }),
+    ).map((parts) => parts.flat()),
+    weight: 4,
+  },
+  { arbitrary: FastCheck.array(command, { minLength: 1, maxLength: 40 }), weight: 1 },
+)
 
 /**
  * The character classes of BR-ACC-3's policy, with accented letters and a
