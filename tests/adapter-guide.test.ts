@@ -6,7 +6,6 @@
 import * as Fs from "node:fs"
 import * as Domain from "@cartable/domain/Domain"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
-import * as EventStore from "@cartable/eventlog/EventStore"
 import type { AppendResult, EncodedEvent, StoredEvent } from "@cartable/eventlog/EventStoreDriver"
 import { EventStoreDriver, validating } from "@cartable/eventlog/EventStoreDriver"
 import { ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
@@ -213,8 +212,8 @@ ErasureConformance.suite("Acme", layer, {
 // Typechecked, never built: the guide's choice of a store.
 const catalog = EventCatalog.make(Domain.events)
 
-const OnFile = EventStore.layer(catalog).pipe(Layer.provide(SqliteEventStore.layer({ filename: "cartable.db" })))
-const OnServer = EventStore.layer(catalog).pipe(Layer.provide(PostgresEventStore.layerConfig()))
+const OnFile = SqliteEventStore.layer({ filename: "cartable.db", catalog })
+const OnServer = PostgresEventStore.layerConfig({ catalog })
 
 // Typechecked, never built: the SQL driver over a client of your own (any layer of SqlClient).
 const yourSqlClient = SqliteEventStore.layerClient({ filename: ":memory:" })

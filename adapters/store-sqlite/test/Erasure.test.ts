@@ -14,7 +14,7 @@ const directory = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-erasure-"))
 const filename = Path.join(directory, "erasure.db")
 afterAll(() => Fs.rmSync(directory, { recursive: true, force: true }))
 
-const layer = SqliteEventStore.layer({ filename })
+const layer = SqliteEventStore.layerDriver({ filename })
 
 /** The check: the bytes of the database file and of its WAL, as a forensic reader would see them. */
 const scanFiles = (needle: Uint8Array) =>
