@@ -13,12 +13,11 @@
  * @since 0.1.0
  */
 import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
-import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { migrations, migrationsTable } from "./internal/migrations.ts"
+import { migrate } from "./internal/migrations.ts"
 
 interface KeyRow {
   readonly subject_id: string
@@ -44,9 +43,9 @@ const stateOf = (row: KeyRow): Effect.Effect<SubjectKeyStore.KeyState, SubjectKe
       SubjectKeyStore.fromStoredBytes(row.subject_id, new Uint8Array(row.key))
 
 /**
- * Runs the store's migrations (a no-op once the event store driver ran them),
- * then returns the key store over the `SqlClient` in context. Build it after the
- * driver, not beside it, so that two migrators never race on a fresh database.
+ * Runs the store's migrations (a no-op once the event store driver ran them; they
+ * are serialised across processes, docs/operations.md), then returns the key store
+ * over the `SqlClient` in context.
  *
  * @since 0.1.0
  */
@@ -56,10 +55,7 @@ export const make: Effect.Effect<
   SqlClient.SqlClient
 > = Effect.gen(function* () {
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
-  yield* Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable }).pipe(
-    Effect.provideService(SqlClient.SqlClient, sql),
-    Effect.mapError(failed("The key table's migrations failed")),
-  )
+  yield* migrate(sql).pipe(Effect.mapError(failed("The key table's migrations failed")))
 
   const select = (subjectId: string) =>
     sql<KeyRow>`SELECT subject_id, key FROM cartable_subject_keys WHERE subject_id = ${subjectId}`

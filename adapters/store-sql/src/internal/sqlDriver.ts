@@ -3,12 +3,11 @@ import * as EventStoreDriver from "@cartable/eventlog/EventStoreDriver"
 import { ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
 import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
 import type { StreamName } from "@cartable/eventlog/StreamName"
-import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Executor from "./executor.ts"
-import { migrations, migrationsTable } from "./migrations.ts"
+import { migrate } from "./migrations.ts"
 
 /** The type of the row that closes a tombstoned stream; never returned to readers. */
 export const TOMBSTONE = "$tombstone"
@@ -109,10 +108,7 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
   const lockKey = options.lockKey ?? DEFAULT_LOCK_KEY
   const spans = options.spans ?? false
 
-  yield* Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable }).pipe(
-    Effect.provideService(SqlClient.SqlClient, sql),
-    Effect.mapError(unavailable("The event store's migrations failed")),
-  )
+  yield* migrate(sql).pipe(Effect.mapError(unavailable("The event store's migrations failed")))
 
   const executor = yield* Executor.make(sql, {
     instrumented: spans,
