@@ -16,12 +16,8 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Domain from "@cartable/domain/Domain"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
-import * as EventStore from "@cartable/eventlog/EventStore"
-import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
-import type * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
 import * as PostgresEventStore from "@cartable/store-postgres/PostgresEventStore"
 import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
-import * as Layer from "effect/Layer"
 import * as Commands from "./commands.ts"
 import { type Figure, parseArgs, report } from "./harness.ts"
 import * as Postgres from "./postgres.ts"
@@ -47,9 +43,8 @@ const provision = (): { readonly url: string; readonly stop: () => void } => {
   return { url, stop: () => execFileSync("bash", [postgresScript, "stop"], { env, stdio: "inherit" }) }
 }
 
-/** The core's catalogue over an adapter: what an application runs. */
-const domainStore = <E>(adapter: Layer.Layer<EventStoreDriver | SubjectKeyStore.SubjectKeyStore, E>) =>
-  EventStore.layer(EventCatalog.make(Domain.events)).pipe(Layer.provide(adapter))
+/** The core's catalogue: what an application runs. */
+const domainCatalog = EventCatalog.make(Domain.events)
 
 const main = async () => {
   const args = parseArgs()
@@ -69,7 +64,7 @@ const main = async () => {
     const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-bench-commands-"))
     try {
       const onFile = async (round: number) =>
-        domainStore(SqliteEventStore.layer({ filename: Path.join(dir, `commands-${round}.db`) }))
+        SqliteEventStore.layer({ filename: Path.join(dir, `commands-${round}.db`), catalog: domainCatalog })
       report("SQLite: what users call", await Commands.run(onFile, commandSizes, args.repeat))
     } finally {
       Fs.rmSync(dir, { recursive: true, force: true })
@@ -96,7 +91,7 @@ const main = async () => {
       const onServer = async (round: number) => {
         databases.push(`cartable_bench_commands_${round}`)
         const url = await Postgres.freshDatabase(server!, databases[databases.length - 1]!)
-        return domainStore(PostgresEventStore.layer({ url }))
+        return PostgresEventStore.layer({ url, catalog: domainCatalog })
       }
       try {
         report("PostgreSQL: what users call", await Commands.run(onServer, commandSizes, args.repeat))

@@ -52,11 +52,12 @@ export const dropDatabases = async (server: string, names: ReadonlyArray<string>
   }
 }
 
+// The driver-only layer: the typed store here keeps its keys in memory, so that the figures are the log's own.
 const openOurs = (url: string, maxConnections = 10, options: Partial<PostgresEventStore.Options> = {}) =>
   ManagedRuntime.make(
     Layer.provideMerge(
       EventStore.layer(catalog),
-      Layer.merge(PostgresEventStore.layer({ url, maxConnections, ...options }), SubjectKeyStore.layerMemory),
+      Layer.merge(PostgresEventStore.layerDriver({ url, maxConnections, ...options }), SubjectKeyStore.layerMemory),
     ),
   )
 

@@ -47,11 +47,12 @@ const openRaw = (file: string) => {
   return db
 }
 
+// The driver-only layer: the typed store here keeps its keys in memory, so that the figures are the log's own.
 const openOurs = (file: string, options: Partial<SqliteEventStore.Options> = {}) =>
   ManagedRuntime.make(
     Layer.provideMerge(
       EventStore.layer(catalog),
-      Layer.merge(SqliteEventStore.layer({ filename: file, ...options }), SubjectKeyStore.layerMemory),
+      Layer.merge(SqliteEventStore.layerDriver({ filename: file, ...options }), SubjectKeyStore.layerMemory),
     ),
   )
 

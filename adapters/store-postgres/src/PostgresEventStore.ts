@@ -2,10 +2,14 @@
  * The scale-out event store: PostgreSQL through @effect/sql-pg. Point it at a
  * server with a connection URL (`postgres://user:password@host:5432/database`),
  * or let `layerConfig` read `DATABASE_URL`. The schema is migrated when the layer
- * is built.
+ * is built, under an advisory lock, so that processes starting together migrate once.
  *
+ * @example
+ * const Store = PostgresEventStore.layerConfig({ catalog })
  * @since 0.1.0
  */
+import type * as EventCatalog from "@cartable/eventlog/EventCatalog"
+import * as EventStore from "@cartable/eventlog/EventStore"
 import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { SubjectKeyStore, SubjectKeyStoreError } from "@cartable/eventlog/SubjectKeyStore"
@@ -49,16 +53,15 @@ export const layerClient = (
   }).pipe(Layer.mapError(unavailable))
 
 /**
- * The event store driver and the subject key store (BR-ACC-9, docs/erasure.md) on
- * PostgreSQL, with their client.
+ * The driver only: the event store driver and the subject key store (BR-ACC-9,
+ * docs/erasure.md) on PostgreSQL, with their client. For a typed store of your own
+ * over them; {@link layer} is the short path.
  *
  * @example
- * const Store = EventStore.layer(catalog).pipe(
- *   Layer.provide(PostgresEventStore.layer({ url: "postgres://cartable@127.0.0.1/cartable" })),
- * )
+ * const Driver = PostgresEventStore.layerDriver({ url: "postgres://cartable@127.0.0.1/cartable" })
  * @since 0.1.0
  */
-export const layer = (
+export const layerDriver = (
   options: Options,
 ): Layer.Layer<
   EventStoreDriver | SubjectKeyStore | PgClient.PgClient | SqlClient.SqlClient,
@@ -66,13 +69,53 @@ export const layer = (
 > => SqlEventStoreDriver.layerWithKeys(options).pipe(Layer.provideMerge(layerClient(options)))
 
 /**
- * {@link layer} with the URL read from `DATABASE_URL`.
+ * {@link layerDriver} with the URL read from `DATABASE_URL`.
  *
  * @since 0.1.0
  */
-export const layerConfig = (
+export const layerDriverConfig = (
   options: Omit<Options, "url"> = {},
 ): Layer.Layer<
   EventStoreDriver | SubjectKeyStore | PgClient.PgClient | SqlClient.SqlClient,
+  EventStoreError | SubjectKeyStoreError | ConfigError.ConfigError
+> => Layer.unwrapEffect(Config.map(Config.redacted("DATABASE_URL"), (url) => layerDriver({ ...options, url })))
+
+/**
+ * What {@link layer} needs: the server, the catalogue of the events it stores, and
+ * optionally the typed store's own options (`eventStore: { spans }`).
+ *
+ * @since 0.1.0
+ */
+export interface LayerOptions extends Options {
+  readonly catalog: EventCatalog.EventCatalog
+  readonly eventStore?: EventStore.Options | undefined
+}
+
+/**
+ * The typed `EventStore` on PostgreSQL, ready to use: `EventStore.layer(catalog)`
+ * over {@link layerDriver}, whose services (driver, key store, client) it provides too.
+ *
+ * @example
+ * const Store = PostgresEventStore.layer({ url: "postgres://cartable@127.0.0.1/cartable", catalog })
+ * @since 0.1.0
+ */
+export const layer = (
+  options: LayerOptions,
+): Layer.Layer<
+  EventStore.EventStore | EventStoreDriver | SubjectKeyStore | PgClient.PgClient | SqlClient.SqlClient,
+  EventStoreError | SubjectKeyStoreError
+> => EventStore.layer(options.catalog, options.eventStore).pipe(Layer.provideMerge(layerDriver(options)))
+
+/**
+ * {@link layer} with the URL read from `DATABASE_URL`.
+ *
+ * @example
+ * const Store = PostgresEventStore.layerConfig({ catalog: EventCatalog.make(Domain.events) })
+ * @since 0.1.0
+ */
+export const layerConfig = (
+  options: Omit<LayerOptions, "url">,
+): Layer.Layer<
+  EventStore.EventStore | EventStoreDriver | SubjectKeyStore | PgClient.PgClient | SqlClient.SqlClient,
   EventStoreError | SubjectKeyStoreError | ConfigError.ConfigError
 > => Layer.unwrapEffect(Config.map(Config.redacted("DATABASE_URL"), (url) => layer({ ...options, url })))

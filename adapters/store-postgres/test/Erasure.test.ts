@@ -29,6 +29,6 @@ const scanTables = (needle: Uint8Array) =>
   })
 
 describeWithServer("PostgreSQL erasure", (server) => {
-  const layer = layerWithDatabase(server, (url) => PostgresEventStore.layer({ url }))
+  const layer = layerWithDatabase(server, (url) => PostgresEventStore.layerDriver({ url }))
   ErasureConformance.suite("PostgreSQL", layer, { scan: scanTables, scanFindsKeys: true, numRuns: 15 })
 })

@@ -1,3 +1,5 @@
+import { EventMetadata } from "@cartable/eventlog/EventMetadata"
+import * as EventStore from "@cartable/eventlog/EventStore"
 import { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
 import * as StreamName from "@cartable/eventlog/StreamName"
@@ -5,6 +7,7 @@ import * as PostgresEventStore from "@cartable/store-postgres/PostgresEventStore
 import * as EventStoreConformance from "@cartable/testing/EventStoreConformance"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, layer } from "@effect/vitest"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import { driverPath } from "../../store-sql/test/Observe.ts"
 import { describeWithServer, layerWithDatabase } from "./TestDatabase.ts"
@@ -14,18 +17,18 @@ const event = { type: "Noted", schemaVersion: 1, data: '{"_tag":"Noted","id":"1"
 describeWithServer("PostgreSQL event store", (server) => {
   EventStoreConformance.suite(
     "PostgreSQL",
-    layerWithDatabase(server, (url) => PostgresEventStore.layer({ url })),
+    layerWithDatabase(server, (url) => PostgresEventStore.layerDriver({ url })),
   )
 
   // The instrumented path, with plain (unprepared) statements: the same laws hold on it.
   EventStoreConformance.suite(
     "PostgreSQL, spans on, no prepared statements",
-    layerWithDatabase(server, (url) => PostgresEventStore.layer({ url, spans: true, preparedStatements: false })),
+    layerWithDatabase(server, (url) => PostgresEventStore.layerDriver({ url, spans: true, preparedStatements: false })),
   )
 
   const tenantOf = (stream: StreamName.StreamName) => stream.split("-")[1] ?? ""
   layer(
-    layerWithDatabase(server, (url) => PostgresEventStore.layer({ url, tenantOf })),
+    layerWithDatabase(server, (url) => PostgresEventStore.layerDriver({ url, tenantOf })),
     { excludeTestServices: true },
   )("PostgresEventStore", (it) => {
     it.effect("stores the tenant that tenantOf derives, in the column a distribution would use", () =>
@@ -51,12 +54,41 @@ describeWithServer("PostgreSQL event store", (server) => {
       }),
     )
 
+    it.effect("layer({ url, catalog }) is the typed EventStore on the server, its keys in the same database", () =>
+      Effect.gen(function* () {
+        const stream = StreamName.make("Short", "1")
+        const metadata = new EventMetadata({
+          occurredAt: DateTime.unsafeMake("2025-09-01T08:00:00Z"),
+          actor: "t",
+          correlationId: "c",
+        })
+        const noted = { _tag: "Noted", id: "n1", text: "short path" }
+        const [read, keys] = yield* Effect.gen(function* () {
+          const store = yield* EventStore.EventStore
+          const sql = yield* SqlClient.SqlClient
+          yield* store.append(stream, ExpectedVersion.noStream, [{ event: noted, metadata }])
+          yield* store.eraseSubject("subject-1")
+          const keys = yield* sql<{ readonly n: string }>`SELECT count(*) AS n FROM cartable_subject_keys
+            WHERE subject_id = 'subject-1' AND key IS NULL`
+          return [(yield* store.readStream(stream)).map((r) => r.event), Number(keys[0]?.n)] as const
+        }).pipe(
+          Effect.provide(
+            layerWithDatabase(server, (url) =>
+              PostgresEventStore.layer({ url, catalog: EventStoreConformance.catalog }),
+            ),
+          ),
+        )
+        assert.deepStrictEqual(read, [noted])
+        assert.strictEqual(keys, 1)
+      }),
+    )
+
     it.effect("prepares its statements and runs them on the client's connection acquirer (docs/performance.md)", () =>
       Effect.gen(function* () {
-        const fast = yield* driverPath(layerWithDatabase(server, (url) => PostgresEventStore.layer({ url })))
+        const fast = yield* driverPath(layerWithDatabase(server, (url) => PostgresEventStore.layerDriver({ url })))
         assert.deepStrictEqual(fast, { statements: "acquirer", prepared: true, spans: false })
         const plain = yield* driverPath(
-          layerWithDatabase(server, (url) => PostgresEventStore.layer({ url, preparedStatements: false })),
+          layerWithDatabase(server, (url) => PostgresEventStore.layerDriver({ url, preparedStatements: false })),
         )
         assert.deepStrictEqual(plain, { statements: "acquirer", prepared: false, spans: false })
       }),
@@ -87,7 +119,7 @@ describeWithServer("PostgreSQL event store", (server) => {
         assert.strictEqual(conflict._tag, "ConcurrencyConflict")
         assert.strictEqual((yield* driver.readStream(stream, 0)).length, 1)
       }).pipe(
-        Effect.provide(layerWithDatabase(server, (url) => PostgresEventStore.layer({ url, maxConnections: 1 }))),
+        Effect.provide(layerWithDatabase(server, (url) => PostgresEventStore.layerDriver({ url, maxConnections: 1 }))),
         Effect.timeout("10 seconds"),
       ),
     )

@@ -36,16 +36,18 @@ const onServer = (url: string, statement: string) =>
     Effect.orDie,
   )
 
+/** The URL of a fresh database on the server, dropped (connections and all) when the scope closes. */
+export const database = (server: string) =>
+  Effect.gen(function* () {
+    const name = `cartable_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`
+    yield* Effect.acquireRelease(onServer(server, `CREATE DATABASE ${name}`), () =>
+      onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    )
+    const url = new URL(server)
+    url.pathname = `/${name}`
+    return url.toString()
+  })
+
 /** A fresh database on the server, dropped (connections and all) when the layer is released. */
 export const layerWithDatabase = <ROut, E>(server: string, f: (url: string) => Layer.Layer<ROut, E>) =>
-  Layer.unwrapScoped(
-    Effect.gen(function* () {
-      const name = `cartable_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`
-      yield* Effect.acquireRelease(onServer(server, `CREATE DATABASE ${name}`), () =>
-        onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-      )
-      const url = new URL(server)
-      url.pathname = `/${name}`
-      return f(url.toString())
-    }),
-  )
+  Layer.unwrapScoped(Effect.map(database(server), f))

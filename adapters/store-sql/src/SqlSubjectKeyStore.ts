@@ -6,19 +6,21 @@
  *
  * On SQLite, destroying a key also enables `secure_delete` (freed space is
  * overwritten with zeros) and truncates the WAL, so that no copy of the key is
- * left in the database file or its WAL. PostgreSQL keeps the old row version
+ * left in the database file or its WAL; while another connection reads an older
+ * snapshot, the truncation is retried until it ends (docs/erasure.md). PostgreSQL keeps the old row version
  * until VACUUM, and its WAL and backups keep it longer: see the limits in
  * docs/erasure.md.
  *
  * @since 0.1.0
  */
 import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
-import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { migrations, migrationsTable } from "./internal/migrations.ts"
+import type * as Scope from "effect/Scope"
+import { migrate } from "./internal/migrations.ts"
+import * as WalScrubber from "./internal/walScrubber.ts"
 
 interface KeyRow {
   readonly subject_id: string
@@ -44,22 +46,19 @@ const stateOf = (row: KeyRow): Effect.Effect<SubjectKeyStore.KeyState, SubjectKe
       SubjectKeyStore.fromStoredBytes(row.subject_id, new Uint8Array(row.key))
 
 /**
- * Runs the store's migrations (a no-op once the event store driver ran them),
- * then returns the key store over the `SqlClient` in context. Build it after the
- * driver, not beside it, so that two migrators never race on a fresh database.
+ * Runs the store's migrations (a no-op once the event store driver ran them; they
+ * are serialised across processes, docs/operations.md), then returns the key store
+ * over the `SqlClient` in context.
  *
  * @since 0.1.0
  */
 export const make: Effect.Effect<
   SubjectKeyStore.SubjectKeyStore.Service,
   SubjectKeyStore.SubjectKeyStoreError,
-  SqlClient.SqlClient
+  SqlClient.SqlClient | Scope.Scope
 > = Effect.gen(function* () {
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
-  yield* Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable }).pipe(
-    Effect.provideService(SqlClient.SqlClient, sql),
-    Effect.mapError(failed("The key table's migrations failed")),
-  )
+  yield* migrate(sql).pipe(Effect.mapError(failed("The key table's migrations failed")))
 
   const select = (subjectId: string) =>
     sql<KeyRow>`SELECT subject_id, key FROM cartable_subject_keys WHERE subject_id = ${subjectId}`
@@ -96,16 +95,8 @@ export const make: Effect.Effect<
       Effect.withSpan("SqlSubjectKeyStore.lookup", { attributes: { subjects: subjectIds.length } }),
     )
 
-  // Zeroes the freed cell of the key, and empties the WAL that still holds the old page.
-  const scrubSqlite: Effect.Effect<void, SqlError> = sql.onDialectOrElse({
-    sqlite: () =>
-      Effect.flatMap(sql<{ readonly busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`, ([result]) =>
-        result !== undefined && Number(result.busy) !== 0
-          ? Effect.logWarning("A reader holds the SQLite WAL: a destroyed key stays in it until a later checkpoint")
-          : Effect.void,
-      ),
-    orElse: () => Effect.void,
-  })
+  // Zeroes the freed cell of the key, then checkpoints the WAL away (internal/walScrubber.ts).
+  const scrubber = yield* WalScrubber.make
   const secureDelete: Effect.Effect<void, SqlError> = sql.onDialectOrElse({
     sqlite: () => Effect.asVoid(sql`PRAGMA secure_delete = ON`),
     orElse: () => Effect.void,
@@ -118,13 +109,9 @@ export const make: Effect.Effect<
                  VALUES (${subjectId}, NULL, CURRENT_TIMESTAMP)
                  ON CONFLICT (subject_id) DO UPDATE
                  SET key = NULL, destroyed_at = COALESCE(cartable_subject_keys.destroyed_at, CURRENT_TIMESTAMP)`
-      // The key is destroyed once the update commits; a checkpoint that cannot run now
-      // (a reader holds the WAL) only delays the scrubbing to a later checkpoint.
-      yield* scrubSqlite.pipe(
-        Effect.catchAll((error) =>
-          Effect.logWarning("Could not truncate the SQLite WAL after destroying a subject key", error.message),
-        ),
-      )
+      // The key is destroyed once the update commits; a reader of an older snapshot only
+      // delays the scrubbing of its old copies until it ends.
+      yield* scrubber.request
     }).pipe(
       Effect.catchTag("SqlError", failed("Could not destroy a subject key", subjectId)),
       Effect.withSpan("SqlSubjectKeyStore.destroy"),
@@ -144,4 +131,4 @@ export const layer: Layer.Layer<
   SubjectKeyStore.SubjectKeyStore,
   SubjectKeyStore.SubjectKeyStoreError,
   SqlClient.SqlClient
-> = Layer.effect(SubjectKeyStore.SubjectKeyStore, make)
+> = Layer.scoped(SubjectKeyStore.SubjectKeyStore, make)

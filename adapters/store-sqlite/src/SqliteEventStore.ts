@@ -1,10 +1,15 @@
 /**
  * The embedded default event store: SQLite through @effect/sql-sqlite-node
  * (better-sqlite3), in WAL mode with `synchronous = NORMAL`, a file or `:memory:`.
- * The schema is migrated when the layer is built.
+ * The schema is migrated when the layer is built, in one `BEGIN IMMEDIATE`
+ * transaction, so that processes opening one file together migrate it once.
  *
+ * @example
+ * const Store = SqliteEventStore.layer({ filename: "cartable.db", catalog })
  * @since 0.1.0
  */
+import type * as EventCatalog from "@cartable/eventlog/EventCatalog"
+import * as EventStore from "@cartable/eventlog/EventStore"
 import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { SubjectKeyStore, SubjectKeyStoreError } from "@cartable/eventlog/SubjectKeyStore"
@@ -56,17 +61,44 @@ export const layerClient = (options: {
   ).pipe(Layer.provide(Reactivity.layer))
 
 /**
- * The event store driver and the subject key store (BR-ACC-9, docs/erasure.md) on
- * SQLite, with the client they run on (one connection:
- * share it rather than opening the file twice).
+ * The driver only: the event store driver and the subject key store (BR-ACC-9,
+ * docs/erasure.md) on SQLite, with the client they run on (one connection: share
+ * it rather than opening the file twice). For a typed store of your own over them
+ * (other options, a key store elsewhere); {@link layer} is the short path.
  *
  * @example
- * const Store = EventStore.layer(catalog).pipe(Layer.provide(SqliteEventStore.layer({ filename: "cartable.db" })))
+ * const Driver = SqliteEventStore.layerDriver({ filename: "cartable.db" })
  * @since 0.1.0
  */
-export const layer = (
+export const layerDriver = (
   options: Options,
 ): Layer.Layer<
   EventStoreDriver | SubjectKeyStore | SqliteClient.SqliteClient | SqlClient.SqlClient,
   EventStoreError | SubjectKeyStoreError
 > => SqlEventStoreDriver.layerWithKeys(options).pipe(Layer.provideMerge(layerClient(options)))
+
+/**
+ * What {@link layer} needs: the file, the catalogue of the events it stores, and
+ * optionally the typed store's own options (`eventStore: { spans }`).
+ *
+ * @since 0.1.0
+ */
+export interface LayerOptions extends Options {
+  readonly catalog: EventCatalog.EventCatalog
+  readonly eventStore?: EventStore.Options | undefined
+}
+
+/**
+ * The typed `EventStore` on a SQLite file, ready to use: `EventStore.layer(catalog)`
+ * over {@link layerDriver}, whose services (driver, key store, client) it provides too.
+ *
+ * @example
+ * const Store = SqliteEventStore.layer({ filename: "cartable.db", catalog: EventCatalog.make(Domain.events) })
+ * @since 0.1.0
+ */
+export const layer = (
+  options: LayerOptions,
+): Layer.Layer<
+  EventStore.EventStore | EventStoreDriver | SubjectKeyStore | SqliteClient.SqliteClient | SqlClient.SqlClient,
+  EventStoreError | SubjectKeyStoreError
+> => EventStore.layer(options.catalog, options.eventStore).pipe(Layer.provideMerge(layerDriver(options)))

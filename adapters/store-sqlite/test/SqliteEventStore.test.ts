@@ -1,6 +1,8 @@
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import { EventMetadata } from "@cartable/eventlog/EventMetadata"
+import * as EventStore from "@cartable/eventlog/EventStore"
 import { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
 import * as StreamName from "@cartable/eventlog/StreamName"
@@ -8,6 +10,7 @@ import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
 import * as EventStoreConformance from "@cartable/testing/EventStoreConformance"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { driverPath, spanNames } from "../../store-sql/test/Observe.ts"
@@ -19,15 +22,15 @@ const tempDir = Effect.acquireRelease(
 )
 
 const fileStore = Layer.unwrapScoped(
-  Effect.map(tempDir, (dir) => SqliteEventStore.layer({ filename: Path.join(dir, "events.db") })),
+  Effect.map(tempDir, (dir) => SqliteEventStore.layerDriver({ filename: Path.join(dir, "events.db") })),
 )
 
 EventStoreConformance.suite("SQLite file (WAL)", fileStore)
-EventStoreConformance.suite("SQLite :memory:", SqliteEventStore.layer({ filename: ":memory:" }), { numRuns: 5 })
+EventStoreConformance.suite("SQLite :memory:", SqliteEventStore.layerDriver({ filename: ":memory:" }), { numRuns: 5 })
 // The instrumented path (Statement API, spans) is another way to the database: the same laws hold on it.
 EventStoreConformance.suite(
   "SQLite :memory:, spans on",
-  SqliteEventStore.layer({ filename: ":memory:", spans: true }),
+  SqliteEventStore.layerDriver({ filename: ":memory:", spans: true }),
   {
     numRuns: 5,
   },
@@ -36,6 +39,37 @@ EventStoreConformance.suite(
 const event = { type: "Noted", schemaVersion: 1, data: '{"_tag":"Noted","id":"1","text":"x"}', metadata: "{}" }
 
 describe("SqliteEventStore", () => {
+  it.scoped("layer({ filename, catalog }) is the typed EventStore on the file, its keys in the same database", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const filename = Path.join(dir, "short.db")
+      const stream = StreamName.make("Short", "1")
+      const metadata = new EventMetadata({
+        occurredAt: DateTime.unsafeMake("2025-09-01T08:00:00Z"),
+        actor: "t",
+        correlationId: "c",
+      })
+      const noted = { _tag: "Noted", id: "n1", text: "short path" }
+      const read = yield* Effect.gen(function* () {
+        const store = yield* EventStore.EventStore
+        yield* store.append(stream, ExpectedVersion.noStream, [{ event: noted, metadata }])
+        yield* store.eraseSubject("subject-1")
+        return (yield* store.readStream(stream)).map((r) => r.event)
+      }).pipe(Effect.provide(SqliteEventStore.layer({ filename, catalog: EventStoreConformance.catalog })))
+      assert.deepStrictEqual(read, [noted])
+      // Reopened as the driver alone: the event and the destroyed key are in the file.
+      const [rows, keys] = yield* Effect.gen(function* () {
+        const driver = yield* EventStoreDriver
+        const sql = yield* SqlClient.SqlClient
+        const keys = yield* sql<{ readonly n: number }>`SELECT count(*) AS n FROM cartable_subject_keys
+          WHERE subject_id = 'subject-1' AND key IS NULL`
+        return [yield* driver.readStream(stream, 0), keys[0]?.n] as const
+      }).pipe(Effect.provide(SqliteEventStore.layerDriver({ filename })))
+      assert.strictEqual(rows.length, 1)
+      assert.strictEqual(keys, 1)
+    }),
+  )
+
   it.scoped("opens a file in WAL mode with synchronous = NORMAL", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir
@@ -46,7 +80,7 @@ describe("SqliteEventStore", () => {
         return [journal?.journal_mode, sync?.synchronous]
       })
       const found = yield* pragmas.pipe(
-        Effect.provide(SqliteEventStore.layer({ filename: Path.join(dir, "pragmas.db") })),
+        Effect.provide(SqliteEventStore.layerDriver({ filename: Path.join(dir, "pragmas.db") })),
       )
       assert.deepStrictEqual(found, ["wal", 1])
     }),
@@ -55,7 +89,7 @@ describe("SqliteEventStore", () => {
   it.scoped("keeps its events across reopenings, migrating once", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir
-      const store = SqliteEventStore.layer({ filename: Path.join(dir, "reopen.db") })
+      const store = SqliteEventStore.layerDriver({ filename: Path.join(dir, "reopen.db") })
       const stream = StreamName.make("Reopen", "1")
       const first = yield* Effect.flatMap(EventStoreDriver, (driver) =>
         driver.append(stream, ExpectedVersion.noStream, [event, event]),
@@ -76,9 +110,9 @@ describe("SqliteEventStore", () => {
 
   it.effect("runs its statements on the client's connection acquirer (the fast path of docs/performance.md)", () =>
     Effect.gen(function* () {
-      const found = yield* driverPath(SqliteEventStore.layer({ filename: ":memory:" }))
+      const found = yield* driverPath(SqliteEventStore.layerDriver({ filename: ":memory:" }))
       assert.deepStrictEqual(found, { statements: "acquirer", prepared: false, spans: false })
-      const instrumented = yield* driverPath(SqliteEventStore.layer({ filename: ":memory:", spans: true }))
+      const instrumented = yield* driverPath(SqliteEventStore.layerDriver({ filename: ":memory:", spans: true }))
       assert.deepStrictEqual(instrumented, { statements: "statement", prepared: false, spans: true })
     }),
   )
@@ -93,7 +127,7 @@ describe("SqliteEventStore", () => {
           return yield* spanNames(
             Effect.zipRight(driver.append(stream, ExpectedVersion.noStream, [event]), driver.readStream(stream, 0)),
           )
-        }).pipe(Effect.provide(SqliteEventStore.layer({ filename: ":memory:", ...options })))
+        }).pipe(Effect.provide(SqliteEventStore.layerDriver({ filename: ":memory:", ...options })))
       assert.deepStrictEqual(yield* spansOf({}), [])
       assert.deepStrictEqual(yield* spansOf({ spans: true }), [
         "SqlEventStoreDriver.append",
@@ -107,7 +141,7 @@ describe("SqliteEventStore", () => {
   it.effect("an unreadable path fails with Unavailable, naming the file", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(
-        Effect.provide(EventStoreDriver, SqliteEventStore.layer({ filename: "/nonexistent-dir/x/events.db" })),
+        Effect.provide(EventStoreDriver, SqliteEventStore.layerDriver({ filename: "/nonexistent-dir/x/events.db" })),
       )
       assert.strictEqual(error._tag, "EventStoreError")
       assert.include(error.message, "/nonexistent-dir/x/events.db")

@@ -25,7 +25,7 @@ const store = inMemory
   : Layer.unwrapEffect(
       Effect.sync(() => {
         for (const suffix of ["", "-wal", "-shm"]) rmSync(`${filename}${suffix}`, { force: true })
-        return EventStore.layer(catalog).pipe(Layer.provide(SqliteEventStore.layer({ filename })))
+        return SqliteEventStore.layer({ filename, catalog })
       }),
     )
 

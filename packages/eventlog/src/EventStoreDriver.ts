@@ -10,6 +10,7 @@ import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { ConcurrencyConflict, EventStoreError } from "./EventStoreError.ts"
 import type { ExpectedVersion } from "./ExpectedVersion.ts"
+import * as DriverValidation from "./internal/driverValidation.ts"
 import * as MemoryDriver from "./internal/memoryDriver.ts"
 import type { StreamName } from "./StreamName.ts"
 
@@ -64,8 +65,9 @@ export interface AppendResult {
 export declare namespace EventStoreDriver {
   /**
    * The operations of a driver. Every one is atomic: an append writes its whole
-   * batch or nothing, and refuses an empty batch or an event type starting with
-   * `$` (reserved for the store's own rows) with `InvalidArgument`. `readStream`
+   * batch or nothing. A malformed call fails with `InvalidArgument`, naming the
+   * argument, before anything is read or written (see {@link validating}).
+   * `readStream`
    * returns the events with a version greater than `afterVersion`; `readAll` at
    * most `limit` events with a position greater than `afterPosition`, in position
    * order, fewer than `limit` only at the end of the log, and never skips an event
@@ -101,6 +103,34 @@ export class EventStoreDriver extends Context.Tag("@cartable/eventlog/EventStore
   EventStoreDriver,
   EventStoreDriver.Service
 >() {}
+
+/**
+ * The longest stream name, and event type, a driver accepts: 768 bytes of UTF-8,
+ * what the longest valid stream name (`StreamName.MAX_LENGTH` units) can take. It
+ * keeps every store's unique key under PostgreSQL's B-tree entry limit (about
+ * 2,700 bytes), so that a name one store takes, every store takes.
+ *
+ * @since 0.1.0
+ */
+export const maxNameBytes: number = DriverValidation.MAX_NAME_BYTES
+
+/**
+ * Wraps a driver so that every call's arguments are checked first, the same way
+ * for every store; a driver's `make` returns its service through it. A malformed
+ * call fails with `EventStoreError` reason `InvalidArgument`, its message naming
+ * the argument (`streamName`, `expected.version`, `events[2].schemaVersion`,
+ * `afterVersion`, `afterPosition`, `limit`), and reaches no storage:
+ * - a stream name not of the form `<Category>-<id>`, not well-formed UTF-16 (a lone
+ *   surrogate), or over {@link maxNameBytes};
+ * - an expected version other than `any`, `noStream` or `exact(n)` with n an integer ≥ 0;
+ * - an empty batch; an event whose type is empty, reserved (starts with `$`), not
+ *   well-formed or over {@link maxNameBytes}, whose `schemaVersion` is not an integer
+ *   ≥ 1 (1.5, `Infinity`, `NaN`), or whose `data` or `metadata` is not a well-formed text;
+ * - a version, position or limit that is not an integer ≥ 0.
+ *
+ * @since 0.1.0
+ */
+export const validating: (driver: EventStoreDriver.Service) => EventStoreDriver.Service = DriverValidation.validating
 
 /**
  * A driver that keeps everything in memory, for tests and demos.

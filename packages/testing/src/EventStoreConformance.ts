@@ -29,6 +29,7 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as DriverArguments from "./internal/driverArgumentsConformance.ts"
 import * as internal from "./internal/eventStoreConformance.ts"
 import * as InputConformance from "./internal/inputConformance.ts"
 
@@ -224,6 +225,8 @@ export const suite = <E>(
         assert.deepStrictEqual(yield* store.streamInfo(stream), { version: 0, tombstoned: false })
       }),
     )
+
+    DriverArguments.register(it, fresh)
 
     it.effect(
       "concurrent appenders on one stream: exactly one wins, the others conflict, nothing lost or doubled",

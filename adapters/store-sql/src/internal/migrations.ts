@@ -1,5 +1,8 @@
+import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import { createSubjectKeys } from "./subjectKeysMigration.ts"
 
 /**
@@ -120,3 +123,113 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
 
 /** The Migrator's own table, prefixed so that it does not collide with the application's. */
 export const migrationsTable = "cartable_migrations"
+
+/**
+ * PostgreSQL: the advisory lock key that serialises migrations across processes,
+ * "cartmigr" in ASCII: apart from the append lock, so that migrating never waits
+ * for appends it does not touch.
+ */
+export const MIGRATION_LOCK_KEY = 0x63617274_6d696772n
+
+/** Why the schema could not be brought up to date. */
+export class MigrationFailed extends Error {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * SQLite: runs `effect` in a `BEGIN IMMEDIATE` transaction, which takes the file's
+ * write lock before anything is read (waiting up to the busy timeout for another
+ * process). A deferred `BEGIN` would read the migrations table first, then fail to
+ * upgrade to a writer while another process migrates; @effect/sql's Migrator takes
+ * that failure for "migrations already running" and returns before they are
+ * committed, and the process opens on a schema that is not there yet.
+ */
+const immediateTransaction = <A, E, R>(
+  sql: SqlClient.SqlClient,
+  effect: Effect.Effect<A, E, R>,
+): Effect.Effect<A, E | SqlError, R> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const conn = yield* sql.reserve
+        yield* conn.executeUnprepared("BEGIN IMMEDIATE", [], undefined)
+        // Statements of `effect`, the Migrator's own transaction among them (a savepoint), run on this connection.
+        const exit = yield* Effect.exit(
+          restore(Effect.provideService(effect, SqlClient.TransactionConnection, [conn, 0] as const)),
+        )
+        if (Exit.isSuccess(exit)) {
+          yield* conn.executeUnprepared("COMMIT", [], undefined)
+          return exit.value
+        }
+        yield* Effect.ignore(conn.executeUnprepared("ROLLBACK", [], undefined))
+        return yield* exit
+      }),
+    ),
+  )
+
+/**
+ * PostgreSQL: runs `effect` in a transaction that first takes the migration lock,
+ * then creates the migrations table. @effect/sql's Migrator creates its table
+ * before it locks it, so processes starting together on a fresh database fail on
+ * that CREATE TABLE; under the lock they run one after the other, and the others
+ * find the migrations done.
+ */
+const lockedTransaction = <A, E, R>(
+  sql: SqlClient.SqlClient,
+  effect: Effect.Effect<A, E, R>,
+): Effect.Effect<A, E | SqlError, R> =>
+  sql.withTransaction(
+    Effect.zipRight(
+      Effect.zipRight(
+        sql.unsafe(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`),
+        // The table as the Migrator would create it, so that its own check finds it.
+        sql.unsafe(`CREATE TABLE IF NOT EXISTS ${migrationsTable} (
+          migration_id integer primary key,
+          created_at timestamp with time zone not null default now(),
+          name text not null
+        )`),
+      ),
+      effect,
+    ),
+  )
+
+const known = Object.keys(migrations).map((key) => Number(key.slice(0, key.indexOf("_"))))
+
+/**
+ * Brings the schema up to date, race-free across processes: one process runs the
+ * migrations a store needs while the others wait, then find them done. It fails
+ * unless every migration this version knows is recorded afterwards, so that a
+ * store that opened has its whole schema.
+ */
+export const migrate = (sql: SqlClient.SqlClient): Effect.Effect<void, MigrationFailed> => {
+  const run = Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable }).pipe(
+    Effect.provideService(SqlClient.SqlClient, sql),
+  )
+  const serialised = sql.onDialectOrElse({
+    pg: () => lockedTransaction(sql, run),
+    orElse: () => immediateTransaction(sql, run),
+  })
+  return serialised.pipe(
+    Effect.zipRight(
+      sql.unsafe<{ readonly migration_id: number | string }>(`SELECT migration_id FROM ${migrationsTable}`),
+    ),
+    Effect.mapError((cause) => {
+      // A SqlError's own message is generic ("Failed to execute statement"): the database's is in its cause.
+      const inner = (cause as { readonly cause?: unknown }).cause
+      const message = inner instanceof Error ? inner.message : cause instanceof Error ? cause.message : String(cause)
+      return new MigrationFailed(message, cause)
+    }),
+    Effect.flatMap((rows) => {
+      const done = new Set(rows.map((row) => Number(row.migration_id)))
+      const missing = known.filter((id) => !done.has(id))
+      return missing.length === 0
+        ? Effect.void
+        : Effect.fail(new MigrationFailed(`migrations ${missing.join(", ")} are not recorded in ${migrationsTable}`))
+    }),
+  )
+}

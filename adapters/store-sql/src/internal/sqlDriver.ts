@@ -1,19 +1,13 @@
-import type {
-  AppendResult,
-  EncodedEvent,
-  EventStoreDriver,
-  StoredEvent,
-  StreamInfo,
-} from "@cartable/eventlog/EventStoreDriver"
+import type { AppendResult, EncodedEvent, StoredEvent, StreamInfo } from "@cartable/eventlog/EventStoreDriver"
+import * as EventStoreDriver from "@cartable/eventlog/EventStoreDriver"
 import { ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
 import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
 import type { StreamName } from "@cartable/eventlog/StreamName"
-import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Executor from "./executor.ts"
-import { migrations, migrationsTable } from "./migrations.ts"
+import { migrate } from "./migrations.ts"
 
 /** The type of the row that closes a tombstoned stream; never returned to readers. */
 export const TOMBSTONE = "$tombstone"
@@ -62,6 +56,7 @@ const violationOf = (error: SqlError): Violation => {
   if (
     code === "23514" ||
     code === "23502" ||
+    code === "54000" ||
     code.startsWith("22") ||
     code === "SQLITE_CONSTRAINT_CHECK" ||
     code === "SQLITE_CONSTRAINT_NOTNULL" ||
@@ -113,10 +108,7 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
   const lockKey = options.lockKey ?? DEFAULT_LOCK_KEY
   const spans = options.spans ?? false
 
-  yield* Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable }).pipe(
-    Effect.provideService(SqlClient.SqlClient, sql),
-    Effect.mapError(unavailable("The event store's migrations failed")),
-  )
+  yield* migrate(sql).pipe(Effect.mapError(unavailable("The event store's migrations failed")))
 
   const executor = yield* Executor.make(sql, {
     instrumented: spans,
@@ -377,20 +369,11 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     )
   }
 
-  const invalid = (streamName: StreamName, message: string) =>
-    Effect.fail(new EventStoreError({ reason: "InvalidArgument", message, streamName }))
-
   const append = (
     streamName: StreamName,
     expected: ExpectedVersion.ExpectedVersion,
     events: ReadonlyArray<EncodedEvent>,
   ): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> => {
-    if (events.length === 0) return invalid(streamName, "An append needs at least one event")
-    for (const event of events) {
-      if (event.type.startsWith("$")) {
-        return invalid(streamName, `Event type ${event.type} is reserved: types starting with $ belong to the store`)
-      }
-    }
     const loop = (attempt: number): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> =>
       Effect.flatMap(appendOnce(streamName, expected, events), (outcome) => {
         if (outcome._tag === "Done") return Effect.succeed(outcome.result)
@@ -411,37 +394,29 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     AND stream_version > CAST(${0} AS INTEGER) ORDER BY stream_version`.compile()[0]
   const readStreamName = statementName("cartable_read_stream", readStreamText)
   const readStream = (streamName: StreamName, afterVersion: number) =>
-    executor
-      .run<Row>(
-        readStreamText,
-        [tenantOf(streamName), streamName, Math.max(0, Math.floor(afterVersion))],
-        readStreamName,
-      )
-      .pipe(
-        Effect.mapError(unavailable(`Could not read stream ${streamName}`, streamName)),
-        Effect.flatMap((rows): Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError> => {
-          const last = rows[rows.length - 1]
-          if (last?.type === TOMBSTONE) return Effect.fail(tombstoned(streamName))
-          // Reading past the end says nothing of a tombstone placed after it: ask.
-          if (last === undefined && afterVersion > 0) {
-            return Effect.flatMap(streamInfo(streamName), (info) =>
-              info.tombstoned ? Effect.fail(tombstoned(streamName)) : Effect.succeed([]),
-            )
-          }
-          return Effect.succeed(rows.map((row) => toStored(row, streamName)))
-        }),
-      )
+    executor.run<Row>(readStreamText, [tenantOf(streamName), streamName, afterVersion], readStreamName).pipe(
+      Effect.mapError(unavailable(`Could not read stream ${streamName}`, streamName)),
+      Effect.flatMap((rows): Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError> => {
+        const last = rows[rows.length - 1]
+        if (last?.type === TOMBSTONE) return Effect.fail(tombstoned(streamName))
+        // Reading past the end says nothing of a tombstone placed after it: ask.
+        if (last === undefined && afterVersion > 0) {
+          return Effect.flatMap(streamInfo(streamName), (info) =>
+            info.tombstoned ? Effect.fail(tombstoned(streamName)) : Effect.succeed([]),
+          )
+        }
+        return Effect.succeed(rows.map((row) => toStored(row, streamName)))
+      }),
+    )
 
   const readAllText = sql`SELECT position, stream_name, stream_version, type, schema_version, data, metadata
     FROM cartable_events WHERE position > ${0} AND type <> '$tombstone' ORDER BY position LIMIT ${0}`.compile()[0]
   const readAllName = statementName("cartable_read_all", readAllText)
   const readAll = (afterPosition: number, limit: number) =>
-    executor
-      .run<Row>(readAllText, [Math.max(0, Math.floor(afterPosition)), Math.max(0, Math.floor(limit))], readAllName)
-      .pipe(
-        Effect.map((rows) => rows.map((row) => toStored(row))),
-        Effect.mapError(unavailable("Could not read the log")),
-      )
+    executor.run<Row>(readAllText, [afterPosition, limit], readAllName).pipe(
+      Effect.map((rows) => rows.map((row) => toStored(row))),
+      Effect.mapError(unavailable("Could not read the log")),
+    )
 
   const tombstone = (streamName: StreamName): Effect.Effect<void, EventStoreError> => {
     const marker: EncodedEvent = { type: TOMBSTONE, schemaVersion: 1, data: "{}", metadata: "{}" }
@@ -458,11 +433,12 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     return loop(1)
   }
 
-  if (!spans) return { append, readStream, readAll, streamInfo, tombstone } satisfies EventStoreDriver.Service
+  // Arguments are checked by the port's shared validation, the same way as on every store.
+  if (!spans) return EventStoreDriver.validating({ append, readStream, readAll, streamInfo, tombstone })
   // The call site of these spans is always this file: capturing its stack would only cost.
   const traced = (name: string, attributes: Record<string, unknown>) =>
     Effect.withSpan(`SqlEventStoreDriver.${name}`, { kind: "client", attributes, captureStackTrace: false })
-  return {
+  return EventStoreDriver.validating({
     append: (streamName, expected, events) =>
       append(streamName, expected, events).pipe(
         traced("append", {
@@ -482,5 +458,5 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     streamInfo: (streamName) =>
       streamInfo(streamName).pipe(traced("streamInfo", { "cartable.stream_name": streamName })),
     tombstone: (streamName) => tombstone(streamName).pipe(traced("tombstone", { "cartable.stream_name": streamName })),
-  } satisfies EventStoreDriver.Service
+  })
 })

@@ -90,7 +90,7 @@ export const make = Effect.fnUntraced(function* (
     const shown = typeof given === "string" ? JSON.stringify(given.slice(0, 100)) : typeof given
     return Either.left(
       invalidArgument(
-        `Invalid stream name ${shown}: <Category>-<id>, one line of at most ${StreamNames.MAX_LENGTH} characters, without control characters, line separators or lone surrogates`,
+        `Invalid stream name ${shown} (streamName): <Category>-<id>, one line of at most ${StreamNames.MAX_LENGTH} characters, without control characters, line separators or lone surrogates`,
       ),
     )
   }

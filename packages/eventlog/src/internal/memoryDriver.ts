@@ -3,6 +3,7 @@ import type { AppendResult, EncodedEvent, EventStoreDriver, StoredEvent, StreamI
 import { ConcurrencyConflict, EventStoreError } from "../EventStoreError.ts"
 import * as ExpectedVersion from "../ExpectedVersion.ts"
 import type { StreamName } from "../StreamName.ts"
+import { validating } from "./driverValidation.ts"
 
 interface Stream {
   readonly events: Array<StoredEvent>
@@ -23,34 +24,6 @@ export const make: Effect.Effect<EventStoreDriver.Service> = Effect.sync(() => {
     events: ReadonlyArray<EncodedEvent>,
   ) =>
     Effect.suspend((): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> => {
-      if (events.length === 0) {
-        return Effect.fail(
-          new EventStoreError({ reason: "InvalidArgument", message: "An append needs at least one event", streamName }),
-        )
-      }
-      const reserved = events.find((event) => event.type.startsWith("$"))
-      if (reserved !== undefined) {
-        return Effect.fail(
-          new EventStoreError({
-            reason: "InvalidArgument",
-            message: `Event type ${reserved.type} is reserved: types starting with $ belong to the store`,
-            streamName,
-          }),
-        )
-      }
-      // The same row constraints as the SQL schema's CHECKs, so that every driver refuses the same batches.
-      const bad = events.findIndex(
-        (event) => event.type === "" || !Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1,
-      )
-      if (bad >= 0) {
-        return Effect.fail(
-          new EventStoreError({
-            reason: "InvalidArgument",
-            message: `Event ${bad + 1} of the batch has an empty type or a schema version below 1, nothing was appended`,
-            streamName,
-          }),
-        )
-      }
       const stream = streams.get(streamName)
       if (stream?.tombstoned) return Effect.fail(tombstoned(streamName))
       const actual = stream?.events.length ?? 0
@@ -76,11 +49,11 @@ export const make: Effect.Effect<EventStoreDriver.Service> = Effect.sync(() => {
     Effect.suspend(() => {
       const stream = streams.get(streamName)
       if (stream?.tombstoned) return Effect.fail(tombstoned(streamName))
-      return Effect.succeed(stream === undefined ? [] : stream.events.slice(Math.max(0, afterVersion)))
+      return Effect.succeed(stream === undefined ? [] : stream.events.slice(afterVersion))
     })
 
   const readAll = (afterPosition: number, limit: number) =>
-    Effect.sync(() => all.slice(Math.max(0, afterPosition), Math.max(0, afterPosition) + Math.max(0, limit)))
+    Effect.sync(() => all.slice(afterPosition, afterPosition + limit))
 
   const streamInfo = (streamName: StreamName) =>
     Effect.sync((): StreamInfo => {
@@ -95,5 +68,6 @@ export const make: Effect.Effect<EventStoreDriver.Service> = Effect.sync(() => {
       else stream.tombstoned = true
     })
 
-  return { append, readStream, readAll, streamInfo, tombstone }
+  // Arguments are checked once, in the shared validation, exactly as for the SQL driver.
+  return validating({ append, readStream, readAll, streamInfo, tombstone })
 })
