@@ -109,7 +109,10 @@ describe("Actor", () => {
     [FastCheck.constantFrom("aaf", "report-follow-up"), location],
     ([process, at]) => {
       const actor = Actor.system(process)
-      assert.deepStrictEqual(actor, { accountId: AccountId.make(`system:${process}`), roles: [{ _tag: "System", process }] })
+      assert.deepStrictEqual(actor, {
+        accountId: AccountId.make(`system:${process}`),
+        roles: [{ _tag: "System", process }],
+      })
       assert.ok(Actor.isSystem(actor))
       assert.notOk(Actor.administers(actor, at))
       assert.notOk(Actor.administersAny(actor, schools))
