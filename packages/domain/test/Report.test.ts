@@ -1,9 +1,10 @@
 import * as Account from "@cartable/domain/Account"
 import * as Actor from "@cartable/domain/Actor"
 import * as Credentials from "@cartable/domain/Credentials"
-import { StructureId } from "@cartable/domain/Ids"
+import { GroupId, StructureId } from "@cartable/domain/Ids"
 import * as PersonalData from "@cartable/domain/PersonalData"
 import * as Report from "@cartable/domain/Report"
+import * as Arbitraries from "@cartable/testing/Arbitraries"
 import * as DeciderLaws from "@cartable/testing/DeciderLaws"
 import { given, run } from "@cartable/testing/DeciderSpec"
 import * as ReportArbitraries from "@cartable/testing/ReportArbitraries"
@@ -84,6 +85,25 @@ DeciderLaws.suite({
   events: Report.events,
 })
 
+// Every id of the pool at every level, so that roles name right ids at wrong levels too.
+const randomActor = Arbitraries.actor({
+  structureIds: ids.locations.flatMap((l) => [l.structureId, l.districtId, l.departmentId, l.academyId]),
+  groupIds: [GroupId.make("class-1")],
+})
+/** From DOMAIN.md BR-SIG-2: the administrators of the school and of each scope above it, and the vendor. */
+const scopesAbove = (location: Actor.Location, levels: ReadonlyArray<Actor.AdminLevel>) =>
+  [
+    ["School", location.structureId],
+    ["District", location.districtId],
+    ["Department", location.departmentId],
+    ["Academy", location.academyId],
+  ].flatMap(([level, id]) => (id !== undefined && levels.includes(level as Actor.AdminLevel) ? [`${level} ${id}`] : []))
+const holdsOneOf = (actor: Actor.Actor, scopes: ReadonlyArray<string>) =>
+  actor.roles.some(
+    (role) =>
+      role._tag === "Administrator" && (role.level === "Platform" || scopes.includes(`${role.level} ${role.scopeId}`)),
+  )
+
 describe("Report rules", () => {
   it.prop(
     "BR-SIG-1 any user reports a notification or a message, with an optional comment marked personal",
@@ -136,6 +156,7 @@ describe("Report rules", () => {
         { level: "Platform" },
       ]
       assert.deepStrictEqual(reported.recipients, expected)
+      assert.deepStrictEqual(Report.alertedLevels, ["School", "District", "Department", "Platform"])
       const state = Report.evolve(Report.initialState, reported)
       const alerted = actor.roles.some(
         (role) =>
@@ -164,6 +185,37 @@ describe("Report rules", () => {
         recipients.some((recipient) => recipient === actor),
       )
     },
+  )
+
+  it.prop(
+    "BR-SIG-2 over actors of every role kind: whoever administers the school handles, the four alerted levels dismiss",
+    [partialLocationArb, randomActor, decisionArb, kindArb],
+    ([location, actor, decision, kind]) => {
+      const past = history(report({ location, content: { kind, contentId: "c-1" } }))
+      const handling = given(Report.aggregate, past).when(handle({ actor, decision }))
+      if (holdsOneOf(actor, scopesAbove(location, ["School", "District", "Department", "Academy"]))) {
+        const [handled] = handling.accepted().events
+        assert.strictEqual(handled?._tag === "ReportHandled" && handled.handledBy, actor.accountId)
+      } else {
+        handling.thenRejects({
+          ruleId: "BR-SIG-2",
+          reason: "NotAuthorized",
+          message: `Only an administrator whose scope covers ${location.structureId} handles this report`,
+        })
+      }
+      const alerted = holdsOneOf(actor, scopesAbove(location, ["School", "District", "Department"]))
+      assert.strictEqual(Report.isRecipient(handling.state, actor), alerted)
+      const dismissing = given(Report.aggregate, past).when(dismiss(actor))
+      if (alerted)
+        dismissing.then([{ _tag: "ReportAlertDismissed", reportId, dismissedBy: actor.accountId, dismissedAt: t2 }])
+      else
+        dismissing.thenRejects({
+          ruleId: "BR-SIG-2",
+          reason: "NotAuthorized",
+          message: `The alert of report ${reportId} was not sent to you`,
+        })
+    },
+    { fastCheck: { numRuns: 500 } },
   )
 
   it.prop(
