@@ -1,7 +1,7 @@
 import * as Actor from "@cartable/domain/Actor"
 import type { AccountId, GroupId, StructureId } from "@cartable/domain/Ids"
 import * as PersonalData from "@cartable/domain/PersonalData"
-import type * as SchoolYear from "@cartable/domain/SchoolYear"
+import * as SchoolYear from "@cartable/domain/SchoolYear"
 import * as Structure from "@cartable/domain/Structure"
 import * as Uai from "@cartable/domain/Uai"
 import * as DeciderLaws from "@cartable/testing/DeciderLaws"
@@ -73,6 +73,17 @@ const assertOneClassPerYear = (state: Structure.StructureState) => {
 
 const membershipTouched = (event: Event) =>
   event._tag === "GroupAssigned" || event._tag === "GroupUnassigned" ? event : undefined
+
+// Days near a rentrée, written from the calendar: offset 0 is 1 September, -1 is 31 August.
+const edgeDay = FastCheck.tuple(
+  FastCheck.constantFrom(2023, 2024, 2027, 2028, 2099, 2100, 2025),
+  FastCheck.integer({ min: -3, max: 3 }),
+)
+const dayFrom = (rentreeYear: number, offset: number): SchoolYear.LocalDate => {
+  // 31 August is the last day of August in every year, leap or not: no calendar library needed here.
+  const [month, day] = offset < 0 ? [8, 32 + offset] : [9, 1 + offset]
+  return `${rentreeYear}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}` as SchoolYear.LocalDate
+}
 
 DeciderLaws.suite({
   aggregate: Structure.aggregate,
@@ -452,6 +463,150 @@ describe("Structure rules", () => {
       const covers = [actors.adminA, actors.erun, actors.vendor].includes(actor as never)
       if (covers) spec.accepted()
       else spec.thenRejects({ ruleId: "BR-GRP-6", reason: "NotAuthorized" })
+    },
+  )
+
+  it.prop(
+    "BR-GRP-1 detaching a teacher ends his attachment, once; attaching him again restores it",
+    [
+      FastCheck.constantFrom(classA, classB, teaching, manual),
+      FastCheck.constantFrom<Structure.Source>("Feed", "Manual"),
+    ],
+    ([groupId, source]) => {
+      // The feed never touches a manual group (BR-GRP-6): there only administrators attach.
+      const by: Structure.Source = groupId === manual ? "Manual" : source
+      const actor = by === "Feed" ? actors.feed : actors.adminA
+      const attached = historyOf([assign(groupId, teacher, "Teacher", by)])
+      assert.include(Structure.groupsOf(attached.state, teacher, "Teacher"), groupId)
+      const detach = given(Structure.aggregate, attached.events).when(unassign(groupId, teacher, by))
+      const state = detach.then([
+        {
+          _tag: "GroupUnassigned",
+          structureId: schoolA,
+          groupId,
+          accountId: teacher,
+          source: by,
+          unassignedBy: actor.accountId,
+        },
+      ])
+      assert.notInclude(Structure.groupsOf(state, teacher), groupId)
+      assert.isUndefined(groupOf(state, groupId).members.get(teacher))
+      const detached = [...attached.events, ...detach.accepted().events]
+      given(Structure.aggregate, detached)
+        .when(unassign(groupId, teacher, by))
+        .then([])
+      const again = given(Structure.aggregate, detached)
+        .when(assign(groupId, teacher, "Teacher", by))
+        .then([
+          {
+            _tag: "GroupAssigned",
+            structureId: schoolA,
+            groupId,
+            accountId: teacher,
+            role: "Teacher",
+            source: by,
+            assignedBy: actor.accountId,
+          },
+        ])
+      assert.deepStrictEqual(groupOf(again, groupId).members.get(teacher), { role: "Teacher", source: by })
+      // Undoing the other owner's attachment: the feed replaces manual edits, a hand never undoes the feed's.
+      if (groupId !== manual) {
+        const other = given(Structure.aggregate, attached.events).when(
+          unassign(groupId, teacher, by === "Feed" ? "Manual" : "Feed"),
+        )
+        if (by === "Feed") other.thenRejects({ ruleId: "BR-GRP-6", reason: "FeedOwned" })
+        else assert.notInclude(Structure.groupsOf(other.accepted().state, teacher), groupId)
+      }
+    },
+  )
+
+  it.prop(
+    "BR-GRP-4 closing a group ends its memberships; opening it again starts it empty",
+    [
+      FastCheck.constantFrom(teaching, manual, direction),
+      FastCheck.uniqueArray(FastCheck.constantFrom(...StructureArbitraries.accountIds), { minLength: 1, maxLength: 3 }),
+    ],
+    ([groupId, members]) => {
+      const source: Structure.Source = groupId === manual ? "Manual" : "Feed"
+      const actor = source === "Feed" ? actors.feed : actors.adminA
+      const filled = historyOf(members.map((accountId) => assign(groupId, accountId, "Member", source)))
+      const closing = given(Structure.aggregate, filled.events).when({
+        _tag: "CloseGroup",
+        actor,
+        structureId: schoolA,
+        groupId,
+      })
+      const state = closing.then([{ _tag: "GroupClosed", structureId: schoolA, groupId }])
+      assert.deepStrictEqual(
+        { open: groupOf(state, groupId).open, size: groupOf(state, groupId).members.size },
+        { open: false, size: 0 },
+      )
+      for (const accountId of members) assert.notInclude(Structure.groupsOf(state, accountId), groupId)
+      if (groupId === direction) assert.deepStrictEqual(Structure.directionOf(state), [])
+      const closed = [...filled.events, ...closing.accepted().events]
+      given(Structure.aggregate, closed).when({ _tag: "CloseGroup", actor, structureId: schoolA, groupId }).then([])
+      given(Structure.aggregate, closed)
+        .when(assign(groupId, members[0]!, "Member", source))
+        .thenRejects({ ruleId: "BR-GRP-4", reason: "Closed" })
+      const opening = setup.find((c) => c._tag === "OpenGroup" && c.groupId === groupId)!
+      const reopened = given(Structure.aggregate, closed).when(opening).accepted()
+      assert.deepStrictEqual(
+        reopened.events.map((e) => e._tag),
+        ["GroupOpened"],
+      )
+      assert.deepStrictEqual(
+        { open: groupOf(reopened.state, groupId).open, size: groupOf(reopened.state, groupId).members.size },
+        { open: true, size: 0 },
+      )
+    },
+  )
+
+  it.prop(
+    "BR-GRP-2 a feed run either side of 31 August puts the pupil in one class per school year",
+    [edgeDay, FastCheck.integer({ min: 0, max: 3 })],
+    ([[rentreeYear, offset], later]) => {
+      // The feed derives each class's school year from the day it runs.
+      const first = dayFrom(rentreeYear, offset)
+      const second = dayFrom(rentreeYear, offset + later)
+      const firstYear = SchoolYear.of(first)
+      const secondYear = SchoolYear.of(second)
+      // The oracle, from the definition: before 1 September is the year that started the September before.
+      const yearAt = (o: number) => `${o < 0 ? rentreeYear - 1 : rentreeYear}-${o < 0 ? rentreeYear : rentreeYear + 1}`
+      assert.deepStrictEqual([firstYear, secondYear], [yearAt(offset), yearAt(offset + later)], `${first} ${second}`)
+      const sameYear = offset < 0 === offset + later < 0
+      const x = Structure.groupIdOf(schoolA, "EDGE-X")
+      const z = Structure.groupIdOf(schoolA, "EDGE-Z")
+      const { events, state } = historyOf([
+        reopen(x, "6e X", firstYear),
+        reopen(z, "6e Z", secondYear),
+        assign(x, pupil, "Student"),
+        assign(z, pupil, "Student"),
+      ])
+      const moves = events
+        .filter((e) => membershipTouched(e)?.accountId === pupil)
+        .map((e) => [e._tag, membershipTouched(e)?.groupId])
+      assert.deepStrictEqual(
+        moves,
+        sameYear
+          ? [
+              ["GroupAssigned", x],
+              ["GroupUnassigned", x],
+              ["GroupAssigned", z],
+            ]
+          : [
+              ["GroupAssigned", x],
+              ["GroupAssigned", z],
+            ],
+      )
+      assert.strictEqual(Structure.classOf(state, pupil, secondYear), z)
+      assert.strictEqual(Structure.classOf(state, pupil, firstYear), sameYear ? z : x)
+      // Closing the first day's year closes its classes only.
+      const closed = run(
+        Structure.aggregate,
+        [{ _tag: "CloseSchoolYear", actor: actors.feed, structureId: schoolA, schoolYear: firstYear }],
+        state,
+      ).state
+      assert.deepStrictEqual([groupOf(closed, x).open, groupOf(closed, z).open], [false, !sameYear])
     },
   )
 
