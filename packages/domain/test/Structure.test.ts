@@ -1,5 +1,5 @@
 import * as Actor from "@cartable/domain/Actor"
-import type { AccountId, GroupId, StructureId } from "@cartable/domain/Ids"
+import { type AccountId, type GroupId, StructureId } from "@cartable/domain/Ids"
 import * as PersonalData from "@cartable/domain/PersonalData"
 import * as SchoolYear from "@cartable/domain/SchoolYear"
 import * as Structure from "@cartable/domain/Structure"
@@ -658,5 +658,240 @@ describe("Structure events and commands", () => {
 
   it("groupIdOf keys a group on its school and code", () => {
     assert.strictEqual(Structure.groupIdOf(schoolA, "6A"), classA)
+  })
+})
+
+describe("Structure refusals and queries", () => {
+  const registration = setup[0]!
+  if (registration._tag !== "RegisterStructure") throw new Error("the pool's setup starts with a registration")
+  const open = (overrides: Partial<Command & { readonly _tag: "OpenGroup" }>): Command =>
+    ({
+      _tag: "OpenGroup",
+      actor: actors.feed,
+      structureId: schoolA,
+      groupId: Structure.groupIdOf(schoolA, "NEW"),
+      kind: "TeachingGroup",
+      name: "Nouveau",
+      schoolYear: year,
+      owner: "Feed",
+      ...overrides,
+    }) as Command
+
+  // Which parents each kind may name, written from the hierarchy school < district < department < academy.
+  const parentsAllowed: Record<Structure.StructureKind, ReadonlyArray<string>> = {
+    PrimarySchool: ["districtId", "departmentId", "academyId"],
+    SecondarySchool: ["districtId", "departmentId", "academyId"],
+    District: ["departmentId", "academyId"],
+    Department: ["academyId"],
+    Academy: [],
+  }
+  it.prop(
+    "BR-SIG-2 a structure names only the parents above its own level, never itself",
+    [
+      FastCheck.constantFrom<Structure.StructureKind>(
+        "PrimarySchool",
+        "SecondarySchool",
+        "District",
+        "Department",
+        "Academy",
+      ),
+      FastCheck.subarray(["districtId", "departmentId", "academyId"] as const),
+      FastCheck.boolean(),
+    ],
+    ([kind, parents, self]) => {
+      const id = StructureId.make("unit-1")
+      const hierarchy = Object.fromEntries(
+        parents.map((key, i) => [key, self && i === 0 ? id : StructureId.make(`parent-${key}`)]),
+      )
+      const spec = given(Structure.aggregate).when({
+        _tag: "RegisterStructure",
+        actor: actors.feed,
+        structureId: id,
+        uai: ids.uais[0]!,
+        name: "Unité",
+        kind,
+        ...hierarchy,
+      })
+      const wrongLevel = parents.find((key) => !parentsAllowed[kind].includes(key))
+      if (wrongLevel !== undefined) {
+        spec.thenRejects({ ruleId: "BR-SIG-2", reason: "InvalidHierarchy", message: `A ${kind} has no ${wrongLevel}` })
+      } else if (self && parents.length > 0) {
+        spec.thenRejects({
+          ruleId: "BR-SIG-2",
+          reason: "InvalidHierarchy",
+          message: `Structure unit-1 cannot be its own ${parents[0]}`,
+        })
+      } else {
+        const state = spec.then([
+          { _tag: "StructureRegistered", structureId: id, uai: ids.uais[0]!, name: "Unité", kind, ...hierarchy },
+        ])
+        const own = { District: "districtId", Department: "departmentId", Academy: "academyId" } as Record<
+          string,
+          string
+        >
+        const location = Structure.locationOf(schoolOf(state))
+        assert.deepStrictEqual(location, { structureId: id, ...hierarchy, ...(own[kind] ? { [own[kind]!]: id } : {}) })
+        assert.deepStrictEqual(Structure.warningsOf(state).length, Structure.isSchool(schoolOf(state)) ? 1 : 0)
+        // Only schools hold classes and groups.
+        const opening = given(Structure.aggregate, [...spec.accepted().events]).when(open({ structureId: id }))
+        if (kind === "PrimarySchool" || kind === "SecondarySchool") opening.accepted()
+        else
+          opening.thenRejects({
+            ruleId: "BR-GRP-5",
+            reason: "InvalidGroup",
+            message: `Unité is a ${kind}: only schools have classes and groups`,
+          })
+      }
+    },
+  )
+
+  it("BR-GRP-5 a structure's UAI and kind never change; a move changes who administers it", () => {
+    given(Structure.aggregate, setupEvents)
+      .when({ ...registration, kind: "PrimarySchool" })
+      .thenRejects({ ruleId: "BR-GRP-5", reason: "AlreadyExists" })
+    const otherDistrict = StructureId.make("district-other")
+    const moved = given(Structure.aggregate, setupEvents)
+      .when({ ...registration, districtId: otherDistrict })
+      .then([
+        {
+          _tag: "StructureHierarchyChanged",
+          structureId: schoolA,
+          districtId: otherDistrict,
+          departmentId: ids.department,
+          academyId: ids.academy,
+        },
+      ])
+    const location = Structure.locationOf(schoolOf(moved))
+    assert.strictEqual(location.districtId, otherDistrict)
+    assert.notOk(Actor.administers(actors.erun, location))
+    // A second registration event never replaces the first.
+    const [registered] = setupEvents
+    const again = Structure.evolve(schoolOf(Structure.evolve(Structure.initialState, registered!)), {
+      ...(registered as Event & { readonly _tag: "StructureRegistered" }),
+      name: "Autre",
+    })
+    assert.strictEqual(schoolOf(again).name, "Collège Louise Paulin")
+    given(Structure.aggregate)
+      .when(open({}))
+      .thenRejects({ ruleId: "BR-GRP-5", reason: "NotFound", message: "Structure school-a is not registered" })
+  })
+
+  it("BR-GRP-6 a group keeps its owner: no feed group is opened by hand, no manual group by the feed", () => {
+    given(Structure.aggregate, setupEvents)
+      .when(open({ kind: "ManualGroup" }))
+      .thenRejects({ ruleId: "BR-GRP-6", reason: "InvalidGroup" })
+    given(Structure.aggregate, setupEvents)
+      .when(open({ groupId: manual, kind: "TeachingGroup" }))
+      .thenRejects({
+        ruleId: "BR-GRP-6",
+        reason: "NotAuthorized",
+        message: `Group ${manual} belongs to an administrator of the school`,
+      })
+    given(Structure.aggregate, setupEvents)
+      .when(open({ groupId: teaching, owner: "Manual", actor: actors.adminA }))
+      .thenRejects({
+        ruleId: "BR-GRP-6",
+        reason: "NotAuthorized",
+        message: `Group ${teaching} belongs to the directory feed`,
+      })
+  })
+
+  it("BR-GRP-5 one stable id is one group: its kind and function never change", () => {
+    given(Structure.aggregate, setupEvents)
+      .when(open({ groupId: direction, kind: "FunctionalGroup", function: "SuperAdministrator" }))
+      .thenRejects({ ruleId: "BR-GRP-5", reason: "InvalidGroup" })
+    given(Structure.aggregate, setupEvents)
+      .when(open({ groupId: classA, kind: "TeachingGroup" }))
+      .thenRejects({ ruleId: "BR-GRP-5", reason: "InvalidGroup" })
+    given(Structure.aggregate, setupEvents)
+      .when({
+        _tag: "RenameGroup",
+        actor: actors.feed,
+        structureId: schoolA,
+        groupId: Structure.groupIdOf(schoolA, "NONE"),
+        name: "X",
+      })
+      .thenRejects({
+        ruleId: "BR-GRP-5",
+        reason: "NotFound",
+        message: "Collège Louise Paulin has no group school-a$NONE",
+      })
+  })
+
+  it("BR-GRP-4 a class open for a year is closed before it opens for the next; a closed group takes no change", () => {
+    given(Structure.aggregate, setupEvents)
+      .when(reopen(classA, "6e A", nextYear))
+      .thenRejects({
+        ruleId: "BR-GRP-4",
+        reason: "InvalidState",
+        message: `Class ${classA} is open for ${year}: close it before opening it for ${nextYear}`,
+      })
+    const closed = historyOf([
+      { _tag: "CloseGroup", actor: actors.feed, structureId: schoolA, groupId: teaching },
+    ]).events
+    given(Structure.aggregate, closed)
+      .when({ _tag: "RenameGroup", actor: actors.feed, structureId: schoolA, groupId: teaching, name: "Anglais" })
+      .thenRejects({ ruleId: "BR-GRP-4", reason: "Closed", message: `Group ${teaching} is closed` })
+    given(Structure.aggregate, closed)
+      .when({
+        _tag: "ImportGroupMembers",
+        actor: actors.feed,
+        structureId: schoolA,
+        groupId: teaching,
+        roles: ["Student"],
+        members: [],
+      })
+      .thenRejects({ ruleId: "BR-GRP-4", reason: "Closed" })
+    const yearClosed = historyOf([
+      { _tag: "CloseSchoolYear", actor: actors.feed, structureId: schoolA, schoolYear: year },
+    ])
+    given(Structure.aggregate, yearClosed.events)
+      .when({ _tag: "CloseSchoolYear", actor: actors.adminA, structureId: schoolA, schoolYear: year })
+      .then([])
+    // A year closed twice (two feeds racing) is listed once.
+    const twice = Structure.evolve(yearClosed.state, {
+      _tag: "SchoolYearClosed",
+      structureId: schoolA,
+      schoolYear: year,
+    })
+    assert.deepStrictEqual(schoolOf(twice).closedYears, [year])
+  })
+
+  it("BR-GRP-2 only a pupil's place as Student moves him: another role in another class leaves his class alone", () => {
+    const { state } = historyOf([assign(classA, pupil, "Student"), assign(classB, pupil, "Member")])
+    assert.strictEqual(Structure.classOf(state, pupil, year), classA)
+    assert.deepStrictEqual(Structure.groupsOf(state, pupil, "Student"), [classA])
+    assert.deepStrictEqual(Structure.groupsOf(state, pupil, "Member"), [classB])
+    assert.deepStrictEqual(Structure.groupsOf(state, pupil), [classA, classB])
+  })
+
+  it("BR-GRP-3 only a functional group confers direction, whatever events say", () => {
+    const [registered] = setupEvents
+    const state = [
+      registered!,
+      {
+        _tag: "GroupOpened",
+        structureId: schoolA,
+        groupId: manual,
+        kind: "ManualGroup",
+        name: "Chef d'établissement",
+        schoolYear: year,
+        owner: "Manual",
+        function: "Direction",
+      },
+      {
+        _tag: "GroupAssigned",
+        structureId: schoolA,
+        groupId: manual,
+        accountId: ids.head,
+        role: "Member",
+        source: "Manual",
+        assignedBy: actors.adminA.accountId,
+      },
+    ].reduce<Structure.StructureState>((s, e) => Structure.evolve(s, e as Event), Structure.initialState)
+    assert.deepStrictEqual(Structure.directionOf(state), [])
+    // An event about a group the structure does not have changes nothing.
+    const unknown = Structure.evolve(state, { _tag: "GroupRenamed", structureId: schoolA, groupId: classA, name: "X" })
+    assert.deepStrictEqual(unknown, state)
   })
 })
