@@ -134,6 +134,8 @@ describe("Report rules", () => {
       given(Report.aggregate, history(command))
         .when(report({ actor: actors.teacher, reportedAt: t1 }))
         .thenRejects({ ruleId: "BR-SIG-1", reason: "AlreadyExists" })
+      const summary = Option.getOrThrow(Report.summaryOf(given(Report.aggregate).when(command).accepted().state))
+      assert.strictEqual(summary.comment, trimmed ? trimmed : undefined)
       assert.deepStrictEqual(PersonalData.personalFields(Report.ContentReported), {
         subjectField: "reportedBy",
         fields: ["comment"],
@@ -255,7 +257,11 @@ describe("Report rules", () => {
       ]
       given(Report.aggregate, handled)
         .when(handle({ actor: other, decision: secondDecision, handledAt: t2 }))
-        .thenRejects({ ruleId: "BR-SIG-3", reason: "AlreadyHandled" })
+        .thenRejects({
+          ruleId: "BR-SIG-3",
+          reason: "AlreadyHandled",
+          message: `Report ${reportId} was already handled (${decision} by ${handler.accountId})`,
+        })
       assert.ok(state._tag === "Report")
       assert.deepStrictEqual(state.handling, {
         decision,
@@ -368,6 +374,77 @@ describe("Report rules", () => {
       assert.deepStrictEqual(Report.followUpCommands(history()[0]!, processManager), [])
     },
   )
+})
+
+describe("Report undo paths", () => {
+  it.prop(
+    "BR-SIG-3 a second handling that reaches the log anyway never overwrites the first; the history keeps one handling",
+    [
+      decisionArb,
+      decisionArb,
+      FastCheck.constantFrom(...covering[0].handlers),
+      FastCheck.constantFrom(...covering[0].handlers),
+    ],
+    ([first, second, firstHandler, secondHandler]) => {
+      const handled = (
+        decision: Report.ReportDecision,
+        actor: Actor.Actor,
+        handledAt: typeof t1,
+      ): Report.ReportEvent => ({
+        _tag: "ReportHandled",
+        reportId,
+        content: { kind: "Notification", contentId: "notif-42", authorId },
+        decision,
+        handledBy: actor.accountId,
+        handledAt,
+        withdrawal: decision === "Kept" ? "None" : "RemoveNotificationFromFeeds",
+        contentDeleted: false,
+        blockAuthor: false,
+      })
+      const [reported] = history()
+      assert.ok(reported?._tag === "ContentReported")
+      // A second report event on the same stream (never decided) does not replace the first either.
+      const again: Report.ReportEvent = { ...reported, reportedBy: actors.teacher.accountId, reportedAt: t1 }
+      const events = [reported, again, handled(first, firstHandler, t1), handled(second, secondHandler, t2)]
+      const state = events.reduce(Report.evolve, Report.initialState)
+      const summary = Option.getOrThrow(Report.summaryOf(state))
+      assert.strictEqual(summary.status, first)
+      assert.deepStrictEqual(summary.history, [
+        { _tag: "Reported", by: actors.pupil.accountId, at: t0 },
+        { _tag: "Handled", by: firstHandler.accountId, at: t1, decision: first },
+      ])
+      // Dismissing twice is recorded once.
+      const dismissed = Report.evolve(
+        Report.evolve(state, {
+          _tag: "ReportAlertDismissed",
+          reportId,
+          dismissedBy: firstHandler.accountId,
+          dismissedAt: t2,
+        }),
+        { _tag: "ReportAlertDismissed", reportId, dismissedBy: firstHandler.accountId, dismissedAt: t2 },
+      )
+      assert.deepStrictEqual(Option.getOrThrow(Report.summaryOf(dismissed)).alertDismissedBy, [firstHandler.accountId])
+      assert.strictEqual(Option.getOrThrow(Report.summaryOf(dismissed)).history.length, 3)
+    },
+  )
+
+  it("BR-SIG-4 a report that does not exist cannot be dismissed; BR-SIG-5 no author, nobody to block", () => {
+    given(Report.aggregate)
+      .when(dismiss(actors.vendor))
+      .thenRejects({ ruleId: "BR-SIG-4", reason: "NotFound", message: `Report ${reportId} does not exist` })
+    const anonymous: Report.ReportEvent = {
+      _tag: "ReportHandled",
+      reportId,
+      content: { kind: "Message", contentId: "msg-7" },
+      decision: "Deleted",
+      handledBy: actors.vendor.accountId,
+      handledAt: t1,
+      withdrawal: "StopMessageDelivery",
+      contentDeleted: false,
+      blockAuthor: true,
+    }
+    assert.deepStrictEqual(Report.followUpCommands(anonymous, Actor.system("report-follow-up")), [])
+  })
 })
 
 describe("Report queries", () => {
