@@ -664,18 +664,17 @@ describe("Structure events and commands", () => {
 describe("Structure refusals and queries", () => {
   const registration = setup[0]!
   if (registration._tag !== "RegisterStructure") throw new Error("the pool's setup starts with a registration")
-  const open = (overrides: Partial<Command & { readonly _tag: "OpenGroup" }>): Command =>
-    ({
-      _tag: "OpenGroup",
-      actor: actors.feed,
-      structureId: schoolA,
-      groupId: Structure.groupIdOf(schoolA, "NEW"),
-      kind: "TeachingGroup",
-      name: "Nouveau",
-      schoolYear: year,
-      owner: "Feed",
-      ...overrides,
-    }) as Command
+  const open = (overrides: Partial<typeof Structure.OpenGroup.Type>): Command => ({
+    _tag: "OpenGroup",
+    actor: actors.feed,
+    structureId: schoolA,
+    groupId: Structure.groupIdOf(schoolA, "NEW"),
+    kind: "TeachingGroup",
+    name: "Nouveau",
+    schoolYear: year,
+    owner: "Feed",
+    ...overrides,
+  })
 
   // Which parents each kind may name, written from the hierarchy school < district < department < academy.
   const parentsAllowed: Record<Structure.StructureKind, ReadonlyArray<string>> = {
@@ -766,8 +765,9 @@ describe("Structure refusals and queries", () => {
     assert.notOk(Actor.administers(actors.erun, location))
     // A second registration event never replaces the first.
     const [registered] = setupEvents
-    const again = Structure.evolve(schoolOf(Structure.evolve(Structure.initialState, registered!)), {
-      ...(registered as Event & { readonly _tag: "StructureRegistered" }),
+    assert.ok(registered?._tag === "StructureRegistered")
+    const again = Structure.evolve(schoolOf(Structure.evolve(Structure.initialState, registered)), {
+      ...registered,
       name: "Autre",
     })
     assert.strictEqual(schoolOf(again).name, "Collège Louise Paulin")
@@ -866,9 +866,8 @@ describe("Structure refusals and queries", () => {
   })
 
   it("BR-GRP-3 only a functional group confers direction, whatever events say", () => {
-    const [registered] = setupEvents
-    const state = [
-      registered!,
+    const events: ReadonlyArray<Event> = [
+      setupEvents[0]!,
       {
         _tag: "GroupOpened",
         structureId: schoolA,
@@ -888,7 +887,8 @@ describe("Structure refusals and queries", () => {
         source: "Manual",
         assignedBy: actors.adminA.accountId,
       },
-    ].reduce<Structure.StructureState>((s, e) => Structure.evolve(s, e as Event), Structure.initialState)
+    ]
+    const state = events.reduce(Structure.evolve, Structure.initialState)
     assert.deepStrictEqual(Structure.directionOf(state), [])
     // An event about a group the structure does not have changes nothing.
     const unknown = Structure.evolve(state, { _tag: "GroupRenamed", structureId: schoolA, groupId: classA, name: "X" })
