@@ -10,7 +10,7 @@ import * as Schema from "effect/Schema"
 import * as Text from "./Text.ts"
 
 const id = <B extends string>(brand: B, description: string) =>
-  Text.trimmedLine(Text.limits.id, "an id").pipe(
+  Text.trimmedLine(Text.limits.id, brand).pipe(
     Schema.brand(brand),
     Schema.annotations({ identifier: brand, description }),
   )

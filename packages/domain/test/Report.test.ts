@@ -1,9 +1,10 @@
 import * as Account from "@cartable/domain/Account"
 import * as Actor from "@cartable/domain/Actor"
 import * as Credentials from "@cartable/domain/Credentials"
-import { StructureId } from "@cartable/domain/Ids"
+import { GroupId, StructureId } from "@cartable/domain/Ids"
 import * as PersonalData from "@cartable/domain/PersonalData"
 import * as Report from "@cartable/domain/Report"
+import * as Arbitraries from "@cartable/testing/Arbitraries"
 import * as DeciderLaws from "@cartable/testing/DeciderLaws"
 import { given, run } from "@cartable/testing/DeciderSpec"
 import * as ReportArbitraries from "@cartable/testing/ReportArbitraries"
@@ -77,6 +78,25 @@ const partialLocationArb = FastCheck.record(
 
 DeciderLaws.suite(Report.aggregate, { commands: ReportArbitraries.commands })
 
+// Every id of the pool at every level, so that roles name right ids at wrong levels too.
+const randomActor = Arbitraries.actor({
+  structureIds: ids.locations.flatMap((l) => [l.structureId, l.districtId, l.departmentId, l.academyId]),
+  groupIds: [GroupId.make("class-1")],
+})
+/** From DOMAIN.md BR-SIG-2: the administrators of the school and of each scope above it, and the vendor. */
+const scopesAbove = (location: Actor.Location, levels: ReadonlyArray<Actor.AdminLevel>) =>
+  [
+    ["School", location.structureId],
+    ["District", location.districtId],
+    ["Department", location.departmentId],
+    ["Academy", location.academyId],
+  ].flatMap(([level, id]) => (id !== undefined && levels.includes(level as Actor.AdminLevel) ? [`${level} ${id}`] : []))
+const holdsOneOf = (actor: Actor.Actor, scopes: ReadonlyArray<string>) =>
+  actor.roles.some(
+    (role) =>
+      role._tag === "Administrator" && (role.level === "Platform" || scopes.includes(`${role.level} ${role.scopeId}`)),
+  )
+
 describe("Report rules", () => {
   it.prop(
     "BR-SIG-1 any user reports a notification or a message, with an optional comment marked personal",
@@ -107,6 +127,8 @@ describe("Report rules", () => {
       given(Report.aggregate, history(command))
         .when(report({ actor: actors.teacher, reportedAt: t1 }))
         .thenRejects({ ruleId: "BR-SIG-1", reason: "AlreadyExists" })
+      const summary = Option.getOrThrow(Report.summaryOf(given(Report.aggregate).when(command).accepted().state))
+      assert.strictEqual(summary.comment, trimmed ? trimmed : undefined)
       assert.deepStrictEqual(PersonalData.personalFields(Report.ContentReported), {
         subjectField: "reportedBy",
         fields: ["comment"],
@@ -129,6 +151,7 @@ describe("Report rules", () => {
         { level: "Platform" },
       ]
       assert.deepStrictEqual(reported.recipients, expected)
+      assert.deepStrictEqual(Report.alertedLevels, ["School", "District", "Department", "Platform"])
       const state = Report.evolve(Report.initialState, reported)
       const alerted = actor.roles.some(
         (role) =>
@@ -157,6 +180,37 @@ describe("Report rules", () => {
         recipients.some((recipient) => recipient === actor),
       )
     },
+  )
+
+  it.prop(
+    "BR-SIG-2 over actors of every role kind: whoever administers the school handles, the four alerted levels dismiss",
+    [partialLocationArb, randomActor, decisionArb, kindArb],
+    ([location, actor, decision, kind]) => {
+      const past = history(report({ location, content: { kind, contentId: "c-1" } }))
+      const handling = given(Report.aggregate, past).when(handle({ actor, decision }))
+      if (holdsOneOf(actor, scopesAbove(location, ["School", "District", "Department", "Academy"]))) {
+        const [handled] = handling.accepted().events
+        assert.strictEqual(handled?._tag === "ReportHandled" && handled.handledBy, actor.accountId)
+      } else {
+        handling.thenRejects({
+          ruleId: "BR-SIG-2",
+          reason: "NotAuthorized",
+          message: `Only an administrator whose scope covers ${location.structureId} handles this report`,
+        })
+      }
+      const alerted = holdsOneOf(actor, scopesAbove(location, ["School", "District", "Department"]))
+      assert.strictEqual(Report.isRecipient(handling.state, actor), alerted)
+      const dismissing = given(Report.aggregate, past).when(dismiss(actor))
+      if (alerted)
+        dismissing.then([{ _tag: "ReportAlertDismissed", reportId, dismissedBy: actor.accountId, dismissedAt: t2 }])
+      else
+        dismissing.thenRejects({
+          ruleId: "BR-SIG-2",
+          reason: "NotAuthorized",
+          message: `The alert of report ${reportId} was not sent to you`,
+        })
+    },
+    { fastCheck: { numRuns: 500 } },
   )
 
   it.prop(
@@ -196,7 +250,11 @@ describe("Report rules", () => {
       ]
       given(Report.aggregate, handled)
         .when(handle({ actor: other, decision: secondDecision, handledAt: t2 }))
-        .thenRejects({ ruleId: "BR-SIG-3", reason: "AlreadyHandled" })
+        .thenRejects({
+          ruleId: "BR-SIG-3",
+          reason: "AlreadyHandled",
+          message: `Report ${reportId} was already handled (${decision} by ${handler.accountId})`,
+        })
       assert.ok(state._tag === "Report")
       assert.deepStrictEqual(state.handling, {
         decision,
@@ -309,6 +367,77 @@ describe("Report rules", () => {
       assert.deepStrictEqual(Report.followUpCommands(history()[0]!, processManager), [])
     },
   )
+})
+
+describe("Report undo paths", () => {
+  it.prop(
+    "BR-SIG-3 a second handling that reaches the log anyway never overwrites the first; the history keeps one handling",
+    [
+      decisionArb,
+      decisionArb,
+      FastCheck.constantFrom(...covering[0].handlers),
+      FastCheck.constantFrom(...covering[0].handlers),
+    ],
+    ([first, second, firstHandler, secondHandler]) => {
+      const handled = (
+        decision: Report.ReportDecision,
+        actor: Actor.Actor,
+        handledAt: typeof t1,
+      ): Report.ReportEvent => ({
+        _tag: "ReportHandled",
+        reportId,
+        content: { kind: "Notification", contentId: "notif-42", authorId },
+        decision,
+        handledBy: actor.accountId,
+        handledAt,
+        withdrawal: decision === "Kept" ? "None" : "RemoveNotificationFromFeeds",
+        contentDeleted: false,
+        blockAuthor: false,
+      })
+      const [reported] = history()
+      assert.ok(reported?._tag === "ContentReported")
+      // A second report event on the same stream (never decided) does not replace the first either.
+      const again: Report.ReportEvent = { ...reported, reportedBy: actors.teacher.accountId, reportedAt: t1 }
+      const events = [reported, again, handled(first, firstHandler, t1), handled(second, secondHandler, t2)]
+      const state = events.reduce(Report.evolve, Report.initialState)
+      const summary = Option.getOrThrow(Report.summaryOf(state))
+      assert.strictEqual(summary.status, first)
+      assert.deepStrictEqual(summary.history, [
+        { _tag: "Reported", by: actors.pupil.accountId, at: t0 },
+        { _tag: "Handled", by: firstHandler.accountId, at: t1, decision: first },
+      ])
+      // Dismissing twice is recorded once.
+      const dismissed = Report.evolve(
+        Report.evolve(state, {
+          _tag: "ReportAlertDismissed",
+          reportId,
+          dismissedBy: firstHandler.accountId,
+          dismissedAt: t2,
+        }),
+        { _tag: "ReportAlertDismissed", reportId, dismissedBy: firstHandler.accountId, dismissedAt: t2 },
+      )
+      assert.deepStrictEqual(Option.getOrThrow(Report.summaryOf(dismissed)).alertDismissedBy, [firstHandler.accountId])
+      assert.strictEqual(Option.getOrThrow(Report.summaryOf(dismissed)).history.length, 3)
+    },
+  )
+
+  it("BR-SIG-4 a report that does not exist cannot be dismissed; BR-SIG-5 no author, nobody to block", () => {
+    given(Report.aggregate)
+      .when(dismiss(actors.vendor))
+      .thenRejects({ ruleId: "BR-SIG-4", reason: "NotFound", message: `Report ${reportId} does not exist` })
+    const anonymous: Report.ReportEvent = {
+      _tag: "ReportHandled",
+      reportId,
+      content: { kind: "Message", contentId: "msg-7" },
+      decision: "Deleted",
+      handledBy: actors.vendor.accountId,
+      handledAt: t1,
+      withdrawal: "StopMessageDelivery",
+      contentDeleted: false,
+      blockAuthor: true,
+    }
+    assert.deepStrictEqual(Report.followUpCommands(anonymous, Actor.system("report-follow-up")), [])
+  })
 })
 
 describe("Report queries", () => {

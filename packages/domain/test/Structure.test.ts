@@ -1,7 +1,7 @@
 import * as Actor from "@cartable/domain/Actor"
-import type { AccountId, GroupId, StructureId } from "@cartable/domain/Ids"
+import { type AccountId, type GroupId, StructureId } from "@cartable/domain/Ids"
 import * as PersonalData from "@cartable/domain/PersonalData"
-import type * as SchoolYear from "@cartable/domain/SchoolYear"
+import * as SchoolYear from "@cartable/domain/SchoolYear"
 import * as Structure from "@cartable/domain/Structure"
 import * as Uai from "@cartable/domain/Uai"
 import * as DeciderLaws from "@cartable/testing/DeciderLaws"
@@ -73,6 +73,17 @@ const assertOneClassPerYear = (state: Structure.StructureState) => {
 
 const membershipTouched = (event: Event) =>
   event._tag === "GroupAssigned" || event._tag === "GroupUnassigned" ? event : undefined
+
+// Days near a rentrée, written from the calendar: offset 0 is 1 September, -1 is 31 August.
+const edgeDay = FastCheck.tuple(
+  FastCheck.constantFrom(2023, 2024, 2027, 2028, 2099, 2100, 2025),
+  FastCheck.integer({ min: -3, max: 3 }),
+)
+const dayFrom = (rentreeYear: number, offset: number): SchoolYear.LocalDate => {
+  // 31 August is the last day of August in every year, leap or not: no calendar library needed here.
+  const [month, day] = offset < 0 ? [8, 32 + offset] : [9, 1 + offset]
+  return `${rentreeYear}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}` as SchoolYear.LocalDate
+}
 
 DeciderLaws.suite(Structure.aggregate, { commands: StructureArbitraries.commands })
 
@@ -412,6 +423,10 @@ describe("Structure rules", () => {
         }
       }
       assert.strictEqual([...wanted.keys()].filter((accountId) => after.has(accountId)).length, wanted.size)
+      // Memberships of the roles the feed does not carry stay, whoever made them.
+      for (const [accountId, member] of groupOf(before.state, groupId).members) {
+        if (!wanted.has(accountId) && !roles.includes(member.role)) assert.deepStrictEqual(after.get(accountId), member)
+      }
       assert.deepStrictEqual(groupOf(state, manual), groupOf(before.state, manual))
       assertOneClassPerYear(state)
       if (listed.length > members.length) {
@@ -446,6 +461,150 @@ describe("Structure rules", () => {
       const covers = [actors.adminA, actors.erun, actors.vendor].includes(actor as never)
       if (covers) spec.accepted()
       else spec.thenRejects({ ruleId: "BR-GRP-6", reason: "NotAuthorized" })
+    },
+  )
+
+  it.prop(
+    "BR-GRP-1 detaching a teacher ends his attachment, once; attaching him again restores it",
+    [
+      FastCheck.constantFrom(classA, classB, teaching, manual),
+      FastCheck.constantFrom<Structure.Source>("Feed", "Manual"),
+    ],
+    ([groupId, source]) => {
+      // The feed never touches a manual group (BR-GRP-6): there only administrators attach.
+      const by: Structure.Source = groupId === manual ? "Manual" : source
+      const actor = by === "Feed" ? actors.feed : actors.adminA
+      const attached = historyOf([assign(groupId, teacher, "Teacher", by)])
+      assert.include(Structure.groupsOf(attached.state, teacher, "Teacher"), groupId)
+      const detach = given(Structure.aggregate, attached.events).when(unassign(groupId, teacher, by))
+      const state = detach.then([
+        {
+          _tag: "GroupUnassigned",
+          structureId: schoolA,
+          groupId,
+          accountId: teacher,
+          source: by,
+          unassignedBy: actor.accountId,
+        },
+      ])
+      assert.notInclude(Structure.groupsOf(state, teacher), groupId)
+      assert.isUndefined(groupOf(state, groupId).members.get(teacher))
+      const detached = [...attached.events, ...detach.accepted().events]
+      given(Structure.aggregate, detached)
+        .when(unassign(groupId, teacher, by))
+        .then([])
+      const again = given(Structure.aggregate, detached)
+        .when(assign(groupId, teacher, "Teacher", by))
+        .then([
+          {
+            _tag: "GroupAssigned",
+            structureId: schoolA,
+            groupId,
+            accountId: teacher,
+            role: "Teacher",
+            source: by,
+            assignedBy: actor.accountId,
+          },
+        ])
+      assert.deepStrictEqual(groupOf(again, groupId).members.get(teacher), { role: "Teacher", source: by })
+      // Undoing the other owner's attachment: the feed replaces manual edits, a hand never undoes the feed's.
+      if (groupId !== manual) {
+        const other = given(Structure.aggregate, attached.events).when(
+          unassign(groupId, teacher, by === "Feed" ? "Manual" : "Feed"),
+        )
+        if (by === "Feed") other.thenRejects({ ruleId: "BR-GRP-6", reason: "FeedOwned" })
+        else assert.notInclude(Structure.groupsOf(other.accepted().state, teacher), groupId)
+      }
+    },
+  )
+
+  it.prop(
+    "BR-GRP-4 closing a group ends its memberships; opening it again starts it empty",
+    [
+      FastCheck.constantFrom(teaching, manual, direction),
+      FastCheck.uniqueArray(FastCheck.constantFrom(...StructureArbitraries.accountIds), { minLength: 1, maxLength: 3 }),
+    ],
+    ([groupId, members]) => {
+      const source: Structure.Source = groupId === manual ? "Manual" : "Feed"
+      const actor = source === "Feed" ? actors.feed : actors.adminA
+      const filled = historyOf(members.map((accountId) => assign(groupId, accountId, "Member", source)))
+      const closing = given(Structure.aggregate, filled.events).when({
+        _tag: "CloseGroup",
+        actor,
+        structureId: schoolA,
+        groupId,
+      })
+      const state = closing.then([{ _tag: "GroupClosed", structureId: schoolA, groupId }])
+      assert.deepStrictEqual(
+        { open: groupOf(state, groupId).open, size: groupOf(state, groupId).members.size },
+        { open: false, size: 0 },
+      )
+      for (const accountId of members) assert.notInclude(Structure.groupsOf(state, accountId), groupId)
+      if (groupId === direction) assert.deepStrictEqual(Structure.directionOf(state), [])
+      const closed = [...filled.events, ...closing.accepted().events]
+      given(Structure.aggregate, closed).when({ _tag: "CloseGroup", actor, structureId: schoolA, groupId }).then([])
+      given(Structure.aggregate, closed)
+        .when(assign(groupId, members[0]!, "Member", source))
+        .thenRejects({ ruleId: "BR-GRP-4", reason: "Closed" })
+      const opening = setup.find((c) => c._tag === "OpenGroup" && c.groupId === groupId)!
+      const reopened = given(Structure.aggregate, closed).when(opening).accepted()
+      assert.deepStrictEqual(
+        reopened.events.map((e) => e._tag),
+        ["GroupOpened"],
+      )
+      assert.deepStrictEqual(
+        { open: groupOf(reopened.state, groupId).open, size: groupOf(reopened.state, groupId).members.size },
+        { open: true, size: 0 },
+      )
+    },
+  )
+
+  it.prop(
+    "BR-GRP-2 a feed run either side of 31 August puts the pupil in one class per school year",
+    [edgeDay, FastCheck.integer({ min: 0, max: 3 })],
+    ([[rentreeYear, offset], later]) => {
+      // The feed derives each class's school year from the day it runs.
+      const first = dayFrom(rentreeYear, offset)
+      const second = dayFrom(rentreeYear, offset + later)
+      const firstYear = SchoolYear.of(first)
+      const secondYear = SchoolYear.of(second)
+      // The oracle, from the definition: before 1 September is the year that started the September before.
+      const yearAt = (o: number) => `${o < 0 ? rentreeYear - 1 : rentreeYear}-${o < 0 ? rentreeYear : rentreeYear + 1}`
+      assert.deepStrictEqual([firstYear, secondYear], [yearAt(offset), yearAt(offset + later)], `${first} ${second}`)
+      const sameYear = offset < 0 === offset + later < 0
+      const x = Structure.groupIdOf(schoolA, "EDGE-X")
+      const z = Structure.groupIdOf(schoolA, "EDGE-Z")
+      const { events, state } = historyOf([
+        reopen(x, "6e X", firstYear),
+        reopen(z, "6e Z", secondYear),
+        assign(x, pupil, "Student"),
+        assign(z, pupil, "Student"),
+      ])
+      const moves = events
+        .filter((e) => membershipTouched(e)?.accountId === pupil)
+        .map((e) => [e._tag, membershipTouched(e)?.groupId])
+      assert.deepStrictEqual(
+        moves,
+        sameYear
+          ? [
+              ["GroupAssigned", x],
+              ["GroupUnassigned", x],
+              ["GroupAssigned", z],
+            ]
+          : [
+              ["GroupAssigned", x],
+              ["GroupAssigned", z],
+            ],
+      )
+      assert.strictEqual(Structure.classOf(state, pupil, secondYear), z)
+      assert.strictEqual(Structure.classOf(state, pupil, firstYear), sameYear ? z : x)
+      // Closing the first day's year closes its classes only.
+      const closed = run(
+        Structure.aggregate,
+        [{ _tag: "CloseSchoolYear", actor: actors.feed, structureId: schoolA, schoolYear: firstYear }],
+        state,
+      ).state
+      assert.deepStrictEqual([groupOf(closed, x).open, groupOf(closed, z).open], [false, !sameYear])
     },
   )
 
@@ -493,5 +652,240 @@ describe("Structure events and commands", () => {
 
   it("groupIdOf keys a group on its school and code", () => {
     assert.strictEqual(Structure.groupIdOf(schoolA, "6A"), classA)
+  })
+})
+
+describe("Structure refusals and queries", () => {
+  const registration = setup[0]!
+  if (registration._tag !== "RegisterStructure") throw new Error("the pool's setup starts with a registration")
+  const open = (overrides: Partial<typeof Structure.OpenGroup.Type>): Command => ({
+    _tag: "OpenGroup",
+    actor: actors.feed,
+    structureId: schoolA,
+    groupId: Structure.groupIdOf(schoolA, "NEW"),
+    kind: "TeachingGroup",
+    name: "Nouveau",
+    schoolYear: year,
+    owner: "Feed",
+    ...overrides,
+  })
+
+  // Which parents each kind may name, written from the hierarchy school < district < department < academy.
+  const parentsAllowed: Record<Structure.StructureKind, ReadonlyArray<string>> = {
+    PrimarySchool: ["districtId", "departmentId", "academyId"],
+    SecondarySchool: ["districtId", "departmentId", "academyId"],
+    District: ["departmentId", "academyId"],
+    Department: ["academyId"],
+    Academy: [],
+  }
+  it.prop(
+    "BR-SIG-2 a structure names only the parents above its own level, never itself",
+    [
+      FastCheck.constantFrom<Structure.StructureKind>(
+        "PrimarySchool",
+        "SecondarySchool",
+        "District",
+        "Department",
+        "Academy",
+      ),
+      FastCheck.subarray(["districtId", "departmentId", "academyId"] as const),
+      FastCheck.boolean(),
+    ],
+    ([kind, parents, self]) => {
+      const id = StructureId.make("unit-1")
+      const hierarchy = Object.fromEntries(
+        parents.map((key, i) => [key, self && i === 0 ? id : StructureId.make(`parent-${key}`)]),
+      )
+      const spec = given(Structure.aggregate).when({
+        _tag: "RegisterStructure",
+        actor: actors.feed,
+        structureId: id,
+        uai: ids.uais[0]!,
+        name: "Unité",
+        kind,
+        ...hierarchy,
+      })
+      const wrongLevel = parents.find((key) => !parentsAllowed[kind].includes(key))
+      if (wrongLevel !== undefined) {
+        spec.thenRejects({ ruleId: "BR-SIG-2", reason: "InvalidHierarchy", message: `A ${kind} has no ${wrongLevel}` })
+      } else if (self && parents.length > 0) {
+        spec.thenRejects({
+          ruleId: "BR-SIG-2",
+          reason: "InvalidHierarchy",
+          message: `Structure unit-1 cannot be its own ${parents[0]}`,
+        })
+      } else {
+        const state = spec.then([
+          { _tag: "StructureRegistered", structureId: id, uai: ids.uais[0]!, name: "Unité", kind, ...hierarchy },
+        ])
+        const own = { District: "districtId", Department: "departmentId", Academy: "academyId" } as Record<
+          string,
+          string
+        >
+        const location = Structure.locationOf(schoolOf(state))
+        assert.deepStrictEqual(location, { structureId: id, ...hierarchy, ...(own[kind] ? { [own[kind]!]: id } : {}) })
+        assert.deepStrictEqual(Structure.warningsOf(state).length, Structure.isSchool(schoolOf(state)) ? 1 : 0)
+        // Only schools hold classes and groups.
+        const opening = given(Structure.aggregate, [...spec.accepted().events]).when(open({ structureId: id }))
+        if (kind === "PrimarySchool" || kind === "SecondarySchool") opening.accepted()
+        else
+          opening.thenRejects({
+            ruleId: "BR-GRP-5",
+            reason: "InvalidGroup",
+            message: `Unité is a ${kind}: only schools have classes and groups`,
+          })
+      }
+    },
+  )
+
+  it("BR-GRP-5 a structure's UAI and kind never change; a move changes who administers it", () => {
+    given(Structure.aggregate, setupEvents)
+      .when({ ...registration, kind: "PrimarySchool" })
+      .thenRejects({ ruleId: "BR-GRP-5", reason: "AlreadyExists" })
+    const otherDistrict = StructureId.make("district-other")
+    const moved = given(Structure.aggregate, setupEvents)
+      .when({ ...registration, districtId: otherDistrict })
+      .then([
+        {
+          _tag: "StructureHierarchyChanged",
+          structureId: schoolA,
+          districtId: otherDistrict,
+          departmentId: ids.department,
+          academyId: ids.academy,
+        },
+      ])
+    const location = Structure.locationOf(schoolOf(moved))
+    assert.strictEqual(location.districtId, otherDistrict)
+    assert.notOk(Actor.administers(actors.erun, location))
+    // A second registration event never replaces the first.
+    const [registered] = setupEvents
+    assert.ok(registered?._tag === "StructureRegistered")
+    const again = Structure.evolve(schoolOf(Structure.evolve(Structure.initialState, registered)), {
+      ...registered,
+      name: "Autre",
+    })
+    assert.strictEqual(schoolOf(again).name, "Collège Louise Paulin")
+    given(Structure.aggregate)
+      .when(open({}))
+      .thenRejects({ ruleId: "BR-GRP-5", reason: "NotFound", message: "Structure school-a is not registered" })
+  })
+
+  it("BR-GRP-6 a group keeps its owner: no feed group is opened by hand, no manual group by the feed", () => {
+    given(Structure.aggregate, setupEvents)
+      .when(open({ kind: "ManualGroup" }))
+      .thenRejects({ ruleId: "BR-GRP-6", reason: "InvalidGroup" })
+    given(Structure.aggregate, setupEvents)
+      .when(open({ groupId: manual, kind: "TeachingGroup" }))
+      .thenRejects({
+        ruleId: "BR-GRP-6",
+        reason: "NotAuthorized",
+        message: `Group ${manual} belongs to an administrator of the school`,
+      })
+    given(Structure.aggregate, setupEvents)
+      .when(open({ groupId: teaching, owner: "Manual", actor: actors.adminA }))
+      .thenRejects({
+        ruleId: "BR-GRP-6",
+        reason: "NotAuthorized",
+        message: `Group ${teaching} belongs to the directory feed`,
+      })
+  })
+
+  it("BR-GRP-5 one stable id is one group: its kind and function never change", () => {
+    given(Structure.aggregate, setupEvents)
+      .when(open({ groupId: direction, kind: "FunctionalGroup", function: "SuperAdministrator" }))
+      .thenRejects({ ruleId: "BR-GRP-5", reason: "InvalidGroup" })
+    given(Structure.aggregate, setupEvents)
+      .when(open({ groupId: classA, kind: "TeachingGroup" }))
+      .thenRejects({ ruleId: "BR-GRP-5", reason: "InvalidGroup" })
+    given(Structure.aggregate, setupEvents)
+      .when({
+        _tag: "RenameGroup",
+        actor: actors.feed,
+        structureId: schoolA,
+        groupId: Structure.groupIdOf(schoolA, "NONE"),
+        name: "X",
+      })
+      .thenRejects({
+        ruleId: "BR-GRP-5",
+        reason: "NotFound",
+        message: "Collège Louise Paulin has no group school-a$NONE",
+      })
+  })
+
+  it("BR-GRP-4 a class open for a year is closed before it opens for the next; a closed group takes no change", () => {
+    given(Structure.aggregate, setupEvents)
+      .when(reopen(classA, "6e A", nextYear))
+      .thenRejects({
+        ruleId: "BR-GRP-4",
+        reason: "InvalidState",
+        message: `Class ${classA} is open for ${year}: close it before opening it for ${nextYear}`,
+      })
+    const closed = historyOf([
+      { _tag: "CloseGroup", actor: actors.feed, structureId: schoolA, groupId: teaching },
+    ]).events
+    given(Structure.aggregate, closed)
+      .when({ _tag: "RenameGroup", actor: actors.feed, structureId: schoolA, groupId: teaching, name: "Anglais" })
+      .thenRejects({ ruleId: "BR-GRP-4", reason: "Closed", message: `Group ${teaching} is closed` })
+    given(Structure.aggregate, closed)
+      .when({
+        _tag: "ImportGroupMembers",
+        actor: actors.feed,
+        structureId: schoolA,
+        groupId: teaching,
+        roles: ["Student"],
+        members: [],
+      })
+      .thenRejects({ ruleId: "BR-GRP-4", reason: "Closed" })
+    const yearClosed = historyOf([
+      { _tag: "CloseSchoolYear", actor: actors.feed, structureId: schoolA, schoolYear: year },
+    ])
+    given(Structure.aggregate, yearClosed.events)
+      .when({ _tag: "CloseSchoolYear", actor: actors.adminA, structureId: schoolA, schoolYear: year })
+      .then([])
+    // A year closed twice (two feeds racing) is listed once.
+    const twice = Structure.evolve(yearClosed.state, {
+      _tag: "SchoolYearClosed",
+      structureId: schoolA,
+      schoolYear: year,
+    })
+    assert.deepStrictEqual(schoolOf(twice).closedYears, [year])
+  })
+
+  it("BR-GRP-2 only a pupil's place as Student moves him: another role in another class leaves his class alone", () => {
+    const { state } = historyOf([assign(classA, pupil, "Student"), assign(classB, pupil, "Member")])
+    assert.strictEqual(Structure.classOf(state, pupil, year), classA)
+    assert.deepStrictEqual(Structure.groupsOf(state, pupil, "Student"), [classA])
+    assert.deepStrictEqual(Structure.groupsOf(state, pupil, "Member"), [classB])
+    assert.deepStrictEqual(Structure.groupsOf(state, pupil), [classA, classB])
+  })
+
+  it("BR-GRP-3 only a functional group confers direction, whatever events say", () => {
+    const events: ReadonlyArray<Event> = [
+      setupEvents[0]!,
+      {
+        _tag: "GroupOpened",
+        structureId: schoolA,
+        groupId: manual,
+        kind: "ManualGroup",
+        name: "Chef d'établissement",
+        schoolYear: year,
+        owner: "Manual",
+        function: "Direction",
+      },
+      {
+        _tag: "GroupAssigned",
+        structureId: schoolA,
+        groupId: manual,
+        accountId: ids.head,
+        role: "Member",
+        source: "Manual",
+        assignedBy: actors.adminA.accountId,
+      },
+    ]
+    const state = events.reduce(Structure.evolve, Structure.initialState)
+    assert.deepStrictEqual(Structure.directionOf(state), [])
+    // An event about a group the structure does not have changes nothing.
+    const unknown = Structure.evolve(state, { _tag: "GroupRenamed", structureId: schoolA, groupId: classA, name: "X" })
+    assert.deepStrictEqual(unknown, state)
   })
 })
