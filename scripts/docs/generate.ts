@@ -5,11 +5,11 @@
  */
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import * as PersonalData from "@cartable/domain/PersonalData"
 import { rules } from "@cartable/domain/Rules"
-import * as Text from "@cartable/domain/Text"
 import { MAX_DEPTH } from "@cartable/eventlog/PersonalDataCipher"
 import { MAX_LENGTH as MAX_STREAM_NAME } from "@cartable/eventlog/StreamName"
+import * as PersonalData from "@cartable/kernel/PersonalData"
+import * as Text from "@cartable/kernel/Text"
 import type * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import ts from "typescript"

@@ -3,10 +3,10 @@
  * the core's Actor, ids and personal-data marks. One stream per copy of a book.
  */
 import * as Actor from "@cartable/domain/Actor"
-import * as Decider from "@cartable/domain/Decider"
 import { AccountId, StructureId } from "@cartable/domain/Ids"
-import { DataSubjectId, personal } from "@cartable/domain/PersonalData"
 import { LocalDate } from "@cartable/domain/SchoolYear"
+import * as Decider from "@cartable/kernel/Decider"
+import { DataSubjectId, personal } from "@cartable/kernel/PersonalData"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 

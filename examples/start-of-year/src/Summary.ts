@@ -3,7 +3,6 @@
  * stream is read back and folded with its aggregate, as a projection would.
  */
 import * as Account from "@cartable/domain/Account"
-import { fold } from "@cartable/domain/Decider"
 import * as Domain from "@cartable/domain/Domain"
 import * as HomeworkBook from "@cartable/domain/HomeworkBook"
 import * as Report from "@cartable/domain/Report"
@@ -11,6 +10,7 @@ import * as Structure from "@cartable/domain/Structure"
 import { EventStore } from "@cartable/eventlog/EventStore"
 import type { RecordedEvent } from "@cartable/eventlog/RecordedEvent"
 import * as StreamName from "@cartable/eventlog/StreamName"
+import { fold } from "@cartable/kernel/Decider"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 

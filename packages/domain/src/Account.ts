@@ -5,6 +5,9 @@
  *
  * @since 0.1.0
  */
+
+import * as Decider from "@cartable/kernel/Decider"
+import * as PersonalData from "@cartable/kernel/PersonalData"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -14,10 +17,8 @@ import { events as eventDefinitions } from "./AccountEvents.ts"
 import { canLogIn } from "./AccountQueries.ts"
 import * as Actor from "./Actor.ts"
 import * as Credentials from "./Credentials.ts"
-import * as Decider from "./Decider.ts"
 import type { AccountId, StructureId } from "./Ids.ts"
 import { defined, upsert, without } from "./internal/fields.ts"
-import * as PersonalData from "./PersonalData.ts"
 import { RuleId } from "./Rules.ts"
 
 export * from "./AccountCommands.ts"

@@ -4,12 +4,13 @@
  *
  * @since 0.1.0
  */
+
+import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { AccompanyingKind, Origin, Profile, RelativeLink } from "./AccountEvents.ts"
 import { Actor } from "./Actor.ts"
 import { Login, OneTimeCode } from "./Credentials.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
-import * as Text from "./Text.ts"
 
 /** Create an account, from a feed or by hand (BR-ACC-1, BR-ACC-2). @since 0.1.0 */
 export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {

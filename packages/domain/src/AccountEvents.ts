@@ -4,11 +4,12 @@
  *
  * @since 0.1.0
  */
+
+import { DataSubjectId, ErasesDataSubjectId, personal } from "@cartable/kernel/PersonalData"
+import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { Login, OneTimeCode } from "./Credentials.ts"
 import { AccountId, StructureId } from "./Ids.ts"
-import { DataSubjectId, ErasesDataSubjectId, personal } from "./PersonalData.ts"
-import * as Text from "./Text.ts"
 
 /**
  * The profiles of BR-ACC-1: Élève, Parent, Enseignant, Personnel, Invité.

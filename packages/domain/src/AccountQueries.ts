@@ -5,10 +5,11 @@
  *
  * @since 0.1.0
  */
+
+import * as PersonalData from "@cartable/kernel/PersonalData"
 import type { Account, AccountState } from "./Account.ts"
 import type * as Credentials from "./Credentials.ts"
 import type { StructureId } from "./Ids.ts"
-import * as PersonalData from "./PersonalData.ts"
 
 /**
  * An account's state as administrators see it (BR-ACC-12).

@@ -5,11 +5,12 @@
  *
  * @since 0.1.0
  */
+
+import { DataSubjectId, personal } from "@cartable/kernel/PersonalData"
+import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { AccountId, GroupId, HomeworkBookId, InspectionId, SessionId, StructureId, SubjectCode } from "./Ids.ts"
-import { DataSubjectId, personal } from "./PersonalData.ts"
 import { LocalDate, Period, SchoolYear } from "./SchoolYear.ts"
-import * as Text from "./Text.ts"
 
 /**
  * What a visa covers (BR-CDT-2, 004 "toutes, par matière, par enseignant"):

@@ -6,8 +6,9 @@
  *
  * @since 0.1.0
  */
+
+import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
-import * as Text from "./Text.ts"
 
 const id = <B extends string>(brand: B, description: string) =>
   Text.trimmedLine(Text.limits.id, brand).pipe(

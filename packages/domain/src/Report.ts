@@ -5,13 +5,14 @@
  *
  * @since 0.1.0
  */
+
+import * as Decider from "@cartable/kernel/Decider"
 import type * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { AccountCommand } from "./AccountCommands.ts"
 import * as Actor from "./Actor.ts"
-import * as Decider from "./Decider.ts"
 import type { AccountId, ReportId } from "./Ids.ts"
 import { defined } from "./internal/fields.ts"
 import { ReportCommand } from "./ReportCommands.ts"

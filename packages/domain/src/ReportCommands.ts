@@ -4,11 +4,12 @@
  *
  * @since 0.1.0
  */
+
+import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { Actor, Location } from "./Actor.ts"
 import { ReportId } from "./Ids.ts"
 import { ReportDecision, ReportedContent } from "./ReportEvents.ts"
-import * as Text from "./Text.ts"
 
 /**
  * Report a notification or a message as inappropriate (BR-SIG-1), at the school

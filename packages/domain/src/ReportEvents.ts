@@ -5,11 +5,12 @@
  *
  * @since 0.1.0
  */
+
+import { DataSubjectId, personal } from "@cartable/kernel/PersonalData"
+import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { AdminLevel, Location } from "./Actor.ts"
 import { AccountId, ReportId, StructureId } from "./Ids.ts"
-import { DataSubjectId, personal } from "./PersonalData.ts"
-import * as Text from "./Text.ts"
 
 /**
  * What can be reported (BR-SIG-1): a news-feed notification, or a message in messaging.

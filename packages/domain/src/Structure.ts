@@ -5,10 +5,11 @@
  *
  * @since 0.1.0
  */
+
+import * as Decider from "@cartable/kernel/Decider"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Actor from "./Actor.ts"
-import * as Decider from "./Decider.ts"
 import type { AccountId, GroupId, StructureId } from "./Ids.ts"
 import { RuleId } from "./Rules.ts"
 import type { SchoolYear } from "./SchoolYear.ts"

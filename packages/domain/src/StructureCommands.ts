@@ -5,12 +5,13 @@
  *
  * @since 0.1.0
  */
+
+import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { Actor } from "./Actor.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
 import { SchoolYear } from "./SchoolYear.ts"
 import { GroupFunction, GroupKind, GroupRole, Hierarchy, Source, StructureKind } from "./StructureEvents.ts"
-import * as Text from "./Text.ts"
 import { Uai } from "./Uai.ts"
 
 /**

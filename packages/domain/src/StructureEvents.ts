@@ -6,10 +6,11 @@
  *
  * @since 0.1.0
  */
+
+import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
 import { SchoolYear } from "./SchoolYear.ts"
-import * as Text from "./Text.ts"
 import { Uai } from "./Uai.ts"
 
 /**

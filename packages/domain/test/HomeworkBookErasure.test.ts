@@ -3,16 +3,17 @@
  * erasing him makes his sessions' contents and homework read as erased in the
  * book's stream, while other teachers' sessions and the book's structure stay.
  */
-import { fold } from "@cartable/domain/Decider"
+
 import * as HomeworkBook from "@cartable/domain/HomeworkBook"
 import { SessionId } from "@cartable/domain/Ids"
-import * as PersonalData from "@cartable/domain/PersonalData"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as EventStore from "@cartable/eventlog/EventStore"
 import * as EventStoreDriver from "@cartable/eventlog/EventStoreDriver"
 import * as StreamName from "@cartable/eventlog/StreamName"
 import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
+import { fold } from "@cartable/kernel/Decider"
+import * as PersonalData from "@cartable/kernel/PersonalData"
 import * as HomeworkBookArbitraries from "@cartable/testing/HomeworkBookArbitraries"
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"

@@ -5,10 +5,10 @@
  * code's comparison of ISO strings.
  */
 import type * as Actor from "@cartable/domain/Actor"
-import { fold } from "@cartable/domain/Decider"
 import * as HomeworkBook from "@cartable/domain/HomeworkBook"
 import { InspectionId, SessionId } from "@cartable/domain/Ids"
 import type * as SchoolYear from "@cartable/domain/SchoolYear"
+import { fold } from "@cartable/kernel/Decider"
 import { given } from "@cartable/testing/DeciderSpec"
 import * as HomeworkBookArbitraries from "@cartable/testing/HomeworkBookArbitraries"
 import { assert, describe, it } from "@effect/vitest"

@@ -4,10 +4,10 @@
  * decisions of docs/domain.md, without the predicates of Actor.ts.
  */
 import type * as Actor from "@cartable/domain/Actor"
-import { fold } from "@cartable/domain/Decider"
 import * as HomeworkBook from "@cartable/domain/HomeworkBook"
 import { InspectionId, SessionId, StructureId } from "@cartable/domain/Ids"
 import * as SchoolYear from "@cartable/domain/SchoolYear"
+import { fold } from "@cartable/kernel/Decider"
 import { given } from "@cartable/testing/DeciderSpec"
 import * as HomeworkBookArbitraries from "@cartable/testing/HomeworkBookArbitraries"
 import { assert, describe, it } from "@effect/vitest"

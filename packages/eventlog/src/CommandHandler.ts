@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { type Aggregate, fold } from "@cartable/domain/Decider"
+import { type Aggregate, fold } from "@cartable/kernel/Decider"
 import type * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"

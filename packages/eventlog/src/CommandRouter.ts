@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Aggregate } from "@cartable/domain/Decider"
+import type { Aggregate } from "@cartable/kernel/Decider"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"

@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import * as Crypto from "node:crypto"
-import * as PersonalData from "@cartable/domain/PersonalData"
+import * as PersonalData from "@cartable/kernel/PersonalData"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import * as Text from "@cartable/domain/Text"
+import * as Text from "@cartable/kernel/Text"
 import type * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"

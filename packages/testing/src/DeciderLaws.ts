@@ -6,10 +6,10 @@
  * @since 0.1.0
  */
 import * as assert from "node:assert/strict"
-import { type Aggregate, fold } from "@cartable/domain/Decider"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as EventStore from "@cartable/eventlog/EventStore"
+import { type Aggregate, fold } from "@cartable/kernel/Decider"
 import { describe, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Arr from "effect/Array"

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import * as assert from "node:assert/strict"
-import { type Decider, fold } from "@cartable/domain/Decider"
+import { type Decider, fold } from "@cartable/kernel/Decider"
 import * as Either from "effect/Either"
 
 /**

@@ -1,4 +1,4 @@
-import * as Text from "@cartable/domain/Text"
+import * as Text from "@cartable/kernel/Text"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"

@@ -1,4 +1,4 @@
-import * as Text from "@cartable/domain/Text"
+import * as Text from "@cartable/kernel/Text"
 import * as Either from "effect/Either"
 import { escapeKey, MAX_DEPTH } from "../PersonalDataCipher.ts"
 

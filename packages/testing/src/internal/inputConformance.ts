@@ -8,7 +8,6 @@
  * decode (on purpose), so, like the suite's last test, it runs last.
  */
 import * as AccountEvents from "@cartable/domain/AccountEvents"
-import { DataSubjectId, personal } from "@cartable/domain/PersonalData"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as EventStore from "@cartable/eventlog/EventStore"
 import { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
@@ -18,6 +17,7 @@ import * as PersonalDataCipher from "@cartable/eventlog/PersonalDataCipher"
 import type { NewEvent } from "@cartable/eventlog/RecordedEvent"
 import * as StreamName from "@cartable/eventlog/StreamName"
 import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
+import { DataSubjectId, personal } from "@cartable/kernel/PersonalData"
 import { assert, type Vitest } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"

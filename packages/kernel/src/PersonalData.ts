@@ -15,7 +15,7 @@ import * as AST from "effect/SchemaAST"
  *
  * @since 0.1.0
  */
-export const PersonalDataId: unique symbol = Symbol.for("@cartable/domain/PersonalData")
+export const PersonalDataId: unique symbol = Symbol.for("@cartable/kernel/PersonalData")
 
 /**
  * Annotation key, on an event schema, naming the field that holds the data
@@ -23,7 +23,7 @@ export const PersonalDataId: unique symbol = Symbol.for("@cartable/domain/Person
  *
  * @since 0.1.0
  */
-export const DataSubjectId: unique symbol = Symbol.for("@cartable/domain/DataSubject")
+export const DataSubjectId: unique symbol = Symbol.for("@cartable/kernel/DataSubject")
 
 /**
  * Annotation key, on an event schema, naming the field that holds the id of the
@@ -32,7 +32,7 @@ export const DataSubjectId: unique symbol = Symbol.for("@cartable/domain/DataSub
  *
  * @since 0.1.0
  */
-export const ErasesDataSubjectId: unique symbol = Symbol.for("@cartable/domain/ErasesDataSubject")
+export const ErasesDataSubjectId: unique symbol = Symbol.for("@cartable/kernel/ErasesDataSubject")
 
 /**
  * What a personal field reads as once its subject's key is destroyed (BR-ACC-9):
