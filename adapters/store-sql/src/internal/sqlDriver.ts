@@ -18,6 +18,9 @@ const CHUNK = 1000
 /** How often an append refused although its expectation holds when checked again is retried. */
 const RETRIES = 5
 
+/** An append attempt that lost the race for its version. */
+const lostRace = { _tag: "LostRace" } as const
+
 export interface Options {
   readonly tenantOf?: ((streamName: StreamName) => string) | undefined
   readonly lockKey?: bigint | undefined
@@ -374,19 +377,23 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     expected: ExpectedVersion.ExpectedVersion,
     events: ReadonlyArray<EncodedEvent>,
   ): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> => {
-    const loop = (attempt: number): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> =>
-      Effect.flatMap(appendOnce(streamName, expected, events), (outcome) => {
-        if (outcome._tag === "Done") return Effect.succeed(outcome.result)
-        if (attempt < RETRIES) return loop(attempt + 1)
-        return Effect.fail(
-          new EventStoreError({
-            reason: "Unavailable",
-            message: `Append to stream ${streamName} kept losing races after ${RETRIES} attempts`,
-            streamName,
-          }),
-        )
-      })
-    return loop(1)
+    // An `Any` append that loses a race for its version (a unique violation) is tried again at once:
+    // the next attempt reads the version the winner wrote.
+    return appendOnce(streamName, expected, events).pipe(
+      Effect.flatMap((outcome) => (outcome._tag === "Done" ? Effect.succeed(outcome.result) : Effect.fail(lostRace))),
+      Effect.retry({ times: RETRIES - 1, while: (error) => error === lostRace }),
+      Effect.catchIf(
+        (error): error is typeof lostRace => error === lostRace,
+        () =>
+          Effect.fail(
+            new EventStoreError({
+              reason: "Unavailable",
+              message: `Append to stream ${streamName} kept losing races after ${RETRIES} attempts`,
+              streamName,
+            }),
+          ),
+      ),
+    )
   }
 
   const readStreamText = sql`SELECT position, stream_version, type, schema_version, data, metadata
@@ -420,17 +427,13 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
 
   const tombstone = (streamName: StreamName): Effect.Effect<void, EventStoreError> => {
     const marker: EncodedEvent = { type: TOMBSTONE, schemaVersion: 1, data: "{}", metadata: "{}" }
-    const loop = (attempt: number): Effect.Effect<void, EventStoreError> =>
-      insert(tenantOf(streamName), streamName, ExpectedVersion.any, [marker]).pipe(
-        Effect.asVoid,
-        Effect.catchAll((error) =>
-          violationOf(error) === "unique" && attempt < RETRIES
-            ? loop(attempt + 1)
-            : Effect.fail(unavailable(`Could not tombstone stream ${streamName}`, streamName)(error)),
-        ),
-      )
-    // An already tombstoned stream matches no row of the guard: nothing to do.
-    return loop(1)
+    // An already tombstoned stream matches no row of the guard: nothing to do. A race for the
+    // marker's version (a unique violation) is tried again at once.
+    return insert(tenantOf(streamName), streamName, ExpectedVersion.any, [marker]).pipe(
+      Effect.asVoid,
+      Effect.retry({ times: RETRIES - 1, while: (error) => violationOf(error) === "unique" }),
+      Effect.mapError(unavailable(`Could not tombstone stream ${streamName}`, streamName)),
+    )
   }
 
   // Arguments are checked by the port's shared validation, the same way as on every store.
