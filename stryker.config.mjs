@@ -16,7 +16,7 @@ export default {
   timeoutMS: 60_000,
   timeoutFactor: 2,
   // Only what the domain tests load goes into the sandboxes.
-  ignorePatterns: ["/adapters", "/bench", "/examples", "/tests", "/docs", "/reports", "/coverage", "/.tmp", "*.db*"],
+  ignorePatterns: ["/.stryker-tmp*", "/adapters", "/bench", "/examples", "/tests", "/docs", "/reports", "/coverage", "/.tmp", "*.db*"],
   tempDirName: ".stryker-tmp",
   reporters: ["progress", "json", "html"],
   jsonReporter: { fileName: "reports/mutation/mutation.json" },

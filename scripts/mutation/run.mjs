@@ -5,16 +5,18 @@ import { existsSync, rmSync } from "node:fs"
 
 const report = "reports/mutation/mutation.json"
 const args = process.argv.slice(2)
-// Bare paths (optionally with a :line-line range) are what to mutate; anything else goes to Stryker as is.
+// Paths (globs, `file.ts:10-40` ranges) and `--mutate` values are what to mutate; anything else goes to Stryker
+// as is, in order (`--concurrency 1`, `--ignoreStatic`, `--incremental`).
+const isPath = (arg) => arg.includes("/") || arg.includes("*") || /\.[cm]?[jt]s(:[\d:-]+)?$/.test(arg)
 const files = []
 const options = []
 for (let i = 0; i < args.length; i++) {
   const arg = args[i]
   if (arg === "--") continue
-  if (arg.startsWith("-")) {
-    options.push(arg)
-    if (!arg.includes("=") && args[i + 1] !== undefined && !args[i + 1].startsWith("-")) options.push(args[++i])
-  } else files.push(arg)
+  if (arg === "--mutate" || arg === "-m") files.push(...(args[++i] ?? "").split(","))
+  else if (arg.startsWith("--mutate=")) files.push(...arg.slice("--mutate=".length).split(","))
+  else if (!arg.startsWith("-") && isPath(arg)) files.push(arg)
+  else options.push(arg)
 }
 if (files.length > 0) options.push("--mutate", files.join(","))
 

@@ -73,3 +73,5 @@ writeFileSync(
 console.log(
   `\nmutation score ${score(total)}: ${total.detected} of ${total.detected + total.undetected} mutants killed${minutes ? ` in ${minutes} min` : ""}; ${survivors.length} survivors in ${survivorsFile}`,
 )
+if (total.ignored > 0)
+  console.log(`${total.ignored} mutants ignored (static ones with --ignoreStatic): not in the score`)
