@@ -1,11 +1,11 @@
-// StrykerJS over the domain core: `pnpm mutation [file ...]` (scripts/mutation/run.mjs). See docs/testing.md.
+// StrykerJS over the domain core and its kernel: `pnpm mutation [file ...]` (scripts/mutation/run.mjs). See docs/testing.md.
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
   plugins: ["@stryker-mutator/vitest-runner"],
   // The domain tests are picked by this vitest config, not by Stryker's `testFiles` (see the config).
   vitest: { configFile: "vitest.mutation.config.ts", related: true },
-  mutate: ["packages/domain/src/**/*.ts"],
+  mutate: ["packages/domain/src/**/*.ts", "packages/kernel/src/**/*.ts"],
   coverageAnalysis: "perTest",
   // Static mutants (top-level Schema definitions, constants) are kept: see docs/testing.md.
   ignoreStatic: false,
@@ -16,7 +16,18 @@ export default {
   timeoutMS: 60_000,
   timeoutFactor: 2,
   // Only what the domain tests load goes into the sandboxes.
-  ignorePatterns: ["/.stryker-tmp*", "/adapters", "/bench", "/examples", "/tests", "/docs", "/reports", "/coverage", "/.tmp", "*.db*"],
+  ignorePatterns: [
+    "/.stryker-tmp*",
+    "/adapters",
+    "/bench",
+    "/examples",
+    "/tests",
+    "/docs",
+    "/reports",
+    "/coverage",
+    "/.tmp",
+    "*.db*",
+  ],
   tempDirName: ".stryker-tmp",
   reporters: ["progress", "json", "html"],
   jsonReporter: { fileName: "reports/mutation/mutation.json" },

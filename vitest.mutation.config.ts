@@ -8,7 +8,9 @@ const root = fileURLToPath(new URL(".", import.meta.url))
 
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@cartable\/(domain|eventlog|testing)\/(.+)$/, replacement: `${root}packages/$1/src/$2.ts` }],
+    alias: [
+      { find: /^@cartable\/(domain|eventlog|kernel|testing)\/(.+)$/, replacement: `${root}packages/$1/src/$2.ts` },
+    ],
   },
   test: {
     // Chosen here rather than with Stryker's `testFiles`, which makes every static mutant "survive" (9.6.1).

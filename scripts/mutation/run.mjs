@@ -1,4 +1,4 @@
-// `pnpm mutation [file ...] [stryker options]`: StrykerJS over packages/domain/src (or the files given),
+// `pnpm mutation [file ...] [stryker options]`: StrykerJS over packages/domain/src and packages/kernel/src (or the files given),
 // then the score per file and the survivors (scripts/mutation/summary.mjs).
 import { spawnSync } from "node:child_process"
 import { existsSync, rmSync } from "node:fs"
