@@ -7,6 +7,7 @@ import { AccountId, StructureId } from "@cartable/domain/Ids"
 import { LocalDate } from "@cartable/domain/SchoolYear"
 import * as Decider from "@cartable/kernel/Decider"
 import { DataSubjectId, personal } from "@cartable/kernel/PersonalData"
+import * as RuleBook from "@cartable/kernel/RuleBook"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 
@@ -64,9 +65,15 @@ export type LoanCommand = typeof LoanCommand.Type
 export const LoanEvent = Schema.Union(CopyLent, CopyReturned)
 export type LoanEvent = typeof LoanEvent.Type
 
-/** A distribution's own rule, with its own id. */
+/** The distribution's own rules, with ids of its own, in a rule book like the core's. */
+export const LoanRules = RuleBook.make({
+  "CDI-1": { title: "Only the school's library staff (administrators, direction) lends and takes back", source: "CDI" },
+  "CDI-2": { title: "A copy is lent to one borrower at a time", source: "CDI" },
+})
+
+/** A refused loan or return, naming the rule. */
 export class LoanRejected extends Schema.TaggedError<LoanRejected>()("LoanRejected", {
-  ruleId: Schema.Literal("CDI-1", "CDI-2"),
+  ruleId: LoanRules.RuleId,
   message: Schema.String,
 }) {}
 

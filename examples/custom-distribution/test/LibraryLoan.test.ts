@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import * as Actor from "@cartable/domain/Actor"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as EventStore from "@cartable/eventlog/EventStore"
@@ -59,6 +61,11 @@ const isLibraryStaff = (actor: typeof actorArbitrary extends FastCheck.Arbitrary
   )
 
 describe("a custom distribution", () => {
+  it("every rule of its rule book has a test named after it in this file", () => {
+    const source = readFileSync(fileURLToPath(import.meta.url), "utf8")
+    for (const id of LibraryLoan.LoanRules.ids) assert.include(source, `"${id} `, id)
+  })
+
   it.prop(
     "CDI-1 only the school's library staff lends a copy and takes it back",
     [actorArbitrary, Arbitraries.fromSchema(LibraryLoan.LendCopy, { ...pool, actor: FastCheck.constant(librarian) })],

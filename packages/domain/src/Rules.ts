@@ -4,14 +4,11 @@
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
+import * as RuleBook from "@cartable/kernel/RuleBook"
+import type * as Schema from "effect/Schema"
 
-/**
- * Every rule id with a one-line statement and its source documents (seeds).
- *
- * @since 0.1.0
- */
-export const rules = {
+// The rules of DOMAIN.md, each with the seeds it comes from.
+const book = RuleBook.make({
   "BR-ACC-1": { title: "Feed profiles (pupil, relative, teacher) are never created by hand", source: "003" },
   "BR-ACC-2": { title: "A new account is inactive with an activation code visible until activation", source: "003" },
   "BR-ACC-3": { title: "Activation: login + code, password policy, charter, e-mail", source: "002, 003" },
@@ -56,7 +53,14 @@ export const rules = {
   "BR-VS-2": { title: "Punishment states", source: "001" },
   "BR-VS-3": { title: "Evaluation periods", source: "001" },
   "BR-SUP-1": { title: "Only ENT correspondents open support tickets", source: "001, 004" },
-} as const
+})
+
+/**
+ * Every rule id with a one-line statement and its source documents (seeds).
+ *
+ * @since 0.1.0
+ */
+export const rules = book.rules
 
 /**
  * A rule id.
@@ -70,4 +74,4 @@ export type RuleId = keyof typeof rules
  *
  * @since 0.1.0
  */
-export const RuleId: Schema.Schema<RuleId> = Schema.Literal(...(Object.keys(rules) as [RuleId, ...Array<RuleId>]))
+export const RuleId: Schema.Schema<RuleId> = book.RuleId
