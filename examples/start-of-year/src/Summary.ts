@@ -10,9 +10,10 @@ import * as Structure from "@cartable/domain/Structure"
 import { EventStore } from "@cartable/eventlog/EventStore"
 import type { RecordedEvent } from "@cartable/eventlog/RecordedEvent"
 import * as StreamName from "@cartable/eventlog/StreamName"
-import { fold } from "@cartable/kernel/Decider"
+import { type Aggregate, fold } from "@cartable/kernel/Decider"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 
 const PAGE = 500
 
@@ -27,25 +28,25 @@ export const readEverything = Effect.gen(function* () {
   }
 })
 
-type States = {
-  readonly Account: Array<Account.AccountState>
-  readonly Structure: Array<Structure.StructureState>
-  readonly Report: Array<Report.ReportState>
-  readonly HomeworkBook: Array<HomeworkBook.HomeworkBookState>
+/** Folds every stream of the aggregate's category; the stream category names the aggregate. */
+const foldStreams = <C extends { readonly _tag: string }, E extends { readonly _tag: string }, S, Err, CI, EI>(
+  aggregate: Aggregate<C, E, S, Err, CI, EI>,
+  events: ReadonlyArray<RecordedEvent>,
+): Array<S> => {
+  const isEvent = Schema.is(aggregate.Event)
+  const ofCategory = events.filter((recorded) => StreamName.category(recorded.streamName) === aggregate.category)
+  return Object.values(Arr.groupBy(ofCategory, (recorded) => recorded.streamName)).map((stream) =>
+    fold(aggregate, stream.map((recorded) => recorded.event).filter(isEvent)),
+  )
 }
 
 /** Folds every stream of the log with its aggregate. */
-export const foldAll = (events: ReadonlyArray<RecordedEvent>): States => {
-  const states: States = { Account: [], Structure: [], Report: [], HomeworkBook: [] }
-  for (const [name, stream] of Object.entries(Arr.groupBy(events, (event) => event.streamName))) {
-    const category = StreamName.category(name as StreamName.StreamName) as keyof States
-    const aggregate = Domain.aggregates[category]
-    // The stream category names the aggregate, so its events are that aggregate's.
-    const state = fold(aggregate as never, stream.map((recorded) => recorded.event) as never)
-    ;(states[category] as Array<unknown>).push(state)
-  }
-  return states
-}
+export const foldAll = (events: ReadonlyArray<RecordedEvent>) => ({
+  Account: foldStreams(Domain.aggregates.Account, events),
+  Structure: foldStreams(Domain.aggregates.Structure, events),
+  Report: foldStreams(Domain.aggregates.Report, events),
+  HomeworkBook: foldStreams(Domain.aggregates.HomeworkBook, events),
+})
 
 const count = <A>(items: ReadonlyArray<A>, key: (a: A) => string) => {
   const counts = new Map<string, number>()

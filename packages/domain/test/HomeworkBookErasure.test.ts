@@ -10,7 +10,6 @@ import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as EventStore from "@cartable/eventlog/EventStore"
 import * as EventStoreDriver from "@cartable/eventlog/EventStoreDriver"
-import * as StreamName from "@cartable/eventlog/StreamName"
 import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
 import { fold } from "@cartable/kernel/Decider"
 import * as PersonalData from "@cartable/kernel/PersonalData"
@@ -67,11 +66,7 @@ describe("HomeworkBook erasure", () => {
         )
         yield* handle({ _tag: "EditSession", ...common, date: ids.days[i]!, ...text }, context)
       }
-      const streamName = StreamName.make(HomeworkBook.aggregate.category, bookId)
-      const before = fold(
-        HomeworkBook.aggregate,
-        (yield* eventStore.readStream(streamName)).map((recorded) => recorded.event as HomeworkBook.HomeworkBookEvent),
-      )
+      const { state: before } = yield* CommandHandler.load(HomeworkBook.aggregate, bookId)
       assert.ok(before._tag === "HomeworkBook")
       assert.deepStrictEqual(
         before.sessions.map(({ content, homework }) => ({ content, homework })),
@@ -88,8 +83,7 @@ describe("HomeworkBook erasure", () => {
 
       yield* eventStore.eraseSubject(erased.accountId)
 
-      const recorded = yield* eventStore.readStream(streamName)
-      const events = recorded.map((entry) => entry.event as HomeworkBook.HomeworkBookEvent)
+      const events = (yield* CommandHandler.history(HomeworkBook.aggregate, bookId)).map((entry) => entry.event)
       for (const event of events) {
         if (event._tag !== "SessionRecorded" && event._tag !== "SessionEdited") continue
         const erasedHere = event.teacherId === erased.accountId

@@ -2,6 +2,7 @@ import * as Account from "@cartable/domain/Account"
 import type * as Actor from "@cartable/domain/Actor"
 import { AccountId, ReportId, StructureId } from "@cartable/domain/Ids"
 import * as Report from "@cartable/domain/Report"
+import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import { EventMetadata } from "@cartable/eventlog/EventMetadata"
 import * as EventStore from "@cartable/eventlog/EventStore"
@@ -49,9 +50,7 @@ const reportWithComment = (reportId: ReportId, by: AccountId, comment: string) =
 /** The comment of a report as its stream reads back, folded by the aggregate. */
 const commentOf = (reportId: ReportId) =>
   Effect.gen(function* () {
-    const store = yield* EventStore.EventStore
-    const recorded = yield* store.readStream(StreamName.make("Report", reportId))
-    const state = recorded.map((r) => r.event as Report.ReportEvent).reduce(Report.evolve, Report.initialState)
+    const { state } = yield* CommandHandler.load(Report.aggregate, reportId)
     return Option.getOrThrow(Report.summaryOf(state)).comment
   })
 
@@ -75,8 +74,8 @@ describe("Report erasure", () => {
       assert.strictEqual(yield* commentOf(mine), PersonalData.ERASED)
       assert.strictEqual(yield* commentOf(theirs), "Photo d'un élève")
       // The report itself stays in the history (BR-SIG-4): who reported, and when, are not erased.
-      const [recorded] = yield* store.readStream(StreamName.make("Report", mine))
-      const event = recorded?.event as Report.ReportEvent | undefined
+      const [recorded] = yield* CommandHandler.history(Report.aggregate, mine)
+      const event = recorded?.event
       assert.ok(event?._tag === "ContentReported")
       assert.strictEqual(event.reportedBy, writer)
     }).pipe(Effect.provide(EventStore.layerMemory(catalog))),

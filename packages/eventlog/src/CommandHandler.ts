@@ -15,6 +15,7 @@ import { EventMetadata } from "./EventMetadata.ts"
 import { EventStore } from "./EventStore.ts"
 import { ConcurrencyConflict, EventStoreError } from "./EventStoreError.ts"
 import * as ExpectedVersion from "./ExpectedVersion.ts"
+import type { RecordedEvent } from "./RecordedEvent.ts"
 import * as StreamName from "./StreamName.ts"
 
 /**
@@ -127,16 +128,39 @@ const streamOf = (category: string, id: string): Effect.Effect<StreamName.Stream
     onRight: Effect.succeed,
   })
 
+/**
+ * The recorded events of an aggregate instance, typed with the aggregate's events
+ * (erased personal values read as `"[erased]"`).
+ *
+ * @example
+ * const history = yield* CommandHandler.history(Report.aggregate, "rep-1")
+ * @since 0.1.0
+ */
+export const history = <C extends { readonly _tag: string }, E extends { readonly _tag: string }, S, Err, CI, EI>(
+  aggregate: Aggregate<C, E, S, Err, CI, EI>,
+  id: string,
+): Effect.Effect<ReadonlyArray<RecordedEvent<E>>, EventStoreError, EventStore> =>
+  Effect.flatMap(EventStore, (store) =>
+    Effect.flatMap(streamOf(aggregate.category, id), (streamName) => historyFrom(store, aggregate, streamName)),
+  )
+
+const historyFrom = <C extends { readonly _tag: string }, E extends { readonly _tag: string }, S, Err, CI, EI>(
+  store: EventStore.Service,
+  _aggregate: Aggregate<C, E, S, Err, CI, EI>,
+  streamName: StreamName.StreamName,
+): Effect.Effect<ReadonlyArray<RecordedEvent<E>>, EventStoreError> =>
+  // The catalogue decoded each event of the aggregate's stream with the aggregate's own Schemas.
+  store.readStream(streamName) as Effect.Effect<ReadonlyArray<RecordedEvent<E>>, EventStoreError>
+
 const loadFrom = <C extends { readonly _tag: string }, E extends { readonly _tag: string }, S, Err, CI, EI>(
   store: EventStore.Service,
   aggregate: Aggregate<C, E, S, Err, CI, EI>,
   streamName: StreamName.StreamName,
 ): Effect.Effect<Loaded<S>, EventStoreError> =>
-  Effect.map(store.readStream(streamName), (recorded) => ({
-    // The catalogue decoded each event with the aggregate's own Schemas.
+  Effect.map(historyFrom(store, aggregate, streamName), (recorded) => ({
     state: fold(
       aggregate,
-      recorded.map((entry) => entry.event as E),
+      recorded.map((entry) => entry.event),
     ),
     version: recorded.length === 0 ? 0 : recorded[recorded.length - 1]!.streamVersion,
   }))
