@@ -38,6 +38,7 @@ export interface LawsOptions<C> {
  * Registers the law suite of an aggregate:
  * - evolve is total over any sequence of events;
  * - decide and evolve are deterministic;
+ * - every rejection has a message a person can read (and names its rule when it has one);
  * - every event decide records changes the state (an event `evolve` forgets is a
  *   fact the aggregate will not remember);
  * - after every command, the state folded from the decisions equals the state
@@ -93,6 +94,31 @@ export const suite = <C extends { readonly _tag: string }, E extends { readonly 
                 fold(aggregate, step.decision.right, step.before),
                 fold(aggregate, step.decision.right, step.before),
                 `evolve after ${step.command._tag} twice`,
+              )
+            }
+          }
+        }
+      },
+      { fastCheck },
+    )
+
+    it.prop(
+      "every rejection says why, in words a person reads",
+      [commands],
+      ([sequence]) => {
+        for (const history of byStream(sequence)) {
+          for (const step of history.steps) {
+            if (Either.isRight(step.decision)) continue
+            const rejection: unknown = step.decision.left
+            const message = rejection instanceof Error ? rejection.message : undefined
+            assert.ok(
+              typeof message === "string" && message.trim().length > 0,
+              `${step.command._tag} was rejected without a message`,
+            )
+            if (typeof rejection === "object" && rejection !== null && "ruleId" in rejection) {
+              assert.ok(
+                typeof rejection.ruleId === "string" && rejection.ruleId.length > 0,
+                `${step.command._tag}: no rule`,
               )
             }
           }
