@@ -1,5 +1,5 @@
 /**
- * Writes the generated pages of docs/: `pnpm docs`. `--check` exits non-zero
+ * Writes the generated pages of docs/: `pnpm run docs`. `--check` exits non-zero
  * when a committed page differs from what the code generates.
  */
 import { readFileSync, writeFileSync } from "node:fs"
@@ -16,7 +16,7 @@ for (const [file, content] of Object.entries(pages())) {
   } catch {}
   if (current === content) continue
   if (check) {
-    console.error(`${file} is stale: run pnpm docs`)
+    console.error(`${file} is stale: run pnpm run docs`)
     stale++
   } else {
     writeFileSync(path, content)

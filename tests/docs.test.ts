@@ -9,7 +9,7 @@ const root = join(import.meta.dirname, "..")
 
 describe("generated docs", () => {
   for (const [file, content] of Object.entries(pages())) {
-    it(`${file} is up to date (run pnpm docs)`, () => {
+    it(`${file} is up to date (run pnpm run docs)`, () => {
       expect(readFileSync(join(root, file), "utf8")).toBe(content)
     })
   }
