@@ -110,9 +110,7 @@ export const load = <C extends { readonly _tag: string }, E extends { readonly _
   aggregate: Aggregate<C, E, S, Err, CI, EI>,
   id: string,
 ): Effect.Effect<Loaded<S>, EventStoreError, EventStore> =>
-  Effect.flatMap(EventStore, (store) =>
-    Effect.flatMap(streamOf(aggregate.category, id), (streamName) => loadFrom(store, aggregate, streamName)),
-  )
+  Effect.map(history(aggregate, id), (recorded) => loaded(aggregate, recorded))
 
 /** The stream of an instance; an id no stream name can hold is an InvalidArgument, never a throw. */
 const streamOf = (category: string, id: string): Effect.Effect<StreamName.StreamName, EventStoreError> =>
@@ -141,29 +139,27 @@ export const history = <C extends { readonly _tag: string }, E extends { readonl
   id: string,
 ): Effect.Effect<ReadonlyArray<RecordedEvent<E>>, EventStoreError, EventStore> =>
   Effect.flatMap(EventStore, (store) =>
-    Effect.flatMap(streamOf(aggregate.category, id), (streamName) => historyFrom(store, aggregate, streamName)),
+    Effect.flatMap(streamOf(aggregate.category, id), (streamName) => historyFrom<E>(store, streamName)),
   )
 
-const historyFrom = <C extends { readonly _tag: string }, E extends { readonly _tag: string }, S, Err, CI, EI>(
+const historyFrom = <E extends { readonly _tag: string }>(
   store: EventStore.Service,
-  _aggregate: Aggregate<C, E, S, Err, CI, EI>,
   streamName: StreamName.StreamName,
 ): Effect.Effect<ReadonlyArray<RecordedEvent<E>>, EventStoreError> =>
   // The catalogue decoded each event of the aggregate's stream with the aggregate's own Schemas.
   store.readStream(streamName) as Effect.Effect<ReadonlyArray<RecordedEvent<E>>, EventStoreError>
 
-const loadFrom = <C extends { readonly _tag: string }, E extends { readonly _tag: string }, S, Err, CI, EI>(
-  store: EventStore.Service,
+/** The state folded from an instance's events, and the version of its stream. */
+const loaded = <C extends { readonly _tag: string }, E extends { readonly _tag: string }, S, Err, CI, EI>(
   aggregate: Aggregate<C, E, S, Err, CI, EI>,
-  streamName: StreamName.StreamName,
-): Effect.Effect<Loaded<S>, EventStoreError> =>
-  Effect.map(historyFrom(store, aggregate, streamName), (recorded) => ({
-    state: fold(
-      aggregate,
-      recorded.map((entry) => entry.event),
-    ),
-    version: recorded.length === 0 ? 0 : recorded[recorded.length - 1]!.streamVersion,
-  }))
+  recorded: ReadonlyArray<RecordedEvent<E>>,
+): Loaded<S> => ({
+  state: fold(
+    aggregate,
+    recorded.map((entry) => entry.event),
+  ),
+  version: recorded.length === 0 ? 0 : recorded[recorded.length - 1]!.streamVersion,
+})
 
 const actorOf = (command: unknown): string | undefined => {
   if (typeof command !== "object" || command === null || !("actor" in command)) return undefined
@@ -193,7 +189,7 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
     const attempt = (command: C, context: CommandContext) =>
       Effect.gen(function* () {
         const streamName = yield* streamOf(aggregate.category, aggregate.streamId(command))
-        const { state, version } = yield* loadFrom(store, aggregate, streamName)
+        const { state, version } = loaded(aggregate, yield* historyFrom<E>(store, streamName))
         const decision = aggregate.decide(command, state)
         if (Either.isLeft(decision)) return yield* Effect.fail(decision.left)
         const events = decision.right
