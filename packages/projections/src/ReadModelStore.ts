@@ -1,0 +1,234 @@
+/**
+ * The read-model store port: where projections keep their documents and their
+ * checkpoints. It stores encoded documents only (a key, a JSON body, the values
+ * of the declared indexes); the typed read models above it encode and decode
+ * with Schema, as the typed event store does over its driver.
+ *
+ * Why documents with indexed fields rather than typed tables: docs/architecture.md.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+
+/**
+ * A table of documents and the names of its indexes. A name is 1 to 63
+ * characters of `[a-z0-9_]`, starting with a letter, and does not start with
+ * `cartable_` (the store's own tables); index names follow the same rule.
+ *
+ * @since 0.1.0
+ */
+export interface TableSpec {
+  readonly name: string
+  readonly indexes: ReadonlyArray<string>
+}
+
+/**
+ * A document as stored. `body` is a JSON text; `index` gives, for each declared
+ * index, the values the document is found under (none, one or several: a pupil
+ * found under each of his groups). Keys and index values are well-formed
+ * strings of at most 512 UTF-16 units; a body is at most 16 MiB.
+ *
+ * @since 0.1.0
+ */
+export interface StoredDocument {
+  readonly key: string
+  readonly body: string
+  readonly index: Readonly<Record<string, ReadonlyArray<string>>>
+}
+
+/**
+ * Which documents of a table to read, a page at a time.
+ * - no `index`: every document, by key;
+ * - `index` with `equals`: the documents with that value, by key;
+ * - `index` with `prefix`: the documents with a value starting with it (`""`:
+ *   any value), by value then key; a document found under two matching values
+ *   comes twice, once per value.
+ * Order is by Unicode code point (the SQL stores compare bytes of UTF-8, which is
+ * the same order), so it is stable and equal on every store. `after` is the
+ * `next` cursor of the previous page; `limit` is an integer from 1 to 10,000.
+ *
+ * @since 0.1.0
+ */
+export interface Query {
+  readonly index?: string | undefined
+  readonly equals?: string | undefined
+  readonly prefix?: string | undefined
+  readonly after?: string | undefined
+  readonly limit: number
+}
+
+/**
+ * A page of documents: `next` is the cursor of the following page, absent on
+ * the last one (a page may be the last one and full).
+ *
+ * @since 0.1.0
+ */
+export interface Page {
+  readonly documents: ReadonlyArray<StoredDocument>
+  readonly next?: string | undefined
+}
+
+/**
+ * The changes of one table in a {@link Commit}: documents written whole (a
+ * document replaces the one of its key, index values included) and keys deleted
+ * (an absent key is no error). A key is in at most one of the two lists.
+ *
+ * @since 0.1.0
+ */
+export interface TableChanges {
+  readonly table: string
+  readonly put: ReadonlyArray<StoredDocument>
+  readonly delete: ReadonlyArray<string>
+}
+
+/**
+ * A checkpoint move: `id` names the consumer (a projection version, a reactor),
+ * `from` is the position it was at (0: nothing applied yet), `to` the position of
+ * the last event the commit applies (`to` ≥ `from`).
+ *
+ * @since 0.1.0
+ */
+export interface CheckpointMove {
+  readonly id: string
+  readonly from: number
+  readonly to: number
+}
+
+/**
+ * What a projection applies at once: the changes of its tables and, for an
+ * async projection, the move of its checkpoint. All of it or nothing.
+ *
+ * @since 0.1.0
+ */
+export interface Commit {
+  readonly changes: ReadonlyArray<TableChanges>
+  readonly checkpoint?: CheckpointMove | undefined
+}
+
+/**
+ * A consumer's checkpoint: the position of the last event it applied, and when
+ * it moved last (milliseconds since the epoch, by the store's clock).
+ *
+ * @since 0.1.0
+ */
+export interface Checkpoint {
+  readonly id: string
+  readonly position: number
+  readonly updatedAt: number
+}
+
+/**
+ * Why a read-model store call failed.
+ * - `Unavailable`: the storage could not be reached or failed (the driver's error is the cause);
+ * - `InvalidArgument`: the call was malformed (a bad table or index name, a limit of 0,
+ *   a key or value too long or not well-formed, a body that is not JSON, a bad cursor);
+ * - `UnknownTable`: the table was never created with `ensureTable`, or was dropped;
+ * - `UnknownIndex`: the query names an index the table does not declare.
+ *
+ * @since 0.1.0
+ */
+export const ReadModelErrorReason = Schema.Literal("Unavailable", "InvalidArgument", "UnknownTable", "UnknownIndex")
+
+/** @since 0.1.0 */
+export type ReadModelErrorReason = typeof ReadModelErrorReason.Type
+
+/**
+ * Every read-model store failure but a checkpoint conflict.
+ *
+ * @since 0.1.0
+ */
+export class ReadModelError extends Schema.TaggedError<ReadModelError>("@cartable/projections/ReadModelError")(
+  "ReadModelError",
+  {
+    reason: ReadModelErrorReason,
+    message: Schema.String,
+    table: Schema.optional(Schema.String),
+    cause: Schema.optional(Schema.Defect),
+  },
+) {}
+
+/**
+ * A commit whose checkpoint was no longer at `from`: another runner applied
+ * these events first. Nothing of the commit was written.
+ *
+ * @since 0.1.0
+ */
+export class CheckpointConflict extends Schema.TaggedError<CheckpointConflict>(
+  "@cartable/projections/CheckpointConflict",
+)("CheckpointConflict", {
+  id: Schema.String,
+  expected: Schema.Number,
+  actual: Schema.Number,
+}) {
+  override get message(): string {
+    return `Checkpoint ${this.id} was expected at ${this.expected}, but it is at ${this.actual}`
+  }
+}
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace ReadModelStore {
+  /**
+   * The operations of a read-model store. Every call is atomic.
+   *
+   * @since 0.1.0
+   */
+  export interface Service {
+    /** Creates the table and its indexes if absent (idempotent); a table that exists with other indexes gets them added. */
+    readonly ensureTable: (spec: TableSpec) => Effect.Effect<void, ReadModelError>
+    /** Drops the table and everything in it (idempotent). */
+    readonly dropTable: (table: string) => Effect.Effect<void, ReadModelError>
+    /** The names of the tables that exist, in code-point order. */
+    readonly tables: Effect.Effect<ReadonlyArray<string>, ReadModelError>
+    /** The documents of these keys that exist, in the order of `keys` (a key asked twice comes once). */
+    readonly get: (
+      table: string,
+      keys: ReadonlyArray<string>,
+    ) => Effect.Effect<ReadonlyArray<StoredDocument>, ReadModelError>
+    /** A page of documents (see {@link Query}). */
+    readonly find: (table: string, query: Query) => Effect.Effect<Page, ReadModelError>
+    /** How many documents the query would return over all its pages (`after` and `limit` ignored). */
+    readonly count: (table: string, query?: Omit<Query, "after" | "limit">) => Effect.Effect<number, ReadModelError>
+    /**
+     * Applies the changes and moves the checkpoint, all or nothing: when the
+     * checkpoint is not at `from` (absent counts as 0), nothing is written and the
+     * call fails with {@link CheckpointConflict}.
+     */
+    readonly commit: (commit: Commit) => Effect.Effect<void, ReadModelError | CheckpointConflict>
+    /** The checkpoint of a consumer, if it ever moved. */
+    readonly checkpoint: (id: string) => Effect.Effect<Option.Option<Checkpoint>, ReadModelError>
+    /** Every checkpoint, by id. */
+    readonly checkpoints: Effect.Effect<ReadonlyArray<Checkpoint>, ReadModelError>
+    /** Removes a checkpoint (a rebuild starts again from 0). */
+    readonly resetCheckpoint: (id: string) => Effect.Effect<void, ReadModelError>
+    /**
+     * Takes or renews the lease `id` for `holder` for `ttlMillis`, by the store's
+     * clock: true when `holder` holds it afterwards (it was free, expired, or
+     * already its own), false when another holder's lease runs.
+     */
+    readonly acquireLease: (id: string, holder: string, ttlMillis: number) => Effect.Effect<boolean, ReadModelError>
+    /** Gives the lease up if `holder` holds it (otherwise does nothing). */
+    readonly releaseLease: (id: string, holder: string) => Effect.Effect<void, ReadModelError>
+    /**
+     * Runs `effect` in one transaction: the store's writes and the appends of the
+     * event store driver of the same adapter layer made inside it are committed
+     * together when it succeeds and rolled back together when it fails. This is
+     * what inline projections run in. Transactions of one store do not nest.
+     */
+    readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | ReadModelError, R>
+  }
+}
+
+/**
+ * The read-model store port, implemented by each storage adapter.
+ *
+ * @since 0.1.0
+ */
+export class ReadModelStore extends Context.Tag("@cartable/projections/ReadModelStore")<
+  ReadModelStore,
+  ReadModelStore.Service
+>() {}
