@@ -1,0 +1,183 @@
+/**
+ * A projection: a pure definition of how events change read models. It has a
+ * name and a version (a new version is rebuilt beside the serving one), the
+ * collections it writes, and one handler per event type it reads. A handler
+ * returns changes (put a document, update one from its current value, remove
+ * one); it reads no clock and no other document, so that replaying the log
+ * from position 0 gives the same read models as applying it event by event.
+ *
+ * @since 0.1.0
+ */
+import type { RecordedEvent } from "@cartable/eventlog/RecordedEvent"
+import type { EventDefinitions, EventsType } from "@cartable/kernel/Decider"
+import type { Collection } from "./ReadModel.ts"
+
+/**
+ * One change a handler asks for. Build them with the writers a handler receives.
+ *
+ * @since 0.1.0
+ */
+export type Change =
+  | { readonly _tag: "Put"; readonly collection: string; readonly document: unknown }
+  | {
+      readonly _tag: "Update"
+      readonly collection: string
+      readonly key: string
+      readonly update: (current: unknown) => unknown
+    }
+  | { readonly _tag: "Remove"; readonly collection: string; readonly key: string }
+
+/**
+ * What a handler writes one collection with.
+ *
+ * @since 0.1.0
+ */
+export interface Writer<A> {
+  /** Writes the document whole, under its key. */
+  readonly put: (document: A) => Change
+  /**
+   * Writes the document of `key` from its current value (`undefined` when
+   * absent); returning `undefined` removes it. The result keeps the key.
+   */
+  readonly update: (key: string, update: (current: A | undefined) => A | undefined) => Change
+  /** Removes the document of `key` (absent: nothing happens). */
+  readonly remove: (key: string) => Change
+}
+
+/**
+ * The writers of a projection's collections, by the names the projection gives them.
+ *
+ * @since 0.1.0
+ */
+export type Writers<Cs extends Readonly<Record<string, Collection.Any>>> = {
+  readonly [K in keyof Cs]: Writer<Collection.Document<Cs[K]>>
+}
+
+/**
+ * A handler of one event type: the event, the writers, and the recorded event
+ * (position, stream, metadata) it came in.
+ *
+ * @since 0.1.0
+ */
+export type Handler<E, Cs extends Readonly<Record<string, Collection.Any>>> = (
+  event: E,
+  into: Writers<Cs>,
+  recorded: RecordedEvent,
+) => Change | ReadonlyArray<Change>
+
+/**
+ * The handlers of a projection, by event tag; event types without a handler
+ * are not read.
+ *
+ * @since 0.1.0
+ */
+export type Handlers<Defs extends EventDefinitions, Cs extends Readonly<Record<string, Collection.Any>>> = {
+  readonly [K in EventsType<Defs>["_tag"]]?: Handler<Extract<EventsType<Defs>, { readonly _tag: K }>, Cs>
+}
+
+/**
+ * A projection definition.
+ *
+ * @since 0.1.0
+ */
+export interface Projection<Cs extends Readonly<Record<string, Collection.Any>> = Readonly<Record<string, Collection.Any>>> {
+  /** 1 to 16 characters of `[a-z0-9_]`, starting with a letter (its tables' names stay within the store's 48). */
+  readonly name: string
+  /** An integer from 1 to 9,999; bump it whenever what the handlers write changes. */
+  readonly version: number
+  readonly collections: Cs
+  /** The event types it reads. */
+  readonly eventTypes: ReadonlySet<string>
+  /** The changes of one event: calls its handler (an event type it does not read gives none). */
+  readonly changes: (recorded: RecordedEvent) => ReadonlyArray<Change>
+}
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace Projection {
+  /** Any projection. */
+  export type Any = Projection<Readonly<Record<string, Collection.Any>>>
+}
+
+const NAME = /^[a-z][a-z0-9_]{0,15}$/
+const COLLECTION = /^[a-z][a-z0-9_]{0,23}$/
+
+/**
+ * Defines a projection over a set of event definitions (e.g. `Domain.events`).
+ * It throws when the name, version or a collection name is malformed: a
+ * definition is code, written once.
+ *
+ * @example
+ * const Directory = Projection.make({
+ *   name: "directory",
+ *   version: 1,
+ *   events: Domain.events,
+ *   collections: { accounts: Accounts },
+ *   handlers: {
+ *     AccountProvisioned: (event, into) => into.accounts.put({ id: event.accountId, name: event.displayName }),
+ *     AccountDeleted: (event, into) => into.accounts.remove(event.accountId),
+ *   },
+ * })
+ * @since 0.1.0
+ */
+export const make = <Defs extends EventDefinitions, const Cs extends Readonly<Record<string, Collection.Any>>>(definition: {
+  readonly name: string
+  readonly version: number
+  readonly events: Defs
+  readonly collections: Cs
+  readonly handlers: Handlers<Defs, Cs>
+}): Projection<Cs> => {
+  const { name, version, collections, handlers } = definition
+  if (!NAME.test(name)) throw new TypeError(`A projection name is 1 to 16 characters of [a-z0-9_], got "${name}"`)
+  if (!Number.isSafeInteger(version) || version < 1 || version > 9999) {
+    throw new TypeError(`The version of projection ${name} is an integer from 1 to 9,999, got ${version}`)
+  }
+  const writers: Record<string, Writer<unknown>> = {}
+  for (const [alias, collection] of Object.entries(collections)) {
+    if (!COLLECTION.test(collection.name)) {
+      throw new TypeError(`A collection name is 1 to 24 characters of [a-z0-9_], got "${collection.name}"`)
+    }
+    writers[alias] = writerOf(alias)
+  }
+  const byTag = handlers as Readonly<
+    Record<string, (event: unknown, into: unknown, recorded: RecordedEvent) => Change | ReadonlyArray<Change>>
+  >
+  const eventTypes = new Set(Object.keys(byTag).filter((tag) => byTag[tag] !== undefined))
+  return {
+    name,
+    version,
+    collections,
+    eventTypes,
+    changes: (recorded) => {
+      const handler = byTag[recorded.type]
+      if (handler === undefined) return []
+      const result = handler(recorded.event, writers, recorded)
+      return isChangeList(result) ? result : [result]
+    },
+  }
+}
+
+const isChangeList = (result: Change | ReadonlyArray<Change>): result is ReadonlyArray<Change> => Array.isArray(result)
+
+const writerOf = (collection: string): Writer<unknown> => ({
+  put: (document) => ({ _tag: "Put", collection, document }),
+  update: (key, update) => ({ _tag: "Update", collection, key, update: update as (current: unknown) => unknown }),
+  remove: (key) => ({ _tag: "Remove", collection, key }),
+})
+
+/**
+ * The id of a projection version: its checkpoint's and its lease's name.
+ *
+ * @since 0.1.0
+ */
+export const idOf = (projection: Projection.Any): string => `${projection.name}@${projection.version}`
+
+/**
+ * The table a collection of a projection version is stored in:
+ * `<projection>_v<version>_<collection>`, so that a new version gets new tables.
+ *
+ * @since 0.1.0
+ */
+export const tableOf = (projection: Projection.Any, alias: string): string =>
+  `${projection.name}_v${projection.version}_${projection.collections[alias]!.name}`

@@ -1,0 +1,503 @@
+/**
+ * The projection runtime: it keeps read models up to date with the log.
+ * - Async projections follow the log from a checkpoint that moves in the same
+ *   commit as their documents (so an event is never applied twice nor skipped,
+ *   whatever stops the process); one runner holds each through a lease, others
+ *   wait and take over when it dies; they poll, and wake up at once on appends
+ *   made through this runtime's store.
+ * - Inline projections are applied in the transaction of the append itself:
+ *   once a command returns, they show it.
+ * - A new version rebuilds beside the serving one; the switch of serving
+ *   version commits with the checkpoint that catches up (see {@link readerOf}).
+ * - A handler that fails stops its projection at that event with a typed
+ *   {@link ProjectionFailed}, retried with backoff, visible in {@link status}.
+ *
+ * @since 0.1.0
+ */
+import * as EventStore from "@cartable/eventlog/EventStore"
+import { EventStoreError } from "@cartable/eventlog/EventStoreError"
+import type { NewEvent, RecordedEvent } from "@cartable/eventlog/RecordedEvent"
+import type { StreamName } from "@cartable/eventlog/StreamName"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
+import * as Engine from "./internal/engine.ts"
+import * as Registry from "./internal/registry.ts"
+import * as Projection from "./Projection.ts"
+import { ProjectionFailed } from "./ProjectionError.ts"
+import * as ReadModel from "./ReadModel.ts"
+import { type CheckpointConflict, ReadModelError, ReadModelStore } from "./ReadModelStore.ts"
+
+/**
+ * What a projection is doing:
+ * - `catching-up`: behind the head, applying batches;
+ * - `live`: at the head, following new events;
+ * - `waiting`: another runner holds its lease;
+ * - `failed`: stopped on an event (see `lastError`), retrying with backoff;
+ * - `retired`: a newer version serves, this one is not run any more.
+ *
+ * @since 0.1.0
+ */
+export type ProjectionState = "catching-up" | "live" | "waiting" | "failed" | "retired"
+
+/**
+ * The status of one projection version, for an operator.
+ *
+ * @since 0.1.0
+ */
+export interface ProjectionStatus {
+  readonly name: string
+  readonly version: number
+  readonly mode: "inline" | "async"
+  readonly state: ProjectionState
+  /** Whether this version serves readers (see {@link readerOf}). */
+  readonly serving: boolean
+  /** The position of the last event applied. */
+  readonly position: number
+  /** The last position of the log this runtime has seen. */
+  readonly head: number
+  /** How many events of the log are not applied yet (as far as this runtime knows the head). */
+  readonly lagEvents: number
+  /** Age in seconds (by its `occurredAt`) of the oldest event not applied yet; 0 when none is. */
+  readonly lagSeconds: number
+  readonly lastError?: Registry.LastError | undefined
+}
+
+/**
+ * How the runtime runs. Defaults: batches of 500 events, a poll every second,
+ * leases of 30 seconds renewed at each batch, retries after a failure from
+ * 100 ms doubling to 30 s.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  /** Projections run from their checkpoint, in background fibers. */
+  readonly async?: ReadonlyArray<Projection.Projection.Any> | undefined
+  /** Projections applied in the transaction of each append. */
+  readonly inline?: ReadonlyArray<Projection.Projection.Any> | undefined
+  readonly batchSize?: number | undefined
+  readonly pollInterval?: Duration.DurationInput | undefined
+  readonly leaseTtl?: Duration.DurationInput | undefined
+  readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
+  /** Start the background fibers (default true); false leaves it to {@link ProjectionRuntime.Service.catchUp}. */
+  readonly background?: boolean | undefined
+}
+
+/** What a runtime call may fail with. */
+type Failure = ProjectionFailed | ReadModelError | EventStoreError
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace ProjectionRuntime {
+  /**
+   * What the runtime offers.
+   *
+   * @since 0.1.0
+   */
+  export interface Service {
+    /** The status of every projection version it runs. */
+    readonly status: Effect.Effect<ReadonlyArray<ProjectionStatus>, ReadModelError | EventStoreError>
+    /** Runs one projection (or all async ones) up to the head now, in the calling fiber; fails on the first failing event. */
+    readonly catchUp: (projection?: Projection.Projection.Any) => Effect.Effect<void, Failure | CheckpointConflict>
+    /** Drops the projection's tables and checkpoint, and replays the log from position 0 up to the head. */
+    readonly rebuild: (projection: Projection.Projection.Any) => Effect.Effect<void, Failure | CheckpointConflict>
+    /** The version of a projection that serves readers, if one does. */
+    readonly serving: (name: string) => Effect.Effect<number | undefined, ReadModelError>
+    /** Drops the tables, checkpoint and state of a version that no longer serves. */
+    readonly retire: (projection: Projection.Projection.Any) => Effect.Effect<void, ReadModelError>
+    /** Wakes the async projections up (the runtime's store does it after each append). */
+    readonly wake: Effect.Effect<void>
+  }
+}
+
+/**
+ * The projection runtime.
+ *
+ * @since 0.1.0
+ */
+export class ProjectionRuntime extends Context.Tag("@cartable/projections/ProjectionRuntime")<
+  ProjectionRuntime,
+  ProjectionRuntime.Service
+>() {}
+
+interface Local {
+  readonly state: ProjectionState
+  readonly lastError?: Registry.LastError | undefined
+}
+
+/** A commit without a checkpoint move cannot conflict. */
+const noCheckpoint = <A, R>(effect: Effect.Effect<A, ReadModelError | CheckpointConflict, R>) =>
+  Effect.catchTag(effect, "CheckpointConflict", (conflict) => Effect.die(conflict))
+
+const toReadModelError = (error: unknown): ReadModelError =>
+  error instanceof ReadModelError
+    ? error
+    : new ReadModelError({ reason: "Unavailable", message: String(error), cause: error })
+
+/**
+ * Builds the runtime over the typed event store and the read-model store in
+ * context, and, unless `background: false`, starts one fiber per async
+ * projection in the layer's scope. It also returns the store that appends
+ * through the inline projections: {@link layer} puts it in place of the
+ * `EventStore` it was given.
+ *
+ * @since 0.1.0
+ */
+export const make = Effect.fnUntraced(function* (options: Options) {
+  const events = yield* EventStore.EventStore
+  const store = yield* ReadModelStore
+  const asyncProjections = options.async ?? []
+  const inlineProjections = options.inline ?? []
+  const batchSize = options.batchSize ?? 500
+  const pollInterval = Duration.decode(options.pollInterval ?? "1 second")
+  const leaseTtl = Duration.toMillis(options.leaseTtl ?? "30 seconds")
+  const retry: Schedule.Schedule<unknown, unknown> =
+    options.retry ?? Schedule.union(Schedule.exponential("100 millis"), Schedule.spaced("30 seconds"))
+  const holder = crypto.randomUUID()
+  const all = [...inlineProjections, ...asyncProjections]
+
+  const ids = new Set<string>()
+  for (const projection of all) {
+    const id = Projection.idOf(projection)
+    if (ids.has(id)) throw new TypeError(`Projection ${id} is given twice`)
+    ids.add(id)
+  }
+
+  const local = yield* Ref.make(new Map<string, Local>())
+  const head = yield* Ref.make(0)
+  const wakeUp = yield* Ref.make(yield* Deferred.make<void>())
+  const wake = Effect.flatMap(Deferred.make<void>(), (next) =>
+    Effect.flatMap(Ref.getAndSet(wakeUp, next), (previous) => Deferred.succeed(previous, undefined)),
+  ).pipe(Effect.asVoid)
+  const setLocal = (projection: Projection.Projection.Any, entry: Local) =>
+    Ref.update(local, (map) => new Map(map).set(Projection.idOf(projection), entry))
+
+  const ensureTables = (projection: Projection.Projection.Any) =>
+    Effect.forEach(
+      Object.entries(projection.collections),
+      ([alias, collection]) =>
+        store.ensureTable({ name: Projection.tableOf(projection, alias), indexes: Object.keys(collection.indexes) }),
+      { discard: true },
+    )
+  yield* Registry.ensure(store)
+  yield* Effect.forEach(all, ensureTables, { discard: true })
+
+  const positionOf = (projection: Projection.Projection.Any) =>
+    Effect.map(store.checkpoint(Projection.idOf(projection)), (checkpoint) =>
+      checkpoint._tag === "Some" ? checkpoint.value.position : 0,
+    )
+
+  const recordFailure = (projection: Projection.Projection.Any, error: Failure | CheckpointConflict) =>
+    Effect.gen(function* () {
+      const at = yield* Clock.currentTimeMillis
+      const lastError: Registry.LastError =
+        error instanceof ProjectionFailed
+          ? {
+              message: error.message,
+              position: error.position,
+              eventType: error.eventType,
+              streamName: error.streamName,
+              at,
+            }
+          : { message: error.message, at }
+      yield* setLocal(projection, { state: "failed", lastError })
+      const previous = yield* Registry.versionState(store, Projection.idOf(projection))
+      yield* store.commit({
+        changes: [
+          Registry.putVersion({ _tag: "Version", id: Projection.idOf(projection), inlineLive: previous?.inlineLive ?? false, lastError }),
+        ],
+      })
+    }).pipe(Effect.catchAll(() => Effect.void))
+
+  /**
+   * One batch: read from the checkpoint, apply, commit with the checkpoint
+   * move (and the switch of serving version when it reaches the head). True
+   * when the projection is at the head.
+   */
+  const step = (projection: Projection.Projection.Any) =>
+    Effect.gen(function* () {
+      const id = Projection.idOf(projection)
+      const from = yield* positionOf(projection)
+      const batch = yield* events.readAll(from, batchSize)
+      const last = batch.at(-1)
+      if (last !== undefined) yield* Ref.update(head, (h) => Math.max(h, last.position))
+      else yield* Ref.update(head, (h) => Math.max(h, from))
+      const applied = yield* Engine.apply(projection, batch, store.get)
+      const caughtUp = batch.length < batchSize && applied.failure === undefined
+      const serving = caughtUp ? yield* Registry.serving(store, projection.name) : undefined
+      const switches = caughtUp && (serving === undefined || serving < projection.version)
+      const to = applied.lastApplied ?? from
+      if (to > from || switches) {
+        yield* store.commit({
+          changes: switches ? [...applied.changes, Registry.putServing(projection.name, projection.version)] : applied.changes,
+          checkpoint: { id, from, to },
+        })
+      }
+      if (applied.failure !== undefined) return yield* Effect.fail(applied.failure)
+      return caughtUp
+    })
+
+  const catchUpOne = (projection: Projection.Projection.Any) =>
+    Effect.gen(function* () {
+      yield* setLocal(projection, { state: "catching-up" })
+      while (!(yield* step(projection))) {
+        /* next batch */
+      }
+      yield* setLocal(projection, { state: "live" })
+    }).pipe(Effect.tapError((error) => recordFailure(projection, error)))
+
+  /** A newer version serves: this one is not run any more. */
+  const isRetired = (projection: Projection.Projection.Any) =>
+    Effect.map(Registry.serving(store, projection.name), (serving) => serving !== undefined && serving > projection.version)
+
+  /** The background fiber of an async projection. */
+  const follow = (projection: Projection.Projection.Any) => {
+    const id = Projection.idOf(projection)
+    const waitForWork = Effect.flatMap(Ref.get(wakeUp), (signal) =>
+      Effect.raceFirst(Deferred.await(signal), Effect.sleep(pollInterval)),
+    )
+    const round = Effect.gen(function* () {
+      if (yield* isRetired(projection)) {
+        yield* setLocal(projection, { state: "retired" })
+        return "idle" as const
+      }
+      if (!(yield* store.acquireLease(id, holder, leaseTtl))) {
+        yield* setLocal(projection, { state: "waiting" })
+        return "idle" as const
+      }
+      const caughtUp = yield* step(projection)
+      yield* setLocal(projection, { state: caughtUp ? "live" : "catching-up" })
+      return caughtUp ? ("idle" as const) : ("busy" as const)
+    })
+    const loop: Effect.Effect<never> = Effect.gen(function* () {
+      while (true) {
+        const outcome = yield* round.pipe(
+          // Another runner applied these events first (a lease taken over): read again from its checkpoint.
+          Effect.catchTag("CheckpointConflict", () => Effect.succeed("busy" as const)),
+          Effect.tapError((error) => recordFailure(projection, error)),
+          Effect.retry(retry),
+          Effect.orElseSucceed(() => "idle" as const),
+        )
+        if (outcome === "idle") yield* waitForWork
+      }
+    })
+    return loop.pipe(Effect.ensuring(store.releaseLease(id, holder).pipe(Effect.ignore)))
+  }
+
+  // Inline projections catch up before the runtime is ready, then are marked live.
+  for (const projection of inlineProjections) {
+    const state = yield* Registry.versionState(store, Projection.idOf(projection))
+    if (state?.inlineLive === true) {
+      yield* setLocal(projection, { state: "live" })
+      continue
+    }
+    yield* catchUpOne(projection)
+    yield* store
+      .commit({ changes: [Registry.putVersion({ _tag: "Version", id: Projection.idOf(projection), inlineLive: true })] })
+      .pipe(noCheckpoint)
+  }
+
+  if (options.background ?? true) {
+    yield* Effect.forEach(asyncProjections, (projection) => Effect.forkScoped(follow(projection)), { discard: true })
+  }
+
+  const status = Effect.gen(function* () {
+    const states = yield* Ref.get(local)
+    const now = yield* Clock.currentTimeMillis
+    const known = yield* Ref.get(head)
+    return yield* Effect.forEach(all, (projection) =>
+      Effect.gen(function* () {
+        const id = Projection.idOf(projection)
+        const position = yield* positionOf(projection)
+        const persisted = yield* Registry.versionState(store, id)
+        const serving = yield* Registry.serving(store, projection.name)
+        const isInline = inlineProjections.includes(projection)
+        const next = isInline ? [] : yield* events.readAll(position, 1)
+        const headNow = Math.max(known, position, next[0]?.position ?? 0)
+        const entry = states.get(id)
+        const lagEvents = isInline ? 0 : Math.max(0, headNow - position)
+        const oldest = next[0]
+        return {
+          name: projection.name,
+          version: projection.version,
+          mode: isInline ? "inline" : "async",
+          state: entry?.state ?? "waiting",
+          serving: serving === projection.version,
+          position,
+          head: headNow,
+          lagEvents,
+          lagSeconds:
+            oldest === undefined ? 0 : Math.max(0, (now - oldest.metadata.occurredAt.epochMillis) / 1000),
+          lastError: entry?.lastError ?? persisted?.lastError,
+        } satisfies ProjectionStatus
+      }),
+    )
+  })
+
+  const rebuild = (projection: Projection.Projection.Any) =>
+    Effect.gen(function* () {
+      yield* Effect.forEach(
+        Object.keys(projection.collections),
+        (alias) => store.dropTable(Projection.tableOf(projection, alias)),
+        { discard: true },
+      )
+      yield* store.resetCheckpoint(Projection.idOf(projection))
+      yield* ensureTables(projection)
+      yield* catchUpOne(projection)
+    })
+
+  const retire = (projection: Projection.Projection.Any) =>
+    Effect.gen(function* () {
+      const serving = yield* Registry.serving(store, projection.name)
+      if (serving === projection.version) {
+        return yield* Effect.fail(
+          new ReadModelError({
+            reason: "InvalidArgument",
+            message: `Projection ${Projection.idOf(projection)} serves readers: it cannot be retired`,
+          }),
+        )
+      }
+      yield* Effect.forEach(
+        Object.keys(projection.collections),
+        (alias) => store.dropTable(Projection.tableOf(projection, alias)),
+        { discard: true },
+      )
+      yield* store.resetCheckpoint(Projection.idOf(projection))
+      yield* store.commit({ changes: [Registry.removeVersion(Projection.idOf(projection))] }).pipe(noCheckpoint)
+    })
+
+  const runtime: ProjectionRuntime.Service = {
+    status,
+    catchUp: (projection) =>
+      projection === undefined
+        ? Effect.forEach(asyncProjections, catchUpOne, { discard: true })
+        : catchUpOne(projection),
+    rebuild,
+    serving: (name) => Registry.serving(store, name),
+    retire,
+    wake,
+  }
+
+  /** The store through which appends apply the inline projections, in one transaction. */
+  const inlineStore: EventStore.EventStore.Service = {
+    ...events,
+    append: (streamName, expected, newEvents) =>
+      store
+        .withTransaction(
+          Effect.gen(function* () {
+            const result = yield* events.append(streamName, expected, newEvents)
+            if (inlineProjections.length > 0) {
+              const recorded = recordedOf(streamName, newEvents, result)
+              for (const projection of inlineProjections) {
+                const applied = yield* Engine.apply(projection, recorded, store.get)
+                if (applied.failure !== undefined) return yield* Effect.fail(applied.failure)
+                yield* store.commit({ changes: applied.changes })
+              }
+            }
+            return result
+          }),
+        )
+        .pipe(
+          Effect.mapError((error) =>
+            error._tag === "ConcurrencyConflict" || error._tag === "EventStoreError"
+              ? error
+              : new EventStoreError({
+                  reason: "Unavailable",
+                  message: `The inline projections refused the append: ${error.message}`,
+                  streamName,
+                  cause: error,
+                }),
+          ),
+          Effect.tap((result) => Effect.zipRight(Ref.update(head, (h) => Math.max(h, result.lastPosition)), wake)),
+        ),
+  }
+
+  return { runtime, inlineStore }
+})
+
+/**
+ * The events of an append as a reader would get them back.
+ * Positions: the driver gives the last one, the batch's are consecutive.
+ */
+const recordedOf = (
+  streamName: StreamName,
+  newEvents: ReadonlyArray<NewEvent>,
+  result: { readonly streamVersion: number; readonly lastPosition: number },
+): ReadonlyArray<RecordedEvent> =>
+  newEvents.map((event, i) => ({
+    position: result.lastPosition - newEvents.length + 1 + i,
+    streamName,
+    streamVersion: result.streamVersion - newEvents.length + 1 + i,
+    type: event.event._tag,
+    schemaVersion: 0,
+    event: event.event,
+    metadata: event.metadata,
+  }))
+
+/**
+ * The runtime as a layer, and the `EventStore` in its place that applies the
+ * inline projections and wakes the async ones on each append. Provide it over
+ * a storage adapter's layer (which gives the event store and the read-model
+ * store on one database).
+ *
+ * @example
+ * const Live = ProjectionRuntime.layer({ inline: [Directory], async: [Stats] }).pipe(
+ *   Layer.provideMerge(SqliteEventStore.layer({ filename: "cartable.db", catalog })),
+ * )
+ * @since 0.1.0
+ */
+export const layer = (
+  options: Options,
+): Layer.Layer<
+  ProjectionRuntime | EventStore.EventStore,
+  ReadModelError | ProjectionFailed | EventStoreError | CheckpointConflict,
+  EventStore.EventStore | ReadModelStore
+> =>
+  Layer.scopedContext(
+    Effect.map(make(options), ({ runtime, inlineStore }) =>
+      Context.make(ProjectionRuntime, runtime).pipe(Context.add(EventStore.EventStore, inlineStore)),
+    ),
+  )
+
+/**
+ * A reader of a collection of the version that serves, among versions of one
+ * projection whose collection has the same document type (a rebuild with a
+ * corrected handler): the newest one once it has caught up, the older one until then.
+ *
+ * @since 0.1.0
+ */
+export const readerOf = <Cs extends Readonly<Record<string, ReadModel.Collection.Any>>, K extends keyof Cs & string>(
+  versions: readonly [Projection.Projection<Cs>, ...ReadonlyArray<Projection.Projection<Cs>>],
+  collection: K,
+): Effect.Effect<
+  ReadModel.Reader<ReadModel.Collection.Document<Cs[K]>, ReadModel.Collection.Index<Cs[K]>>,
+  ReadModelError,
+  ReadModelStore
+> =>
+  Effect.gen(function* () {
+    const store = yield* ReadModelStore
+    const serving = yield* Registry.serving(store, versions[0].name).pipe(Effect.mapError(toReadModelError))
+    const chosen = versions.find((projection) => projection.version === serving) ?? versions[0]
+    return yield* reader(chosen, collection)
+  })
+
+/**
+ * A reader of a collection of one projection version.
+ *
+ * @since 0.1.0
+ */
+export const reader = <Cs extends Readonly<Record<string, ReadModel.Collection.Any>>, K extends keyof Cs & string>(
+  projection: Projection.Projection<Cs>,
+  collection: K,
+): Effect.Effect<ReadModel.Reader<ReadModel.Collection.Document<Cs[K]>, ReadModel.Collection.Index<Cs[K]>>, never, ReadModelStore> =>
+  ReadModel.reader(projection.collections[collection]!, Projection.tableOf(projection, collection)) as Effect.Effect<
+    ReadModel.Reader<ReadModel.Collection.Document<Cs[K]>, ReadModel.Collection.Index<Cs[K]>>,
+    never,
+    ReadModelStore
+  >

@@ -1,0 +1,188 @@
+import type { RecordedEvent } from "@cartable/eventlog/RecordedEvent"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Projection from "../Projection.ts"
+import { ProjectionFailed } from "../ProjectionError.ts"
+import * as ReadModel from "../ReadModel.ts"
+import type { ReadModelError, StoredDocument, TableChanges } from "../ReadModelStore.ts"
+
+/** Loads the stored documents of these keys of a table (the ones that exist). */
+export type Load = (table: string, keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<StoredDocument>, ReadModelError>
+
+/**
+ * What a batch of events gives: the table changes of the events applied, the
+ * position of the last of them (`undefined`: none), and the failure that
+ * stopped the batch, if one did.
+ */
+export interface Applied {
+  readonly changes: ReadonlyArray<TableChanges>
+  readonly lastApplied: number | undefined
+  readonly failure: ProjectionFailed | undefined
+}
+
+interface Entry {
+  readonly document: unknown
+  readonly by: RecordedEvent
+}
+
+const reasonOf = (cause: unknown): string =>
+  ParseResult.isParseError(cause) ? cause.message : cause instanceof Error ? cause.message : String(cause)
+
+const failed = (projection: Projection.Projection.Any, recorded: RecordedEvent, reason: string, cause?: unknown) =>
+  new ProjectionFailed({
+    projection: projection.name,
+    version: projection.version,
+    position: recorded.position,
+    streamName: recorded.streamName,
+    eventType: recorded.type,
+    reason,
+    ...(cause === undefined ? {} : { cause }),
+  })
+
+/**
+ * Applies a batch of events, in order, to the documents they touch: the
+ * handlers give the changes, the documents that updates read are loaded in one
+ * call per table, the changes are folded in memory, and what changed is
+ * encoded. A failure keeps what the events before it did.
+ */
+export const apply = (
+  projection: Projection.Projection.Any,
+  events: ReadonlyArray<RecordedEvent>,
+  load: Load,
+): Effect.Effect<Applied, ReadModelError> =>
+  Effect.gen(function* () {
+    /** Applies the events before `recorded` alone, and stops at it. */
+    const stopAt = (recorded: RecordedEvent, reason: string, cause: unknown) =>
+      Effect.map(
+        apply(projection, events.slice(0, events.indexOf(recorded)), load),
+        (before): Applied => ({ ...before, failure: before.failure ?? failed(projection, recorded, reason, cause) }),
+      )
+
+    // 1. The changes of every event the projection reads; a handler that throws stops the batch there.
+    const batch: Array<{ readonly recorded: RecordedEvent; readonly changes: ReadonlyArray<Projection.Change> }> = []
+    let considered = events.length
+    let failure: ProjectionFailed | undefined
+    for (let i = 0; i < events.length; i++) {
+      const recorded = events[i]!
+      if (!projection.eventTypes.has(recorded.type)) continue
+      try {
+        batch.push({ recorded, changes: projection.changes(recorded) })
+      } catch (cause) {
+        failure = failed(projection, recorded, `its handler threw: ${reasonOf(cause)}`, cause)
+        considered = i
+        break
+      }
+    }
+
+    // 2. The current documents the updates read, one load per table.
+    const wanted = new Map<string, Set<string>>()
+    for (const { changes } of batch) {
+      for (const change of changes) {
+        if (change._tag !== "Update") continue
+        let keys = wanted.get(change.collection)
+        if (keys === undefined) wanted.set(change.collection, (keys = new Set()))
+        keys.add(change.key)
+      }
+    }
+    const loaded = new Map<string, Map<string, unknown>>()
+    for (const [alias, keys] of wanted) {
+      const collection = collectionOf(projection, alias)
+      const stored = yield* load(Projection.tableOf(projection, alias), [...keys])
+      const documents = new Map<string, unknown>()
+      for (const document of stored) {
+        try {
+          documents.set(document.key, ReadModel.decodeDocument(collection, document))
+        } catch (cause) {
+          // A stored document the Schema no longer reads: the Schema changed without a new version.
+          const first = batch.find(({ changes }) =>
+            changes.some((c) => c._tag === "Update" && c.collection === alias && c.key === document.key),
+          )!.recorded
+          return yield* stopAt(
+            first,
+            `the stored document "${document.key}" of ${collection.name} does not decode (a Schema changed without a new projection version?): ${reasonOf(cause)}`,
+            cause,
+          )
+        }
+      }
+      loaded.set(alias, documents)
+    }
+
+    // 3. The changes folded in memory, an event's all or nothing.
+    const working = new Map<string, Map<string, Entry>>()
+    const current = (alias: string, key: string): unknown => {
+      const entry = working.get(alias)?.get(key)
+      return entry !== undefined ? entry.document : loaded.get(alias)?.get(key)
+    }
+    for (const { recorded, changes } of batch) {
+      if (failure !== undefined && recorded.position >= failure.position) break
+      const staged = new Map<string, Map<string, Entry>>()
+      const stagedOrCurrent = (alias: string, key: string): unknown => {
+        const entry = staged.get(alias)?.get(key)
+        return entry !== undefined ? entry.document : current(alias, key)
+      }
+      const stage = (alias: string, key: string, document: unknown) => {
+        let entries = staged.get(alias)
+        if (entries === undefined) staged.set(alias, (entries = new Map()))
+        entries.set(key, { document, by: recorded })
+      }
+      try {
+        for (const change of changes) {
+          const collection = collectionOf(projection, change.collection)
+          switch (change._tag) {
+            case "Put": {
+              stage(change.collection, collection.key(change.document), change.document)
+              break
+            }
+            case "Update": {
+              const next = change.update(stagedOrCurrent(change.collection, change.key))
+              if (next !== undefined && collection.key(next) !== change.key) {
+                throw new Error(`an update of "${change.key}" in ${collection.name} returned a document of key "${collection.key(next)}"`)
+              }
+              stage(change.collection, change.key, next)
+              break
+            }
+            case "Remove": {
+              stage(change.collection, change.key, undefined)
+              break
+            }
+          }
+        }
+      } catch (cause) {
+        failure = failed(projection, recorded, reasonOf(cause), cause)
+        considered = events.indexOf(recorded)
+        break
+      }
+      for (const [alias, entries] of staged) {
+        let target = working.get(alias)
+        if (target === undefined) working.set(alias, (target = new Map()))
+        for (const [key, entry] of entries) target.set(key, entry)
+      }
+    }
+
+    // 4. What changed, encoded; a document that does not encode stops the batch at the event that wrote it.
+    const changes: Array<TableChanges> = []
+    for (const [alias, entries] of working) {
+      const collection = collectionOf(projection, alias)
+      const put: Array<StoredDocument> = []
+      const remove: Array<string> = []
+      for (const [key, entry] of entries) {
+        if (entry.document === undefined) {
+          remove.push(key)
+          continue
+        }
+        try {
+          put.push(ReadModel.encodeDocument(collection, entry.document))
+        } catch (cause) {
+          return yield* stopAt(entry.by, `a document of ${collection.name} does not encode: ${reasonOf(cause)}`, cause)
+        }
+      }
+      changes.push({ table: Projection.tableOf(projection, alias), put, delete: remove })
+    }
+    return { changes, lastApplied: considered === 0 ? undefined : events[considered - 1]!.position, failure }
+  })
+
+const collectionOf = (projection: Projection.Projection.Any, alias: string) => {
+  const collection = projection.collections[alias]
+  if (collection === undefined) throw new Error(`Projection ${projection.name} has no collection "${alias}"`)
+  return collection
+}
