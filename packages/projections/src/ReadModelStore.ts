@@ -8,10 +8,14 @@
  *
  * @since 0.1.0
  */
+import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as MemoryLayer from "./internal/memoryLayer.ts"
+import * as StoreValidation from "./internal/storeValidation.ts"
 
 /**
  * A table of documents and the names of its indexes. A name is 1 to 63
@@ -232,3 +236,91 @@ export class ReadModelStore extends Context.Tag("@cartable/projections/ReadModel
   ReadModelStore,
   ReadModelStore.Service
 >() {}
+
+/**
+ * Which documents a {@link Backend} scans, once the store checked the query:
+ * all of them by key, those with one value of an index by key, or those with a
+ * value starting with a prefix by value then key.
+ *
+ * @since 0.1.0
+ */
+export type Filter =
+  | { readonly _tag: "All" }
+  | { readonly _tag: "Equals"; readonly index: string; readonly value: string }
+  | { readonly _tag: "Prefix"; readonly index: string; readonly prefix: string }
+
+/**
+ * A page to scan: the filter, where the previous page ended (its last key, and
+ * for a prefix scan its last value), and how many rows at most.
+ *
+ * @since 0.1.0
+ */
+export interface Scan {
+  readonly filter: Filter
+  readonly after: { readonly key: string; readonly value: string | undefined } | undefined
+  readonly limit: number
+}
+
+/**
+ * A row of a scan: the document and, for a prefix scan, the value it was found under.
+ *
+ * @since 0.1.0
+ */
+export interface Found {
+  readonly document: StoredDocument
+  readonly value: string | undefined
+}
+
+/**
+ * What a storage adapter implements; {@link fromBackend} makes the store of it.
+ * Its arguments are already checked and normalised: names valid, index values
+ * deduplicated and in code-point order (lists without values left out), keys of
+ * `get` distinct (it returns the documents found, in any order), commits free of
+ * duplicates. It checks what needs the storage: `UnknownTable`, `UnknownIndex`
+ * (of a query, or of a document's `index`), the checkpoint. `find` returns at
+ * most `scan.limit` rows, strictly after `scan.after`, in the order of {@link Query}.
+ *
+ * @since 0.1.0
+ */
+export interface Backend extends Omit<ReadModelStore.Service, "find" | "count"> {
+  readonly find: (table: string, scan: Scan) => Effect.Effect<ReadonlyArray<Found>, ReadModelError>
+  readonly count: (table: string, filter: Filter) => Effect.Effect<number, ReadModelError>
+}
+
+/**
+ * The store over a backend: every call's arguments are checked here, the same
+ * way for every adapter, and fail with `InvalidArgument` before the backend sees
+ * them; cursors are made and read here (a cursor is bound to its table and
+ * filter: an altered one, or one of another query, is `InvalidArgument`).
+ *
+ * @since 0.1.0
+ */
+export const fromBackend: (backend: Backend) => ReadModelStore.Service = StoreValidation.fromBackend
+
+/**
+ * A store that keeps everything in memory, for tests and demos. Its order is the
+ * code-point order of the SQL stores; `withTransaction` holds the other calls
+ * back while it runs and undoes its writes when it fails.
+ *
+ * @since 0.1.0
+ */
+export const makeMemory: Effect.Effect<ReadModelStore.Service> = MemoryLayer.makeStore
+
+/**
+ * The in-memory store as a layer.
+ *
+ * @since 0.1.0
+ */
+export const layerMemory: Layer.Layer<ReadModelStore> = Layer.effect(ReadModelStore, makeMemory)
+
+/**
+ * An in-memory store and an in-memory event store driver sharing one
+ * transaction, as a SQL adapter's layer shares its connection: inside
+ * `withTransaction`, the driver's appends and the store's writes are kept or
+ * undone together. This is the memory setting of inline projections.
+ *
+ * @since 0.1.0
+ */
+export const layerMemoryWithDriver: Layer.Layer<ReadModelStore | EventStoreDriver> = Layer.effectContext(
+  MemoryLayer.makeWithDriver,
+)
