@@ -140,6 +140,18 @@ export const validating: (driver: EventStoreDriver.Service) => EventStoreDriver.
 export const makeMemory: Effect.Effect<EventStoreDriver.Service> = MemoryDriver.make
 
 /**
+ * The in-memory driver, reporting to `record` how to undo each write it makes
+ * (an append, a tombstone). It is what a memory transaction spanning the driver
+ * and another memory store builds on (the read-model store's memory layer): the
+ * transaction keeps the undos of its writes and runs them in reverse order when
+ * it fails. The caller must keep other writers out while it may undo.
+ *
+ * @since 0.1.0
+ */
+export const makeMemoryRecording: (record: (undo: () => void) => void) => Effect.Effect<EventStoreDriver.Service> =
+  MemoryDriver.makeRecording
+
+/**
  * The in-memory driver as a layer.
  *
  * @since 0.1.0

@@ -8,15 +8,21 @@
  *
  * @since 0.1.0
  */
+import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as MemoryLayer from "./internal/memoryLayer.ts"
+import * as StoreValidation from "./internal/storeValidation.ts"
 
 /**
- * A table of documents and the names of its indexes. A name is 1 to 63
+ * A table of documents and the names of its indexes. A table name is 1 to 48
  * characters of `[a-z0-9_]`, starting with a letter, and does not start with
- * `cartable_` (the store's own tables); index names follow the same rule.
+ * `cartable_` (the store's own tables); 48 leaves room for the SQL stores'
+ * prefixes and suffixes within PostgreSQL's 63-byte identifiers. Index names
+ * follow the same rule, up to 63 characters.
  *
  * @since 0.1.0
  */
@@ -28,8 +34,11 @@ export interface TableSpec {
 /**
  * A document as stored. `body` is a JSON text; `index` gives, for each declared
  * index, the values the document is found under (none, one or several: a pupil
- * found under each of his groups). Keys and index values are well-formed
- * strings of at most 512 UTF-16 units; a body is at most 16 MiB.
+ * found under each of his groups); naming an index the table does not declare
+ * fails with `UnknownIndex`. Keys (not empty) and index values are well-formed
+ * strings of at most 512 UTF-16 units without U+0000; a body is at most 16 MiB
+ * of UTF-8. A document reads back with its body unchanged and its index values
+ * deduplicated, in code-point order, indexes without values left out.
  *
  * @since 0.1.0
  */
@@ -40,7 +49,8 @@ export interface StoredDocument {
 }
 
 /**
- * Which documents of a table to read, a page at a time.
+ * Which documents of a table to read, a page at a time (`equals` and `prefix`
+ * need `index`, and `index` needs exactly one of them).
  * - no `index`: every document, by key;
  * - `index` with `equals`: the documents with that value, by key;
  * - `index` with `prefix`: the documents with a value starting with it (`""`:
@@ -48,7 +58,10 @@ export interface StoredDocument {
  *   comes twice, once per value.
  * Order is by Unicode code point (the SQL stores compare bytes of UTF-8, which is
  * the same order), so it is stable and equal on every store. `after` is the
- * `next` cursor of the previous page; `limit` is an integer from 1 to 10,000.
+ * `next` cursor of the previous page of the same query (a cursor altered, or of
+ * another table or filter, is `InvalidArgument`); `limit` is an integer from 1
+ * to 10,000. A page read after writes continues strictly after the cursor's
+ * position: documents written before it are not seen, none is seen twice.
  *
  * @since 0.1.0
  */
@@ -62,7 +75,7 @@ export interface Query {
 
 /**
  * A page of documents: `next` is the cursor of the following page, absent on
- * the last one (a page may be the last one and full).
+ * the last one (a full page has a `next` only when more documents follow).
  *
  * @since 0.1.0
  */
@@ -74,7 +87,8 @@ export interface Page {
 /**
  * The changes of one table in a {@link Commit}: documents written whole (a
  * document replaces the one of its key, index values included) and keys deleted
- * (an absent key is no error). A key is in at most one of the two lists.
+ * (an absent key is no error). A key is in at most one of the two lists, and
+ * put at most once; a table comes at most once in a commit (`InvalidArgument`).
  *
  * @since 0.1.0
  */
@@ -87,7 +101,8 @@ export interface TableChanges {
 /**
  * A checkpoint move: `id` names the consumer (a projection version, a reactor),
  * `from` is the position it was at (0: nothing applied yet), `to` the position of
- * the last event the commit applies (`to` ≥ `from`).
+ * the last event the commit applies (integers, `to` ≥ `from` ≥ 0). Ids, like
+ * lease ids and holders, are non-empty texts as keys are.
  *
  * @since 0.1.0
  */
@@ -178,13 +193,18 @@ export declare namespace ReadModelStore {
    * @since 0.1.0
    */
   export interface Service {
-    /** Creates the table and its indexes if absent (idempotent); a table that exists with other indexes gets them added. */
+    /**
+     * Creates the table and its indexes if absent (idempotent); a table that
+     * exists with other indexes gets the new ones added (none is removed). Its
+     * documents are not re-indexed: they are found under a new index only once
+     * written again, so a projection that adds an index rebuilds (a new version).
+     */
     readonly ensureTable: (spec: TableSpec) => Effect.Effect<void, ReadModelError>
     /** Drops the table and everything in it (idempotent). */
     readonly dropTable: (table: string) => Effect.Effect<void, ReadModelError>
     /** The names of the tables that exist, in code-point order. */
     readonly tables: Effect.Effect<ReadonlyArray<string>, ReadModelError>
-    /** The documents of these keys that exist, in the order of `keys` (a key asked twice comes once). */
+    /** The documents of these keys that exist, in the order of `keys` (a key asked twice comes once; at most 10,000 keys). */
     readonly get: (
       table: string,
       keys: ReadonlyArray<string>,
@@ -206,9 +226,11 @@ export declare namespace ReadModelStore {
     /** Removes a checkpoint (a rebuild starts again from 0). */
     readonly resetCheckpoint: (id: string) => Effect.Effect<void, ReadModelError>
     /**
-     * Takes or renews the lease `id` for `holder` for `ttlMillis`, by the store's
-     * clock: true when `holder` holds it afterwards (it was free, expired, or
-     * already its own), false when another holder's lease runs.
+     * Takes or renews the lease `id` for `holder` for `ttlMillis` (1 to
+     * 86,400,000), by the store's clock (the database's on SQL, so that the
+     * processes' clocks do not matter): true when `holder` holds it afterwards
+     * (it was free, expired, or already its own), false when another holder's
+     * lease runs.
      */
     readonly acquireLease: (id: string, holder: string, ttlMillis: number) => Effect.Effect<boolean, ReadModelError>
     /** Gives the lease up if `holder` holds it (otherwise does nothing). */
@@ -217,7 +239,9 @@ export declare namespace ReadModelStore {
      * Runs `effect` in one transaction: the store's writes and the appends of the
      * event store driver of the same adapter layer made inside it are committed
      * together when it succeeds and rolled back together when it fails. This is
-     * what inline projections run in. Transactions of one store do not nest.
+     * what inline projections run in. A transaction inside another is a
+     * savepoint: its failure undoes its own writes only. On memory, the other
+     * calls wait while a transaction runs.
      */
     readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | ReadModelError, R>
   }
@@ -232,3 +256,91 @@ export class ReadModelStore extends Context.Tag("@cartable/projections/ReadModel
   ReadModelStore,
   ReadModelStore.Service
 >() {}
+
+/**
+ * Which documents a {@link Backend} scans, once the store checked the query:
+ * all of them by key, those with one value of an index by key, or those with a
+ * value starting with a prefix by value then key.
+ *
+ * @since 0.1.0
+ */
+export type Filter =
+  | { readonly _tag: "All" }
+  | { readonly _tag: "Equals"; readonly index: string; readonly value: string }
+  | { readonly _tag: "Prefix"; readonly index: string; readonly prefix: string }
+
+/**
+ * A page to scan: the filter, where the previous page ended (its last key, and
+ * for a prefix scan its last value), and how many rows at most.
+ *
+ * @since 0.1.0
+ */
+export interface Scan {
+  readonly filter: Filter
+  readonly after: { readonly key: string; readonly value: string | undefined } | undefined
+  readonly limit: number
+}
+
+/**
+ * A row of a scan: the document and, for a prefix scan, the value it was found under.
+ *
+ * @since 0.1.0
+ */
+export interface Found {
+  readonly document: StoredDocument
+  readonly value: string | undefined
+}
+
+/**
+ * What a storage adapter implements; {@link fromBackend} makes the store of it.
+ * Its arguments are already checked and normalised: names valid, index values
+ * deduplicated and in code-point order (lists without values left out), keys of
+ * `get` distinct (it returns the documents found, in any order), commits free of
+ * duplicates. It checks what needs the storage: `UnknownTable`, `UnknownIndex`
+ * (of a query, or of a document's `index`), the checkpoint. `find` returns at
+ * most `scan.limit` rows, strictly after `scan.after`, in the order of {@link Query}.
+ *
+ * @since 0.1.0
+ */
+export interface Backend extends Omit<ReadModelStore.Service, "find" | "count"> {
+  readonly find: (table: string, scan: Scan) => Effect.Effect<ReadonlyArray<Found>, ReadModelError>
+  readonly count: (table: string, filter: Filter) => Effect.Effect<number, ReadModelError>
+}
+
+/**
+ * The store over a backend: every call's arguments are checked here, the same
+ * way for every adapter, and fail with `InvalidArgument` before the backend sees
+ * them; cursors are made and read here (a cursor is bound to its table and
+ * filter: an altered one, or one of another query, is `InvalidArgument`).
+ *
+ * @since 0.1.0
+ */
+export const fromBackend: (backend: Backend) => ReadModelStore.Service = StoreValidation.fromBackend
+
+/**
+ * A store that keeps everything in memory, for tests and demos. Its order is the
+ * code-point order of the SQL stores; `withTransaction` holds the other calls
+ * back while it runs and undoes its writes when it fails.
+ *
+ * @since 0.1.0
+ */
+export const makeMemory: Effect.Effect<ReadModelStore.Service> = MemoryLayer.makeStore
+
+/**
+ * The in-memory store as a layer.
+ *
+ * @since 0.1.0
+ */
+export const layerMemory: Layer.Layer<ReadModelStore> = Layer.effect(ReadModelStore, makeMemory)
+
+/**
+ * An in-memory store and an in-memory event store driver sharing one
+ * transaction, as a SQL adapter's layer shares its connection: inside
+ * `withTransaction`, the driver's appends and the store's writes are kept or
+ * undone together. This is the memory setting of inline projections.
+ *
+ * @since 0.1.0
+ */
+export const layerMemoryWithDriver: Layer.Layer<ReadModelStore | EventStoreDriver> = Layer.effectContext(
+  MemoryLayer.makeWithDriver,
+)

@@ -10,64 +10,93 @@ interface Stream {
   tombstoned: boolean
 }
 
+/**
+ * Receives, for each write, the function that undoes it. A memory transaction
+ * spanning this driver and other memory stores (the read-model store) collects
+ * them to roll everything back together; it also keeps other fibers out while it
+ * runs, so undoing in reverse order restores exactly the state it started from.
+ */
+export type RecordUndo = (undo: () => void) => void
+
+const ignoreUndo: RecordUndo = () => {}
+
 /** Every call runs in one synchronous step, so appends are atomic. */
-export const make: Effect.Effect<EventStoreDriver.Service> = Effect.sync(() => {
-  const all: Array<StoredEvent> = []
-  const streams = new Map<string, Stream>()
+export const makeRecording = (record: RecordUndo): Effect.Effect<EventStoreDriver.Service> =>
+  Effect.sync(() => {
+    const all: Array<StoredEvent> = []
+    const streams = new Map<string, Stream>()
 
-  const tombstoned = (streamName: StreamName) =>
-    new EventStoreError({ reason: "StreamTombstoned", message: `Stream ${streamName} was tombstoned`, streamName })
+    const tombstoned = (streamName: StreamName) =>
+      new EventStoreError({ reason: "StreamTombstoned", message: `Stream ${streamName} was tombstoned`, streamName })
 
-  const append = (
-    streamName: StreamName,
-    expected: ExpectedVersion.ExpectedVersion,
-    events: ReadonlyArray<EncodedEvent>,
-  ) =>
-    Effect.suspend((): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> => {
-      const stream = streams.get(streamName)
-      if (stream?.tombstoned) return Effect.fail(tombstoned(streamName))
-      const actual = stream?.events.length ?? 0
-      if (!ExpectedVersion.matches(expected, actual)) {
-        return Effect.fail(new ConcurrencyConflict({ streamName, expected: ExpectedVersion.format(expected), actual }))
-      }
-      const target = stream ?? { events: [], tombstoned: false }
-      if (stream === undefined) streams.set(streamName, target)
-      for (const event of events) {
-        const stored: StoredEvent = {
-          ...event,
-          position: all.length + 1,
-          streamName,
-          streamVersion: target.events.length + 1,
+    const append = (
+      streamName: StreamName,
+      expected: ExpectedVersion.ExpectedVersion,
+      events: ReadonlyArray<EncodedEvent>,
+    ) =>
+      Effect.suspend((): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> => {
+        const stream = streams.get(streamName)
+        if (stream?.tombstoned) return Effect.fail(tombstoned(streamName))
+        const actual = stream?.events.length ?? 0
+        if (!ExpectedVersion.matches(expected, actual)) {
+          return Effect.fail(
+            new ConcurrencyConflict({ streamName, expected: ExpectedVersion.format(expected), actual }),
+          )
         }
-        all.push(stored)
-        target.events.push(stored)
-      }
-      return Effect.succeed({ streamVersion: target.events.length, lastPosition: all.length })
-    })
+        const target = stream ?? { events: [], tombstoned: false }
+        if (stream === undefined) streams.set(streamName, target)
+        const before = target.events.length
+        record(() => {
+          all.length -= events.length
+          target.events.length = before
+          if (stream === undefined) streams.delete(streamName)
+        })
+        for (const event of events) {
+          const stored: StoredEvent = {
+            ...event,
+            position: all.length + 1,
+            streamName,
+            streamVersion: target.events.length + 1,
+          }
+          all.push(stored)
+          target.events.push(stored)
+        }
+        return Effect.succeed({ streamVersion: target.events.length, lastPosition: all.length })
+      })
 
-  const readStream = (streamName: StreamName, afterVersion: number) =>
-    Effect.suspend(() => {
-      const stream = streams.get(streamName)
-      if (stream?.tombstoned) return Effect.fail(tombstoned(streamName))
-      return Effect.succeed(stream === undefined ? [] : stream.events.slice(afterVersion))
-    })
+    const readStream = (streamName: StreamName, afterVersion: number) =>
+      Effect.suspend(() => {
+        const stream = streams.get(streamName)
+        if (stream?.tombstoned) return Effect.fail(tombstoned(streamName))
+        return Effect.succeed(stream === undefined ? [] : stream.events.slice(afterVersion))
+      })
 
-  const readAll = (afterPosition: number, limit: number) =>
-    Effect.sync(() => all.slice(afterPosition, afterPosition + limit))
+    const readAll = (afterPosition: number, limit: number) =>
+      Effect.sync(() => all.slice(afterPosition, afterPosition + limit))
 
-  const streamInfo = (streamName: StreamName) =>
-    Effect.sync((): StreamInfo => {
-      const stream = streams.get(streamName)
-      return { version: stream?.events.length ?? 0, tombstoned: stream?.tombstoned ?? false }
-    })
+    const streamInfo = (streamName: StreamName) =>
+      Effect.sync((): StreamInfo => {
+        const stream = streams.get(streamName)
+        return { version: stream?.events.length ?? 0, tombstoned: stream?.tombstoned ?? false }
+      })
 
-  const tombstone = (streamName: StreamName) =>
-    Effect.sync(() => {
-      const stream = streams.get(streamName)
-      if (stream === undefined) streams.set(streamName, { events: [], tombstoned: true })
-      else stream.tombstoned = true
-    })
+    const tombstone = (streamName: StreamName) =>
+      Effect.sync(() => {
+        const stream = streams.get(streamName)
+        if (stream === undefined) {
+          streams.set(streamName, { events: [], tombstoned: true })
+          record(() => streams.delete(streamName))
+        } else {
+          const was = stream.tombstoned
+          stream.tombstoned = true
+          record(() => {
+            stream.tombstoned = was
+          })
+        }
+      })
 
-  // Arguments are checked once, in the shared validation, exactly as for the SQL driver.
-  return validating({ append, readStream, readAll, streamInfo, tombstone })
-})
+    // Arguments are checked once, in the shared validation, exactly as for the SQL driver.
+    return validating({ append, readStream, readAll, streamInfo, tombstone })
+  })
+
+export const make: Effect.Effect<EventStoreDriver.Service> = makeRecording(ignoreUndo)
