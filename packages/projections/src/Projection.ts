@@ -80,7 +80,9 @@ export type Handlers<Defs extends EventDefinitions, Cs extends Readonly<Record<s
  *
  * @since 0.1.0
  */
-export interface Projection<Cs extends Readonly<Record<string, Collection.Any>> = Readonly<Record<string, Collection.Any>>> {
+export interface Projection<
+  Cs extends Readonly<Record<string, Collection.Any>> = Readonly<Record<string, Collection.Any>>,
+> {
   /** 1 to 16 characters of `[a-z0-9_]`, starting with a letter (its tables' names stay within the store's 48). */
   readonly name: string
   /** An integer from 1 to 9,999; bump it whenever what the handlers write changes. */
@@ -121,7 +123,10 @@ const COLLECTION = /^[a-z][a-z0-9_]{0,23}$/
  * })
  * @since 0.1.0
  */
-export const make = <Defs extends EventDefinitions, const Cs extends Readonly<Record<string, Collection.Any>>>(definition: {
+export const make = <
+  Defs extends EventDefinitions,
+  const Cs extends Readonly<Record<string, Collection.Any>>,
+>(definition: {
   readonly name: string
   readonly version: number
   readonly events: Defs

@@ -210,7 +210,12 @@ export const make = Effect.fnUntraced(function* (options: Options) {
       const previous = yield* Registry.versionState(store, Projection.idOf(projection))
       yield* store.commit({
         changes: [
-          Registry.putVersion({ _tag: "Version", id: Projection.idOf(projection), inlineLive: previous?.inlineLive ?? false, lastError }),
+          Registry.putVersion({
+            _tag: "Version",
+            id: Projection.idOf(projection),
+            inlineLive: previous?.inlineLive ?? false,
+            lastError,
+          }),
         ],
       })
     }).pipe(Effect.catchAll(() => Effect.void))
@@ -235,7 +240,9 @@ export const make = Effect.fnUntraced(function* (options: Options) {
       const to = applied.lastApplied ?? from
       if (to > from || switches) {
         yield* store.commit({
-          changes: switches ? [...applied.changes, Registry.putServing(projection.name, projection.version)] : applied.changes,
+          changes: switches
+            ? [...applied.changes, Registry.putServing(projection.name, projection.version)]
+            : applied.changes,
           checkpoint: { id, from, to },
         })
       }
@@ -254,7 +261,10 @@ export const make = Effect.fnUntraced(function* (options: Options) {
 
   /** A newer version serves: this one is not run any more. */
   const isRetired = (projection: Projection.Projection.Any) =>
-    Effect.map(Registry.serving(store, projection.name), (serving) => serving !== undefined && serving > projection.version)
+    Effect.map(
+      Registry.serving(store, projection.name),
+      (serving) => serving !== undefined && serving > projection.version,
+    )
 
   /** The background fiber of an async projection. */
   const follow = (projection: Projection.Projection.Any) => {
@@ -299,7 +309,9 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     }
     yield* catchUpOne(projection)
     yield* store
-      .commit({ changes: [Registry.putVersion({ _tag: "Version", id: Projection.idOf(projection), inlineLive: true })] })
+      .commit({
+        changes: [Registry.putVersion({ _tag: "Version", id: Projection.idOf(projection), inlineLive: true })],
+      })
       .pipe(noCheckpoint)
   }
 
@@ -332,8 +344,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
           position,
           head: headNow,
           lagEvents,
-          lagSeconds:
-            oldest === undefined ? 0 : Math.max(0, (now - oldest.metadata.occurredAt.epochMillis) / 1000),
+          lagSeconds: oldest === undefined ? 0 : Math.max(0, (now - oldest.metadata.occurredAt.epochMillis) / 1000),
           lastError: entry?.lastError ?? persisted?.lastError,
         } satisfies ProjectionStatus
       }),
@@ -414,7 +425,12 @@ export const make = Effect.fnUntraced(function* (options: Options) {
                   cause: error,
                 }),
           ),
-          Effect.tap((result) => Effect.zipRight(Ref.update(head, (h) => Math.max(h, result.lastPosition)), wake)),
+          Effect.tap((result) =>
+            Effect.zipRight(
+              Ref.update(head, (h) => Math.max(h, result.lastPosition)),
+              wake,
+            ),
+          ),
         ),
   }
 
@@ -495,7 +511,11 @@ export const readerOf = <Cs extends Readonly<Record<string, ReadModel.Collection
 export const reader = <Cs extends Readonly<Record<string, ReadModel.Collection.Any>>, K extends keyof Cs & string>(
   projection: Projection.Projection<Cs>,
   collection: K,
-): Effect.Effect<ReadModel.Reader<ReadModel.Collection.Document<Cs[K]>, ReadModel.Collection.Index<Cs[K]>>, never, ReadModelStore> =>
+): Effect.Effect<
+  ReadModel.Reader<ReadModel.Collection.Document<Cs[K]>, ReadModel.Collection.Index<Cs[K]>>,
+  never,
+  ReadModelStore
+> =>
   ReadModel.reader(projection.collections[collection]!, Projection.tableOf(projection, collection)) as Effect.Effect<
     ReadModel.Reader<ReadModel.Collection.Document<Cs[K]>, ReadModel.Collection.Index<Cs[K]>>,
     never,

@@ -8,7 +8,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import { type Query, ReadModelError, ReadModelStore, type StoredDocument } from "./ReadModelStore.ts"
 
 /**
@@ -23,7 +23,8 @@ export type IndexValue = string | ReadonlyArray<string> | undefined
 /**
  * A collection of documents: its name (1 to 24 characters of `[a-z0-9_]`,
  * starting with a letter), the Schema of a document (its encoded form must be
- * plain JSON), the key of a document, and its indexes.
+ * plain JSON), the key of a document, and its indexes (names of 1 to 63
+ * characters of `[a-z0-9_]`, starting with a letter: `last_name`, not `lastName`).
  *
  * @since 0.1.0
  */
@@ -65,12 +66,21 @@ export const collection = <A, I, Idx extends string = never>(
     readonly key: (document: A) => string
     readonly indexes?: { readonly [K in Idx]: (document: A) => IndexValue }
   },
-): Collection<A, I, Idx> => ({
-  name,
-  document: options.document,
-  key: options.key,
-  indexes: options.indexes ?? ({} as { readonly [K in Idx]: (document: A) => IndexValue }),
-})
+): Collection<A, I, Idx> => {
+  for (const index of Object.keys(options.indexes ?? {})) {
+    if (!INDEX.test(index)) {
+      throw new TypeError(`An index name is 1 to 63 characters of [a-z0-9_], starting with a letter, got "${index}"`)
+    }
+  }
+  return {
+    name,
+    document: options.document,
+    key: options.key,
+    indexes: options.indexes ?? ({} as { readonly [K in Idx]: (document: A) => IndexValue }),
+  }
+}
+
+const INDEX = /^[a-z][a-z0-9_]{0,62}$/
 
 /**
  * The index values of a document, as the store takes them.
@@ -167,7 +177,11 @@ export interface Reader<A, Idx extends string> {
   readonly count: (query?: Omit<TypedQuery<Idx>, "after" | "limit">) => Effect.Effect<number, ReadModelError>
 }
 
-const decodeAll = <A>(collection: Collection<A, unknown, string>, table: string, stored: ReadonlyArray<StoredDocument>) =>
+const decodeAll = <A>(
+  collection: Collection<A, unknown, string>,
+  table: string,
+  stored: ReadonlyArray<StoredDocument>,
+) =>
   Effect.try({
     try: () => stored.map((document) => decodeDocument(collection, document)),
     catch: (cause) =>

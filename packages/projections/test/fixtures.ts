@@ -22,7 +22,7 @@ export type StreamSummary = typeof StreamSummary.Type
 export const Streams = ReadModel.collection("streams", {
   document: StreamSummary,
   key: (summary) => summary.stream,
-  indexes: { category: (summary) => summary.category, lastType: (summary) => summary.lastType },
+  indexes: { category: (summary) => summary.category, last_type: (summary) => summary.lastType },
 })
 
 type DomainTag = keyof typeof Domain.events
@@ -37,7 +37,16 @@ export const streamsProjection = (version = 1) =>
     handlers: Object.fromEntries(
       (Object.keys(Domain.events) as ReadonlyArray<DomainTag>).map((tag) => [
         tag,
-        (_event: unknown, into: Projection.Writers<{ streams: typeof Streams }>, recorded: { readonly streamName: string; readonly type: string; readonly streamVersion: number; readonly position: number }) =>
+        (
+          _event: unknown,
+          into: Projection.Writers<{ streams: typeof Streams }>,
+          recorded: {
+            readonly streamName: string
+            readonly type: string
+            readonly streamVersion: number
+            readonly position: number
+          },
+        ) =>
           into.streams.update(recorded.streamName, (current) => ({
             stream: recorded.streamName,
             category: recorded.streamName.slice(0, recorded.streamName.indexOf("-")),

@@ -7,7 +7,10 @@ import * as ReadModel from "../ReadModel.ts"
 import type { ReadModelError, StoredDocument, TableChanges } from "../ReadModelStore.ts"
 
 /** Loads the stored documents of these keys of a table (the ones that exist). */
-export type Load = (table: string, keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<StoredDocument>, ReadModelError>
+export type Load = (
+  table: string,
+  keys: ReadonlyArray<string>,
+) => Effect.Effect<ReadonlyArray<StoredDocument>, ReadModelError>
 
 /**
  * What a batch of events gives: the table changes of the events applied, the
@@ -136,7 +139,9 @@ export const apply = (
             case "Update": {
               const next = change.update(stagedOrCurrent(change.collection, change.key))
               if (next !== undefined && collection.key(next) !== change.key) {
-                throw new Error(`an update of "${change.key}" in ${collection.name} returned a document of key "${collection.key(next)}"`)
+                throw new Error(
+                  `an update of "${change.key}" in ${collection.name} returned a document of key "${collection.key(next)}"`,
+                )
               }
               stage(change.collection, change.key, next)
               break

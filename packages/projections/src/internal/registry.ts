@@ -40,7 +40,10 @@ const versionKey = (id: string) => `version:${id}`
 
 export const ensure = (store: ReadModelStore.Service) => store.ensureTable({ name: TABLE, indexes: [] })
 
-export const serving = (store: ReadModelStore.Service, name: string): Effect.Effect<number | undefined, ReadModelError> =>
+export const serving = (
+  store: ReadModelStore.Service,
+  name: string,
+): Effect.Effect<number | undefined, ReadModelError> =>
   Effect.map(store.get(TABLE, [servingKey(name)]), ([found]) =>
     found === undefined ? undefined : (decode(found.body) as Serving).version,
   )
