@@ -82,9 +82,7 @@ export const apply = (
     for (const { changes } of batch) {
       for (const change of changes) {
         if (change._tag !== "Update") continue
-        let keys = wanted.get(change.collection)
-        if (keys === undefined) wanted.set(change.collection, (keys = new Set()))
-        keys.add(change.key)
+        entryOf(wanted, change.collection, () => new Set<string>()).add(change.key)
       }
     }
     const loaded = new Map<string, Map<string, unknown>>()
@@ -124,9 +122,7 @@ export const apply = (
         return entry !== undefined ? entry.document : current(alias, key)
       }
       const stage = (alias: string, key: string, document: unknown) => {
-        let entries = staged.get(alias)
-        if (entries === undefined) staged.set(alias, (entries = new Map()))
-        entries.set(key, { document, by: recorded })
+        entryOf(staged, alias, () => new Map<string, Entry>()).set(key, { document, by: recorded })
       }
       try {
         for (const change of changes) {
@@ -158,8 +154,7 @@ export const apply = (
         break
       }
       for (const [alias, entries] of staged) {
-        let target = working.get(alias)
-        if (target === undefined) working.set(alias, (target = new Map()))
+        const target = entryOf(working, alias, () => new Map<string, Entry>())
         for (const [key, entry] of entries) target.set(key, entry)
       }
     }
@@ -190,4 +185,13 @@ const collectionOf = (projection: Projection.Projection.Any, alias: string) => {
   const collection = projection.collections[alias]
   if (collection === undefined) throw new Error(`Projection ${projection.name} has no collection "${alias}"`)
   return collection
+}
+
+/** The value of `key` in `map`, created by `make` when absent. */
+const entryOf = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
+  const found = map.get(key)
+  if (found !== undefined) return found
+  const made = make()
+  map.set(key, made)
+  return made
 }
