@@ -28,6 +28,14 @@ export interface CommandContext {
   readonly occurredAt: DateTime.Utc
   readonly correlationId?: string
   readonly causationId?: string
+  /**
+   * With a `causationId`: the command is applied at most once per causation id
+   * on its stream. When an event of the stream already carries this causation
+   * id, nothing is decided again and the handler returns the events recorded
+   * then. A process manager that may see an event twice (after a crash, before
+   * its checkpoint moved) issues its commands this way.
+   */
+  readonly idempotent?: boolean
 }
 
 /**
@@ -189,7 +197,12 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
     const attempt = (command: C, context: CommandContext) =>
       Effect.gen(function* () {
         const streamName = yield* streamOf(aggregate.category, aggregate.streamId(command))
-        const { state, version } = loaded(aggregate, yield* historyFrom<E>(store, streamName))
+        const recorded = yield* historyFrom<E>(store, streamName)
+        const { state, version } = loaded(aggregate, recorded)
+        if (context.idempotent === true && context.causationId !== undefined) {
+          const already = recorded.filter((entry) => entry.metadata.causationId === context.causationId)
+          if (already.length > 0) return { events: already.map((entry) => entry.event), streamVersion: version }
+        }
         const decision = aggregate.decide(command, state)
         if (Either.isLeft(decision)) return yield* Effect.fail(decision.left)
         const events = decision.right

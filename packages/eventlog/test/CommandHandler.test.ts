@@ -87,6 +87,30 @@ describe("CommandHandler", () => {
   )
 
   // Live clock: the retry Schedule sleeps between attempts.
+  it.effect(
+    "an idempotent command is applied once per causation id on its stream, and answers the same the second time",
+    () =>
+      Effect.gen(function* () {
+        const handle = yield* CommandHandler.make(Account.aggregate)
+        const store = yield* EventStore.EventStore
+        yield* handle(provision("acc-3"), context)
+        const block = { _tag: "BlockAccount", actor: feed, accountId: "acc-3" }
+        const once = { ...context, causationId: "reactor:deletions:42:0", idempotent: true }
+        const first = yield* handle(block, once)
+        const second = yield* handle(block, once)
+        assert.deepStrictEqual(second, first)
+        assert.strictEqual((yield* store.readStream(StreamName.make("Account", "acc-3"))).length, 2)
+        // Another causation id, or the same one without `idempotent`, is decided again.
+        const unblock = { _tag: "UnblockAccount", actor: feed, accountId: "acc-3" }
+        yield* handle(unblock, { ...context, causationId: "reactor:deletions:43:0", idempotent: true })
+        yield* handle(block, { ...context, causationId: "reactor:deletions:42:0" })
+        assert.deepStrictEqual(
+          (yield* store.readStream(StreamName.make("Account", "acc-3"))).map((r) => r.type),
+          ["AccountProvisioned", "AccountBlocked", "AccountUnblocked", "AccountBlocked"],
+        )
+      }).pipe(Effect.provide(EventStore.layerMemory(catalog))),
+  )
+
   it.live("on a concurrency conflict it reloads and decides again", () =>
     Effect.gen(function* () {
       const store = yield* EventStore.EventStore

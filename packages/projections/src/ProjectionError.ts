@@ -29,3 +29,26 @@ export class ProjectionFailed extends Schema.TaggedError<ProjectionFailed>("@car
     return `Projection ${this.projection} v${this.version} failed on ${this.eventType} at position ${this.position} (${this.streamName}): ${this.reason}`
   }
 }
+
+/**
+ * A reactor's reaction to an event failed (its command was refused, or the
+ * store failed). The reactor stops at that event and retries it with backoff;
+ * the events before it are done.
+ *
+ * @since 0.1.0
+ */
+export class ReactorFailed extends Schema.TaggedError<ReactorFailed>("@cartable/projections/ReactorFailed")(
+  "ReactorFailed",
+  {
+    reactor: Schema.String,
+    position: Schema.Number,
+    streamName: Schema.String,
+    eventType: Schema.String,
+    reason: Schema.String,
+    cause: Schema.optional(Schema.Defect),
+  },
+) {
+  override get message(): string {
+    return `Reactor ${this.reactor} failed on ${this.eventType} at position ${this.position} (${this.streamName}): ${this.reason}`
+  }
+}

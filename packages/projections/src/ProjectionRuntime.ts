@@ -18,8 +18,10 @@ import * as EventStore from "@cartable/eventlog/EventStore"
 import { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { NewEvent, RecordedEvent } from "@cartable/eventlog/RecordedEvent"
 import type { StreamName } from "@cartable/eventlog/StreamName"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as DateTime from "effect/DateTime"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -29,7 +31,8 @@ import * as Schedule from "effect/Schedule"
 import * as Engine from "./internal/engine.ts"
 import * as Registry from "./internal/registry.ts"
 import * as Projection from "./Projection.ts"
-import { ProjectionFailed } from "./ProjectionError.ts"
+import { ProjectionFailed, ReactorFailed } from "./ProjectionError.ts"
+import * as Reactor from "./Reactor.ts"
 import * as ReadModel from "./ReadModel.ts"
 import { type CheckpointConflict, ReadModelError, ReadModelStore } from "./ReadModelStore.ts"
 
@@ -53,7 +56,8 @@ export type ProjectionState = "catching-up" | "live" | "waiting" | "failed" | "r
 export interface ProjectionStatus {
   readonly name: string
   readonly version: number
-  readonly mode: "inline" | "async"
+  /** Reactors have version 0 and never serve readers. */
+  readonly mode: "inline" | "async" | "reactor"
   readonly state: ProjectionState
   /** Whether this version serves readers (see {@link readerOf}). */
   readonly serving: boolean
@@ -75,11 +79,13 @@ export interface ProjectionStatus {
  *
  * @since 0.1.0
  */
-export interface Options {
+export interface Options<R = never> {
   /** Projections run from their checkpoint, in background fibers. */
   readonly async?: ReadonlyArray<Projection.Projection.Any> | undefined
   /** Projections applied in the transaction of each append. */
   readonly inline?: ReadonlyArray<Projection.Projection.Any> | undefined
+  /** Reactors run from their checkpoint, in background fibers; their commands go through the runtime's store. */
+  readonly reactors?: ReadonlyArray<Reactor.Reactor<R>> | undefined
   readonly batchSize?: number | undefined
   readonly pollInterval?: Duration.DurationInput | undefined
   readonly leaseTtl?: Duration.DurationInput | undefined
@@ -89,7 +95,7 @@ export interface Options {
 }
 
 /** What a runtime call may fail with. */
-type Failure = ProjectionFailed | ReadModelError | EventStoreError
+type Failure = ProjectionFailed | ReactorFailed | ReadModelError | EventStoreError
 
 /**
  * @since 0.1.0
@@ -103,8 +109,10 @@ export declare namespace ProjectionRuntime {
   export interface Service {
     /** The status of every projection version it runs. */
     readonly status: Effect.Effect<ReadonlyArray<ProjectionStatus>, ReadModelError | EventStoreError>
-    /** Runs one projection (or all async ones) up to the head now, in the calling fiber; fails on the first failing event. */
+    /** Runs one projection (or all async ones, then all reactors) up to the head now, in the calling fiber; fails on the first failing event. */
     readonly catchUp: (projection?: Projection.Projection.Any) => Effect.Effect<void, Failure | CheckpointConflict>
+    /** Runs the reactor of this name up to the head now, in the calling fiber. */
+    readonly catchUpReactor: (name: string) => Effect.Effect<void, Failure | CheckpointConflict>
     /** Drops the projection's tables and checkpoint, and replays the log from position 0 up to the head. */
     readonly rebuild: (projection: Projection.Projection.Any) => Effect.Effect<void, Failure | CheckpointConflict>
     /** The version of a projection that serves readers, if one does. */
@@ -149,7 +157,8 @@ const toReadModelError = (error: unknown): ReadModelError =>
  *
  * @since 0.1.0
  */
-export const make = Effect.fnUntraced(function* (options: Options) {
+export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>) {
+  const reactorContext = yield* Effect.context<R>()
   const events = yield* EventStore.EventStore
   const store = yield* ReadModelStore
   const asyncProjections = options.async ?? []
@@ -160,12 +169,12 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   const retry: Schedule.Schedule<unknown, unknown> =
     options.retry ?? Schedule.union(Schedule.exponential("100 millis"), Schedule.spaced("30 seconds"))
   const holder = crypto.randomUUID()
+  const reactors = options.reactors ?? []
   const all = [...inlineProjections, ...asyncProjections]
 
   const ids = new Set<string>()
-  for (const projection of all) {
-    const id = Projection.idOf(projection)
-    if (ids.has(id)) throw new TypeError(`Projection ${id} is given twice`)
+  for (const id of [...all.map(Projection.idOf), ...reactors.map(Reactor.idOf)]) {
+    if (ids.has(id)) throw new TypeError(`${id} is given twice`)
     ids.add(id)
   }
 
@@ -175,8 +184,9 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   const wake = Effect.flatMap(Deferred.make<void>(), (next) =>
     Effect.flatMap(Ref.getAndSet(wakeUp, next), (previous) => Deferred.succeed(previous, undefined)),
   ).pipe(Effect.asVoid)
+  const setLocalId = (id: string, entry: Local) => Ref.update(local, (map) => new Map(map).set(id, entry))
   const setLocal = (projection: Projection.Projection.Any, entry: Local) =>
-    Ref.update(local, (map) => new Map(map).set(Projection.idOf(projection), entry))
+    setLocalId(Projection.idOf(projection), entry)
 
   const ensureTables = (projection: Projection.Projection.Any) =>
     Effect.forEach(
@@ -188,16 +198,17 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   yield* Registry.ensure(store)
   yield* Effect.forEach(all, ensureTables, { discard: true })
 
-  const positionOf = (projection: Projection.Projection.Any) =>
-    Effect.map(store.checkpoint(Projection.idOf(projection)), (checkpoint) =>
-      checkpoint._tag === "Some" ? checkpoint.value.position : 0,
-    )
+  const positionAt = (id: string) =>
+    Effect.map(store.checkpoint(id), (checkpoint) => (checkpoint._tag === "Some" ? checkpoint.value.position : 0))
+  const positionOf = (projection: Projection.Projection.Any) => positionAt(Projection.idOf(projection))
 
   const recordFailure = (projection: Projection.Projection.Any, error: Failure | CheckpointConflict) =>
+    recordFailureOf(Projection.idOf(projection), error)
+  const recordFailureOf = (id: string, error: Failure | CheckpointConflict) =>
     Effect.gen(function* () {
       const at = yield* Clock.currentTimeMillis
       const lastError: Registry.LastError =
-        error instanceof ProjectionFailed
+        error instanceof ProjectionFailed || error instanceof ReactorFailed
           ? {
               message: error.message,
               position: error.position,
@@ -206,13 +217,13 @@ export const make = Effect.fnUntraced(function* (options: Options) {
               at,
             }
           : { message: error.message, at }
-      yield* setLocal(projection, { state: "failed", lastError })
-      const previous = yield* Registry.versionState(store, Projection.idOf(projection))
+      yield* setLocalId(id, { state: "failed", lastError })
+      const previous = yield* Registry.versionState(store, id)
       yield* store.commit({
         changes: [
           Registry.putVersion({
             _tag: "Version",
-            id: Projection.idOf(projection),
+            id,
             inlineLive: previous?.inlineLive ?? false,
             lastError,
           }),
@@ -266,23 +277,29 @@ export const make = Effect.fnUntraced(function* (options: Options) {
       (serving) => serving !== undefined && serving > projection.version,
     )
 
-  /** The background fiber of an async projection. */
-  const follow = (projection: Projection.Projection.Any) => {
-    const id = Projection.idOf(projection)
+  /**
+   * The background fiber of a consumer (an async projection or a reactor):
+   * under its lease, batch after batch, then waiting for a wake-up or the poll.
+   */
+  const follow = (
+    id: string,
+    step: Effect.Effect<boolean, Failure | CheckpointConflict>,
+    retired: Effect.Effect<boolean, ReadModelError>,
+  ) => {
     const waitForWork = Effect.flatMap(Ref.get(wakeUp), (signal) =>
       Effect.raceFirst(Deferred.await(signal), Effect.sleep(pollInterval)),
     )
     const round = Effect.gen(function* () {
-      if (yield* isRetired(projection)) {
-        yield* setLocal(projection, { state: "retired" })
+      if (yield* retired) {
+        yield* setLocalId(id, { state: "retired" })
         return "idle" as const
       }
       if (!(yield* store.acquireLease(id, holder, leaseTtl))) {
-        yield* setLocal(projection, { state: "waiting" })
+        yield* setLocalId(id, { state: "waiting" })
         return "idle" as const
       }
-      const caughtUp = yield* step(projection)
-      yield* setLocal(projection, { state: caughtUp ? "live" : "catching-up" })
+      const caughtUp = yield* step
+      yield* setLocalId(id, { state: caughtUp ? "live" : "catching-up" })
       return caughtUp ? ("idle" as const) : ("busy" as const)
     })
     const loop: Effect.Effect<never> = Effect.gen(function* () {
@@ -290,7 +307,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
         const outcome = yield* round.pipe(
           // Another runner applied these events first (a lease taken over): read again from its checkpoint.
           Effect.catchTag("CheckpointConflict", () => Effect.succeed("busy" as const)),
-          Effect.tapError((error) => recordFailure(projection, error)),
+          Effect.tapError((error) => recordFailureOf(id, error)),
           Effect.retry(retry),
           Effect.orElseSucceed(() => "idle" as const),
         )
@@ -299,6 +316,77 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     })
     return loop.pipe(Effect.ensuring(store.releaseLease(id, holder).pipe(Effect.ignore)))
   }
+
+  /**
+   * One batch of a reactor: each event it reads is reacted to, then its
+   * checkpoint moves past it; a failed reaction stops the batch there.
+   */
+  const reactorStep = (reactor: Reactor.Reactor<R>) =>
+    Effect.gen(function* () {
+      const id = Reactor.idOf(reactor)
+      let from = yield* positionAt(id)
+      const batch = yield* events.readAll(from, batchSize)
+      /** Moves the checkpoint past the events read so far that needed nothing. */
+      const passed = (position: number) =>
+        position > from
+          ? Effect.as(store.commit({ changes: [], checkpoint: { id, from, to: position } }), position)
+          : Effect.succeed(from)
+      let seen = from
+      for (const recorded of batch) {
+        yield* Ref.update(head, (h) => Math.max(h, recorded.position))
+        if (!reactor.eventTypes.has(recorded.type)) {
+          seen = recorded.position
+          continue
+        }
+        const now = DateTime.unsafeMake(yield* Clock.currentTimeMillis)
+        const reaction = reactor.react(recorded, {
+          recorded,
+          context: (n = 0) => {
+            const causationId = Reactor.causationId(reactor, recorded.position, n)
+            return {
+              occurredAt: now,
+              correlationId: recorded.metadata.correlationId ?? causationId,
+              causationId,
+              idempotent: true,
+            }
+          },
+        })
+        if (reaction !== undefined) {
+          from = yield* passed(seen)
+          yield* reaction.pipe(
+            Effect.provide(reactorContext),
+            Effect.provideService(EventStore.EventStore, inlineStore),
+            Effect.catchAllCause((cause) =>
+              Effect.fail(
+                new ReactorFailed({
+                  reactor: reactor.name,
+                  position: recorded.position,
+                  streamName: recorded.streamName,
+                  eventType: recorded.type,
+                  reason:
+                    Cause.isFailType(cause) && cause.error instanceof Error ? cause.error.message : Cause.pretty(cause),
+                  cause: Cause.squash(cause),
+                }),
+              ),
+            ),
+          )
+        }
+        from = yield* passed(recorded.position)
+        seen = from
+      }
+      yield* passed(seen)
+      return batch.length < batchSize
+    })
+
+  const catchUpReactor = (reactor: Reactor.Reactor<R>) =>
+    Effect.gen(function* () {
+      const id = Reactor.idOf(reactor)
+      yield* setLocalId(id, { state: "catching-up" })
+      while (!(yield* reactorStep(reactor))) {
+        /* next batch */
+      }
+      yield* setLocalId(id, { state: "live" })
+    }).pipe(Effect.tapError((error) => recordFailureOf(Reactor.idOf(reactor), error)))
 
   // Inline projections catch up before the runtime is ready, then are marked live.
   for (const projection of inlineProjections) {
@@ -316,34 +404,57 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   }
 
   if (options.background ?? true) {
-    yield* Effect.forEach(asyncProjections, (projection) => Effect.forkScoped(follow(projection)), { discard: true })
+    yield* Effect.forEach(
+      asyncProjections,
+      (projection) => Effect.forkScoped(follow(Projection.idOf(projection), step(projection), isRetired(projection))),
+      { discard: true },
+    )
+    yield* Effect.forEach(
+      reactors,
+      (reactor) => Effect.forkScoped(follow(Reactor.idOf(reactor), reactorStep(reactor), Effect.succeed(false))),
+      { discard: true },
+    )
   }
 
   const status = Effect.gen(function* () {
     const states = yield* Ref.get(local)
     const now = yield* Clock.currentTimeMillis
     const known = yield* Ref.get(head)
-    return yield* Effect.forEach(all, (projection) =>
+    const consumers = [
+      ...all.map((projection) => ({
+        id: Projection.idOf(projection),
+        name: projection.name,
+        version: projection.version,
+        mode: inlineProjections.includes(projection) ? ("inline" as const) : ("async" as const),
+      })),
+      ...reactors.map((reactor) => ({
+        id: Reactor.idOf(reactor),
+        name: reactor.name,
+        version: 0,
+        mode: "reactor" as const,
+      })),
+    ]
+    return yield* Effect.forEach(consumers, ({ id, name, version, mode }) =>
       Effect.gen(function* () {
-        const id = Projection.idOf(projection)
-        const position = yield* positionOf(projection)
+        const checkpoint = yield* positionAt(id)
         const persisted = yield* Registry.versionState(store, id)
-        const serving = yield* Registry.serving(store, projection.name)
-        const isInline = inlineProjections.includes(projection)
-        const next = isInline ? [] : yield* events.readAll(position, 1)
-        const headNow = Math.max(known, position, next[0]?.position ?? 0)
+        const serving = mode === "reactor" ? undefined : yield* Registry.serving(store, name)
         const entry = states.get(id)
-        const lagEvents = isInline ? 0 : Math.max(0, headNow - position)
+        // A live inline projection is at the head by construction: its checkpoint only served its catch-up.
+        const inlineLive = mode === "inline" && entry?.state === "live"
+        const next = inlineLive ? [] : yield* events.readAll(checkpoint, 1)
+        const headNow = Math.max(known, checkpoint, next[0]?.position ?? 0)
+        const position = inlineLive ? headNow : checkpoint
         const oldest = next[0]
         return {
-          name: projection.name,
-          version: projection.version,
-          mode: isInline ? "inline" : "async",
+          name,
+          version,
+          mode,
           state: entry?.state ?? "waiting",
-          serving: serving === projection.version,
+          serving: serving === version,
           position,
           head: headNow,
-          lagEvents,
+          lagEvents: Math.max(0, headNow - position),
           lagSeconds: oldest === undefined ? 0 : Math.max(0, (now - oldest.metadata.occurredAt.epochMillis) / 1000),
           lastError: entry?.lastError ?? persisted?.lastError,
         } satisfies ProjectionStatus
@@ -387,8 +498,17 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     status,
     catchUp: (projection) =>
       projection === undefined
-        ? Effect.forEach(asyncProjections, catchUpOne, { discard: true })
+        ? Effect.zipRight(
+            Effect.forEach(asyncProjections, catchUpOne, { discard: true }),
+            Effect.forEach(reactors, catchUpReactor, { discard: true }),
+          )
         : catchUpOne(projection),
+    catchUpReactor: (name) => {
+      const reactor = reactors.find((candidate) => candidate.name === name)
+      return reactor === undefined
+        ? Effect.fail(new ReadModelError({ reason: "InvalidArgument", message: `The runtime runs no reactor ${name}` }))
+        : catchUpReactor(reactor)
+    },
     rebuild,
     serving: (name) => Registry.serving(store, name),
     retire,
@@ -468,12 +588,12 @@ const recordedOf = (
  * )
  * @since 0.1.0
  */
-export const layer = (
-  options: Options,
+export const layer = <R = never>(
+  options: Options<R>,
 ): Layer.Layer<
   ProjectionRuntime | EventStore.EventStore,
-  ReadModelError | ProjectionFailed | EventStoreError | CheckpointConflict,
-  EventStore.EventStore | ReadModelStore
+  ReadModelError | ProjectionFailed | ReactorFailed | EventStoreError | CheckpointConflict,
+  EventStore.EventStore | ReadModelStore | R
 > =>
   Layer.scopedContext(
     Effect.map(make(options), ({ runtime, inlineStore }) =>

@@ -1,4 +1,5 @@
 import * as Domain from "@cartable/domain/Domain"
+import { AccountId } from "@cartable/domain/Ids"
 import * as StructureEvents from "@cartable/domain/StructureEvents"
 import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
@@ -9,8 +10,9 @@ import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
 import * as StreamName from "@cartable/eventlog/StreamName"
 import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
 import * as Projection from "@cartable/projections/Projection"
-import { ProjectionFailed } from "@cartable/projections/ProjectionError"
+import { ProjectionFailed, type ReactorFailed } from "@cartable/projections/ProjectionError"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
+import * as Reactor from "@cartable/projections/Reactor"
 import * as ReadModel from "@cartable/projections/ReadModel"
 import * as ReadModelStore from "@cartable/projections/ReadModelStore"
 import * as AccountArbitraries from "@cartable/testing/AccountArbitraries"
@@ -177,6 +179,48 @@ export const suite = (name: string, storage: Storage) => {
         const accounts = yield* ProjectionRuntime.reader(directoryProjection(1), "accounts")
         assert.strictEqual(yield* accounts.count(), 0)
       }).pipe(Effect.provide(runtime({ inline: [directoryProjection(1), refusing] })), Effect.scoped),
+    )
+
+    it.effect("a reactor issues its commands once per event, even when it sees the event again after a crash", () =>
+      Effect.gen(function* () {
+        const projections = yield* ProjectionRuntime.ProjectionRuntime
+        const router = yield* CommandRouter.make(Domain.aggregates)
+        const events = yield* EventStore.EventStore
+        const store = yield* ReadModelStore.ReadModelStore
+        yield* router.handleTyped(provision, context)
+        yield* router.handleTyped({ ...provision, accountId: AccountId.make("acc-2") }, context)
+        yield* projections.catchUpReactor("blocker")
+        // A crash after the commands, before the checkpoint moved: the reactor reads both events again.
+        yield* store.resetCheckpoint(Reactor.idOf(blocker))
+        yield* projections.catchUpReactor("blocker")
+        for (const id of ["acc-1", "acc-2"]) {
+          const stream = yield* events.readStream(StreamName.make("Account", id))
+          assert.deepStrictEqual(
+            stream.map((r) => r.type),
+            ["AccountProvisioned", "AccountBlocked"],
+          )
+          assert.strictEqual(stream[1]!.metadata.causationId, Reactor.causationId(blocker, stream[0]!.position))
+        }
+        const [status] = yield* projections.status
+        assert.deepStrictEqual([status!.mode, status!.state, status!.lagEvents], ["reactor", "live", 0])
+      }).pipe(Effect.provide(runtime({ reactors: [blocker] })), Effect.scoped),
+    )
+
+    it.effect("a reactor whose command is refused stops at that event and retries it, skipping nothing", () =>
+      Effect.gen(function* () {
+        const projections = yield* ProjectionRuntime.ProjectionRuntime
+        const router = yield* CommandRouter.make(Domain.aggregates)
+        yield* router.handleTyped(provision, context)
+        yield* renames(2)
+        const error = yield* Effect.flip(projections.catchUpReactor("refused"))
+        assert.strictEqual(error._tag, "ReactorFailed")
+        assert.strictEqual((error as ReactorFailed).position, 2)
+        const store = yield* ReadModelStore.ReadModelStore
+        const checkpoint = yield* store.checkpoint(Reactor.idOf(refusedReactor))
+        assert.strictEqual(checkpoint._tag === "Some" ? checkpoint.value.position : 0, 1)
+        const again = yield* Effect.flip(projections.catchUpReactor("refused"))
+        assert.strictEqual((again as ReactorFailed).position, 2)
+      }).pipe(Effect.provide(runtime({ reactors: [refusedReactor] })), Effect.scoped),
     )
 
     it.effect("a handler that fails stops the projection at that event, with its position, and skips nothing", () =>
@@ -347,6 +391,39 @@ const refusing = Projection.make({
     AccountProvisioned: () => {
       throw new Error("this account refuses to be provisioned")
     },
+  },
+})
+
+/** Blocks every account the feed provisions: a reactor for the tests. */
+const blocker = Reactor.make({
+  name: "blocker",
+  events: Domain.events,
+  reactions: {
+    AccountProvisioned: (event, { context }) =>
+      Effect.flatMap(CommandRouter.make(Domain.aggregates), (router) =>
+        router.handleTyped({ _tag: "BlockAccount", actor: provision.actor, accountId: event.accountId }, context()),
+      ),
+  },
+})
+
+/** Asks for something the domain refuses (a rename of a structure never registered). */
+const refusedReactor = Reactor.make({
+  name: "refused",
+  events: Domain.events,
+  reactions: {
+    StructureRenamed: (_event, { context }) =>
+      Effect.flatMap(CommandRouter.make(Domain.aggregates), (router) =>
+        router.handleTyped(
+          Schema.decodeUnknownSync(Domain.Command)({
+            _tag: "RenameGroup",
+            actor: provision.actor,
+            structureId: "nowhere",
+            groupId: "nowhere$6A",
+            name: "6e A",
+          }),
+          context(),
+        ),
+      ),
   },
 })
 
