@@ -3,8 +3,9 @@
  * name and a version (a new version is rebuilt beside the serving one), the
  * collections it writes, and one handler per event type it reads. A handler
  * returns changes (put a document, update one from its current value, remove
- * one); it reads no clock and no other document, so that replaying the log
- * from position 0 gives the same read models as applying it event by event.
+ * one, read one to decide further changes); it reads no clock and nothing but
+ * its own documents, so that replaying the log from position 0 gives the same
+ * read models as applying it event by event.
  *
  * @since 0.1.0
  */
@@ -26,6 +27,12 @@ export type Change =
       readonly update: (current: unknown) => unknown
     }
   | { readonly _tag: "Remove"; readonly collection: string; readonly key: string }
+  | {
+      readonly _tag: "Read"
+      readonly collection: string
+      readonly key: string
+      readonly then: (current: unknown) => Change | ReadonlyArray<Change>
+    }
 
 /**
  * What a handler writes one collection with.
@@ -42,6 +49,12 @@ export interface Writer<A> {
   readonly update: (key: string, update: (current: A | undefined) => A | undefined) => Change
   /** Removes the document of `key` (absent: nothing happens). */
   readonly remove: (key: string) => Change
+  /**
+   * Reads the document of `key` of this projection (as the changes before it
+   * left it) and gives the changes that follow from it: e.g. the account's
+   * school, kept in one collection, to count its activation in another.
+   */
+  readonly read: (key: string, then: (current: A | undefined) => Change | ReadonlyArray<Change>) => Change
 }
 
 /**
@@ -169,6 +182,12 @@ const writerOf = (collection: string): Writer<unknown> => ({
   put: (document) => ({ _tag: "Put", collection, document }),
   update: (key, update) => ({ _tag: "Update", collection, key, update: update as (current: unknown) => unknown }),
   remove: (key) => ({ _tag: "Remove", collection, key }),
+  read: (key, then) => ({
+    _tag: "Read",
+    collection,
+    key,
+    then: then as (current: unknown) => Change | ReadonlyArray<Change>,
+  }),
 })
 
 /**

@@ -77,35 +77,46 @@ export const apply = (
       }
     }
 
-    // 2. The current documents the updates read, one load per table.
-    const wanted = new Map<string, Set<string>>()
-    for (const { changes } of batch) {
-      for (const change of changes) {
-        if (change._tag !== "Update") continue
-        entryOf(wanted, change.collection, () => new Set<string>()).add(change.key)
-      }
-    }
+    // 2. The current documents the updates and reads ask for, one load per table; later reads load on demand.
     const loaded = new Map<string, Map<string, unknown>>()
-    for (const [alias, keys] of wanted) {
-      const collection = collectionOf(projection, alias)
-      const stored = yield* load(Projection.tableOf(projection, alias), [...keys])
-      const documents = new Map<string, unknown>()
-      for (const document of stored) {
-        try {
-          documents.set(document.key, ReadModel.decodeDocument(collection, document))
-        } catch (cause) {
-          // A stored document the Schema no longer reads: the Schema changed without a new version.
-          const first = batch.find(({ changes }) =>
-            changes.some((c) => c._tag === "Update" && c.collection === alias && c.key === document.key),
-          )!.recorded
-          return yield* stopAt(
-            first,
-            `the stored document "${document.key}" of ${collection.name} does not decode (a Schema changed without a new projection version?): ${reasonOf(cause)}`,
-            cause,
-          )
+    /** Loads the documents of these keys not loaded yet; a stored document that does not decode is returned. */
+    const ensureLoaded = (alias: string, keys: Iterable<string>) =>
+      Effect.gen(function* () {
+        const documents = entryOf(loaded, alias, () => new Map<string, unknown>())
+        const missing = [...new Set(keys)].filter((key) => !documents.has(key))
+        if (missing.length === 0) return undefined
+        const collection = collectionOf(projection, alias)
+        const stored = yield* load(Projection.tableOf(projection, alias), missing)
+        for (const key of missing) documents.set(key, undefined)
+        for (const document of stored) {
+          try {
+            documents.set(document.key, ReadModel.decodeDocument(collection, document))
+          } catch (cause) {
+            return { key: document.key, name: collection.name, cause }
+          }
+        }
+        return undefined
+      })
+    const undecodable = (recorded: RecordedEvent, bad: { key: string; name: string; cause: unknown }) =>
+      stopAt(
+        recorded,
+        `the stored document "${bad.key}" of ${bad.name} does not decode (a Schema changed without a new projection version?): ${reasonOf(bad.cause)}`,
+        bad.cause,
+      )
+    const wanted = new Map<string, Set<string>>()
+    const firstWanting = new Map<string, RecordedEvent>()
+    for (const { recorded, changes } of batch) {
+      for (const change of changes) {
+        if (change._tag !== "Update" && change._tag !== "Read") continue
+        entryOf(wanted, change.collection, () => new Set<string>()).add(change.key)
+        if (!firstWanting.has(`${change.collection}\u0000${change.key}`)) {
+          firstWanting.set(`${change.collection}\u0000${change.key}`, recorded)
         }
       }
-      loaded.set(alias, documents)
+    }
+    for (const [alias, keys] of wanted) {
+      const bad = yield* ensureLoaded(alias, keys)
+      if (bad !== undefined) return yield* undecodable(firstWanting.get(`${alias}\u0000${bad.key}`)!, bad)
     }
 
     // 3. The changes folded in memory, an event's all or nothing.
@@ -124,8 +135,16 @@ export const apply = (
       const stage = (alias: string, key: string, document: unknown) => {
         entryOf(staged, alias, () => new Map<string, Entry>()).set(key, { document, by: recorded })
       }
-      try {
-        for (const change of changes) {
+      // A read's changes come right after it, before the event's next changes.
+      const queue: Array<Projection.Change> = [...changes]
+      let refused: unknown
+      while (queue.length > 0 && refused === undefined) {
+        const change = queue.shift()!
+        if (change._tag === "Read") {
+          const bad = yield* ensureLoaded(change.collection, [change.key])
+          if (bad !== undefined) return yield* undecodable(recorded, bad)
+        }
+        try {
           const collection = collectionOf(projection, change.collection)
           switch (change._tag) {
             case "Put": {
@@ -146,10 +165,18 @@ export const apply = (
               stage(change.collection, change.key, undefined)
               break
             }
+            case "Read": {
+              const then = change.then(stagedOrCurrent(change.collection, change.key))
+              queue.unshift(...(isChangeList(then) ? then : [then]))
+              break
+            }
           }
+        } catch (cause) {
+          refused = cause
         }
-      } catch (cause) {
-        failure = failed(projection, recorded, reasonOf(cause), cause)
+      }
+      if (refused !== undefined) {
+        failure = failed(projection, recorded, reasonOf(refused), refused)
         considered = events.indexOf(recorded)
         break
       }
@@ -180,6 +207,10 @@ export const apply = (
     }
     return { changes, lastApplied: considered === 0 ? undefined : events[considered - 1]!.position, failure }
   })
+
+const isChangeList = (
+  result: Projection.Change | ReadonlyArray<Projection.Change>,
+): result is ReadonlyArray<Projection.Change> => Array.isArray(result)
 
 const collectionOf = (projection: Projection.Projection.Any, alias: string) => {
   const collection = projection.collections[alias]
