@@ -31,7 +31,7 @@ export type Change =
       readonly _tag: "Read"
       readonly collection: string
       readonly key: string
-      readonly then: (current: unknown) => Change | ReadonlyArray<Change>
+      readonly next: (current: unknown) => Change | ReadonlyArray<Change>
     }
 
 /**
@@ -54,7 +54,7 @@ export interface Writer<A> {
    * left it) and gives the changes that follow from it: e.g. the account's
    * school, kept in one collection, to count its activation in another.
    */
-  readonly read: (key: string, then: (current: A | undefined) => Change | ReadonlyArray<Change>) => Change
+  readonly read: (key: string, next: (current: A | undefined) => Change | ReadonlyArray<Change>) => Change
 }
 
 /**
@@ -182,11 +182,11 @@ const writerOf = (collection: string): Writer<unknown> => ({
   put: (document) => ({ _tag: "Put", collection, document }),
   update: (key, update) => ({ _tag: "Update", collection, key, update: update as (current: unknown) => unknown }),
   remove: (key) => ({ _tag: "Remove", collection, key }),
-  read: (key, then) => ({
+  read: (key, next) => ({
     _tag: "Read",
     collection,
     key,
-    then: then as (current: unknown) => Change | ReadonlyArray<Change>,
+    next: next as (current: unknown) => Change | ReadonlyArray<Change>,
   }),
 })
 

@@ -166,8 +166,8 @@ export const apply = (
               break
             }
             case "Read": {
-              const then = change.then(stagedOrCurrent(change.collection, change.key))
-              queue.unshift(...(isChangeList(then) ? then : [then]))
+              const next = change.next(stagedOrCurrent(change.collection, change.key))
+              queue.unshift(...(isChangeList(next) ? next : [next]))
               break
             }
           }
