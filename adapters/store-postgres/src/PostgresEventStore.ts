@@ -13,7 +13,9 @@ import * as EventStore from "@cartable/eventlog/EventStore"
 import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { SubjectKeyStore, SubjectKeyStoreError } from "@cartable/eventlog/SubjectKeyStore"
+import type { ReadModelError, ReadModelStore } from "@cartable/projections/ReadModelStore"
 import * as SqlEventStoreDriver from "@cartable/store-sql/SqlEventStoreDriver"
+import * as SqlReadModelStore from "@cartable/store-sql/SqlReadModelStore"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Config from "effect/Config"
@@ -53,9 +55,10 @@ export const layerClient = (
   }).pipe(Layer.mapError(unavailable))
 
 /**
- * The driver only: the event store driver and the subject key store (BR-ACC-9,
- * docs/erasure.md) on PostgreSQL, with their client. For a typed store of your own
- * over them; {@link layer} is the short path.
+ * The driver only: the event store driver, the subject key store (BR-ACC-9,
+ * docs/erasure.md) and the read-model store on PostgreSQL, with their client
+ * (shared, so that one `ReadModelStore.withTransaction` spans appends and read
+ * models). For a typed store of your own over them; {@link layer} is the short path.
  *
  * @example
  * const Driver = PostgresEventStore.layerDriver({ url: "postgres://cartable@127.0.0.1/cartable" })
@@ -64,9 +67,12 @@ export const layerClient = (
 export const layerDriver = (
   options: Options,
 ): Layer.Layer<
-  EventStoreDriver | SubjectKeyStore | PgClient.PgClient | SqlClient.SqlClient,
-  EventStoreError | SubjectKeyStoreError
-> => SqlEventStoreDriver.layerWithKeys(options).pipe(Layer.provideMerge(layerClient(options)))
+  EventStoreDriver | SubjectKeyStore | ReadModelStore | PgClient.PgClient | SqlClient.SqlClient,
+  EventStoreError | SubjectKeyStoreError | ReadModelError
+> =>
+  Layer.merge(SqlEventStoreDriver.layerWithKeys(options), SqlReadModelStore.layer).pipe(
+    Layer.provideMerge(layerClient(options)),
+  )
 
 /**
  * {@link layerDriver} with the URL read from `DATABASE_URL`.
@@ -76,8 +82,8 @@ export const layerDriver = (
 export const layerDriverConfig = (
   options: Omit<Options, "url"> = {},
 ): Layer.Layer<
-  EventStoreDriver | SubjectKeyStore | PgClient.PgClient | SqlClient.SqlClient,
-  EventStoreError | SubjectKeyStoreError | ConfigError.ConfigError
+  EventStoreDriver | SubjectKeyStore | ReadModelStore | PgClient.PgClient | SqlClient.SqlClient,
+  EventStoreError | SubjectKeyStoreError | ReadModelError | ConfigError.ConfigError
 > => Layer.unwrapEffect(Config.map(Config.redacted("DATABASE_URL"), (url) => layerDriver({ ...options, url })))
 
 /**
@@ -102,8 +108,8 @@ export interface LayerOptions extends Options {
 export const layer = (
   options: LayerOptions,
 ): Layer.Layer<
-  EventStore.EventStore | EventStoreDriver | SubjectKeyStore | PgClient.PgClient | SqlClient.SqlClient,
-  EventStoreError | SubjectKeyStoreError
+  EventStore.EventStore | EventStoreDriver | SubjectKeyStore | ReadModelStore | PgClient.PgClient | SqlClient.SqlClient,
+  EventStoreError | SubjectKeyStoreError | ReadModelError
 > => EventStore.layer(options.catalog, options.eventStore).pipe(Layer.provideMerge(layerDriver(options)))
 
 /**
@@ -116,6 +122,6 @@ export const layer = (
 export const layerConfig = (
   options: Omit<LayerOptions, "url">,
 ): Layer.Layer<
-  EventStore.EventStore | EventStoreDriver | SubjectKeyStore | PgClient.PgClient | SqlClient.SqlClient,
-  EventStoreError | SubjectKeyStoreError | ConfigError.ConfigError
+  EventStore.EventStore | EventStoreDriver | SubjectKeyStore | ReadModelStore | PgClient.PgClient | SqlClient.SqlClient,
+  EventStoreError | SubjectKeyStoreError | ReadModelError | ConfigError.ConfigError
 > => Layer.unwrapEffect(Config.map(Config.redacted("DATABASE_URL"), (url) => layer({ ...options, url })))

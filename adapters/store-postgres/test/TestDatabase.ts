@@ -36,11 +36,14 @@ const onServer = (url: string, statement: string) =>
     Effect.orDie,
   )
 
-/** The URL of a fresh database on the server, dropped (connections and all) when the scope closes. */
-export const database = (server: string) =>
+/**
+ * The URL of a fresh database on the server, dropped (connections and all) when
+ * the scope closes. `options` ends the CREATE DATABASE statement (a collation).
+ */
+export const database = (server: string, options = "") =>
   Effect.gen(function* () {
     const name = `cartable_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`
-    yield* Effect.acquireRelease(onServer(server, `CREATE DATABASE ${name}`), () =>
+    yield* Effect.acquireRelease(onServer(server, `CREATE DATABASE ${name} ${options}`), () =>
       onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
     )
     const url = new URL(server)
@@ -49,5 +52,8 @@ export const database = (server: string) =>
   })
 
 /** A fresh database on the server, dropped (connections and all) when the layer is released. */
-export const layerWithDatabase = <ROut, E>(server: string, f: (url: string) => Layer.Layer<ROut, E>) =>
-  Layer.unwrapScoped(Effect.map(database(server), f))
+export const layerWithDatabase = <ROut, E>(
+  server: string,
+  f: (url: string) => Layer.Layer<ROut, E>,
+  options?: string,
+) => Layer.unwrapScoped(Effect.map(database(server, options), f))

@@ -13,7 +13,9 @@ import * as EventStore from "@cartable/eventlog/EventStore"
 import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { SubjectKeyStore, SubjectKeyStoreError } from "@cartable/eventlog/SubjectKeyStore"
+import type { ReadModelError, ReadModelStore } from "@cartable/projections/ReadModelStore"
 import * as SqlEventStoreDriver from "@cartable/store-sql/SqlEventStoreDriver"
+import * as SqlReadModelStore from "@cartable/store-sql/SqlReadModelStore"
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
@@ -61,9 +63,10 @@ export const layerClient = (options: {
   ).pipe(Layer.provide(Reactivity.layer))
 
 /**
- * The driver only: the event store driver and the subject key store (BR-ACC-9,
- * docs/erasure.md) on SQLite, with the client they run on (one connection: share
- * it rather than opening the file twice). For a typed store of your own over them
+ * The driver only: the event store driver, the subject key store (BR-ACC-9,
+ * docs/erasure.md) and the read-model store on SQLite, with the client they run
+ * on (one connection, so that one `ReadModelStore.withTransaction` spans appends
+ * and read models: share it rather than opening the file twice). For a typed store of your own over them
  * (other options, a key store elsewhere); {@link layer} is the short path.
  *
  * @example
@@ -73,9 +76,12 @@ export const layerClient = (options: {
 export const layerDriver = (
   options: Options,
 ): Layer.Layer<
-  EventStoreDriver | SubjectKeyStore | SqliteClient.SqliteClient | SqlClient.SqlClient,
-  EventStoreError | SubjectKeyStoreError
-> => SqlEventStoreDriver.layerWithKeys(options).pipe(Layer.provideMerge(layerClient(options)))
+  EventStoreDriver | SubjectKeyStore | ReadModelStore | SqliteClient.SqliteClient | SqlClient.SqlClient,
+  EventStoreError | SubjectKeyStoreError | ReadModelError
+> =>
+  Layer.merge(SqlEventStoreDriver.layerWithKeys(options), SqlReadModelStore.layer).pipe(
+    Layer.provideMerge(layerClient(options)),
+  )
 
 /**
  * What {@link layer} needs: the file, the catalogue of the events it stores, and
@@ -99,6 +105,11 @@ export interface LayerOptions extends Options {
 export const layer = (
   options: LayerOptions,
 ): Layer.Layer<
-  EventStore.EventStore | EventStoreDriver | SubjectKeyStore | SqliteClient.SqliteClient | SqlClient.SqlClient,
-  EventStoreError | SubjectKeyStoreError
+  | EventStore.EventStore
+  | EventStoreDriver
+  | SubjectKeyStore
+  | ReadModelStore
+  | SqliteClient.SqliteClient
+  | SqlClient.SqlClient,
+  EventStoreError | SubjectKeyStoreError | ReadModelError
 > => EventStore.layer(options.catalog, options.eventStore).pipe(Layer.provideMerge(layerDriver(options)))

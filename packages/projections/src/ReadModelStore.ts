@@ -36,8 +36,9 @@ export interface TableSpec {
  * index, the values the document is found under (none, one or several: a pupil
  * found under each of his groups); naming an index the table does not declare
  * fails with `UnknownIndex`. Keys (not empty) and index values are well-formed
- * strings of at most 512 UTF-16 units without U+0000; a body is at most 16 MiB
- * of UTF-8. A document reads back with its body unchanged and its index values
+ * strings without U+0000 of at most 512 UTF-16 units and 1,024 bytes of UTF-8
+ * (PostgreSQL's B-tree entries must hold a value and a key: 341 CJK characters);
+ * a body is at most 16 MiB of UTF-8. A document reads back with its body unchanged and its index values
  * deduplicated, in code-point order, indexes without values left out.
  *
  * @since 0.1.0
@@ -260,14 +261,16 @@ export class ReadModelStore extends Context.Tag("@cartable/projections/ReadModel
 /**
  * Which documents a {@link Backend} scans, once the store checked the query:
  * all of them by key, those with one value of an index by key, or those with a
- * value starting with a prefix by value then key.
+ * value starting with a prefix by value then key. `end` is the least string
+ * above every string starting with the prefix, in code-point order (absent: no
+ * bound), so that a SQL store scans the range `prefix <= value < end`.
  *
  * @since 0.1.0
  */
 export type Filter =
   | { readonly _tag: "All" }
   | { readonly _tag: "Equals"; readonly index: string; readonly value: string }
-  | { readonly _tag: "Prefix"; readonly index: string; readonly prefix: string }
+  | { readonly _tag: "Prefix"; readonly index: string; readonly prefix: string; readonly end: string | undefined }
 
 /**
  * A page to scan: the filter, where the previous page ended (its last key, and
@@ -306,6 +309,20 @@ export interface Backend extends Omit<ReadModelStore.Service, "find" | "count"> 
   readonly find: (table: string, scan: Scan) => Effect.Effect<ReadonlyArray<Found>, ReadModelError>
   readonly count: (table: string, filter: Filter) => Effect.Effect<number, ReadModelError>
 }
+
+/**
+ * The error of a table that does not exist, worded alike by every backend.
+ *
+ * @since 0.1.0
+ */
+export const unknownTable: (table: string) => ReadModelError = StoreValidation.unknownTable
+
+/**
+ * The error of an index the table does not declare, worded alike by every backend.
+ *
+ * @since 0.1.0
+ */
+export const unknownIndex: (table: string, index: string) => ReadModelError = StoreValidation.unknownIndex
 
 /**
  * The store over a backend: every call's arguments are checked here, the same

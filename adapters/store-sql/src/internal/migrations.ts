@@ -149,7 +149,7 @@ export class MigrationFailed extends Error {
  * that failure for "migrations already running" and returns before they are
  * committed, and the process opens on a schema that is not there yet.
  */
-const immediateTransaction = <A, E, R>(
+export const immediateTransaction = <A, E, R>(
   sql: SqlClient.SqlClient,
   effect: Effect.Effect<A, E, R>,
 ): Effect.Effect<A, E | SqlError, R> =>
@@ -181,6 +181,7 @@ const immediateTransaction = <A, E, R>(
  */
 const lockedTransaction = <A, E, R>(
   sql: SqlClient.SqlClient,
+  table: string,
   effect: Effect.Effect<A, E, R>,
 ): Effect.Effect<A, E | SqlError, R> =>
   sql.withTransaction(
@@ -188,7 +189,7 @@ const lockedTransaction = <A, E, R>(
       Effect.zipRight(
         sql.unsafe(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`),
         // The table as the Migrator would create it, so that its own check finds it.
-        sql.unsafe(`CREATE TABLE IF NOT EXISTS ${migrationsTable} (
+        sql.unsafe(`CREATE TABLE IF NOT EXISTS ${table} (
           migration_id integer primary key,
           created_at timestamp with time zone not null default now(),
           name text not null
@@ -198,7 +199,18 @@ const lockedTransaction = <A, E, R>(
     ),
   )
 
-const known = Object.keys(migrations).map((key) => Number(key.slice(0, key.indexOf("_"))))
+/**
+ * A set of migrations and the table that records them. The event store and the
+ * read-model store each have their own, so that each numbers its migrations
+ * alone (the Migrator skips an id below the highest recorded one).
+ */
+export interface MigrationSet {
+  readonly migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>>
+  readonly table: string
+}
+
+/** The event store's migrations. */
+export const eventStore: MigrationSet = { migrations, table: migrationsTable }
 
 /**
  * Brings the schema up to date, race-free across processes: one process runs the
@@ -206,18 +218,20 @@ const known = Object.keys(migrations).map((key) => Number(key.slice(0, key.index
  * unless every migration this version knows is recorded afterwards, so that a
  * store that opened has its whole schema.
  */
-export const migrate = (sql: SqlClient.SqlClient): Effect.Effect<void, MigrationFailed> => {
-  const run = Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable }).pipe(
+export const migrate = (
+  sql: SqlClient.SqlClient,
+  set: MigrationSet = eventStore,
+): Effect.Effect<void, MigrationFailed> => {
+  const known = Object.keys(set.migrations).map((key) => Number(key.slice(0, key.indexOf("_"))))
+  const run = Migrator.make({})({ loader: Migrator.fromRecord(set.migrations), table: set.table }).pipe(
     Effect.provideService(SqlClient.SqlClient, sql),
   )
   const serialised = sql.onDialectOrElse({
-    pg: () => lockedTransaction(sql, run),
+    pg: () => lockedTransaction(sql, set.table, run),
     orElse: () => immediateTransaction(sql, run),
   })
   return serialised.pipe(
-    Effect.zipRight(
-      sql.unsafe<{ readonly migration_id: number | string }>(`SELECT migration_id FROM ${migrationsTable}`),
-    ),
+    Effect.zipRight(sql.unsafe<{ readonly migration_id: number | string }>(`SELECT migration_id FROM ${set.table}`)),
     Effect.mapError((cause) => {
       // A SqlError's own message is generic ("Failed to execute statement"): the database's is in its cause.
       const inner = (cause as { readonly cause?: unknown }).cause
@@ -229,7 +243,7 @@ export const migrate = (sql: SqlClient.SqlClient): Effect.Effect<void, Migration
       const missing = known.filter((id) => !done.has(id))
       return missing.length === 0
         ? Effect.void
-        : Effect.fail(new MigrationFailed(`migrations ${missing.join(", ")} are not recorded in ${migrationsTable}`))
+        : Effect.fail(new MigrationFailed(`migrations ${missing.join(", ")} are not recorded in ${set.table}`))
     }),
   )
 }

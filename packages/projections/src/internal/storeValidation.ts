@@ -14,7 +14,7 @@ import type {
   TableSpec,
 } from "../ReadModelStore.ts"
 import { ReadModelError } from "../ReadModelStore.ts"
-import { compare } from "./codePoint.ts"
+import { compare, prefixEnd } from "./codePoint.ts"
 
 /** The longest table name: `rm_<name>__i` and its SQL indexes must fit PostgreSQL's 63-byte identifiers. */
 export const MAX_TABLE_NAME = 48
@@ -22,6 +22,12 @@ export const MAX_TABLE_NAME = 48
 export const MAX_INDEX_NAME = 63
 /** The longest key, index value, consumer or lease id, in UTF-16 units. */
 export const MAX_TEXT = 512
+/**
+ * The same, in UTF-8 bytes: PostgreSQL refuses a B-tree entry over 2,704 bytes,
+ * and an index entry holds a name (63), a value and a key. 512 accented letters
+ * or emoji fit; CJK text (three bytes a character) stops at 341 characters.
+ */
+export const MAX_TEXT_BYTES = 1024
 /** The largest body, in UTF-8 bytes. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024
 /** The largest page, and the most keys of one `get`. */
@@ -55,10 +61,6 @@ export const unknownIndex = (table: string, index: string): ReadModelError =>
     table,
   })
 
-/** Wraps a storage failure. */
-export const unavailable = (message: string, cause: unknown, table?: string): ReadModelError =>
-  new ReadModelError({ reason: "Unavailable", message, cause, ...(table === undefined ? {} : { table }) })
-
 const checkIdentifier = (field: string, value: unknown, max: number): string | undefined => {
   if (typeof value !== "string") return `${field} must be a string, got ${excerpt(value)}`
   if (value.length === 0 || value.length > max || !TABLE_NAME.test(value)) {
@@ -66,17 +68,6 @@ const checkIdentifier = (field: string, value: unknown, max: number): string | u
   }
   if (value.startsWith("cartable_"))
     return `${field} ${excerpt(value)} is reserved: names starting with cartable_ belong to the store`
-  return undefined
-}
-
-/** A key, an index value or an id: a well-formed string of at most MAX_TEXT units, without U+0000 (PostgreSQL refuses it). */
-const checkText = (field: string, value: unknown, nonEmpty: boolean): string | undefined => {
-  if (typeof value !== "string") return `${field} must be a string, got ${excerpt(value)}`
-  if (nonEmpty && value.length === 0) return `${field} must not be empty`
-  if (value.length > MAX_TEXT)
-    return `${field} ${excerpt(value)} is longer than ${MAX_TEXT} UTF-16 units (${value.length})`
-  if (!isWellFormed(value)) return `${field} ${excerpt(value)} is not well-formed UTF-16 (it holds a lone surrogate)`
-  if (value.includes("\u0000")) return `${field} ${excerpt(value)} holds U+0000, which no SQL store keeps`
   return undefined
 }
 
@@ -88,6 +79,21 @@ const utf8Length = (text: string, max: number): number => {
     bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3
   }
   return bytes
+}
+
+/** A key, an index value or an id: well-formed, at most MAX_TEXT units and MAX_TEXT_BYTES, without U+0000 (PostgreSQL refuses it). */
+const checkText = (field: string, value: unknown, nonEmpty: boolean): string | undefined => {
+  if (typeof value !== "string") return `${field} must be a string, got ${excerpt(value)}`
+  if (nonEmpty && value.length === 0) return `${field} must not be empty`
+  if (value.length > MAX_TEXT) {
+    return `${field} ${excerpt(value)} is longer than ${MAX_TEXT} UTF-16 units (${value.length})`
+  }
+  if (value.length * 3 > MAX_TEXT_BYTES && utf8Length(value, MAX_TEXT_BYTES) > MAX_TEXT_BYTES) {
+    return `${field} ${excerpt(value)} is longer than ${MAX_TEXT_BYTES} bytes of UTF-8`
+  }
+  if (!isWellFormed(value)) return `${field} ${excerpt(value)} is not well-formed UTF-16 (it holds a lone surrogate)`
+  if (value.includes("\u0000")) return `${field} ${excerpt(value)} holds U+0000, which no SQL store keeps`
+  return undefined
 }
 
 const checkBody = (field: string, body: unknown): string | undefined => {
@@ -137,7 +143,7 @@ const checkFilter = (table: string, query: unknown): Either.Either<Filter, ReadM
   if (textProblem !== undefined) return Either.left(invalid(textProblem, table))
   return Either.right(
     equals === undefined
-      ? { _tag: "Prefix", index, prefix: value as string }
+      ? { _tag: "Prefix", index, prefix: value as string, end: prefixEnd(value as string) }
       : { _tag: "Equals", index, value: equals },
   )
 }

@@ -1,0 +1,14 @@
+import * as PostgresEventStore from "@cartable/store-postgres/PostgresEventStore"
+import * as ReadModelStoreConformance from "@cartable/testing/ReadModelStoreConformance"
+import { describeWithServer, layerWithDatabase } from "./TestDatabase.ts"
+
+// A database whose default collation is French (ICU), as a French deployment's may be: it orders
+// "\u{E000}" after "😀" and "B" after "a", so only the store's own COLLATE "C" gives the code-point order.
+const frenchCollation = "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'fr-FR' LOCALE 'C.UTF-8'"
+
+describeWithServer("PostgreSQL read-model store", (server) => {
+  ReadModelStoreConformance.suite(
+    "PostgreSQL (French default collation)",
+    layerWithDatabase(server, (url) => PostgresEventStore.layerDriver({ url }), frenchCollation),
+  )
+})

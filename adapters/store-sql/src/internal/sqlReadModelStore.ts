@@ -1,0 +1,373 @@
+import {
+  type Backend,
+  type Checkpoint,
+  CheckpointConflict,
+  type Commit,
+  type Filter,
+  type Found,
+  fromBackend,
+  ReadModelError,
+  type StoredDocument,
+  unknownIndex,
+  unknownTable,
+} from "@cartable/projections/ReadModelStore"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import type { Fragment } from "@effect/sql/Statement"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { immediateTransaction, migrate } from "./migrations.ts"
+import { readModelStore } from "./readModelMigrations.ts"
+
+/**
+ * The tables of a read-model table `t`: `rm_d_t` holds its documents (key,
+ * body, the index values as put), `rm_i_t` one row per (index, value, key), its
+ * primary key serving both the equality and the prefix scans in order, and
+ * `rm_k_t` indexes those rows by key, to replace a document's entries. Names are
+ * checked (`[a-z][a-z0-9_]*`, at most 48 characters) before they reach a
+ * statement, and the prefixes differ, so no two tables can share a name.
+ */
+const documentsOf = (table: string) => `rm_d_${table}`
+const entriesOf = (table: string) => `rm_i_${table}`
+const keyIndexOf = (table: string) => `rm_k_${table}`
+
+/** Rows per statement, well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const CHUNK = 1000
+/** Body characters per INSERT statement, so that a batch of large documents is sent in parts. */
+const CHUNK_CHARACTERS = 32 * 1024 * 1024
+
+/** PostgreSQL: the advisory lock key that serialises ensureTable and dropTable ("cartrmdl" in ASCII). */
+const DDL_LOCK_KEY = 0x63617274_726d646cn
+
+interface DocumentRow {
+  readonly key: string
+  readonly body: string
+  readonly indexes: string
+  readonly matched?: string
+}
+
+const chunks = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
+  const parts: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size))
+  return parts
+}
+
+/** Documents in parts of at most CHUNK rows and CHUNK_CHARACTERS of bodies. */
+const documentChunks = (documents: ReadonlyArray<StoredDocument>): ReadonlyArray<ReadonlyArray<StoredDocument>> => {
+  const parts: Array<Array<StoredDocument>> = []
+  let part: Array<StoredDocument> = []
+  let size = 0
+  for (const document of documents) {
+    if (part.length > 0 && (part.length === CHUNK || size + document.body.length > CHUNK_CHARACTERS)) {
+      parts.push(part)
+      part = []
+      size = 0
+    }
+    part.push(document)
+    size += document.body.length
+  }
+  if (part.length > 0) parts.push(part)
+  return parts
+}
+
+const toDocument = (row: DocumentRow): StoredDocument => ({
+  key: row.key,
+  body: row.body,
+  index: JSON.parse(row.indexes) as Record<string, ReadonlyArray<string>>,
+})
+
+const failed = (message: string, table?: string) => (cause: SqlError | Error) => {
+  const inner = (cause as { readonly cause?: unknown }).cause
+  const detail = inner instanceof Error ? inner.message : cause.message
+  return new ReadModelError({
+    reason: "Unavailable",
+    message: `${message}: ${detail}`,
+    cause,
+    ...(table === undefined ? {} : { table }),
+  })
+}
+
+/** A failure of the effect run in a transaction, kept apart from the transaction's own SqlError. */
+class Inner<E> {
+  constructor(readonly error: E) {}
+}
+
+export const make = Effect.gen(function* () {
+  const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+  yield* migrate(sql, readModelStore).pipe(Effect.mapError(failed("The read-model store's migrations failed")))
+  const isPg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
+  // The database's clock, in milliseconds: leases must not depend on the processes' clocks.
+  const now = sql.literal(
+    isPg ? "(extract(epoch FROM clock_timestamp()) * 1000)::bigint" : "CAST(unixepoch('subsec') * 1000 AS INTEGER)",
+  )
+
+  // On SQLite a transaction starts with BEGIN IMMEDIATE, which takes the file's write lock first: a
+  // deferred BEGIN that reads, then writes, fails when another process wrote in between. Inside a
+  // transaction, the client's own makes a savepoint. Appends of the driver made inside it run on its connection.
+  const begin = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+    isPg
+      ? sql.withTransaction(effect)
+      : Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (connection) =>
+          Option.isSome(connection) ? sql.withTransaction(effect) : immediateTransaction(sql, effect),
+        )
+
+  const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | ReadModelError, R> =>
+    begin(Effect.mapError(effect, (error) => new Inner(error))).pipe(
+      Effect.catchAll((error) =>
+        Effect.fail(error instanceof Inner ? (error.error as E) : failed("The read-model transaction failed")(error)),
+      ),
+    )
+
+  const specs = (names: ReadonlyArray<string>) =>
+    Effect.map(
+      sql<{ readonly name: string; readonly indexes: string }>`SELECT name, indexes FROM cartable_read_models
+                                                                WHERE name IN ${sql.in(names)}`,
+      (rows) => new Map(rows.map((row) => [row.name, new Set(JSON.parse(row.indexes) as ReadonlyArray<string>)])),
+    )
+
+  const specOf = (table: string, filter?: Filter) =>
+    Effect.flatMap(specs([table]), (found) => {
+      const indexes = found.get(table)
+      if (indexes === undefined) return Effect.fail(unknownTable(table))
+      if (filter !== undefined && filter._tag !== "All" && !indexes.has(filter.index)) {
+        return Effect.fail(unknownIndex(table, filter.index))
+      }
+      return Effect.succeed(indexes)
+    })
+
+  const mapped =
+    (message: string, table?: string) =>
+    <A, E, R>(effect: Effect.Effect<A, E | SqlError, R>): Effect.Effect<A, Exclude<E, SqlError> | ReadModelError, R> =>
+      Effect.catchIf(
+        effect,
+        (error): error is SqlError => (error as { readonly _tag?: unknown })._tag === "SqlError",
+        (error) => Effect.fail(failed(message, table)(error)),
+      ) as Effect.Effect<A, Exclude<E, SqlError> | ReadModelError, R>
+
+  const ddlLock = isPg ? sql`SELECT pg_advisory_xact_lock(${sql.literal(String(DDL_LOCK_KEY))})` : Effect.void
+
+  const ensureTable: Backend["ensureTable"] = (spec) =>
+    begin(
+      Effect.gen(function* () {
+        yield* ddlLock
+        const existing = (yield* specs([spec.name])).get(spec.name)
+        const merged = [...new Set([...(existing ?? []), ...spec.indexes])].sort()
+        if (existing !== undefined && merged.length === existing.size) return
+        const text = isPg ? `TEXT COLLATE "C"` : "TEXT"
+        const organised = isPg ? "" : " WITHOUT ROWID"
+        yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS ${documentsOf(spec.name)} (
+          key ${text} PRIMARY KEY, body TEXT NOT NULL, indexes TEXT NOT NULL)${organised}`)
+        yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS ${entriesOf(spec.name)} (
+          name ${text} NOT NULL, value ${text} NOT NULL, key ${text} NOT NULL,
+          PRIMARY KEY (name, value, key))${organised}`)
+        yield* sql.unsafe(`CREATE INDEX IF NOT EXISTS ${keyIndexOf(spec.name)} ON ${entriesOf(spec.name)} (key)`)
+        const indexes = JSON.stringify(merged)
+        yield* sql`INSERT INTO cartable_read_models (name, indexes) VALUES (${spec.name}, ${indexes})
+                   ON CONFLICT (name) DO UPDATE SET indexes = excluded.indexes`
+      }),
+    ).pipe(mapped(`Could not create read-model table ${spec.name}`, spec.name))
+
+  const dropTable: Backend["dropTable"] = (table) =>
+    begin(
+      Effect.gen(function* () {
+        yield* ddlLock
+        yield* sql.unsafe(`DROP TABLE IF EXISTS ${entriesOf(table)}`)
+        yield* sql.unsafe(`DROP TABLE IF EXISTS ${documentsOf(table)}`)
+        yield* sql`DELETE FROM cartable_read_models WHERE name = ${table}`
+      }),
+    ).pipe(mapped(`Could not drop read-model table ${table}`, table))
+
+  const tables: Backend["tables"] = sql<{ readonly name: string }>`SELECT name FROM cartable_read_models
+                                                                    ORDER BY name`.pipe(
+    Effect.map((rows) => rows.map((row) => row.name)),
+    mapped("Could not list the read-model tables"),
+  )
+
+  const get: Backend["get"] = (table, keys) =>
+    Effect.gen(function* () {
+      yield* specOf(table)
+      const found: Array<StoredDocument> = []
+      for (const part of chunks(keys, CHUNK)) {
+        const rows = yield* sql<DocumentRow>`SELECT key, body, indexes FROM ${sql(documentsOf(table))}
+                                             WHERE key IN ${sql.in(part)}`
+        for (const row of rows) found.push(toDocument(row))
+      }
+      return found
+    }).pipe(mapped(`Could not read read-model table ${table}`, table))
+
+  const where = (filter: Filter, after: { readonly key: string; readonly value: string | undefined } | undefined) => {
+    const clauses: Array<Fragment> = []
+    if (filter._tag === "All") {
+      if (after !== undefined) clauses.push(sql`key > ${after.key}`)
+      return clauses
+    }
+    clauses.push(sql`i.name = ${filter.index}`)
+    if (filter._tag === "Equals") {
+      clauses.push(sql`i.value = ${filter.value}`)
+      if (after !== undefined) clauses.push(sql`i.key > ${after.key}`)
+      return clauses
+    }
+    clauses.push(sql`i.value >= ${filter.prefix}`)
+    if (filter.end !== undefined) clauses.push(sql`i.value < ${filter.end}`)
+    if (after !== undefined) clauses.push(sql`(i.value, i.key) > (${after.value ?? ""}, ${after.key})`)
+    return clauses
+  }
+
+  const find: Backend["find"] = (table, scan) =>
+    Effect.gen(function* () {
+      yield* specOf(table, scan.filter)
+      const filter = scan.filter
+      const clauses = where(filter, scan.after)
+      const documents = sql(documentsOf(table))
+      const rows =
+        filter._tag === "All"
+          ? yield* sql<DocumentRow>`SELECT key, body, indexes FROM ${documents}
+                                    WHERE ${sql.and(clauses)} ORDER BY key LIMIT ${scan.limit}`
+          : filter._tag === "Equals"
+            ? yield* sql<DocumentRow>`SELECT d.key, d.body, d.indexes
+                                      FROM ${sql(entriesOf(table))} i JOIN ${documents} d ON d.key = i.key
+                                      WHERE ${sql.and(clauses)} ORDER BY i.key LIMIT ${scan.limit}`
+            : yield* sql<DocumentRow>`SELECT i.value AS matched, d.key, d.body, d.indexes
+                                      FROM ${sql(entriesOf(table))} i JOIN ${documents} d ON d.key = i.key
+                                      WHERE ${sql.and(clauses)} ORDER BY i.value, i.key LIMIT ${scan.limit}`
+      return rows.map((row): Found => ({ document: toDocument(row), value: row.matched }))
+    }).pipe(mapped(`Could not read read-model table ${table}`, table))
+
+  const count: Backend["count"] = (table, filter) =>
+    Effect.gen(function* () {
+      yield* specOf(table, filter)
+      const clauses = where(filter, undefined)
+      const [row] =
+        filter._tag === "All"
+          ? yield* sql<{ readonly n: number | string }>`SELECT count(*) AS n FROM ${sql(documentsOf(table))}`
+          : yield* sql<{ readonly n: number | string }>`SELECT count(*) AS n FROM ${sql(entriesOf(table))} i
+                                                        WHERE ${sql.and(clauses)}`
+      return Number(row?.n ?? 0)
+    }).pipe(mapped(`Could not count read-model table ${table}`, table))
+
+  const positionOf = (id: string) =>
+    Effect.map(
+      sql<{ readonly position: number | string }>`SELECT position FROM cartable_checkpoints WHERE id = ${id}`,
+      (rows) => (rows[0] === undefined ? 0 : Number(rows[0].position)),
+    )
+
+  const moveCheckpoint = (move: NonNullable<Commit["checkpoint"]>) =>
+    Effect.gen(function* () {
+      // The row is the compare-and-set: a concurrent mover waits for it, then finds it moved.
+      const moved =
+        move.from === 0
+          ? yield* sql`INSERT INTO cartable_checkpoints (id, position, updated_at) VALUES (${move.id}, ${move.to}, ${now})
+                       ON CONFLICT (id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+                       WHERE cartable_checkpoints.position = 0 RETURNING id`
+          : yield* sql`UPDATE cartable_checkpoints SET position = ${move.to}, updated_at = ${now}
+                       WHERE id = ${move.id} AND position = ${move.from} RETURNING id`
+      if (moved.length > 0) return
+      const actual = yield* positionOf(move.id)
+      return yield* Effect.fail(new CheckpointConflict({ id: move.id, expected: move.from, actual }))
+    })
+
+  const writeChanges = (changes: Commit["changes"][number]) =>
+    Effect.gen(function* () {
+      const documents = sql(documentsOf(changes.table))
+      const entries = sql(entriesOf(changes.table))
+      const touched = [...changes.delete, ...changes.put.map((document) => document.key)]
+      for (const part of chunks(touched, CHUNK)) yield* sql`DELETE FROM ${entries} WHERE key IN ${sql.in(part)}`
+      for (const part of chunks(changes.delete, CHUNK))
+        yield* sql`DELETE FROM ${documents} WHERE key IN ${sql.in(part)}`
+      for (const part of documentChunks(changes.put)) {
+        const rows = part.map((document) => ({
+          key: document.key,
+          body: document.body,
+          indexes: JSON.stringify(document.index),
+        }))
+        yield* sql`INSERT INTO ${documents} ${sql.insert(rows)}
+                   ON CONFLICT (key) DO UPDATE SET body = excluded.body, indexes = excluded.indexes`
+      }
+      const rows = changes.put.flatMap((document) =>
+        Object.entries(document.index).flatMap(([name, values]) =>
+          values.map((value) => ({ name, value, key: document.key })),
+        ),
+      )
+      for (const part of chunks(rows, CHUNK)) yield* sql`INSERT INTO ${entries} ${sql.insert(part)}`
+    })
+
+  const commit: Backend["commit"] = (commit) =>
+    begin(
+      Effect.gen(function* () {
+        const names = commit.changes.map((changes) => changes.table)
+        const declared = names.length === 0 ? new Map<string, Set<string>>() : yield* specs(names)
+        for (const changes of commit.changes) {
+          const indexes = declared.get(changes.table)
+          if (indexes === undefined) return yield* Effect.fail(unknownTable(changes.table))
+          for (const document of changes.put) {
+            for (const index of Object.keys(document.index)) {
+              if (!indexes.has(index)) return yield* Effect.fail(unknownIndex(changes.table, index))
+            }
+          }
+        }
+        if (commit.checkpoint !== undefined) yield* moveCheckpoint(commit.checkpoint)
+        for (const changes of commit.changes) yield* writeChanges(changes)
+      }),
+    ).pipe(mapped("Could not commit to the read-model store"))
+
+  interface CheckpointRow {
+    readonly id: string
+    readonly position: number | string
+    readonly updated_at: number | string
+  }
+  const toCheckpoint = (row: CheckpointRow): Checkpoint => ({
+    id: row.id,
+    position: Number(row.position),
+    updatedAt: Number(row.updated_at),
+  })
+
+  const checkpoint: Backend["checkpoint"] = (id) =>
+    sql<CheckpointRow>`SELECT id, position, updated_at FROM cartable_checkpoints WHERE id = ${id}`.pipe(
+      Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toCheckpoint)),
+      mapped(`Could not read checkpoint ${id}`),
+    )
+
+  const checkpoints: Backend["checkpoints"] = sql<CheckpointRow>`SELECT id, position, updated_at
+                                                                  FROM cartable_checkpoints ORDER BY id`.pipe(
+    Effect.map((rows) => rows.map(toCheckpoint)),
+    mapped("Could not read the checkpoints"),
+  )
+
+  const resetCheckpoint: Backend["resetCheckpoint"] = (id) =>
+    sql`DELETE FROM cartable_checkpoints WHERE id = ${id}`.pipe(
+      Effect.asVoid,
+      mapped(`Could not reset checkpoint ${id}`),
+    )
+
+  // One statement, so that two runners racing for a lease cannot both take it.
+  const acquireLease: Backend["acquireLease"] = (id, holder, ttlMillis) =>
+    sql`INSERT INTO cartable_leases (id, holder, expires_at) VALUES (${id}, ${holder}, ${now} + ${ttlMillis})
+        ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+        WHERE cartable_leases.holder = excluded.holder OR cartable_leases.expires_at <= ${now}
+        RETURNING holder`.pipe(
+      Effect.map((rows) => rows.length > 0),
+      mapped(`Could not acquire lease ${id}`),
+    )
+
+  const releaseLease: Backend["releaseLease"] = (id, holder) =>
+    sql`DELETE FROM cartable_leases WHERE id = ${id} AND holder = ${holder}`.pipe(
+      Effect.asVoid,
+      mapped(`Could not release lease ${id}`),
+    )
+
+  return fromBackend({
+    ensureTable,
+    dropTable,
+    tables,
+    get,
+    find,
+    count,
+    commit,
+    checkpoint,
+    checkpoints,
+    resetCheckpoint,
+    acquireLease,
+    releaseLease,
+    withTransaction,
+  })
+})

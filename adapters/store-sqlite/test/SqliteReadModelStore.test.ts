@@ -1,0 +1,22 @@
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
+import * as ReadModelStoreConformance from "@cartable/testing/ReadModelStoreConformance"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+
+const fileStore = Layer.unwrapScoped(
+  Effect.map(
+    Effect.acquireRelease(
+      Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-read-models-"))),
+      (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true })),
+    ),
+    (dir) => SqliteEventStore.layerDriver({ filename: Path.join(dir, "store.db") }),
+  ),
+)
+
+ReadModelStoreConformance.suite("SQLite file (WAL)", fileStore)
+ReadModelStoreConformance.suite("SQLite :memory:", SqliteEventStore.layerDriver({ filename: ":memory:" }), {
+  numRuns: 10,
+})
