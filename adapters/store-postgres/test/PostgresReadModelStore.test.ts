@@ -1,4 +1,5 @@
 import * as PostgresEventStore from "@cartable/store-postgres/PostgresEventStore"
+import * as ProjectionRuntimeConformance from "@cartable/testing/ProjectionRuntimeConformance"
 import * as ReadModelStoreConformance from "@cartable/testing/ReadModelStoreConformance"
 import { describeWithServer, layerWithDatabase } from "./TestDatabase.ts"
 
@@ -10,5 +11,10 @@ describeWithServer("PostgreSQL read-model store", (server) => {
   ReadModelStoreConformance.suite(
     "PostgreSQL (French default collation)",
     layerWithDatabase(server, (url) => PostgresEventStore.layerDriver({ url }), frenchCollation),
+  )
+  // The projection runtime over the same layers: inline in the append's transaction, checkpoints, leases, rebuilds.
+  ProjectionRuntimeConformance.suite(
+    "PostgreSQL",
+    layerWithDatabase(server, (url) => PostgresEventStore.layerDriver({ url, maxConnections: 4 })),
   )
 })

@@ -2,6 +2,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
+import * as ProjectionRuntimeConformance from "@cartable/testing/ProjectionRuntimeConformance"
 import * as ReadModelStoreConformance from "@cartable/testing/ReadModelStoreConformance"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -20,3 +21,6 @@ ReadModelStoreConformance.suite("SQLite file (WAL)", fileStore)
 ReadModelStoreConformance.suite("SQLite :memory:", SqliteEventStore.layerDriver({ filename: ":memory:" }), {
   numRuns: 10,
 })
+
+// The projection runtime over the same layers: inline in the append's transaction, checkpoints, leases, rebuilds.
+ProjectionRuntimeConformance.suite("SQLite file (WAL)", fileStore)

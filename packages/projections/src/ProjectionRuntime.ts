@@ -286,9 +286,6 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
     step: Effect.Effect<boolean, Failure | CheckpointConflict>,
     retired: Effect.Effect<boolean, ReadModelError>,
   ) => {
-    const waitForWork = Effect.flatMap(Ref.get(wakeUp), (signal) =>
-      Effect.raceFirst(Deferred.await(signal), Effect.sleep(pollInterval)),
-    )
     const round = Effect.gen(function* () {
       if (yield* retired) {
         yield* setLocalId(id, { state: "retired" })
@@ -304,6 +301,8 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
     })
     const loop: Effect.Effect<never> = Effect.gen(function* () {
       while (true) {
+        // Taken before the round, so that an append during it wakes the wait that follows (no lost wake-up).
+        const signal = yield* Ref.get(wakeUp)
         const outcome = yield* round.pipe(
           // Another runner applied these events first (a lease taken over): read again from its checkpoint.
           Effect.catchTag("CheckpointConflict", () => Effect.succeed("busy" as const)),
@@ -311,7 +310,7 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
           Effect.retry(retry),
           Effect.orElseSucceed(() => "idle" as const),
         )
-        if (outcome === "idle") yield* waitForWork
+        if (outcome === "idle") yield* Effect.raceFirst(Deferred.await(signal), Effect.sleep(pollInterval))
       }
     })
     return loop.pipe(Effect.ensuring(store.releaseLease(id, holder).pipe(Effect.ignore)))
