@@ -16,8 +16,6 @@
  */
 import * as EventStore from "@cartable/eventlog/EventStore"
 import { EventStoreError } from "@cartable/eventlog/EventStoreError"
-import type { NewEvent, RecordedEvent } from "@cartable/eventlog/RecordedEvent"
-import type { StreamName } from "@cartable/eventlog/StreamName"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -522,9 +520,14 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
         .withTransaction(
           Effect.gen(function* () {
             const result = yield* events.append(streamName, expected, newEvents)
-            if (inlineProjections.length > 0) {
-              const recorded = recordedOf(streamName, newEvents, result)
-              for (const projection of inlineProjections) {
+            const concerned = inlineProjections.filter((projection) =>
+              newEvents.some((event) => projection.eventTypes.has(event.event._tag)),
+            )
+            if (concerned.length > 0) {
+              // The events as the log returns them (positions from the database, erased fields as a rebuild
+              // reads them), read back inside the append's transaction.
+              const recorded = yield* events.readStream(streamName, result.streamVersion - newEvents.length)
+              for (const projection of concerned) {
                 const applied = yield* Engine.apply(projection, recorded, store.get)
                 if (applied.failure !== undefined) return yield* Effect.fail(applied.failure)
                 yield* store.commit({ changes: applied.changes })
@@ -555,25 +558,6 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
 
   return { runtime, inlineStore }
 })
-
-/**
- * The events of an append as a reader would get them back.
- * Positions: the driver gives the last one, the batch's are consecutive.
- */
-const recordedOf = (
-  streamName: StreamName,
-  newEvents: ReadonlyArray<NewEvent>,
-  result: { readonly streamVersion: number; readonly lastPosition: number },
-): ReadonlyArray<RecordedEvent> =>
-  newEvents.map((event, i) => ({
-    position: result.lastPosition - newEvents.length + 1 + i,
-    streamName,
-    streamVersion: result.streamVersion - newEvents.length + 1 + i,
-    type: event.event._tag,
-    schemaVersion: 0,
-    event: event.event,
-    metadata: event.metadata,
-  }))
 
 /**
  * The runtime as a layer, and the `EventStore` in its place that applies the
