@@ -344,7 +344,8 @@ export const fromBackend: (backend: Backend) => ReadModelStore.Service = StoreVa
 export const makeMemory: Effect.Effect<ReadModelStore.Service> = MemoryLayer.makeStore
 
 /**
- * The in-memory store as a layer.
+ * The in-memory store as a layer. Its transactions span its own writes only:
+ * with an event store driver, use {@link layerMemoryWithDriver}.
  *
  * @since 0.1.0
  */

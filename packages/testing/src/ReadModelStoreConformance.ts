@@ -484,6 +484,31 @@ export const suite = <E>(
       }),
     )
 
+    it.effect("concurrent callers: one table created once, every commit kept, one holder of a lease", () =>
+      Effect.gen(function* () {
+        const { store } = yield* services
+        const table = fresh("concurrent")
+        const indexes = ["a", "b", "c", "d"]
+        yield* Effect.all(
+          indexes.map((index) => store.ensureTable({ name: table, indexes: [index] })),
+          { concurrency: "unbounded" },
+        )
+        yield* Effect.all(
+          Array.from({ length: 16 }, (_, i) => put(table, [doc(`k${i}`, { [indexes[i % 4]!]: ["v"] })])),
+          { concurrency: "unbounded" },
+        )
+        assert.strictEqual(yield* store.count(table), 16)
+        for (const index of indexes) assert.strictEqual(yield* store.count(table, { index, equals: "v" }), 4)
+        assert.strictEqual((yield* store.tables).filter((name) => name === table).length, 1)
+        const lease = fresh("contended")
+        const taken = yield* Effect.all(
+          Array.from({ length: 8 }, (_, i) => store.acquireLease(lease, `runner-${i}`, 60_000)),
+          { concurrency: "unbounded" },
+        )
+        assert.strictEqual(taken.filter(Boolean).length, 1)
+      }),
+    )
+
     it.effect("an unknown table or index answers UnknownTable or UnknownIndex on every call", () =>
       Effect.gen(function* () {
         const { store } = yield* services
