@@ -16,6 +16,9 @@
  */
 import * as EventStore from "@cartable/eventlog/EventStore"
 import { EventStoreError } from "@cartable/eventlog/EventStoreError"
+import type { ExpectedVersion } from "@cartable/eventlog/ExpectedVersion"
+import type { NewEvent } from "@cartable/eventlog/RecordedEvent"
+import type { StreamName } from "@cartable/eventlog/StreamName"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -91,6 +94,9 @@ export interface Options<R = never> {
   /** Start the background fibers (default true); false leaves it to {@link ProjectionRuntime.Service.catchUp}. */
   readonly background?: boolean | undefined
 }
+
+/** Concurrent appends through one runtime, at most: the permits of its append gate. */
+const APPENDS = 1_000_000
 
 /** What a runtime call may fail with. */
 type Failure = ProjectionFailed | ReactorFailed | ReadModelError | EventStoreError
@@ -177,6 +183,8 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
   }
 
   const local = yield* Ref.make(new Map<string, Local>())
+  /** Appends take one permit; a rebuild of an inline projection takes them all. */
+  const appendGate = yield* Effect.makeSemaphore(APPENDS)
   const head = yield* Ref.make(0)
   const wakeUp = yield* Ref.make(yield* Deferred.make<void>())
   const wake = Effect.flatMap(Deferred.make<void>(), (next) =>
@@ -506,54 +514,72 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
         ? Effect.fail(new ReadModelError({ reason: "InvalidArgument", message: `The runtime runs no reactor ${name}` }))
         : catchUpReactor(reactor)
     },
-    rebuild,
+    // An inline projection's appends apply it without a checkpoint: while it rebuilds, no append may run.
+    rebuild: (projection) =>
+      inlineProjections.includes(projection)
+        ? appendGate.withPermits(APPENDS)(rebuild(projection))
+        : rebuild(projection),
     serving: (name) => Registry.serving(store, name),
     retire,
     wake,
   }
 
-  /** The store through which appends apply the inline projections, in one transaction. */
+  /** An append and the inline projections that read its events, in one transaction. */
+  const appendInline = (streamName: StreamName, expected: ExpectedVersion, newEvents: ReadonlyArray<NewEvent>) =>
+    store
+      .withTransaction(
+        Effect.gen(function* () {
+          const result = yield* events.append(streamName, expected, newEvents)
+          const concerned = inlineProjections.filter((projection) =>
+            newEvents.some((event) => projection.eventTypes.has(event.event._tag)),
+          )
+          if (concerned.length > 0) {
+            // The events as the log returns them (positions from the database, erased fields as a rebuild
+            // reads them), read back inside the append's transaction.
+            const recorded = yield* events.readStream(streamName, result.streamVersion - newEvents.length)
+            for (const projection of concerned) {
+              const applied = yield* Engine.apply(projection, recorded, store.get)
+              if (applied.failure !== undefined) return yield* Effect.fail(applied.failure)
+              yield* store.commit({ changes: applied.changes })
+            }
+          }
+          return result
+        }),
+      )
+      .pipe(
+        Effect.mapError((error) =>
+          error._tag === "ConcurrencyConflict" || error._tag === "EventStoreError"
+            ? error
+            : new EventStoreError({
+                reason: "Unavailable",
+                message: `The inline projections refused the append: ${error.message}`,
+                streamName,
+                cause: error,
+              }),
+        ),
+        // A rebuild of an inline projection takes every permit: no append runs meanwhile.
+        appendGate.withPermits(1),
+      )
+
+  /**
+   * The store the runtime puts in context: appends apply the inline projections
+   * (without any, an append is the plain one: no transaction around it) and wake
+   * the async projections and reactors up.
+   */
   const inlineStore: EventStore.EventStore.Service = {
     ...events,
     append: (streamName, expected, newEvents) =>
-      store
-        .withTransaction(
-          Effect.gen(function* () {
-            const result = yield* events.append(streamName, expected, newEvents)
-            const concerned = inlineProjections.filter((projection) =>
-              newEvents.some((event) => projection.eventTypes.has(event.event._tag)),
-            )
-            if (concerned.length > 0) {
-              // The events as the log returns them (positions from the database, erased fields as a rebuild
-              // reads them), read back inside the append's transaction.
-              const recorded = yield* events.readStream(streamName, result.streamVersion - newEvents.length)
-              for (const projection of concerned) {
-                const applied = yield* Engine.apply(projection, recorded, store.get)
-                if (applied.failure !== undefined) return yield* Effect.fail(applied.failure)
-                yield* store.commit({ changes: applied.changes })
-              }
-            }
-            return result
-          }),
-        )
-        .pipe(
-          Effect.mapError((error) =>
-            error._tag === "ConcurrencyConflict" || error._tag === "EventStoreError"
-              ? error
-              : new EventStoreError({
-                  reason: "Unavailable",
-                  message: `The inline projections refused the append: ${error.message}`,
-                  streamName,
-                  cause: error,
-                }),
-          ),
-          Effect.tap((result) =>
-            Effect.zipRight(
-              Ref.update(head, (h) => Math.max(h, result.lastPosition)),
-              wake,
-            ),
+      (inlineProjections.length > 0
+        ? appendInline(streamName, expected, newEvents)
+        : events.append(streamName, expected, newEvents)
+      ).pipe(
+        Effect.tap((result) =>
+          Effect.zipRight(
+            Ref.update(head, (h) => Math.max(h, result.lastPosition)),
+            wake,
           ),
         ),
+      ),
   }
 
   return { runtime, inlineStore }

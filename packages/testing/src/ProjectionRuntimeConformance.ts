@@ -32,6 +32,7 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
@@ -236,6 +237,32 @@ export const suite = <E>(name: string, storage: Storage<E>): void => {
         const again = yield* Effect.flip(projections.catchUpReactor("refused"))
         assert.strictEqual((again as ReactorFailed).position, 2)
       }).pipe(Effect.provide(runtime({ reactors: [refusedReactor] })), Effect.scoped),
+    )
+
+    it.live("a rebuild of an inline projection while commands run applies every event once", () =>
+      Effect.gen(function* () {
+        const projections = yield* ProjectionRuntime.ProjectionRuntime
+        const inline = counting("inline", 1, () => {})
+        yield* renames(300)
+        // Appends one by one, yielding between them, while the rebuild reads in batches of 5.
+        const writer = yield* Effect.fork(
+          Effect.forEach(
+            Array.from({ length: 40 }, (_, i) => i + 301),
+            (k) => Effect.zipRight(renames(1, k), Effect.yieldNow()),
+          ),
+        )
+        yield* Effect.yieldNow()
+        // (On memory and SQLite the store runs each call in one step and the appends wait for the rebuild
+        // anyway; on PostgreSQL they interleave, and an append applied inline during the catch-up would be
+        // applied a second time by it without the runtime's gate.)
+        yield* projections.rebuild(inline)
+        yield* Fiber.join(writer)
+        const counts = yield* ProjectionRuntime.reader(inline, "counts")
+        assert.deepStrictEqual(
+          (yield* counts.get("Structure-s1"))?.positions,
+          Array.from({ length: 340 }, (_, i) => i + 1),
+        )
+      }).pipe(Effect.provide(runtime({ inline: [counting("inline", 1, () => {})], batchSize: 5 })), Effect.scoped),
     )
 
     it.effect("a handler that fails stops the projection at that event, with its position, and skips nothing", () =>
