@@ -516,7 +516,8 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
     },
     // An inline projection's appends apply it without a checkpoint: while it rebuilds, no append may run.
     rebuild: (projection) =>
-      inlineProjections.includes(projection)
+      // By id: a definition built twice is the same projection.
+      inlineProjections.some((inline) => Projection.idOf(inline) === Projection.idOf(projection))
         ? appendGate.withPermits(APPENDS)(rebuild(projection))
         : rebuild(projection),
     serving: (name) => Registry.serving(store, name),
