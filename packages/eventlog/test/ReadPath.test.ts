@@ -92,6 +92,40 @@ describe("the metadata codec", () => {
     { fastCheck: { numRuns: 300 } },
   )
 
+  it.prop(
+    "EventMetadata's constructor keeps what the Schema keeps, and refuses what it refuses unless told not to check",
+    [anyMetadata],
+    ([metadata]) => {
+      const { occurredAt, actor, correlationId, causationId } = metadata
+      const props = {
+        occurredAt,
+        ...(actor === undefined ? {} : { actor }),
+        ...(correlationId === undefined ? {} : { correlationId }),
+        ...(causationId === undefined ? {} : { causationId }),
+      }
+      assert.isTrue(
+        Equal.equals(
+          new EventMetadata(props),
+          Schema.decodeUnknownSync(EventMetadata)(JSON.parse(JSON.stringify(encodeBySchema(metadata)))),
+        ),
+      )
+      assert.throws(
+        () => new EventMetadata({ ...props, actor: 42 as never }),
+        /@cartable\/eventlog\/EventMetadata \(Constructor\)\n└─ \["actor"\]/,
+      )
+      assert.throws(
+        () => new EventMetadata({ ...props, occurredAt: DateTime.formatIso(occurredAt) as never }),
+        /occurredAt/,
+      )
+      assert.strictEqual(new EventMetadata({ ...props, actor: 42 as never }, true).actor, 42 as never)
+      assert.strictEqual(
+        new EventMetadata({ ...props, actor: 42 as never }, { disableValidation: true }).actor,
+        42 as never,
+      )
+    },
+    { fastCheck: { numRuns: 200 } },
+  )
+
   it("leaves what is not an EventMetadata of a UTC date to the Schema", () => {
     assert.isUndefined(MetadataCodec.encode({ occurredAt: DateTime.unsafeMake(0) }))
     const zoned = DateTime.unsafeMakeZoned(0, { timeZone: "Europe/Paris" })
