@@ -132,6 +132,8 @@ const commandInput = (i: number) => ({
 
 const streamOf = (i: number) => `Account-${accountId(i)}`
 
+const range = (count: number) => Array.from({ length: count }, (_, i) => i)
+
 /** The fold of the read-all workload: what a projection counting accounts per school might do. */
 const countByType = (counts: Map<string, number>, type: string) => counts.set(type, (counts.get(type) ?? 0) + 1)
 
@@ -180,7 +182,7 @@ export const run = async (
           { discard: true },
         ),
       )
-      const indices = Array.from({ length: sizes.streams }, (_, i) => i)
+      const indices = range(sizes.streams)
       const chunks = (items: ReadonlyArray<number>) => {
         const out: Array<ReadonlyArray<number>> = []
         for (let from = 0; from < items.length; from += sizes.chunk) out.push(items.slice(from, from + sizes.chunk))
@@ -269,12 +271,32 @@ export const run = async (
       const decodeCommand = Schema.decodeUnknownSync(Account.AccountCommand)
       const rawCommands = new Map(odds.map((i) => [i, decodeCommand(commandInput(i))] as const))
       const oddChunks = chunks(odds)
+      // Half the router's commands come as JSON bodies (handle), half already typed (handleTyped).
+      const typedCommands = new Map(
+        evens.filter((i) => i % 4 === 2).map((i) => [i, decodeCommand(commandInput(i))] as const),
+      )
       for (const [k, chunk] of chunks(evens).entries()) {
         add(
           "command/typed",
           await time(() =>
             runtime.runPromise(
-              Effect.forEach(chunk, (i) => router.handle(commandInput(i), context(i)), { discard: true }),
+              Effect.forEach(
+                chunk.filter((i) => i % 4 === 0),
+                (i) => router.handle(commandInput(i), context(i)),
+                { discard: true },
+              ),
+            ),
+          ),
+        )
+        add(
+          "command/handleTyped",
+          await time(() =>
+            runtime.runPromise(
+              Effect.forEach(
+                chunk.filter((i) => i % 4 === 2),
+                (i) => router.handleTyped(typedCommands.get(i)!, context(i)),
+                { discard: true },
+              ),
             ),
           ),
         )
@@ -379,7 +401,7 @@ export const run = async (
   const s = (key: string) => samples.get(key)!
   const fold = `read and fold each stream (${sizes.streams.toLocaleString("en")} Account streams x ${EVENTS})`
   const all = `read all from position 0 (pages of 1,000, ${(sizes.streams * EVENTS).toLocaleString("en")} events)`
-  const command = `a command end to end (LinkExternalIdentity on a 10-event stream, ${Math.ceil(sizes.streams / 2).toLocaleString("en")} each)`
+  const command = "a command end to end (LinkExternalIdentity on a 10-event stream)"
   const append = `1 event per append, expected version (${sizes.appends.toLocaleString("en")} each, half with personal data)`
   const rawFoldLabel = "raw: SELECT, JSON.parse, fold"
   const rawAllLabel = "raw: SELECT pages, JSON.parse"
@@ -390,13 +412,27 @@ export const run = async (
     figure(fold, "typed EventStore.readStream, fold", sizes.streams, "streams", s("fold/typed"), rawFoldLabel),
     figure(all, rawAllLabel, sizes.streams * EVENTS * 2, "events", s("all/raw")),
     figure(all, "typed EventStore.readAll", sizes.streams * EVENTS * 2, "events", s("all/typed"), rawAllLabel),
-    figure(command, rawCommandLabel, Math.floor(sizes.streams / 2), "commands", s("command/raw")),
+    figure(
+      command,
+      rawCommandLabel,
+      range(sizes.streams).filter((i) => i % 2 === 1).length,
+      "commands",
+      s("command/raw"),
+    ),
     figure(
       command,
       "CommandRouter.handle (decode, load, decide, append)",
-      Math.ceil(sizes.streams / 2),
+      range(sizes.streams).filter((i) => i % 4 === 0).length,
       "commands",
       s("command/typed"),
+      rawCommandLabel,
+    ),
+    figure(
+      command,
+      "CommandRouter.handleTyped (load, decide, append)",
+      range(sizes.streams).filter((i) => i % 4 === 2).length,
+      "commands",
+      s("command/handleTyped"),
       rawCommandLabel,
     ),
     figure(append, rawAppendLabel, sizes.appends, "appends", s("append/raw")),
