@@ -27,6 +27,8 @@ export interface Args {
   readonly full: boolean
   readonly only: "sqlite" | "postgres" | undefined
   readonly repeat: number
+  /** `--users`: only the workloads of what users call (users.ts). */
+  readonly usersOnly: boolean
   readonly sqlite: Sizes
   readonly postgres: Sizes
 }
@@ -83,6 +85,7 @@ export const parseArgs = (): Args => {
     full,
     only: only === "sqlite" || only === "postgres" ? only : undefined,
     repeat: Number.isInteger(repeat) && repeat > 0 ? repeat : 1,
+    usersOnly: flag("users") === "true",
     sqlite,
     postgres,
   }
@@ -102,22 +105,35 @@ const text = "Cahier de textes : exercices 4 à 7 page 112, relire le chapitre s
   .repeat(3)
   .slice(0, 220)
 
-export const metadata = new EventMetadata({
-  occurredAt: DateTime.unsafeMake("2025-09-01T08:00:00.000Z"),
-  actor: "bench",
-})
-export const encodedMetadata = Schema.encodeSync(Schema.parseJson(EventMetadata))(metadata)
+/** The metadata of one event: its own time, actor, correlation and causation ids, as in production. */
+export const metadataFields = (stream: string, seq: number) => {
+  const n = stream.length * 7919 + seq
+  return {
+    occurredAt: new Date(Date.UTC(2025, 8, 1, 8) + n * 1_000 + seq * 61_000).toISOString(),
+    actor: `acc-teacher-${n % 97}`,
+    correlationId: `corr-${stream}-${seq}`,
+    causationId: `cmd-${stream}-${seq}`,
+  }
+}
+
+const typedMetadata = (stream: string, seq: number): EventMetadata => {
+  const fields = metadataFields(stream, seq)
+  return new EventMetadata({ ...fields, occurredAt: DateTime.unsafeMake(fields.occurredAt) })
+}
+
+/** One encoded metadata text, for the statement captured in the SQLite breakdown. */
+export const encodedMetadata = JSON.stringify(metadataFields("Bench-sentinel", 0))
 
 export const newEvent = (stream: string, seq: number): NewEvent => ({
   event: ItemNoted.make({ id: `${stream}/${seq}`, stream, seq, text }),
-  metadata,
+  metadata: typedMetadata(stream, seq),
 })
 
 export const encodedEvent = (stream: string, seq: number): EncodedEvent => ({
   type: "ItemNoted",
   schemaVersion: 1,
   data: JSON.stringify({ _tag: "ItemNoted", id: `${stream}/${seq}`, stream, seq, text }),
-  metadata: encodedMetadata,
+  metadata: JSON.stringify(metadataFields(stream, seq)),
 })
 
 export const streamName = (prefix: string, i: number) => `Bench-${prefix}${i}`

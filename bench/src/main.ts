@@ -5,6 +5,7 @@
  *   pnpm bench                     # default sizes, medians of 3: about a minute
  *   pnpm bench --full              # the issue's sizes (10,000 streams x 10, ...): about 7 minutes
  *   pnpm bench --only=sqlite       # or --only=postgres; --repeat=N for medians of N
+ *   pnpm bench --users             # only what users call: the typed store and the command router
  *
  * PostgreSQL: DATABASE_URL when set (databases `cartable_bench_*` are created and
  * dropped on that server), otherwise a throwaway cluster from scripts/postgres.sh.
@@ -18,10 +19,10 @@ import * as Domain from "@cartable/domain/Domain"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as PostgresEventStore from "@cartable/store-postgres/PostgresEventStore"
 import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
-import * as Commands from "./commands.ts"
 import { type Figure, parseArgs, report } from "./harness.ts"
 import * as Postgres from "./postgres.ts"
 import * as Sqlite from "./sqlite.ts"
+import * as Users from "./users.ts"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
 const postgresScript = Path.join(root, "scripts/postgres.sh")
@@ -48,7 +49,12 @@ const domainCatalog = EventCatalog.make(Domain.events)
 
 const main = async () => {
   const args = parseArgs()
-  const commandSizes = args.full ? { accounts: 5_000, burst: 50 } : { accounts: 1_000, burst: 50 }
+  const sqliteUsers: Users.UserSizes = args.full
+    ? { streams: 10_000, appends: 20_000, chunk: 500 }
+    : { streams: 3_000, appends: 5_000, chunk: 500 }
+  const postgresUsers: Users.UserSizes = args.full
+    ? { streams: 2_000, appends: 4_000, chunk: 100 }
+    : { streams: 500, appends: 1_000, chunk: 100 }
   const started = performance.now()
   const cpu = Os.cpus()
   console.log("# Cartable storage benchmark")
@@ -59,13 +65,21 @@ const main = async () => {
 
   if (args.only !== "postgres") {
     console.log(`SQLite ${Sqlite.version()} (better-sqlite3), WAL, synchronous=NORMAL`)
-    const figures: ReadonlyArray<Figure> = await Sqlite.run(args)
-    report("SQLite", figures)
-    const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-bench-commands-"))
+    if (!args.usersOnly) {
+      const figures: ReadonlyArray<Figure> = await Sqlite.run(args)
+      report("SQLite", figures)
+    }
+    const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-bench-users-"))
     try {
-      const onFile = async (round: number) =>
-        SqliteEventStore.layer({ filename: Path.join(dir, `commands-${round}.db`), catalog: domainCatalog })
-      report("SQLite: what users call", await Commands.run(onFile, commandSizes, args.repeat))
+      const open = async (round: number) => {
+        const filename = Path.join(dir, `users-${round}.db`)
+        return {
+          raw: Sqlite.rawClient(filename),
+          layer: SqliteEventStore.layer({ filename, catalog: domainCatalog }),
+          close: async () => undefined,
+        }
+      }
+      report("SQLite: what users call", await Users.run(open, sqliteUsers, args.repeat))
     } finally {
       Fs.rmSync(dir, { recursive: true, force: true })
     }
@@ -86,15 +100,20 @@ const main = async () => {
     process.once("SIGINT", onSignal)
     try {
       console.log(`\nPostgreSQL ${await Postgres.version(server)}`)
-      report("PostgreSQL", await Postgres.run(args, server))
+      if (!args.usersOnly) report("PostgreSQL", await Postgres.run(args, server))
       const databases: Array<string> = []
-      const onServer = async (round: number) => {
-        databases.push(`cartable_bench_commands_${round}`)
+      const open = async (round: number) => {
+        databases.push(`cartable_bench_users_${process.pid}_${round}`)
         const url = await Postgres.freshDatabase(server!, databases[databases.length - 1]!)
-        return PostgresEventStore.layer({ url, catalog: domainCatalog })
+        const raw = await Postgres.rawClient(url)
+        return {
+          raw: raw.raw,
+          layer: PostgresEventStore.layer({ url, catalog: domainCatalog }),
+          close: raw.close,
+        }
       }
       try {
-        report("PostgreSQL: what users call", await Commands.run(onServer, commandSizes, args.repeat))
+        report("PostgreSQL: what users call", await Users.run(open, postgresUsers, args.repeat))
       } finally {
         await Postgres.dropDatabases(server, databases)
       }

@@ -16,6 +16,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import pg from "pg"
 import { type Args, catalog, encodedEvent, type Figure, figure, foldData, streamName, time } from "./harness.ts"
 import * as Ours from "./ours.ts"
+import type * as Users from "./users.ts"
 
 /** The table of the adapter's migration, for the raw driver. */
 const DDL = SqlEventStoreDriver.eventsTableDdl("pg")
@@ -400,5 +401,27 @@ const breakdown = async (
     )
   } finally {
     for (const appender of appenders) await appender.close()
+  }
+}
+
+/** The raw client of `users.ts` on a database the adapter migrates. */
+export const rawClient = async (
+  url: string,
+): Promise<{ readonly raw: Users.Raw; readonly close: () => Promise<void> }> => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  const stream =
+    "SELECT position, stream_version, type, data, metadata FROM cartable_events WHERE tenant = '' AND stream_name = $1 ORDER BY stream_version"
+  const page =
+    "SELECT position, stream_name, stream_version, type, data, metadata FROM cartable_events WHERE position > $1 AND type <> '$tombstone' ORDER BY position LIMIT $2"
+  return {
+    raw: {
+      insert: async (name, version, type, data, metadata) => {
+        await client.query(INSERT, ["", name, version, type, 1, data, metadata])
+      },
+      readStream: async (name) => (await client.query<Users.RawRow>(stream, [name])).rows,
+      page: async (after, limit) => (await client.query<Users.RawRow>(page, [after, limit])).rows,
+    },
+    close: () => client.end(),
   }
 }

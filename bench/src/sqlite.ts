@@ -32,6 +32,7 @@ import {
   time,
 } from "./harness.ts"
 import * as Ours from "./ours.ts"
+import type * as Users from "./users.ts"
 
 /** The table of the adapter's migration, for the raw driver. */
 const DDL = SqlEventStoreDriver.eventsTableDdl("sqlite")
@@ -456,5 +457,38 @@ const captureAppendStatement = async (
     )
   } finally {
     await runtime.dispose()
+  }
+}
+
+/**
+ * The raw client of `users.ts` on a file the adapter migrates: its statements
+ * are prepared on first use, once the table exists.
+ */
+export const rawClient = (filename: string): Users.Raw => {
+  let db: Database.Database | undefined
+  let statements: { insert: Database.Statement; stream: Database.Statement; page: Database.Statement } | undefined
+  const prepared = () => {
+    if (statements === undefined) {
+      db = new Database(filename)
+      db.pragma("journal_mode = WAL")
+      db.pragma("synchronous = NORMAL")
+      statements = {
+        insert: db.prepare(INSERT),
+        stream: db.prepare(
+          "SELECT position, stream_version, type, data, metadata FROM cartable_events WHERE tenant = '' AND stream_name = ? ORDER BY stream_version",
+        ),
+        page: db.prepare(
+          "SELECT position, stream_name, stream_version, type, data, metadata FROM cartable_events WHERE position > ? AND type <> '$tombstone' ORDER BY position LIMIT ?",
+        ),
+      }
+    }
+    return statements
+  }
+  return {
+    insert: async (stream, version, type, data, metadata) => {
+      prepared().insert.run("", stream, version, type, 1, data, metadata)
+    },
+    readStream: async (stream) => prepared().stream.all(stream) as Array<Users.RawRow>,
+    page: async (after, limit) => prepared().page.all(after, limit) as Array<Users.RawRow>,
   }
 }

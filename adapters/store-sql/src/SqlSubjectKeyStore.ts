@@ -19,6 +19,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as Executor from "./internal/executor.ts"
 import { migrate } from "./internal/migrations.ts"
 import * as WalScrubber from "./internal/walScrubber.ts"
 
@@ -26,9 +27,6 @@ interface KeyRow {
   readonly subject_id: string
   readonly key: Uint8Array | null
 }
-
-/** Subjects per lookup statement, well under both dialects' parameter limits. */
-const CHUNK = 500
 
 const failed = (message: string, subjectId?: string) => (cause: unknown) =>
   new SubjectKeyStore.SubjectKeyStoreError({
@@ -79,12 +77,29 @@ export const make: Effect.Effect<
       Effect.withSpan("SqlSubjectKeyStore.getOrCreate"),
     )
 
+  // Every read with personal data looks its subjects up: one fixed text per case,
+  // on the driver's direct path (prepared on PostgreSQL), not the Statement API,
+  // whose `sql.in` over a page's hundred subjects cost milliseconds on PostgreSQL
+  // (docs/performance.md). Many subjects travel as one JSON array parameter.
+  const executor = yield* Executor.make(sql, { instrumented: false, preparedStatements: true })
+  const selectOneText = sql`SELECT subject_id, key FROM cartable_subject_keys WHERE subject_id = ${""}`.compile()[0]
+  const selectManyText = sql.onDialectOrElse({
+    pg: () =>
+      sql`SELECT subject_id, key FROM cartable_subject_keys
+          WHERE subject_id IN (SELECT jsonb_array_elements_text(CAST(${""} AS jsonb)))`.compile()[0],
+    orElse: () =>
+      sql`SELECT subject_id, key FROM cartable_subject_keys
+          WHERE subject_id IN (SELECT value FROM json_each(${""}))`.compile()[0],
+  })
+
   const lookup = (subjectIds: ReadonlyArray<string>) =>
     Effect.gen(function* () {
       const states = new Map<string, SubjectKeyStore.KeyState>()
-      for (let i = 0; i < subjectIds.length; i += CHUNK) {
-        const rows = yield* sql<KeyRow>`SELECT subject_id, key FROM cartable_subject_keys
-                                        WHERE ${sql.in("subject_id", subjectIds.slice(i, i + CHUNK))}`
+      if (subjectIds.length > 0) {
+        const rows =
+          subjectIds.length === 1
+            ? yield* executor.run<KeyRow>(selectOneText, subjectIds, "cartable_subject_key")
+            : yield* executor.run<KeyRow>(selectManyText, [JSON.stringify(subjectIds)], "cartable_subject_keys")
         for (const row of rows) states.set(row.subject_id, yield* stateOf(row))
       }
       // A subject without a row never had a key: nothing it could decrypt.

@@ -370,15 +370,37 @@ export const collectSubjects = (data: unknown, into: Set<string>): void => {
 
 class Tampered extends Error {}
 
-const open = (type: string, envelope: Envelope, keys: ReadonlyMap<string, KeyState>): unknown => {
+/** What a decryption keeps across the envelopes of one read: each subject's key object and AAD per type. */
+interface OpenCache {
+  readonly keyObjects: Map<string, Crypto.KeyObject>
+  readonly aads: Map<string, Buffer>
+}
+
+const newCache = (): OpenCache => ({ keyObjects: new Map(), aads: new Map() })
+
+const open = (type: string, envelope: Envelope, keys: ReadonlyMap<string, KeyState>, cache?: OpenCache): unknown => {
   const state = keys.get(envelope.subject)
   if (state === undefined || state._tag === "Destroyed") return PersonalData.ERASED
   const iv = Buffer.from(envelope.iv, "base64")
   const sealed = Buffer.from(envelope.ciphertext, "base64")
   if (iv.length !== 12 || sealed.length < 16) throw new Tampered("malformed envelope")
   try {
-    const decipher = Crypto.createDecipheriv("aes-256-gcm", Redacted.value(state.key), iv)
-    decipher.setAAD(aad(type, envelope.subject))
+    let key: Crypto.KeyObject | Uint8Array = Redacted.value(state.key)
+    let additional: Buffer | undefined
+    if (cache !== undefined) {
+      // A key object is built once per subject and read, not once per value.
+      const known = cache.keyObjects.get(envelope.subject)
+      key = known ?? Crypto.createSecretKey(key)
+      if (known === undefined) cache.keyObjects.set(envelope.subject, key)
+      const aadKey = `${type}\u0000${envelope.subject}`
+      additional = cache.aads.get(aadKey)
+      if (additional === undefined) {
+        additional = aad(type, envelope.subject)
+        cache.aads.set(aadKey, additional)
+      }
+    }
+    const decipher = Crypto.createDecipheriv("aes-256-gcm", key, iv)
+    decipher.setAAD(additional ?? aad(type, envelope.subject))
     decipher.setAuthTag(sealed.subarray(sealed.length - 16))
     const plain = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()])
     return JSON.parse(plain.toString("utf8"))
@@ -412,8 +434,12 @@ export const decrypt = (
       Object.entries(value).map(([name, field]) => [unescapeKey(name), walk(field, depth + 1, sealed)]),
     )
   }
+  return opened(type, () => walk(data, 1, false))
+}
+
+const opened = (type: string, walk: () => unknown): Either.Either<unknown, PersonalDataError> => {
   try {
-    return Either.right(walk(data, 1, false))
+    return Either.right(walk())
   } catch (error) {
     if (!(error instanceof Tampered)) throw error
     return Either.left(
@@ -423,5 +449,49 @@ export const decrypt = (
         message: `A personal value of event ${type} cannot be decrypted: ${error.message}`,
       }),
     )
+  }
+}
+
+/** Whether an own key of stored JSON is an escaped reserved key, which {@link unescapeKey} changes. */
+const isEscaped = (key: string): boolean => key.charCodeAt(0) === 36 && unescapeKey(key) !== key
+
+/**
+ * {@link decrypt} for values the caller owns, such as JSON it has just parsed:
+ * the same results, but built in the values themselves (their envelopes replaced
+ * where they are) without copying every object, and with each subject's key
+ * prepared once for all the values decrypted with the returned function (one
+ * read). A value must not be used after it was given.
+ *
+ * @since 0.1.0
+ */
+export const decryptorOwned = (
+  keys: ReadonlyMap<string, KeyState>,
+): ((type: string, data: unknown) => Either.Either<unknown, PersonalDataError>) => {
+  const cache = newCache()
+  return (type, data) => {
+    const walk = (value: unknown, depth: number, sealed: boolean): unknown => {
+      if (typeof value !== "object" || value === null) return value
+      if (depth > MAX_DEPTH) throw new Tampered(`nested deeper than ${MAX_DEPTH} levels`)
+      if (Array.isArray(value)) {
+        for (let index = 0; index < value.length; index++) value[index] = walk(value[index], depth + 1, sealed)
+        return value
+      }
+      if (!sealed && isEnvelope(value)) return walk(open(type, value, keys, cache), depth, true)
+      if (ENVELOPE_TAG in value) throw new Tampered("malformed envelope")
+      const record = value as Record<string, unknown>
+      const names = Object.keys(record)
+      let escaped = false
+      for (const name of names) {
+        const field = record[name]
+        if (isEscaped(name)) escaped = true
+        if (typeof field !== "object" || field === null) continue
+        const walked = walk(field, depth + 1, sealed)
+        // An own "__proto__" key (JSON.parse defines one) is a data property: assigning it sets the key.
+        if (walked !== field) record[name] = walked
+      }
+      // A renamed key changes the order of the keys: rebuilt, as decrypt builds it.
+      return escaped ? Object.fromEntries(names.map((name) => [unescapeKey(name), record[name]])) : record
+    }
+    return opened(type, () => walk(data, 1, false))
   }
 }

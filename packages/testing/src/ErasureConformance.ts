@@ -22,7 +22,7 @@ import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
 import * as PersonalDataCipher from "@cartable/eventlog/PersonalDataCipher"
 import type { AnyEvent } from "@cartable/eventlog/RecordedEvent"
 import * as StreamName from "@cartable/eventlog/StreamName"
-import { SubjectKeyStore } from "@cartable/eventlog/SubjectKeyStore"
+import { type KeyState, SubjectKeyStore } from "@cartable/eventlog/SubjectKeyStore"
 import * as PersonalData from "@cartable/kernel/PersonalData"
 import { assert, describe, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
@@ -194,6 +194,32 @@ export const suite = <E, R = never>(
 
   describe(`${name}: erasure of personal data (BR-ACC-9)`, () => {
     it.layer(layer, { timeout: "120 seconds" })((it) => {
+      it.effect("a lookup of many subjects answers each one: active, destroyed, or never created", () =>
+        Effect.gen(function* () {
+          const keys = yield* SubjectKeyStore
+          const id = unique()
+          // Ids a statement could mistake: quotes, a backslash, a comma, braces, non-ASCII.
+          const subjects = ["plain", `quo"te`, "back\\slash", "com,ma", "{brace}", "Zéphyrine 😀"].map(
+            (subject) => `lookup-${id}-${subject}`,
+          )
+          const [erased, never, ...active] = subjects
+          const created = new Map<string, KeyState>()
+          for (const subject of [erased!, ...active]) created.set(subject, yield* keys.getOrCreate(subject))
+          yield* keys.destroy(erased!)
+          const bytes = (state: KeyState | undefined) =>
+            state?._tag === "Active" ? [...Redacted.value(state.key)] : state?._tag
+          for (const asked of [subjects, [...subjects].reverse(), [never!], [active[0]!], [erased!]]) {
+            const states = yield* keys.lookup(asked)
+            assert.strictEqual(states.size, asked.length)
+            for (const subject of asked) {
+              const expected = subject === erased || subject === never ? "Destroyed" : bytes(created.get(subject))
+              assert.deepStrictEqual(bytes(states.get(subject)), expected, subject)
+            }
+          }
+          assert.strictEqual((yield* keys.lookup([])).size, 0)
+        }),
+      )
+
       it.effect("personal fields are stored encrypted and read back in clear", () =>
         Effect.gen(function* () {
           const store = yield* EventStore.make(catalog)

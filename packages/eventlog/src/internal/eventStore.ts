@@ -15,6 +15,7 @@ import type { StreamName } from "../StreamName.ts"
 import * as StreamNames from "../StreamName.ts"
 import type { KeyState, SubjectKeyStoreError } from "../SubjectKeyStore.ts"
 import * as SubjectKeyStore from "../SubjectKeyStore.ts"
+import * as MetadataCodec from "./metadataCodec.ts"
 import * as StoredJson from "./storedJson.ts"
 
 const encodeMetadata = Schema.encodeEither(EventMetadata)
@@ -103,7 +104,8 @@ export const make = Effect.fnUntraced(function* (
   const metadataText = (streamName: StreamName, newEvent: NewEvent): Either.Either<string, EventStoreError> => {
     const known = metadataTexts.get(newEvent.metadata)
     if (known !== undefined) return Either.right(known)
-    const encoded = encodeMetadata(newEvent.metadata)
+    const fast = MetadataCodec.encode(newEvent.metadata)
+    const encoded = fast === undefined ? encodeMetadata(newEvent.metadata) : Either.right(fast)
     if (Either.isLeft(encoded)) {
       return Either.left(
         encodeFailed(
@@ -262,6 +264,11 @@ export const make = Effect.fnUntraced(function* (
     } catch (cause) {
       return Either.left(decodeFailed(row, `Metadata of ${row.type} is not JSON`, cause))
     }
+    const fast = MetadataCodec.decode(json)
+    if (fast !== undefined) {
+      lastMetadata = { text: row.metadata, value: fast }
+      return Either.right(fast)
+    }
     return Either.match(decodeMetadata(json), {
       onLeft: (error) =>
         Either.left(
@@ -302,11 +309,14 @@ export const make = Effect.fnUntraced(function* (
     states: ReadonlyMap<string, KeyState>,
   ): Either.Either<ReadonlyArray<RecordedEvent>, EventStoreError> => {
     const recorded: Array<RecordedEvent> = []
+    const decrypt = states.size === 0 ? undefined : PersonalDataCipher.decryptorOwned(states)
     for (let index = 0; index < rows.length; index++) {
       const row = rows[index]!
       let data = parsed[index]
       if (walked[index]) {
-        const decrypted = PersonalDataCipher.decrypt(row.type, data, states)
+        // The parsed value is the store's own: decrypted where it lies, without a copy.
+        const decrypted =
+          decrypt === undefined ? PersonalDataCipher.decrypt(row.type, data, states) : decrypt(row.type, data)
         if (Either.isLeft(decrypted)) return Either.left(decodeFailed(row, decrypted.left.message, decrypted.left))
         data = decrypted.right
       }
