@@ -281,4 +281,27 @@ describeWithServer("PostgreSQL: global order with parallel appends", (server) =>
       assert.deepStrictEqual(yield* driver.streamInfo(kept), { version: 1, tombstoned: false })
     }).pipe(Effect.provide(store(server))),
   )
+
+  it.live("a refused append inside the caller's transaction is a conflict, and the transaction goes on", () =>
+    Effect.gen(function* () {
+      const driver = yield* EventStoreDriver
+      const sql = yield* SqlClient.SqlClient
+      const stream = StreamName.make("Retried", "1")
+      yield* driver.append(stream, ExpectedVersion.noStream, [note("first")])
+      // A command handler may reload and decide again in the same transaction: a refusal must not abort it.
+      const versions = yield* sql.withTransaction(
+        Effect.gen(function* () {
+          const refusals: Array<string> = []
+          for (const expected of [ExpectedVersion.noStream, ExpectedVersion.exact(5)]) {
+            refusals.push((yield* Effect.flip(driver.append(stream, expected, [note("stale")])))._tag)
+          }
+          const one = yield* driver.append(stream, ExpectedVersion.exact(1), [note("second")])
+          const batch = yield* driver.append(stream, ExpectedVersion.any, [note("third"), note("fourth")])
+          return { refusals, versions: [one.streamVersion, batch.streamVersion] }
+        }),
+      )
+      assert.deepStrictEqual(versions, { refusals: ["ConcurrencyConflict", "ConcurrencyConflict"], versions: [2, 4] })
+      assert.deepStrictEqual((yield* readAllAfter(0)).map(idOf), ["first", "second", "third", "fourth"])
+    }).pipe(Effect.provide(store(server))),
+  )
 })

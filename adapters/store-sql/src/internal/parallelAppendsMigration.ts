@@ -47,6 +47,25 @@ export const STREAM_LOCK_SPACE = 0x63617274
  * assume the old rule too: stop older processes before this migration runs
  * (docs/operations.md). No table is rewritten.
  */
+/**
+ * The floor, announced once per transaction (a transaction-local setting remembers
+ * it): the floor of its first append is below every position it draws later.
+ * Inlined in each append function: a nested PL/pgSQL call costs a few µs per append.
+ */
+const holdFloor = `
+            IF coalesce(current_setting('cartable.floor', true), '') = '' THEN
+              SELECT s.last_value, s.is_called INTO seq_last, seq_called FROM cartable_events_position_seq s;
+              floor_position := CASE WHEN seq_called THEN seq_last + 1 ELSE seq_last END;
+              PERFORM pg_advisory_xact_lock_shared((${FLOOR_PREFIX}::bigint << 48) | floor_position);
+              PERFORM set_config('cartable.floor', floor_position::text, true);
+            END IF;`
+
+/** The variables {@link holdFloor} uses. */
+const floorVariables = `
+            seq_last BIGINT;
+            seq_called BOOLEAN;
+            floor_position BIGINT;`
+
 export const parallelAppends = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   yield* sql.onDialectOrElse({
@@ -55,23 +74,6 @@ export const parallelAppends = Effect.gen(function* () {
         [
           "DROP FUNCTION IF EXISTS cartable_append(BIGINT, TEXT, TEXT, INTEGER, TEXT[], INTEGER[], TEXT[], TEXT[])",
           "DROP FUNCTION IF EXISTS cartable_append_one(BIGINT, TEXT, TEXT, INTEGER, TEXT, INTEGER, TEXT, TEXT)",
-          // Once per transaction (a transaction-local setting remembers it): the floor
-          // of its first append is below every position it draws later.
-          `CREATE OR REPLACE FUNCTION cartable_hold_floor() RETURNS void LANGUAGE plpgsql VOLATILE AS $$
-          DECLARE
-            seq_last BIGINT;
-            seq_called BOOLEAN;
-            floor_position BIGINT;
-          BEGIN
-            IF coalesce(current_setting('cartable.floor', true), '') <> '' THEN
-              RETURN;
-            END IF;
-            SELECT s.last_value, s.is_called INTO seq_last, seq_called FROM cartable_events_position_seq s;
-            floor_position := CASE WHEN seq_called THEN seq_last + 1 ELSE seq_last END;
-            PERFORM pg_advisory_xact_lock_shared((${FLOOR_PREFIX}::bigint << 48) | floor_position);
-            PERFORM set_config('cartable.floor', floor_position::text, true);
-          END
-          $$`,
           // The append: the stream's lock, the floor, a head read after both (a VOLATILE
           // function's statement takes a new snapshot), the expectation, the insert.
           // p_expected: NULL for any version, 0 for no stream, n for exactly n. No
@@ -83,10 +85,9 @@ export const parallelAppends = Effect.gen(function* () {
           ) RETURNS SETOF record LANGUAGE plpgsql VOLATILE AS $$
           DECLARE
             head_version INTEGER;
-            head_type TEXT;
+            head_type TEXT;${floorVariables}
           BEGIN
-            PERFORM pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, hashtext(p_stream));
-            PERFORM cartable_hold_floor();
+            PERFORM pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, hashtext(p_stream));${holdFloor}
             SELECT e.stream_version, e.type INTO head_version, head_type FROM cartable_events e
             WHERE e.tenant = p_tenant AND e.stream_name = p_stream
             ORDER BY e.stream_version DESC LIMIT 1;
@@ -103,6 +104,10 @@ export const parallelAppends = Effect.gen(function* () {
           END
           $$`,
           // The same for one event, with scalars: [version, position], or NULL when refused.
+          // Under the stream's lock only committed rows can conflict, so the guard and the
+          // unique key decide without reading the head first (about 15 µs less): no stream
+          // means version 1 is free, exactly n means event n exists and is not the
+          // tombstone and n + 1 is free; ON CONFLICT keeps a refusal from being an error.
           `CREATE OR REPLACE FUNCTION cartable_append_one(
             p_tenant TEXT, p_stream TEXT, p_expected INTEGER,
             p_type TEXT, p_schema_version INTEGER, p_data TEXT, p_metadata TEXT
@@ -110,20 +115,33 @@ export const parallelAppends = Effect.gen(function* () {
           DECLARE
             head_version INTEGER;
             head_type TEXT;
-            new_position BIGINT;
+            new_position BIGINT;${floorVariables}
           BEGIN
-            PERFORM pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, hashtext(p_stream));
-            PERFORM cartable_hold_floor();
-            SELECT e.stream_version, e.type INTO head_version, head_type FROM cartable_events e
-            WHERE e.tenant = p_tenant AND e.stream_name = p_stream
-            ORDER BY e.stream_version DESC LIMIT 1;
-            IF head_type = '$tombstone' OR (p_expected IS NOT NULL AND COALESCE(head_version, 0) <> p_expected) THEN
+            PERFORM pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, hashtext(p_stream));${holdFloor}
+            IF p_expected IS NULL THEN
+              SELECT e.stream_version, e.type INTO head_version, head_type FROM cartable_events e
+              WHERE e.tenant = p_tenant AND e.stream_name = p_stream
+              ORDER BY e.stream_version DESC LIMIT 1;
+              IF head_type = '$tombstone' THEN
+                RETURN NULL;
+              END IF;
+              head_version := COALESCE(head_version, 0);
+            ELSIF p_expected = 0 THEN
+              head_version := 0;
+            ELSIF NOT EXISTS (SELECT 1 FROM cartable_events e WHERE e.tenant = p_tenant AND e.stream_name = p_stream
+                AND e.stream_version = p_expected AND e.type <> '$tombstone') THEN
               RETURN NULL;
+            ELSE
+              head_version := p_expected;
             END IF;
             INSERT INTO cartable_events (tenant, stream_name, stream_version, type, schema_version, data, metadata)
-            VALUES (p_tenant, p_stream, COALESCE(head_version, 0) + 1, p_type, p_schema_version, p_data, p_metadata)
+            VALUES (p_tenant, p_stream, head_version + 1, p_type, p_schema_version, p_data, p_metadata)
+            ON CONFLICT ON CONSTRAINT cartable_events_stream_version DO NOTHING
             RETURNING position INTO new_position;
-            RETURN ARRAY[COALESCE(head_version, 0) + 1, new_position];
+            IF new_position IS NULL THEN
+              RETURN NULL;
+            END IF;
+            RETURN ARRAY[head_version + 1, new_position];
           END
           $$`,
           // The bound a reader may read up to (see above): the sequence first, the floors

@@ -18,9 +18,6 @@ const CHUNK = 1000
 /** How often an append refused although its expectation holds when checked again is retried. */
 const RETRIES = 5
 
-/** An append attempt that lost the race for its version. */
-const lostRace = { _tag: "LostRace" } as const
-
 export interface Options {
   readonly tenantOf?: ((streamName: StreamName) => string) | undefined
   readonly spans?: boolean | undefined
@@ -373,22 +370,21 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     events: ReadonlyArray<EncodedEvent>,
   ): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> => {
     // An `Any` append that loses a race for its version (a unique violation) is tried again at once:
-    // the next attempt reads the version the winner wrote.
-    return appendOnce(streamName, expected, events).pipe(
-      Effect.flatMap((outcome) => (outcome._tag === "Done" ? Effect.succeed(outcome.result) : Effect.fail(lostRace))),
-      Effect.retry({ times: RETRIES - 1, while: (error) => error === lostRace }),
-      Effect.catchIf(
-        (error): error is typeof lostRace => error === lostRace,
-        () =>
-          Effect.fail(
-            new EventStoreError({
-              reason: "Unavailable",
-              message: `Append to stream ${streamName} kept losing races after ${RETRIES} attempts`,
-              streamName,
-            }),
-          ),
-      ),
-    )
+    // the next attempt reads the version the winner wrote. A plain recursion rather than
+    // `Effect.retry`, whose schedule every append would pay for (docs/performance.md).
+    const attempt = (n: number): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> =>
+      Effect.flatMap(appendOnce(streamName, expected, events), (outcome) => {
+        if (outcome._tag === "Done") return Effect.succeed(outcome.result)
+        if (n < RETRIES) return attempt(n + 1)
+        return Effect.fail(
+          new EventStoreError({
+            reason: "Unavailable",
+            message: `Append to stream ${streamName} kept losing races after ${RETRIES} attempts`,
+            streamName,
+          }),
+        )
+      })
+    return attempt(1)
   }
 
   const readStreamText = sql`SELECT position, stream_version, type, schema_version, data, metadata
