@@ -282,6 +282,20 @@ describeWithServer("PostgreSQL: global order with parallel appends", (server) =>
     }).pipe(Effect.provide(store(server))),
   )
 
+  it.live("readAll refuses a REPEATABLE READ transaction, whose snapshot is older than the floors it would read", () =>
+    Effect.gen(function* () {
+      const driver = yield* EventStoreDriver
+      const sql = yield* SqlClient.SqlClient
+      yield* driver.append(StreamName.make("Read", "1"), ExpectedVersion.noStream, [note("a")])
+      const error = yield* sql
+        .withTransaction(Effect.zipRight(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`, driver.readAll(0, 10)))
+        .pipe(Effect.flip)
+      assert.deepInclude(error, { _tag: "EventStoreError", reason: "Unavailable" })
+      assert.match(error.message, /READ COMMITTED only/)
+      assert.deepStrictEqual((yield* sql.withTransaction(driver.readAll(0, 10))).map(idOf), ["a"])
+    }).pipe(Effect.provide(store(server))),
+  )
+
   it.live("a refused append inside the caller's transaction is a conflict, and the transaction goes on", () =>
     Effect.gen(function* () {
       const driver = yield* EventStoreDriver

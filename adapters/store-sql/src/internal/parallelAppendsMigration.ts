@@ -14,6 +14,25 @@ export const FLOOR_PREFIX = 0x6370
 export const STREAM_LOCK_SPACE = 0x63617274
 
 /**
+ * The floor, announced once per transaction (a transaction-local setting remembers
+ * it): the floor of its first append is below every position it draws later.
+ * Inlined in each append function: a nested PL/pgSQL call costs a few µs per append.
+ */
+const holdFloor = `
+            IF coalesce(current_setting('cartable.floor', true), '') = '' THEN
+              SELECT s.last_value, s.is_called INTO seq_last, seq_called FROM cartable_events_position_seq s;
+              floor_position := CASE WHEN seq_called THEN seq_last + 1 ELSE seq_last END;
+              PERFORM pg_advisory_xact_lock_shared((${FLOOR_PREFIX}::bigint << 48) | floor_position);
+              PERFORM set_config('cartable.floor', floor_position::text, true);
+            END IF;`
+
+/** The variables {@link holdFloor} uses. */
+const floorVariables = `
+            seq_last BIGINT;
+            seq_called BOOLEAN;
+            floor_position BIGINT;`
+
+/**
  * PostgreSQL only: parallel appends, and readers that stop below the oldest
  * position still in flight (docs/operations.md, "Global order on PostgreSQL").
  *
@@ -47,25 +66,6 @@ export const STREAM_LOCK_SPACE = 0x63617274
  * assume the old rule too: stop older processes before this migration runs
  * (docs/operations.md). No table is rewritten.
  */
-/**
- * The floor, announced once per transaction (a transaction-local setting remembers
- * it): the floor of its first append is below every position it draws later.
- * Inlined in each append function: a nested PL/pgSQL call costs a few µs per append.
- */
-const holdFloor = `
-            IF coalesce(current_setting('cartable.floor', true), '') = '' THEN
-              SELECT s.last_value, s.is_called INTO seq_last, seq_called FROM cartable_events_position_seq s;
-              floor_position := CASE WHEN seq_called THEN seq_last + 1 ELSE seq_last END;
-              PERFORM pg_advisory_xact_lock_shared((${FLOOR_PREFIX}::bigint << 48) | floor_position);
-              PERFORM set_config('cartable.floor', floor_position::text, true);
-            END IF;`
-
-/** The variables {@link holdFloor} uses. */
-const floorVariables = `
-            seq_last BIGINT;
-            seq_called BOOLEAN;
-            floor_position BIGINT;`
-
 export const parallelAppends = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   yield* sql.onDialectOrElse({
@@ -157,6 +157,12 @@ export const parallelAppends = Effect.gen(function* () {
             bound BIGINT;
             lowest_floor BIGINT;
           BEGIN
+            -- Under REPEATABLE READ every statement reads the transaction's first snapshot, older
+            -- than the floors read below: the bound would pass rows that snapshot cannot see.
+            IF current_setting('transaction_isolation') <> 'read committed' THEN
+              RAISE EXCEPTION 'cartable_read_all reads the log in READ COMMITTED only, not in %',
+                current_setting('transaction_isolation') USING ERRCODE = '25001';
+            END IF;
             SELECT s.last_value, s.is_called INTO seq_last, seq_called FROM cartable_events_position_seq s;
             bound := CASE WHEN seq_called THEN seq_last ELSE 0 END;
             SELECT min(((l.classid::bigint & 65535) << 32) | l.objid::bigint) INTO lowest_floor
