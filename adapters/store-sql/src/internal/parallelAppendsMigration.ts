@@ -104,10 +104,12 @@ export const parallelAppends = Effect.gen(function* () {
           END
           $$`,
           // The same for one event, with scalars: [version, position], or NULL when refused.
-          // Under the stream's lock only committed rows can conflict, so the guard and the
-          // unique key decide without reading the head first (about 15 µs less): no stream
-          // means version 1 is free, exactly n means event n exists and is not the
-          // tombstone and n + 1 is free; ON CONFLICT keeps a refusal from being an error.
+          // With an expected version, the guard and the unique key decide without reading the
+          // head (about 15 µs less): no stream means version 1 is free, exactly n means event
+          // n exists and is not the tombstone and n + 1 is free. ON CONFLICT waits for a
+          // concurrent insert of the same version and refuses if it commits, without an error;
+          // a single row cannot be half written, so no stream lock is needed. Any version
+          // reads the head, under the stream's lock, like the batch.
           `CREATE OR REPLACE FUNCTION cartable_append_one(
             p_tenant TEXT, p_stream TEXT, p_expected INTEGER,
             p_type TEXT, p_schema_version INTEGER, p_data TEXT, p_metadata TEXT
@@ -116,9 +118,9 @@ export const parallelAppends = Effect.gen(function* () {
             head_version INTEGER;
             head_type TEXT;
             new_position BIGINT;${floorVariables}
-          BEGIN
-            PERFORM pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, hashtext(p_stream));${holdFloor}
+          BEGIN${holdFloor}
             IF p_expected IS NULL THEN
+              PERFORM pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, hashtext(p_stream));
               SELECT e.stream_version, e.type INTO head_version, head_type FROM cartable_events e
               WHERE e.tenant = p_tenant AND e.stream_name = p_stream
               ORDER BY e.stream_version DESC LIMIT 1;
