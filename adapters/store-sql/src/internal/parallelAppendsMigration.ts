@@ -57,9 +57,11 @@ const floorVariables = `
  * and its position last" shows it).
  *
  * A per-stream lock (two-integer key, the stream name's hash) replaces the global
- * one for what it also did: a concurrent append to the same stream waits for the
- * first to end, then reads the new head, so that a lost race is a refused append
- * and not a unique violation (which would abort the caller's transaction).
+ * one for what it also did, for the appends that read the head (a batch, or `any`):
+ * a concurrent append to the same stream waits for the first to end, then reads the
+ * new head, so that a lost race is a refused append and not a unique violation
+ * (which would abort the caller's transaction). A one-event append with an expected
+ * version needs no lock: `ON CONFLICT DO NOTHING` does the same for one row.
  *
  * The functions of the previous migrations are dropped, so that a process of an
  * older version fails to append rather than append under the old rule; its readers

@@ -187,8 +187,8 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
   }
 
   // On PostgreSQL the append is a call of `cartable_append` (parallelAppendsMigration.ts),
-  // or of `cartable_append_one` for one event: it takes the stream's lock, announces
-  // its floor to readers, checks the expectation against a fresh head and inserts.
+  // or of `cartable_append_one` for one event: it announces its floor to readers,
+  // checks the expectation (under the stream's lock when it reads the head) and inserts.
   const pgText = `SELECT o_position AS position, o_version AS stream_version
     FROM cartable_append($1, $2, $3, $4::text[], $5::integer[], $6::text[], $7::text[])`
   const pgName = statementName("cartable_append", pgText)
