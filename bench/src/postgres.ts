@@ -62,8 +62,18 @@ const openOurs = (url: string, maxConnections = 10, options: Partial<PostgresEve
     ),
   )
 
-/** What the driver sends for a one-event append (default lock key), for the raw client. */
-const APPEND_ONE = `SELECT cartable_append_one(${0x63617274_61626c65n}, $1, $2, $3, $4, $5, $6, $7) AS r`
+/** What the driver sends for a one-event append, for the raw client. */
+const APPEND_ONE = "SELECT cartable_append_one($1, $2, $3, $4, $5, $6, $7) AS r"
+
+/**
+ * The previous append rule, for comparison: the same INSERT under one
+ * transaction-scoped advisory lock, held until commit (one statement, autocommit).
+ */
+const INSERT_LOCKED = `WITH l AS (SELECT pg_advisory_xact_lock(${0x63617274_61626c65n}))
+  INSERT INTO cartable_events ${COLUMNS} SELECT $1, $2, $3, $4, $5, $6, $7 FROM l`
+
+/** Appends per writer in each turn of the concurrent-writers workload. */
+const WRITER_CHUNK = 125
 
 export const version = async (server: string): Promise<string> => {
   const client = new pg.Client({ connectionString: server })
@@ -171,53 +181,12 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
         await oursTyped.dispose()
       }
 
-      // Concurrent writers: what the append lock costs when appends contend --------
+      // Concurrent writers: 8 writers, each on a connection of its own ---------------
       {
-        const pool = new pg.Pool({ connectionString: await database(), max: sizes.writers })
-        await pool.query(DDL)
-        sample(
-          "concurrent/raw",
-          await time(async () => {
-            await Promise.all(
-              Array.from({ length: sizes.writers }, async (_, w) => {
-                for (let i = 1; i <= sizes.writerAppends; i++) {
-                  const stream = streamName(`w${w}-`, i)
-                  const e = encodedEvent(stream, 1)
-                  await pool.query(INSERT, ["", stream, 1, e.type, e.schemaVersion, e.data, e.metadata])
-                }
-              }),
-            )
-          }),
-        )
-        await pool.end()
-        const runtime = openOurs(await database(), sizes.writers)
-        try {
-          const driver = await runtime.runPromise(EventStoreDriver)
-          sample(
-            "concurrent/driver",
-            await time(() =>
-              runtime.runPromise(
-                Effect.forEach(
-                  Array.from({ length: sizes.writers }, (_, w) => w),
-                  (w) =>
-                    Effect.forEach(
-                      Array.from({ length: sizes.writerAppends }, (_, i) => i + 1),
-                      (i) => {
-                        const stream = streamName(`w${w}-`, i)
-                        return driver.append(stream as StreamName.StreamName, ExpectedVersion.noStream, [
-                          encodedEvent(stream, 1),
-                        ])
-                      },
-                      { discard: true },
-                    ),
-                  { concurrency: "unbounded", discard: true },
-                ),
-              ),
-            ),
-          )
-        } finally {
-          await runtime.dispose()
-        }
+        const elapsed = await concurrentWriters(sizes, database)
+        sample("concurrent/raw", elapsed.raw)
+        sample("concurrent/locked", elapsed.locked)
+        sample("concurrent/driver", elapsed.driver)
       }
 
       // Workload 2 ------------------------------------------------------------------
@@ -277,7 +246,15 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
       figure(concurrent, rawConcurrent, writes, "appends", s("concurrent/raw")),
       figure(
         concurrent,
-        "our driver (appends serialised by the lock)",
+        `raw pg: the same INSERT under one advisory lock (the previous rule), pool of ${sizes.writers}`,
+        writes,
+        "appends",
+        s("concurrent/locked"),
+        rawConcurrent,
+      ),
+      figure(
+        concurrent,
+        `our driver (parallel appends, pool of ${sizes.writers})`,
         writes,
         "appends",
         s("concurrent/driver"),
@@ -297,6 +274,75 @@ export const run = async (args: Args, server: string): Promise<ReadonlyArray<Fig
   } finally {
     await dropDatabases(server, databases).catch(() => undefined)
   }
+}
+
+/**
+ * Concurrent writers: `sizes.writers` writers appending one event to a new stream
+ * each time, three ways, each on a database of its own: raw INSERTs on a pool of
+ * as many connections, the same INSERTs under one advisory lock (the append rule
+ * before migration 0004), and our driver on a pool of as many connections. The
+ * three take turns by chunks, so that a change of load on the machine falls on all
+ * of them alike.
+ */
+export const concurrentWriters = async (
+  sizes: Args["postgres"],
+  database: () => Promise<string>,
+): Promise<{ readonly raw: number; readonly locked: number; readonly driver: number }> => {
+  const rawPool = new pg.Pool({ connectionString: await database(), max: sizes.writers })
+  const lockedPool = new pg.Pool({ connectionString: await database(), max: sizes.writers })
+  // The databases are dropped (WITH FORCE) right after: a pool client still closing then is no error.
+  for (const pool of [rawPool, lockedPool]) pool.on("error", () => undefined)
+  await rawPool.query(DDL)
+  await lockedPool.query(DDL)
+  const runtime = openOurs(await database(), sizes.writers)
+  const elapsed = { raw: 0, locked: 0, driver: 0 }
+  try {
+    const driver = await runtime.runPromise(EventStoreDriver)
+    const writers = Array.from({ length: sizes.writers }, (_, w) => w)
+    const rawTurn = (pool: pg.Pool, text: string, from: number, to: number) =>
+      Promise.all(
+        writers.map(async (w) => {
+          for (let i = from; i < to; i++) {
+            const stream = streamName(`w${w}-`, i)
+            const e = encodedEvent(stream, 1)
+            await pool.query(text, ["", stream, 1, e.type, e.schemaVersion, e.data, e.metadata])
+          }
+        }),
+      ).then(() => undefined)
+    const driverTurn = (from: number, to: number) =>
+      runtime.runPromise(
+        Effect.forEach(
+          writers,
+          (w) =>
+            Effect.forEach(
+              Array.from({ length: to - from }, (_, k) => from + k),
+              (i) => {
+                const stream = streamName(`w${w}-`, i)
+                return driver.append(stream as StreamName.StreamName, ExpectedVersion.noStream, [
+                  encodedEvent(stream, 1),
+                ])
+              },
+              { discard: true },
+            ),
+          { concurrency: "unbounded", discard: true },
+        ),
+      )
+    // An untimed first turn each (JIT warm-up, pool connections opened).
+    await rawTurn(rawPool, INSERT, -10, 0)
+    await rawTurn(lockedPool, INSERT_LOCKED, -10, 0)
+    await driverTurn(-10, 0)
+    for (let from = 0; from < sizes.writerAppends; from += WRITER_CHUNK) {
+      const to = Math.min(sizes.writerAppends, from + WRITER_CHUNK)
+      elapsed.raw += await time(() => rawTurn(rawPool, INSERT, from, to))
+      elapsed.locked += await time(() => rawTurn(lockedPool, INSERT_LOCKED, from, to))
+      elapsed.driver += await time(() => driverTurn(from, to))
+    }
+  } finally {
+    await rawPool.end()
+    await lockedPool.end()
+    await runtime.dispose()
+  }
+  return elapsed
 }
 
 /**

@@ -10,6 +10,7 @@ import { assert, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import type * as ColdStart from "../../store-sql/test/ColdStart.ts"
 import { type Outcome, runTogether } from "../../store-sql/test/Processes.ts"
+import * as Previous from "./PreviousSchema.ts"
 import { database, describeWithServer } from "./TestDatabase.ts"
 
 const PROCESSES = 6
@@ -52,7 +53,7 @@ describeWithServer("PostgreSQL: processes opening one database together", (serve
       Effect.gen(function* () {
         const url = yield* database(server)
         assertAllWorked(yield* together(url, "fresh"))
-        assert.deepStrictEqual(yield* inspect(url), { migrations: [1, 2, 3], streams: PROCESSES })
+        assert.deepStrictEqual(yield* inspect(url), { migrations: [1, 2, 3, 4], streams: PROCESSES })
       }).pipe(Effect.scoped),
     120_000,
   )
@@ -62,14 +63,13 @@ describeWithServer("PostgreSQL: processes opening one database together", (serve
     () =>
       Effect.gen(function* () {
         const url = yield* database(server)
-        // A database as an older version left it: without the one-event append function and its migration.
+        // A database as the previous version left it (appends under one lock), with events in it.
         yield* Effect.gen(function* () {
-          const sql = yield* SqlClient.SqlClient
-          yield* sql`DELETE FROM cartable_migrations WHERE migration_id = 3`
-          yield* sql`DROP FUNCTION cartable_append_one`
-        }).pipe(Effect.provide(PostgresEventStore.layerDriver({ url })))
+          yield* Previous.migrate
+          yield* Previous.append("Old-1", 0, [{ type: "Noted", data: "{}" }])
+        }).pipe(Effect.provide(Previous.client(url)))
         assertAllWorked(yield* together(url, "upgrade"))
-        assert.deepStrictEqual(yield* inspect(url), { migrations: [1, 2, 3], streams: PROCESSES })
+        assert.deepStrictEqual(yield* inspect(url), { migrations: [1, 2, 3, 4], streams: PROCESSES })
       }).pipe(Effect.scoped),
     120_000,
   )

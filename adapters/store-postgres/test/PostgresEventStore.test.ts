@@ -94,13 +94,13 @@ describeWithServer("PostgreSQL event store", (server) => {
       }),
     )
 
-    it.effect("the connection held for appends is replaced when the server ends it", () =>
+    it.effect("appends get through on new connections when the server ends the pool's", () =>
       Effect.gen(function* () {
         const driver = yield* EventStoreDriver
         const sql = yield* SqlClient.SqlClient
         const stream = StreamName.make("Account", "held-1")
         yield* driver.append(stream, ExpectedVersion.noStream, [event])
-        // Ends every other connection of this database, the held one among them.
+        // Ends every other connection of this database: the pool's idle ones.
         yield* sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
           WHERE datname = current_database() AND pid <> pg_backend_pid()`
         yield* Effect.sleep("200 millis")
@@ -110,7 +110,7 @@ describeWithServer("PostgreSQL event store", (server) => {
       }),
     )
 
-    it.effect("a pool of one connection holds none for appends: appends, conflicts and reads all get through", () =>
+    it.effect("a pool of one connection: appends, conflicts and reads all get through", () =>
       Effect.gen(function* () {
         const driver = yield* EventStoreDriver
         const stream = StreamName.make("Account", "pool-of-one")

@@ -5,14 +5,16 @@
  *
  * An append is a single INSERT statement: the unique key on (tenant, stream,
  * version) is the optimistic-concurrency check, and a violation maps to
- * `ConcurrencyConflict`. On PostgreSQL the statement also takes a
- * transaction-scoped advisory lock, so that positions are committed in order.
+ * `ConcurrencyConflict`. On PostgreSQL appends run in parallel, each on a pool
+ * connection (or on the caller's transaction inside `sql.withTransaction`), and
+ * `readAll` stops below the lowest position a transaction in flight may still
+ * commit, so that a reader never gets an event below one it has passed
+ * (docs/operations.md).
  *
  * Statements go to the connection directly rather than through @effect/sql's
  * `Statement` API, whose span, scope and lock cost as much as SQLite's own work
  * (docs/performance.md); `spans: true` restores that path and adds a span per
- * operation. On PostgreSQL, appends share one connection held from the pool, and
- * statements are prepared once per connection.
+ * operation. On PostgreSQL, statements are prepared once per connection.
  *
  * @since 0.1.0
  */
@@ -33,8 +35,6 @@ import * as SqlSubjectKeyStore from "./SqlSubjectKeyStore.ts"
  * - `tenantOf`: the tenant (academy, school) of a stream, stored in the `tenant`
  *   column, the future distribution column (docs/operations.md). It is part of the
  *   unique key: choose it before the first event is written. Default: one tenant, `""`.
- * - `lockKey`: the PostgreSQL advisory lock key that serialises appends (default:
- *   "cartable" in ASCII); change it only if another application uses that key.
  * - `spans`: a span per operation (`SqlEventStoreDriver.append`, …) and @effect/sql's
  *   `sql.execute` span per statement, with its `Statement.withTransformer` hooks.
  *   Default `false`: with them a SQLite append takes 1.5 times as long, and the
@@ -48,7 +48,6 @@ import * as SqlSubjectKeyStore from "./SqlSubjectKeyStore.ts"
  */
 export interface Options {
   readonly tenantOf?: ((streamName: StreamName) => string) | undefined
-  readonly lockKey?: bigint | undefined
   readonly spans?: boolean | undefined
   readonly preparedStatements?: boolean | undefined
 }
@@ -71,7 +70,6 @@ export const eventsTableDdl: (dialect: "pg" | "sqlite") => string = migrations.e
 
 /**
  * Migrates the schema, then returns the driver over the `SqlClient` in context.
- * The scope holds PostgreSQL's append connection.
  *
  * @since 0.1.0
  */

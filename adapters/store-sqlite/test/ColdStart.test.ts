@@ -52,7 +52,7 @@ describe("SQLite: processes opening one file together", () => {
           ),
         )
         assertAllWorked(outcomes)
-        assert.deepStrictEqual(yield* inspect(filename), { migrations: [1, 2, 3], streams: PROCESSES })
+        assert.deepStrictEqual(yield* inspect(filename), { migrations: [1, 2, 3, 4], streams: PROCESSES })
       }),
     120_000,
   )
@@ -75,7 +75,7 @@ describe("SQLite: processes opening one file together", () => {
           ),
         )
         assertAllWorked(outcomes)
-        assert.deepStrictEqual(yield* inspect(filename), { migrations: [1, 2, 3], streams: PROCESSES })
+        assert.deepStrictEqual(yield* inspect(filename), { migrations: [1, 2, 3, 4], streams: PROCESSES })
       }),
     120_000,
   )
@@ -113,7 +113,7 @@ describe("SQLite: processes opening one file together", () => {
         )
         const [, outcomes] = yield* Effect.all([migrating, workers], { concurrency: 2 })
         assertAllWorked(outcomes)
-        assert.deepStrictEqual(yield* inspect(filename), { migrations: [1, 2, 3], streams: PROCESSES })
+        assert.deepStrictEqual(yield* inspect(filename), { migrations: [1, 2, 3, 4], streams: PROCESSES })
       }),
     120_000,
   )

@@ -467,6 +467,8 @@ export const suite = <E>(
         const appends: ReadonlyArray<ExpectedVersion.ExpectedVersion> = [
           ExpectedVersion.any,
           ExpectedVersion.exact(2),
+          // The version of the tombstone's own row, one past the stream's last event.
+          ExpectedVersion.exact(3),
           ExpectedVersion.noStream,
         ]
         for (const expected of appends) {

@@ -2,9 +2,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
-import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
-import * as Scope from "effect/Scope"
 
 /**
  * How the driver runs its statements. Through @effect/sql's `Statement` API each
@@ -15,7 +13,9 @@ import * as Scope from "effect/Scope"
  * transaction's connection inside `withTransaction`, and otherwise waits for the
  * client's lock exactly as a statement does) and runs the text on it. `instrumented`
  * keeps the Statement API, with its `sql.execute` spans and
- * `Statement.withTransformer` hooks.
+ * `Statement.withTransformer` hooks. Appends take no path of their own: inside
+ * the caller's `withTransaction` they run on its connection, like every statement,
+ * and otherwise on a pool connection each, in parallel (parallelAppendsMigration.ts).
  */
 export interface Executor {
   /** One statement; `name` lets PostgreSQL keep its plan on the connection (a named prepared statement). */
@@ -28,12 +28,6 @@ export interface Executor {
   readonly path: "statement" | "acquirer" | "reserve"
   /** Whether PostgreSQL statements are named prepared statements. */
   readonly prepared: boolean
-  /** The append statement: on PostgreSQL, on the appender connection outside transactions. */
-  readonly append: <A extends object>(
-    text: string,
-    params: ReadonlyArray<unknown>,
-    name?: string,
-  ) => Effect.Effect<ReadonlyArray<A>, SqlError>
 }
 
 export interface ExecutorOptions {
@@ -85,28 +79,10 @@ const statementAcquirer = (sql: SqlClient.SqlClient): Effect.Effect<Connection, 
   return Effect.isEffect(acquirer) ? (acquirer as Effect.Effect<Connection, SqlError>) : undefined
 }
 
-const messageOf = (error: SqlError): string => {
-  const cause = error.cause as { readonly message?: unknown } | null | undefined
-  return typeof cause?.message === "string" ? cause.message : ""
-}
-
-/** node-postgres refused to send anything: the connection had died while held. Safe to retry elsewhere. */
-const notSent = (error: SqlError) => /is not queryable/.test(messageOf(error))
-
-/** A failure of the connection itself, not of the statement (SQLSTATE classes 08 and 57P, or no SQLSTATE). */
-const connectionFailed = (error: SqlError) => {
-  const cause = error.cause as { readonly code?: unknown } | null | undefined
-  const code = typeof cause?.code === "string" ? cause.code : ""
-  return !/^[0-9A-Z]{5}$/.test(code) || code.startsWith("08") || code.startsWith("57P")
-}
-
-export const make = (
-  sql: SqlClient.SqlClient,
-  options: ExecutorOptions,
-): Effect.Effect<Executor, never, Scope.Scope> => {
+export const make = (sql: SqlClient.SqlClient, options: ExecutorOptions): Effect.Effect<Executor> => {
   if (options.instrumented) {
     const run = <A extends object>(text: string, params: ReadonlyArray<unknown>) => sql.unsafe<A>(text, params)
-    return Effect.succeed({ run, append: run, path: "statement", prepared: false })
+    return Effect.succeed({ run, path: "statement", prepared: false })
   }
   return makeDirect(sql, options)
 }
@@ -158,59 +134,5 @@ const makeDirect = Effect.fnUntraced(function* (sql: SqlClient.SqlClient, option
         )
 
   const path = acquire !== undefined ? "acquirer" : "reserve"
-  // A pool of one connection cannot spare one for appends: every other statement would wait for it.
-  const poolSize = (sql as { readonly config?: { readonly maxConnections?: unknown } }).config?.maxConnections
-  if (!isPg || (typeof poolSize === "number" && poolSize < 2)) return { run, append: run, path, prepared } as Executor
-
-  // PostgreSQL: appends take the append lock one after the other anyway, so they
-  // share one connection held from the pool: no checkout per append. One
-  // statement at a time on it, so that interrupting one (a cancel request to the
-  // backend) cannot hit another's. It is released, and another reserved, when it
-  // fails as a connection.
-  const scope = yield* Effect.scope
-  const lock = yield* Effect.makeSemaphore(1)
-  let held: readonly [Connection, Scope.CloseableScope] | undefined
-  const reserve = Effect.suspend(() =>
-    held !== undefined
-      ? Effect.succeed(held)
-      : Effect.flatMap(Scope.fork(scope, ExecutionStrategy.sequential), (child) =>
-          Scope.extend(sql.reserve, child).pipe(
-            // Interrupted or failed, the reservation leaves nothing checked out behind it.
-            Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(child, exit))),
-            Effect.map((conn) => {
-              held = [conn, child] as const
-              return held
-            }),
-          ),
-        ),
-  )
-  const release = (entry: readonly [Connection, Scope.CloseableScope]) =>
-    Effect.suspend(() => {
-      if (held === entry) held = undefined
-      return Scope.close(entry[1], Exit.void)
-    })
-  const onHeld = <A extends object>(
-    text: string,
-    params: ReadonlyArray<unknown>,
-    name: string | undefined,
-    retry: boolean,
-  ): Effect.Effect<ReadonlyArray<A>, SqlError> =>
-    Effect.flatMap(reserve, (entry) =>
-      Effect.catchAll(onConnection<A>(entry[0], text, params, name), (error) => {
-        if (!connectionFailed(error)) return Effect.fail(error)
-        // Sent or not, the connection is done for. Only a statement never sent is tried again.
-        return Effect.zipRight(
-          release(entry),
-          retry && notSent(error) ? onHeld<A>(text, params, name, false) : Effect.fail(error),
-        )
-      }),
-    )
-
-  const append = <A extends object>(text: string, params: ReadonlyArray<unknown>, name?: string) =>
-    Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (transaction) =>
-      transaction._tag === "Some"
-        ? onConnection<A>(transaction.value[0], text, params, name)
-        : lock.withPermits(1)(onHeld<A>(text, params, name, true)),
-    )
-  return { run, append, path, prepared } as Executor
+  return { run, path, prepared } as Executor
 })

@@ -3,6 +3,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { parallelAppends } from "./parallelAppendsMigration.ts"
 import { createSubjectKeys } from "./subjectKeysMigration.ts"
 
 /**
@@ -32,7 +33,8 @@ const createEvents = Effect.gen(function* () {
     pg: () => sql.unsafe(eventsTableDdl("pg")),
     orElse: () => sql.unsafe(eventsTableDdl("sqlite")),
   })
-  // PostgreSQL only: the append, as one function call. PostgreSQL commits
+  // PostgreSQL only: the append, as one function call (replaced by migration 0004,
+  // parallelAppendsMigration.ts: no global lock since). PostgreSQL commits
   // concurrent transactions in any order; the function takes a transaction-scoped
   // advisory lock, held until commit, before it draws positions, so positions are
   // committed in position order and a reader never sees a position below one it
@@ -80,6 +82,7 @@ const createEvents = Effect.gen(function* () {
  * and a scalar result spare the server the array literals, `unnest` and the set
  * result: about 20 µs of a 250 µs append (docs/performance.md). It returns
  * `[version, position]`, or NULL when the expectation or a tombstone refuses it.
+ * Replaced by migration 0004 (without the global lock).
  */
 const createAppendOne = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
@@ -119,6 +122,7 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "0001_create_events": createEvents,
   "0002_subject_keys": createSubjectKeys,
   "0003_append_one": createAppendOne,
+  "0004_parallel_appends": parallelAppends,
 }
 
 /** The Migrator's own table, prefixed so that it does not collide with the application's. */
@@ -126,8 +130,8 @@ export const migrationsTable = "cartable_migrations"
 
 /**
  * PostgreSQL: the advisory lock key that serialises migrations across processes,
- * "cartmigr" in ASCII: apart from the append lock, so that migrating never waits
- * for appends it does not touch.
+ * "cartmigr" in ASCII: apart from the keys of the append path (parallelAppendsMigration.ts),
+ * so that migrating never waits for appends it does not touch.
  */
 export const MIGRATION_LOCK_KEY = 0x63617274_6d696772n
 

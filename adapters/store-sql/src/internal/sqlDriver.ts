@@ -18,18 +18,11 @@ const CHUNK = 1000
 /** How often an append refused although its expectation holds when checked again is retried. */
 const RETRIES = 5
 
-/** An append attempt that lost the race for its version. */
-const lostRace = { _tag: "LostRace" } as const
-
 export interface Options {
   readonly tenantOf?: ((streamName: StreamName) => string) | undefined
-  readonly lockKey?: bigint | undefined
   readonly spans?: boolean | undefined
   readonly preparedStatements?: boolean | undefined
 }
-
-/** The default PostgreSQL advisory lock key: "cartable" in ASCII, far from small hand-picked keys. */
-export const DEFAULT_LOCK_KEY = 0x63617274_61626c65n
 
 interface Row {
   readonly position: number | string | bigint
@@ -108,7 +101,6 @@ const chunksOf = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<Reado
 export const make = Effect.fnUntraced(function* (options: Options = {}) {
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
   const tenantOf = options.tenantOf ?? (() => "")
-  const lockKey = options.lockKey ?? DEFAULT_LOCK_KEY
   const spans = options.spans ?? false
 
   yield* migrate(sql).pipe(Effect.mapError(unavailable("The event store's migrations failed")))
@@ -194,13 +186,13 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     return text
   }
 
-  // On PostgreSQL the append is a call of `cartable_append` (migrations.ts), or of
-  // `cartable_append_one` for one event: it takes the append lock, checks the
-  // expectation against a fresh head and inserts.
+  // On PostgreSQL the append is a call of `cartable_append` (parallelAppendsMigration.ts),
+  // or of `cartable_append_one` for one event: it announces its floor to readers,
+  // checks the expectation (under the stream's lock when it reads the head) and inserts.
   const pgText = `SELECT o_position AS position, o_version AS stream_version
-    FROM cartable_append(${lockKey}, $1, $2, $3, $4::text[], $5::integer[], $6::text[], $7::text[])`
+    FROM cartable_append($1, $2, $3, $4::text[], $5::integer[], $6::text[], $7::text[])`
   const pgName = statementName("cartable_append", pgText)
-  const pgOneText = `SELECT cartable_append_one(${lockKey}, $1, $2, $3, $4, $5, $6, $7) AS r`
+  const pgOneText = "SELECT cartable_append_one($1, $2, $3, $4, $5, $6, $7) AS r"
   const pgOneName = statementName("cartable_append_one", pgOneText)
   const fromPair = (rows: ReadonlyArray<{ readonly r: ReadonlyArray<string | number> | null }>) => {
     const pair = rows[0]?.r
@@ -225,7 +217,7 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
       const [one] = events
       if (events.length === 1 && one !== undefined) {
         return Effect.map(
-          executor.append<{ readonly r: ReadonlyArray<string | number> | null }>(
+          executor.run<{ readonly r: ReadonlyArray<string | number> | null }>(
             pgOneText,
             [tenant, streamName, version, one.type, one.schemaVersion, one.data, one.metadata],
             pgOneName,
@@ -233,7 +225,7 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
           fromPair,
         )
       }
-      return executor.append<Inserted>(
+      return executor.run<Inserted>(
         pgText,
         [
           tenant,
@@ -250,7 +242,7 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     const [event] = events
     if (events.length === 1 && event !== undefined && expected._tag !== "Any") {
       return expected._tag === "NoStream"
-        ? executor.append<Inserted>(single.NoStream, [
+        ? executor.run<Inserted>(single.NoStream, [
             tenant,
             streamName,
             event.type,
@@ -258,7 +250,7 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
             event.data,
             event.metadata,
           ])
-        : executor.append<Inserted>(single.Exact, [
+        : executor.run<Inserted>(single.Exact, [
             tenant,
             streamName,
             expected.version,
@@ -276,7 +268,7 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     params.push(tenant, streamName)
     if (expected._tag === "Exact") params.push(expected.version, tenant, streamName, expected.version)
     if (expected._tag === "Any") params.push(tenant, streamName)
-    return executor.append<Inserted>(sqliteText(expected._tag, events.length), params)
+    return executor.run<Inserted>(sqliteText(expected._tag, events.length), params)
   }
 
   const streamInfo = (streamName: StreamName) =>
@@ -378,22 +370,21 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     events: ReadonlyArray<EncodedEvent>,
   ): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> => {
     // An `Any` append that loses a race for its version (a unique violation) is tried again at once:
-    // the next attempt reads the version the winner wrote.
-    return appendOnce(streamName, expected, events).pipe(
-      Effect.flatMap((outcome) => (outcome._tag === "Done" ? Effect.succeed(outcome.result) : Effect.fail(lostRace))),
-      Effect.retry({ times: RETRIES - 1, while: (error) => error === lostRace }),
-      Effect.catchIf(
-        (error): error is typeof lostRace => error === lostRace,
-        () =>
-          Effect.fail(
-            new EventStoreError({
-              reason: "Unavailable",
-              message: `Append to stream ${streamName} kept losing races after ${RETRIES} attempts`,
-              streamName,
-            }),
-          ),
-      ),
-    )
+    // the next attempt reads the version the winner wrote. A plain recursion rather than
+    // `Effect.retry`, whose schedule every append would pay for (docs/performance.md).
+    const attempt = (n: number): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> =>
+      Effect.flatMap(appendOnce(streamName, expected, events), (outcome) => {
+        if (outcome._tag === "Done") return Effect.succeed(outcome.result)
+        if (n < RETRIES) return attempt(n + 1)
+        return Effect.fail(
+          new EventStoreError({
+            reason: "Unavailable",
+            message: `Append to stream ${streamName} kept losing races after ${RETRIES} attempts`,
+            streamName,
+          }),
+        )
+      })
+    return attempt(1)
   }
 
   const readStreamText = sql`SELECT position, stream_version, type, schema_version, data, metadata
@@ -416,7 +407,14 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
       }),
     )
 
-  const readAllText = sql`SELECT position, stream_name, stream_version, type, schema_version, data, metadata
+  // SQLite serialises writers: a position is committed before the next is drawn. On
+  // PostgreSQL, `cartable_read_all` stops below the lowest position a transaction in
+  // flight may still commit (parallelAppendsMigration.ts).
+  const readAllText = isPg
+    ? `SELECT o_position AS position, o_stream_name AS stream_name, o_stream_version AS stream_version,
+      o_type AS type, o_schema_version AS schema_version, o_data AS data, o_metadata AS metadata
+      FROM cartable_read_all($1, $2)`
+    : sql`SELECT position, stream_name, stream_version, type, schema_version, data, metadata
     FROM cartable_events WHERE position > ${0} AND type <> '$tombstone' ORDER BY position LIMIT ${0}`.compile()[0]
   const readAllName = statementName("cartable_read_all", readAllText)
   const readAll = (afterPosition: number, limit: number) =>
