@@ -27,6 +27,8 @@ export interface Args {
   readonly full: boolean
   readonly only: "sqlite" | "postgres" | undefined
   readonly repeat: number
+  /** Only the read side (rebuild and catch-up lag). */
+  readonly readSideOnly: boolean
   readonly sqlite: Sizes
   readonly postgres: Sizes
 }
@@ -83,6 +85,7 @@ export const parseArgs = (): Args => {
     full,
     only: only === "sqlite" || only === "postgres" ? only : undefined,
     repeat: Number.isInteger(repeat) && repeat > 0 ? repeat : 1,
+    readSideOnly: flag("read-side") === "true",
     sqlite,
     postgres,
   }

@@ -5,6 +5,8 @@
  *   pnpm bench                     # default sizes, medians of 3: about a minute
  *   pnpm bench --full              # the issue's sizes (10,000 streams x 10, ...): about 7 minutes
  *   pnpm bench --only=sqlite       # or --only=postgres; --repeat=N for medians of N
+ *   pnpm bench --read-side         # only the read side: rebuild of 1,000,000 events and catch-up lag
+ *   CARTABLE_BENCH_REBUILD_EVENTS=50000 pnpm bench --read-side   # a quick run
  *
  * PostgreSQL: DATABASE_URL when set (databases `cartable_bench_*` are created and
  * dropped on that server), otherwise a throwaway cluster from scripts/postgres.sh.
@@ -59,6 +61,8 @@ const main = async () => {
 
   if (args.only !== "postgres") {
     console.log(`SQLite ${Sqlite.version()} (better-sqlite3), WAL, synchronous=NORMAL`)
+  }
+  if (args.only !== "postgres" && !args.readSideOnly) {
     const figures: ReadonlyArray<Figure> = await Sqlite.run(args)
     report("SQLite", figures)
     const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-bench-commands-"))
@@ -69,6 +73,11 @@ const main = async () => {
     } finally {
       Fs.rmSync(dir, { recursive: true, force: true })
     }
+  }
+  if (args.only !== "postgres") {
+    const readSide = await Sqlite.readSide()
+    report("SQLite: the read side", readSide.figures)
+    console.log(`\ncatch-up lag of the async Directory: ${readSide.lag}`)
   }
 
   if (args.only !== "sqlite") {
@@ -86,18 +95,23 @@ const main = async () => {
     process.once("SIGINT", onSignal)
     try {
       console.log(`\nPostgreSQL ${await Postgres.version(server)}`)
-      report("PostgreSQL", await Postgres.run(args, server))
-      const databases: Array<string> = []
-      const onServer = async (round: number) => {
-        databases.push(`cartable_bench_commands_${round}`)
-        const url = await Postgres.freshDatabase(server!, databases[databases.length - 1]!)
-        return PostgresEventStore.layer({ url, catalog: domainCatalog })
+      if (!args.readSideOnly) {
+        report("PostgreSQL", await Postgres.run(args, server))
+        const databases: Array<string> = []
+        const onServer = async (round: number) => {
+          databases.push(`cartable_bench_commands_${round}`)
+          const url = await Postgres.freshDatabase(server!, databases[databases.length - 1]!)
+          return PostgresEventStore.layer({ url, catalog: domainCatalog })
+        }
+        try {
+          report("PostgreSQL: what users call", await Commands.run(onServer, commandSizes, args.repeat))
+        } finally {
+          await Postgres.dropDatabases(server, databases)
+        }
       }
-      try {
-        report("PostgreSQL: what users call", await Commands.run(onServer, commandSizes, args.repeat))
-      } finally {
-        await Postgres.dropDatabases(server, databases)
-      }
+      const readSide = await Postgres.readSide(server)
+      report("PostgreSQL: the read side", readSide.figures)
+      console.log(`\ncatch-up lag of the async Directory: ${readSide.lag}`)
     } finally {
       process.off("SIGINT", onSignal)
       stop?.()
