@@ -2,10 +2,11 @@
  * `pnpm bench`: our storage adapters against the raw drivers doing the same
  * writes, in one run, with the ratios. It never fails on timing.
  *
- *   pnpm bench                     # default sizes, medians of 3: about a minute
+ *   pnpm bench                     # default sizes, medians of 3, then the read side (below)
  *   pnpm bench --full              # the issue's sizes (10,000 streams x 10, ...): about 7 minutes
  *   pnpm bench --only=sqlite       # or --only=postgres; --repeat=N for medians of N
- *   pnpm bench --read-side         # only the read side: rebuild of 1,000,000 events and catch-up lag
+ *   pnpm bench --read-side         # only the read side: rebuild from 1,000,000 events and catch-up
+ *                                  # lag, on both databases: about 10 minutes on a loaded 2-core machine
  *   CARTABLE_BENCH_REBUILD_EVENTS=50000 pnpm bench --read-side   # a quick run
  *
  * PostgreSQL: DATABASE_URL when set (databases `cartable_bench_*` are created and
