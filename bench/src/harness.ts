@@ -29,6 +29,8 @@ export interface Args {
   readonly repeat: number
   /** `--users`: only the workloads of what users call (users.ts). */
   readonly usersOnly: boolean
+  /** Only the read side (rebuild and catch-up lag). */
+  readonly readSideOnly: boolean
   readonly sqlite: Sizes
   readonly postgres: Sizes
 }
@@ -86,6 +88,7 @@ export const parseArgs = (): Args => {
     only: only === "sqlite" || only === "postgres" ? only : undefined,
     repeat: Number.isInteger(repeat) && repeat > 0 ? repeat : 1,
     usersOnly: flag("users") === "true",
+    readSideOnly: flag("read-side") === "true",
     sqlite,
     postgres,
   }

@@ -6,6 +6,9 @@
  *   pnpm bench --full              # the issue's sizes (10,000 streams x 10, ...): about 7 minutes
  *   pnpm bench --only=sqlite       # or --only=postgres; --repeat=N for medians of N
  *   pnpm bench --users             # only what users call: the typed store and the command router
+ *   pnpm bench --read-side         # only the read side: rebuild from 1,000,000 events and catch-up
+ *                                  # lag, on both databases: about 10 minutes on a loaded 2-core machine
+ *   CARTABLE_BENCH_REBUILD_EVENTS=50000 pnpm bench --read-side   # a quick run
  *
  * PostgreSQL: DATABASE_URL when set (databases `cartable_bench_*` are created and
  * dropped on that server), otherwise a throwaway cluster from scripts/postgres.sh.
@@ -65,23 +68,30 @@ const main = async () => {
 
   if (args.only !== "postgres") {
     console.log(`SQLite ${Sqlite.version()} (better-sqlite3), WAL, synchronous=NORMAL`)
-    if (!args.usersOnly) {
+    if (!args.usersOnly && !args.readSideOnly) {
       const figures: ReadonlyArray<Figure> = await Sqlite.run(args)
       report("SQLite", figures)
     }
-    const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-bench-users-"))
-    try {
-      const open = async (round: number) => {
-        const filename = Path.join(dir, `users-${round}.db`)
-        return {
-          raw: Sqlite.rawClient(filename),
-          layer: SqliteEventStore.layer({ filename, catalog: domainCatalog }),
-          close: async () => undefined,
+    if (!args.readSideOnly) {
+      const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-bench-users-"))
+      try {
+        const open = async (round: number) => {
+          const filename = Path.join(dir, `users-${round}.db`)
+          return {
+            raw: Sqlite.rawClient(filename),
+            layer: SqliteEventStore.layer({ filename, catalog: domainCatalog }),
+            close: async () => undefined,
+          }
         }
+        report("SQLite: what users call", await Users.run(open, sqliteUsers, args.repeat))
+      } finally {
+        Fs.rmSync(dir, { recursive: true, force: true })
       }
-      report("SQLite: what users call", await Users.run(open, sqliteUsers, args.repeat))
-    } finally {
-      Fs.rmSync(dir, { recursive: true, force: true })
+    }
+    if (!args.usersOnly) {
+      const readSide = await Sqlite.readSide()
+      report("SQLite: the read side", readSide.figures)
+      console.log(`\ncatch-up lag of the async Directory: ${readSide.lag}`)
     }
   }
 
@@ -100,22 +110,29 @@ const main = async () => {
     process.once("SIGINT", onSignal)
     try {
       console.log(`\nPostgreSQL ${await Postgres.version(server)}`)
-      if (!args.usersOnly) report("PostgreSQL", await Postgres.run(args, server))
-      const databases: Array<string> = []
-      const open = async (round: number) => {
-        databases.push(`cartable_bench_users_${process.pid}_${round}`)
-        const url = await Postgres.freshDatabase(server!, databases[databases.length - 1]!)
-        const raw = await Postgres.rawClient(url)
-        return {
-          raw: raw.raw,
-          layer: PostgresEventStore.layer({ url, catalog: domainCatalog }),
-          close: raw.close,
+      if (!args.usersOnly && !args.readSideOnly) report("PostgreSQL", await Postgres.run(args, server))
+      if (!args.readSideOnly) {
+        const databases: Array<string> = []
+        const open = async (round: number) => {
+          databases.push(`cartable_bench_users_${process.pid}_${round}`)
+          const url = await Postgres.freshDatabase(server!, databases[databases.length - 1]!)
+          const raw = await Postgres.rawClient(url)
+          return {
+            raw: raw.raw,
+            layer: PostgresEventStore.layer({ url, catalog: domainCatalog }),
+            close: raw.close,
+          }
+        }
+        try {
+          report("PostgreSQL: what users call", await Users.run(open, postgresUsers, args.repeat))
+        } finally {
+          await Postgres.dropDatabases(server, databases)
         }
       }
-      try {
-        report("PostgreSQL: what users call", await Users.run(open, postgresUsers, args.repeat))
-      } finally {
-        await Postgres.dropDatabases(server, databases)
+      if (!args.usersOnly) {
+        const readSide = await Postgres.readSide(server)
+        report("PostgreSQL: the read side", readSide.figures)
+        console.log(`\ncatch-up lag of the async Directory: ${readSide.lag}`)
       }
     } finally {
       process.off("SIGINT", onSignal)

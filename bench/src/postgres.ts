@@ -16,6 +16,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import pg from "pg"
 import { type Args, catalog, encodedEvent, type Figure, figure, foldData, streamName, time } from "./harness.ts"
 import * as Ours from "./ours.ts"
+import * as ReadSide from "./projections.ts"
 import type * as Users from "./users.ts"
 
 /** The table of the adapter's migration, for the raw driver. */
@@ -469,5 +470,83 @@ export const rawClient = async (
       page: async (after, limit) => (await client.query<Users.RawRow>(page, [after, limit])).rows,
     },
     close: () => client.end(),
+  }
+}
+
+/**
+ * The read side on its own databases: the rebuild of the directory next to
+ * node-postgres reading the same rows, then the catch-up lag.
+ */
+export const readSide = async (
+  server: string,
+): Promise<{ readonly figures: ReadonlyArray<Figure>; readonly lag: string }> => {
+  const names = [`cartable_bench_rebuild_${process.pid}`, `cartable_bench_lag_${process.pid}`]
+  try {
+    const url = await freshDatabase(server, names[0]!)
+    const rawReadAll = async () => {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      try {
+        const page =
+          "SELECT position, stream_name, stream_version, type, schema_version, data, metadata FROM cartable_events WHERE position > $1 AND type <> '$tombstone' ORDER BY position LIMIT $2"
+        let after = 0
+        let rows = 0
+        let check = 0
+        for (;;) {
+          const { rows: read } = await client.query<{ position: string; data: string; metadata: string }>(page, [
+            after,
+            1000,
+          ])
+          for (const row of read) {
+            const data = JSON.parse(row.data) as { accountId?: string }
+            const metadata = JSON.parse(row.metadata) as { occurredAt?: string }
+            check += (data.accountId?.length ?? 0) + (metadata.occurredAt?.length ?? 0)
+          }
+          rows += read.length
+          if (read.length < 1000) break
+          after = Number(read[read.length - 1]!.position)
+        }
+        if (rows > 0 && check <= 0) throw new Error("the raw read parsed nothing")
+        return rows
+      } finally {
+        await client.end()
+      }
+    }
+    const insert: ReadSide.Insert = async (rows, keys) => {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      try {
+        await client.query("BEGIN")
+        await client.query(
+          "INSERT INTO cartable_subject_keys (subject_id, key) SELECT * FROM unnest($1::text[], $2::bytea[])",
+          [keys.map((k) => k.subject), keys.map((k) => Buffer.from(k.key))],
+        )
+        await client.query(
+          `INSERT INTO cartable_events ${COLUMNS}
+           SELECT '', * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[])`,
+          [
+            rows.map((r) => r.stream),
+            rows.map((r) => r.version),
+            rows.map((r) => r.type),
+            rows.map((r) => r.schemaVersion),
+            rows.map((r) => r.data),
+            rows.map((r) => r.metadata),
+          ],
+        )
+        await client.query("COMMIT")
+      } finally {
+        await client.end()
+      }
+    }
+    const figures = await ReadSide.rebuild(
+      PostgresEventStore.layer({ url, catalog: ReadSide.domainCatalog }),
+      insert,
+      rawReadAll,
+    )
+    const lagUrl = await freshDatabase(server, names[1]!)
+    const lag = await ReadSide.lag(PostgresEventStore.layer({ url: lagUrl, catalog: ReadSide.domainCatalog }))
+    return { figures, lag }
+  } finally {
+    await dropDatabases(server, names).catch(() => undefined)
   }
 }

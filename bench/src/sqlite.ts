@@ -32,6 +32,7 @@ import {
   time,
 } from "./harness.ts"
 import * as Ours from "./ours.ts"
+import * as ReadSide from "./projections.ts"
 import type * as Users from "./users.ts"
 
 /** The table of the adapter's migration, for the raw driver. */
@@ -490,5 +491,66 @@ export const rawClient = (filename: string): Users.Raw => {
     },
     readStream: async (stream) => prepared().stream.all(stream) as Array<Users.RawRow>,
     page: async (after, limit) => prepared().page.all(after, limit) as Array<Users.RawRow>,
+  }
+}
+
+/**
+ * The read side on a file: the rebuild of the directory next to better-sqlite3
+ * reading the same rows, then the catch-up lag on another file.
+ */
+export const readSide = async (): Promise<{ readonly figures: ReadonlyArray<Figure>; readonly lag: string }> => {
+  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-bench-read-side-"))
+  try {
+    const filename = Path.join(dir, "rebuild.sqlite")
+    const rawReadAll = async () => {
+      const db = new Database(filename, { readonly: true })
+      try {
+        const page = db.prepare(
+          "SELECT position, stream_name, stream_version, type, schema_version, data, metadata FROM cartable_events WHERE position > ? AND type <> '$tombstone' ORDER BY position LIMIT ?",
+        )
+        let after = 0
+        let rows = 0
+        let check = 0
+        for (;;) {
+          const read = page.all(after, 1000) as Array<{ position: number; data: string; metadata: string }>
+          for (const row of read) {
+            const data = JSON.parse(row.data) as { accountId?: string }
+            const metadata = JSON.parse(row.metadata) as { occurredAt?: string }
+            check += (data.accountId?.length ?? 0) + (metadata.occurredAt?.length ?? 0)
+          }
+          rows += read.length
+          if (read.length < 1000) break
+          after = read[read.length - 1]!.position
+        }
+        if (rows > 0 && check <= 0) throw new Error("the raw read parsed nothing")
+        return rows
+      } finally {
+        db.close()
+      }
+    }
+    const insert: ReadSide.Insert = async (rows, keys) => {
+      const db = new Database(filename)
+      try {
+        const event = db.prepare(INSERT)
+        const key = db.prepare("INSERT INTO cartable_subject_keys (subject_id, key) VALUES (?, ?)")
+        db.transaction(() => {
+          for (const k of keys) key.run(k.subject, k.key)
+          for (const r of rows) event.run("", r.stream, r.version, r.type, r.schemaVersion, r.data, r.metadata)
+        })()
+      } finally {
+        db.close()
+      }
+    }
+    const figures = await ReadSide.rebuild(
+      SqliteEventStore.layer({ filename, catalog: ReadSide.domainCatalog }),
+      insert,
+      rawReadAll,
+    )
+    const lag = await ReadSide.lag(
+      SqliteEventStore.layer({ filename: Path.join(dir, "lag.sqlite"), catalog: ReadSide.domainCatalog }),
+    )
+    return { figures, lag }
+  } finally {
+    Fs.rmSync(dir, { recursive: true, force: true })
   }
 }

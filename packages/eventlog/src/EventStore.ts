@@ -46,6 +46,16 @@ export declare namespace EventStore {
       afterPosition: number,
       limit: number,
     ) => Effect.Effect<ReadonlyArray<RecordedEvent<AnyEvent>>, EventStoreError>
+    /**
+     * A page of the log for a reader of some event types (a projection): the
+     * rows of {@link readAll}, of which only the events of `types` are decoded;
+     * the others are skipped, neither decoded nor decrypted.
+     */
+    readonly readAllOfTypes: (
+      afterPosition: number,
+      limit: number,
+      types: ReadonlySet<string>,
+    ) => Effect.Effect<EventStore.Page, EventStoreError>
     /** The stream's current version (0 when absent) and whether it is tombstoned. */
     readonly streamInfo: (streamName: StreamName) => Effect.Effect<EventStoreDriver.StreamInfo, EventStoreError>
     /** Closes a stream for good: it can be neither read nor appended to again. */
@@ -56,6 +66,19 @@ export declare namespace EventStore {
      * (`PersonalData.ErasesDataSubjectId`, e.g. `AccountDataErased`) does it too.
      */
     readonly eraseSubject: (subjectId: string) => Effect.Effect<void, EventStoreError>
+  }
+
+  /**
+   * A page of {@link Service.readAllOfTypes}: the events of the types asked for,
+   * how many rows were read (`rows < limit`: the end of the log), and the
+   * position of the last one (`afterPosition` when none), to read on from.
+   *
+   * @since 0.1.0
+   */
+  export interface Page {
+    readonly events: ReadonlyArray<RecordedEvent<AnyEvent>>
+    readonly rows: number
+    readonly lastPosition: number
   }
 }
 

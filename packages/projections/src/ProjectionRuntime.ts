@@ -74,7 +74,7 @@ export interface ProjectionStatus {
 }
 
 /**
- * How the runtime runs. Defaults: batches of 500 events, a poll every second,
+ * How the runtime runs. Defaults: batches of 500 events (5,000 in a rebuild), a poll every second,
  * leases of 30 seconds renewed at each batch, retries after a failure from
  * 100 ms doubling to 30 s.
  *
@@ -88,6 +88,8 @@ export interface Options<R = never> {
   /** Reactors run from their checkpoint, in background fibers; their commands go through the runtime's store. */
   readonly reactors?: ReadonlyArray<Reactor.Reactor<R>> | undefined
   readonly batchSize?: number | undefined
+  /** Events per batch of a rebuild (default the larger of 5,000 and `batchSize`): fewer, larger commits. */
+  readonly rebuildBatchSize?: number | undefined
   readonly pollInterval?: Duration.DurationInput | undefined
   readonly leaseTtl?: Duration.DurationInput | undefined
   readonly retry?: Schedule.Schedule<unknown, unknown> | undefined
@@ -168,6 +170,7 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
   const asyncProjections = options.async ?? []
   const inlineProjections = options.inline ?? []
   const batchSize = options.batchSize ?? 500
+  const rebuildBatchSize = options.rebuildBatchSize ?? Math.max(batchSize, 5000)
   const pollInterval = Duration.decode(options.pollInterval ?? "1 second")
   const leaseTtl = Duration.toMillis(options.leaseTtl ?? "30 seconds")
   const retry: Schedule.Schedule<unknown, unknown> =
@@ -242,19 +245,19 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
    * move (and the switch of serving version when it reaches the head). True
    * when the projection is at the head.
    */
-  const step = (projection: Projection.Projection.Any) =>
+  const step = (projection: Projection.Projection.Any, size: number) =>
     Effect.gen(function* () {
       const id = Projection.idOf(projection)
       const from = yield* positionOf(projection)
-      const batch = yield* events.readAll(from, batchSize)
-      const last = batch.at(-1)
-      if (last !== undefined) yield* Ref.update(head, (h) => Math.max(h, last.position))
-      else yield* Ref.update(head, (h) => Math.max(h, from))
-      const applied = yield* Engine.apply(projection, batch, store.get)
-      const caughtUp = batch.length < batchSize && applied.failure === undefined
+      // Only the events it handles are decoded: the others only move the checkpoint.
+      const page = yield* events.readAllOfTypes(from, size, projection.eventTypes)
+      yield* Ref.update(head, (h) => Math.max(h, page.lastPosition))
+      const applied = yield* Engine.apply(projection, page.events, store.get)
+      const caughtUp = page.rows < size && applied.failure === undefined
       const serving = caughtUp ? yield* Registry.serving(store, projection.name) : undefined
       const switches = caughtUp && (serving === undefined || serving < projection.version)
-      const to = applied.lastApplied ?? from
+      // Past the skipped events too, unless a failure stopped the batch before its end.
+      const to = applied.failure === undefined ? page.lastPosition : (applied.lastApplied ?? from)
       if (to > from || switches) {
         yield* store.commit({
           changes: switches
@@ -267,14 +270,17 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
       return caughtUp
     })
 
-  const catchUpOne = (projection: Projection.Projection.Any) =>
+  /** Batches of `size` events up to the head. */
+  const catchUpBy = (projection: Projection.Projection.Any, size: number) =>
     Effect.gen(function* () {
       yield* setLocal(projection, { state: "catching-up" })
-      while (!(yield* step(projection))) {
+      while (!(yield* step(projection, size))) {
         /* next batch */
       }
       yield* setLocal(projection, { state: "live" })
     }).pipe(Effect.tapError((error) => recordFailure(projection, error)))
+
+  const catchUpOne = (projection: Projection.Projection.Any) => catchUpBy(projection, batchSize)
 
   /** A newer version serves: this one is not run any more. */
   const isRetired = (projection: Projection.Projection.Any) =>
@@ -411,7 +417,8 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
   if (options.background ?? true) {
     yield* Effect.forEach(
       asyncProjections,
-      (projection) => Effect.forkScoped(follow(Projection.idOf(projection), step(projection), isRetired(projection))),
+      (projection) =>
+        Effect.forkScoped(follow(Projection.idOf(projection), step(projection, batchSize), isRetired(projection))),
       { discard: true },
     )
     yield* Effect.forEach(
@@ -476,7 +483,7 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
       )
       yield* store.resetCheckpoint(Projection.idOf(projection))
       yield* ensureTables(projection)
-      yield* catchUpOne(projection)
+      yield* catchUpBy(projection, rebuildBatchSize)
     })
 
   const retire = (projection: Projection.Projection.Any) =>

@@ -366,6 +366,54 @@ export const suite = <E>(
       }),
     )
 
+    it.effect("readAllOfTypes: the rows of readAll, only the events of the types asked for decoded", () =>
+      Effect.gen(function* () {
+        const { driver, store } = yield* services
+        const stream = fresh("OfTypes")
+        const start = yield* internal.mark(driver, fresh("Mark"))
+        // A row of a type the catalogue does not know: readAll fails on it, a reader of other types skips it.
+        yield* driver.append(stream, ExpectedVersion.noStream, [
+          internal.encodedNote("t1"),
+          { ...internal.encodedNote("t2"), type: "Vanished" },
+          internal.encodedNote("t3"),
+        ])
+        const rows = (yield* internal.readAllAfter(driver, start)).filter((r) => r.streamName === stream)
+        assert.strictEqual(rows.length, 3)
+        assert.deepInclude(yield* Effect.flip(store.readAll(start, 1_000)), { reason: "Decode" })
+        const page = yield* store.readAllOfTypes(start, 1_000, new Set(["Noted"]))
+        const mine = page.events.filter((r) => r.streamName === stream)
+        assert.deepStrictEqual(
+          mine.map((r) => [(r.event as internal.Noted).id, r.position, r.streamVersion]),
+          [
+            ["t1", rows[0]!.position, 1],
+            ["t3", rows[2]!.position, 3],
+          ],
+        )
+        const all = yield* internal.readAllAfter(driver, start)
+        assert.deepStrictEqual(
+          { rows: page.rows, lastPosition: page.lastPosition },
+          {
+            rows: all.length,
+            lastPosition: all.at(-1)!.position,
+          },
+        )
+        // A page is `limit` rows, whatever their types; past the end, none.
+        const first = yield* store.readAllOfTypes(start, 2, new Set(["Noted"]))
+        assert.deepStrictEqual(
+          { rows: first.rows, lastPosition: first.lastPosition },
+          {
+            rows: 2,
+            lastPosition: all[1]!.position,
+          },
+        )
+        assert.deepStrictEqual(yield* store.readAllOfTypes(page.lastPosition, 10, new Set(["Noted"])), {
+          events: [],
+          rows: 0,
+          lastPosition: page.lastPosition,
+        })
+      }),
+    )
+
     it.effect("a reader never sees a position below one it has seen, while writers run concurrently", () =>
       Effect.gen(function* () {
         const { driver } = yield* services

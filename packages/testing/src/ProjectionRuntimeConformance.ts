@@ -12,7 +12,7 @@ import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import { EventMetadata } from "@cartable/eventlog/EventMetadata"
 import * as EventStore from "@cartable/eventlog/EventStore"
-import type * as EventStoreDriver from "@cartable/eventlog/EventStoreDriver"
+import * as EventStoreDriver from "@cartable/eventlog/EventStoreDriver"
 import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
 import * as StreamName from "@cartable/eventlog/StreamName"
 import type * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
@@ -306,6 +306,31 @@ export const suite = <E>(name: string, storage: Storage<E>): void => {
         const counts = yield* ProjectionRuntime.reader(emptyAt4, "counts")
         assert.deepStrictEqual((yield* counts.get("Structure-s1"))?.positions, [1, 2, 3])
       }).pipe(Effect.provide(runtime({ async: [emptyAt4] })), Effect.scoped),
+    )
+
+    it.effect("a projection decodes only the events it handles, and its checkpoint moves past the others", () =>
+      Effect.gen(function* () {
+        yield* renames(2)
+        // Rows no catalogue knows: reading them decoded fails, so the projection must skip them undecoded.
+        const driver = yield* EventStoreDriver.EventStoreDriver
+        const other = {
+          type: "Vanished",
+          schemaVersion: 1,
+          data: JSON.stringify({ _tag: "Vanished" }),
+          metadata: JSON.stringify({ occurredAt: "2026-09-01T08:00:00.000Z" }),
+        }
+        yield* driver.append(StreamName.make("Other", "o1"), ExpectedVersion.noStream, [other, other, other])
+        const projections = yield* ProjectionRuntime.ProjectionRuntime
+        const skipping = counting("skipping", 1, () => {})
+        yield* projections.catchUp(skipping)
+        const counts = yield* ProjectionRuntime.reader(skipping, "counts")
+        assert.deepStrictEqual((yield* counts.get("Structure-s1"))?.positions, [1, 2])
+        const [status] = yield* projections.status
+        assert.deepStrictEqual([status!.state, status!.position, status!.head, status!.lagEvents], ["live", 5, 5, 0])
+        yield* renames(1, 3)
+        yield* projections.rebuild(skipping)
+        assert.deepStrictEqual((yield* counts.get("Structure-s1"))?.positions, [1, 2, 6])
+      }).pipe(Effect.provide(runtime({ async: [counting("skipping", 1, () => {})], batchSize: 2 })), Effect.scoped),
     )
 
     it.effect("a new version is built beside the serving one, which serves until the new one has caught up", () =>

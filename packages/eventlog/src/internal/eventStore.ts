@@ -393,6 +393,21 @@ export const make = Effect.fnUntraced(function* (
       .readAll(afterPosition, limit)
       .pipe(Effect.flatMap(decodeRows), traced("EventStore.readAll", { afterPosition, limit }))
 
+  const readAllOfTypes = (afterPosition: number, limit: number, types: ReadonlySet<string>) =>
+    driver.readAll(afterPosition, limit).pipe(
+      Effect.flatMap((rows) =>
+        Effect.map(
+          decodeRows(rows.filter((row) => types.has(row.type))),
+          (events): EventStore.Page => ({
+            events,
+            rows: rows.length,
+            lastPosition: rows.at(-1)?.position ?? afterPosition,
+          }),
+        ),
+      ),
+      traced("EventStore.readAllOfTypes", { afterPosition, limit }),
+    )
+
   // A subject id that is not well-formed would be stored as another one: its key would never be found again.
   const eraseSubject = (subjectId: string) =>
     Effect.suspend(() =>
@@ -405,6 +420,7 @@ export const make = Effect.fnUntraced(function* (
     append,
     readStream,
     readAll,
+    readAllOfTypes,
     streamInfo: named(driver.streamInfo),
     tombstone: named(driver.tombstone),
     eraseSubject,
