@@ -111,3 +111,25 @@ describe("Structure queries", () => {
     assert.deepStrictEqual([...state.closedYears].sort(), [year, nextYear])
   })
 })
+
+describe("Structure: a closed school year", () => {
+  it("BR-GRP-4 closes the year to classes only: a teaching group still opens for it", () => {
+    const { state } = after(closeYear(year))
+    const opening: Command = {
+      _tag: "OpenGroup",
+      actor: actors.feed,
+      structureId: schoolA,
+      groupId: ids.groups.teaching,
+      kind: "TeachingGroup",
+      name: "6A Anglais groupe 1",
+      schoolYear: year,
+      owner: "Feed",
+    }
+    // The teaching group was open and stays open (classes close with the year): renaming it is allowed.
+    const decision = Structure.decide({ ...opening, name: "6A Anglais groupe 2" }, state)
+    assert.deepStrictEqual(decision._tag, "Right")
+    const closed = after(closeYear(year), closeGroup(ids.groups.teaching)).state
+    const reopened = Structure.decide(opening, closed)
+    assert.deepStrictEqual(reopened._tag, "Right")
+  })
+})
