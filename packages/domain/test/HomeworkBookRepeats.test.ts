@@ -89,6 +89,9 @@ describe("HomeworkBook: commands sent again", () => {
     given(HomeworkBook.aggregate, byTeacher)
       .when(placeVisa({ from: d0, to: d1 }, { _tag: "Teacher", teacherId: ids.teachers[0]! }))
       .then([])
+    given(HomeworkBook.aggregate, history)
+      .when(placeVisa({ from: d0, to: d1 }, { _tag: "Subject", subject: ids.subjects[0]! }))
+      .then([])
   })
 
   it.prop(
@@ -326,5 +329,34 @@ describe("HomeworkBook: evolve", () => {
       assert.ok(Either.isLeft(decision))
       assert.strictEqual(decision.left.message, `Session s${i + 1} already exists`)
     }
+  })
+})
+
+describe("HomeworkBook: an edit of the homework alone", () => {
+  it("BR-CDT-1 is recorded: the homework is part of the session", () => {
+    const original = session(0)
+    given(HomeworkBook.aggregate, [opened, recorded(original)])
+      .when({
+        _tag: "EditSession",
+        actor: named.teacher1,
+        homeworkBookId: bookId,
+        sessionId: original.sessionId,
+        subject: original.subject,
+        date: original.date,
+        content: "Théorème de Pythagore",
+        homework: "Exercice 6",
+      })
+      .then([
+        {
+          _tag: "SessionEdited",
+          homeworkBookId: bookId,
+          sessionId: original.sessionId,
+          subject: original.subject,
+          teacherId: original.teacherId,
+          date: original.date,
+          content: "Théorème de Pythagore",
+          homework: "Exercice 6",
+        },
+      ])
   })
 })

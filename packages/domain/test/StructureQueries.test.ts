@@ -60,6 +60,8 @@ describe("Structure queries", () => {
       undefined,
     )
     assert.strictEqual(Structure.classOf(Structure.initialState, pupil, year), undefined)
+    assert.deepStrictEqual(Structure.groupsOf(Structure.initialState, pupil), [])
+    assert.deepStrictEqual(Structure.groupsOf(after(assign(classA, pupil, "Student")).state, pupil), [classA])
   })
 
   it("BR-GRP-3 the direction is who is in an open Chef d'établissement group", () => {
