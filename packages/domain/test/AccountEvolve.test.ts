@@ -79,7 +79,12 @@ describe("Account evolve", () => {
     const history: ReadonlyArray<Event> = [
       provisioned,
       { _tag: "AccountActivated", accountId, charterAccepted: true, email: "marie.a@example.org" },
-      { _tag: "PasswordRenewalCodeIssued", accountId, renewalCode: Credentials.OneTimeCode.make("3d3nbrm8") },
+      {
+        _tag: "PasswordRenewalCodeIssued",
+        accountId,
+        renewalCode: Credentials.OneTimeCode.make("3d3nbrm8"),
+        issuedBy: AccountId.make("admin-a"),
+      },
       { _tag: "LoginAliasSet", accountId, alias: Credentials.Login.make("marie.arnaud") },
       { _tag: "ExternalIdentityLinked", accountId, provider: "EduConnect", subject: "ec-1" },
       ...end,
