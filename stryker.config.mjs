@@ -15,14 +15,17 @@ export default {
   // count as killed by a "timeout" (hit counters still stop real infinite loops early).
   timeoutMS: 60_000,
   timeoutFactor: 2,
-  // Only what the domain tests load goes into the sandboxes.
+  // Only what the domain tests load goes into the sandboxes: of docs/, the two generated pages that
+  // packages/domain/test/EventCatalogue.test.ts and RuleCatalogue.test.ts compare with the code.
   ignorePatterns: [
     "/.stryker-tmp*",
     "/adapters",
     "/bench",
     "/examples",
     "/tests",
-    "/docs",
+    "/docs/*",
+    "!/docs/events.md",
+    "!/docs/business-rules.md",
     "/reports",
     "/coverage",
     "/.tmp",

@@ -13,8 +13,9 @@ export default defineConfig({
     ],
   },
   test: {
-    // Chosen here rather than with Stryker's `testFiles`, which makes every static mutant "survive" (9.6.1).
-    include: ["packages/domain/test/**/*.test.ts"],
+    // Chosen here rather than with Stryker's `testFiles`, which makes every static mutant "survive" (9.6.1):
+    // the tests of the two packages mutated.
+    include: ["packages/domain/test/**/*.test.ts", "packages/kernel/test/**/*.test.ts"],
     setupFiles: ["scripts/mutation/fast-check-setup.ts"],
     reporters: [
       // Stryker's workers discard the default reporter's output: keep it only for a run by hand.
