@@ -31,7 +31,7 @@ export type Change =
       readonly _tag: "Read"
       readonly collection: string
       readonly key: string
-      readonly next: (current: unknown) => Change | ReadonlyArray<Change>
+      readonly next: (current: unknown) => ReadonlyArray<Change>
     }
 
 /**
@@ -171,12 +171,14 @@ export const make = <
       const handler = byTag[recorded.type]
       if (handler === undefined) return []
       const result = handler(recorded.event, writers, recorded)
-      return isChangeList(result) ? result : [result]
+      return listOf(result)
     },
   }
 }
 
-const isChangeList = (result: Change | ReadonlyArray<Change>): result is ReadonlyArray<Change> => Array.isArray(result)
+/** What a handler or a read returns, as a list: one change or several. */
+const listOf = (result: Change | ReadonlyArray<Change>): ReadonlyArray<Change> =>
+  Array.isArray(result) ? (result as ReadonlyArray<Change>) : [result as Change]
 
 const writerOf = (collection: string): Writer<unknown> => ({
   put: (document) => ({ _tag: "Put", collection, document }),
@@ -186,7 +188,7 @@ const writerOf = (collection: string): Writer<unknown> => ({
     _tag: "Read",
     collection,
     key,
-    next: next as (current: unknown) => Change | ReadonlyArray<Change>,
+    next: (current) => listOf((next as (current: unknown) => Change | ReadonlyArray<Change>)(current)),
   }),
 })
 

@@ -193,7 +193,7 @@ export const readerOf = <Cs extends Readonly<Record<string, ReadModel.Collection
 > =>
   Effect.gen(function* () {
     const store = yield* ReadModelStore
-    const serving = yield* Registry.serving(store, versions[0].name).pipe(Effect.mapError(internal.toReadModelError))
+    const serving = yield* Registry.serving(store, versions[0].name)
     const chosen = versions.find((projection) => projection.version === serving) ?? versions[0]
     return yield* reader(chosen, collection)
   })

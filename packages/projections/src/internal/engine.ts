@@ -167,7 +167,7 @@ export const apply = (
             }
             case "Read": {
               const next = change.next(stagedOrCurrent(change.collection, change.key))
-              queue.unshift(...(isChangeList(next) ? next : [next]))
+              queue.unshift(...next)
               break
             }
           }
@@ -207,10 +207,6 @@ export const apply = (
     }
     return { changes, lastApplied: considered === 0 ? undefined : events[considered - 1]!.position, failure }
   })
-
-const isChangeList = (
-  result: Projection.Change | ReadonlyArray<Projection.Change>,
-): result is ReadonlyArray<Projection.Change> => Array.isArray(result)
 
 const collectionOf = (projection: Projection.Projection.Any, alias: string) => {
   const collection = projection.collections[alias]

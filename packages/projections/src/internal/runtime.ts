@@ -35,11 +35,6 @@ interface Local {
 const noCheckpoint = <A, R>(effect: Effect.Effect<A, ReadModelError | CheckpointConflict, R>) =>
   Effect.catchTag(effect, "CheckpointConflict", (conflict) => Effect.die(conflict))
 
-export const toReadModelError = (error: unknown): ReadModelError =>
-  error instanceof ReadModelError
-    ? error
-    : new ReadModelError({ reason: "Unavailable", message: String(error), cause: error })
-
 /**
  * Builds the runtime over the typed event store and the read-model store in
  * context, and, unless `background: false`, starts one fiber per async
