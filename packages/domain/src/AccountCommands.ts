@@ -10,11 +10,12 @@ import * as Schema from "effect/Schema"
 import { AccompanyingKind, Origin, Profile, RelativeLink } from "./AccountEvents.ts"
 import { Actor } from "./Actor.ts"
 import { Login, OneTimeCode } from "./Credentials.ts"
+import { fact, optionalFact } from "./Fact.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
 
 /** Create an account, from a feed or by hand (BR-ACC-1, BR-ACC-2). @since 0.1.0 */
 export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   profile: Profile,
   origin: Origin,
@@ -34,7 +35,7 @@ export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
  * @since 0.1.0
  */
 export const UpdateAccountIdentity = Schema.TaggedStruct("UpdateAccountIdentity", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   firstName: Text.Name,
   lastName: Text.Name,
@@ -59,10 +60,10 @@ export const ActivateAccount = Schema.TaggedStruct("ActivateAccount", {
  * @since 0.1.0
  */
 export const IssuePasswordRenewalCode = Schema.TaggedStruct("IssuePasswordRenewalCode", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   renewalCode: OneTimeCode,
-  classId: Schema.optional(GroupId),
+  classId: optionalFact(GroupId),
 })
 
 /** Log in with login + renewal code and set a new password (BR-ACC-5). @since 0.1.0 */
@@ -75,49 +76,49 @@ export const RenewPassword = Schema.TaggedStruct("RenewPassword", {
 
 /** Block the account, or one application of it (BR-ACC-6). @since 0.1.0 */
 export const BlockAccount = Schema.TaggedStruct("BlockAccount", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   application: Schema.optional(Text.ShortText),
 })
 
 /** Unblock the account, or one application of it (BR-ACC-6). @since 0.1.0 */
 export const UnblockAccount = Schema.TaggedStruct("UnblockAccount", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   application: Schema.optional(Text.ShortText),
 })
 
 /** Attach the account to a school, e.g. a pupil who moved (BR-ACC-8). @since 0.1.0 */
 export const AttachAccountToStructure = Schema.TaggedStruct("AttachAccountToStructure", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   structureId: StructureId,
 })
 
 /** Detach the account from a school it left (BR-ACC-8). @since 0.1.0 */
 export const DetachAccountFromStructure = Schema.TaggedStruct("DetachAccountFromStructure", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   structureId: StructureId,
 })
 
 /** Link a relative account to a pupil, or update the link's flags (BR-ACC-7). @since 0.1.0 */
 export const LinkRelative = Schema.TaggedStruct("LinkRelative", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   link: RelativeLink,
 })
 
 /** Unlink a relative from a pupil (BR-ACC-7). @since 0.1.0 */
 export const UnlinkRelative = Schema.TaggedStruct("UnlinkRelative", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   pupilId: AccountId,
 })
 
 /** Link an accompanying adult to a pupil (BR-ACC-7). @since 0.1.0 */
 export const LinkAccompanyingAdult = Schema.TaggedStruct("LinkAccompanyingAdult", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   pupilId: AccountId,
   kind: AccompanyingKind,
@@ -125,7 +126,7 @@ export const LinkAccompanyingAdult = Schema.TaggedStruct("LinkAccompanyingAdult"
 
 /** Unlink an accompanying adult from a pupil (BR-ACC-7). @since 0.1.0 */
 export const UnlinkAccompanyingAdult = Schema.TaggedStruct("UnlinkAccompanyingAdult", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   pupilId: AccountId,
 })
@@ -138,7 +139,7 @@ export const RemoveLoginAlias = Schema.TaggedStruct("RemoveLoginAlias", { actor:
 
 /** Link an external identity ("rapprochement") (BR-ACC-10). @since 0.1.0 */
 export const LinkExternalIdentity = Schema.TaggedStruct("LinkExternalIdentity", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   provider: Text.ShortText,
   subject: Text.ShortText,
@@ -146,21 +147,21 @@ export const LinkExternalIdentity = Schema.TaggedStruct("LinkExternalIdentity", 
 
 /** Unlink an external identity (BR-ACC-10). @since 0.1.0 */
 export const UnlinkExternalIdentity = Schema.TaggedStruct("UnlinkExternalIdentity", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   provider: Text.ShortText,
 })
 
 /** Grant the administrator right on a school (BR-ACC-11). @since 0.1.0 */
 export const GrantAdministratorRight = Schema.TaggedStruct("GrantAdministratorRight", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   structureId: StructureId,
 })
 
 /** Revoke the administrator right on a school (BR-ACC-11). @since 0.1.0 */
 export const RevokeAdministratorRight = Schema.TaggedStruct("RevokeAdministratorRight", {
-  actor: Actor,
+  actor: fact(Actor),
   accountId: AccountId,
   structureId: StructureId,
 })

@@ -6,13 +6,14 @@
  */
 import * as Schema from "effect/Schema"
 import { Actor } from "./Actor.ts"
+import { fact } from "./Fact.ts"
 import { SessionText, VisaScope } from "./HomeworkBookEvents.ts"
 import { AccountId, GroupId, HomeworkBookId, InspectionId, SessionId, StructureId, SubjectCode } from "./Ids.ts"
 import { LocalDate, Period, SchoolYear } from "./SchoolYear.ts"
 
 /** Open the homework book of a class or group for a school year. @since 0.1.0 */
 export const OpenHomeworkBook = Schema.TaggedStruct("OpenHomeworkBook", {
-  actor: Actor,
+  actor: fact(Actor),
   homeworkBookId: HomeworkBookId,
   structureId: StructureId,
   groupId: GroupId,
@@ -26,7 +27,7 @@ export const OpenHomeworkBook = Schema.TaggedStruct("OpenHomeworkBook", {
  * @since 0.1.0
  */
 export const RecordSession = Schema.TaggedStruct("RecordSession", {
-  actor: Actor,
+  actor: fact(Actor),
   homeworkBookId: HomeworkBookId,
   sessionId: SessionId,
   subject: SubjectCode,
@@ -38,7 +39,7 @@ export const RecordSession = Schema.TaggedStruct("RecordSession", {
 
 /** Rewrite a session: its subject, date, content and homework (BR-CDT-1, BR-CDT-3). @since 0.1.0 */
 export const EditSession = Schema.TaggedStruct("EditSession", {
-  actor: Actor,
+  actor: fact(Actor),
   homeworkBookId: HomeworkBookId,
   sessionId: SessionId,
   subject: SubjectCode,
@@ -49,14 +50,14 @@ export const EditSession = Schema.TaggedStruct("EditSession", {
 
 /** Delete a session (BR-CDT-1, BR-CDT-3, BR-CDT-4). @since 0.1.0 */
 export const DeleteSession = Schema.TaggedStruct("DeleteSession", {
-  actor: Actor,
+  actor: fact(Actor),
   homeworkBookId: HomeworkBookId,
   sessionId: SessionId,
 })
 
 /** Place a visa over a period on all sessions, one subject or one teacher (BR-CDT-2). @since 0.1.0 */
 export const PlaceVisa = Schema.TaggedStruct("PlaceVisa", {
-  actor: Actor,
+  actor: fact(Actor),
   homeworkBookId: HomeworkBookId,
   period: Period,
   scope: VisaScope,
@@ -70,7 +71,7 @@ export const PlaceVisa = Schema.TaggedStruct("PlaceVisa", {
  * @since 0.1.0
  */
 export const ScheduleInspection = Schema.TaggedStruct("ScheduleInspection", {
-  actor: Actor,
+  actor: fact(Actor),
   homeworkBookId: HomeworkBookId,
   inspectionId: InspectionId,
   inspectorId: AccountId,
@@ -80,7 +81,7 @@ export const ScheduleInspection = Schema.TaggedStruct("ScheduleInspection", {
 
 /** Move an inspection's window: the inspector's access follows it (BR-CDT-5). @since 0.1.0 */
 export const RescheduleInspection = Schema.TaggedStruct("RescheduleInspection", {
-  actor: Actor,
+  actor: fact(Actor),
   homeworkBookId: HomeworkBookId,
   inspectionId: InspectionId,
   period: Period,
@@ -88,7 +89,7 @@ export const RescheduleInspection = Schema.TaggedStruct("RescheduleInspection", 
 
 /** Cancel an inspection: the inspector's access ends at once (BR-CDT-5). @since 0.1.0 */
 export const CancelInspection = Schema.TaggedStruct("CancelInspection", {
-  actor: Actor,
+  actor: fact(Actor),
   homeworkBookId: HomeworkBookId,
   inspectionId: InspectionId,
 })

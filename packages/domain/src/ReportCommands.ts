@@ -8,6 +8,7 @@
 import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { Actor, Location } from "./Actor.ts"
+import { fact } from "./Fact.ts"
 import { ReportId } from "./Ids.ts"
 import { ReportDecision, ReportedContent } from "./ReportEvents.ts"
 
@@ -18,9 +19,9 @@ import { ReportDecision, ReportedContent } from "./ReportEvents.ts"
  * @since 0.1.0
  */
 export const ReportContent = Schema.TaggedStruct("ReportContent", {
-  actor: Actor,
+  actor: fact(Actor),
   reportId: ReportId,
-  location: Location,
+  location: fact(Location),
   content: ReportedContent,
   reportedAt: Schema.DateTimeUtc,
   comment: Schema.optional(Text.text(Text.limits.comment, "a comment")),
@@ -33,7 +34,7 @@ export const ReportContent = Schema.TaggedStruct("ReportContent", {
  * @since 0.1.0
  */
 export const HandleReport = Schema.TaggedStruct("HandleReport", {
-  actor: Actor,
+  actor: fact(Actor),
   reportId: ReportId,
   decision: ReportDecision,
   handledAt: Schema.DateTimeUtc,
@@ -46,7 +47,7 @@ export const HandleReport = Schema.TaggedStruct("HandleReport", {
  * @since 0.1.0
  */
 export const DismissReportAlert = Schema.TaggedStruct("DismissReportAlert", {
-  actor: Actor,
+  actor: fact(Actor),
   reportId: ReportId,
   dismissedAt: Schema.DateTimeUtc,
 })

@@ -9,6 +9,7 @@
 import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { Actor } from "./Actor.ts"
+import { fact } from "./Fact.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
 import { SchoolYear } from "./SchoolYear.ts"
 import { GroupFunction, GroupKind, GroupRole, Hierarchy, Source, StructureKind } from "./StructureEvents.ts"
@@ -31,7 +32,7 @@ export const groupIdOf = (structureId: StructureId, code: string): GroupId => Gr
  * @since 0.1.0
  */
 export const RegisterStructure = Schema.TaggedStruct("RegisterStructure", {
-  actor: Actor,
+  actor: fact(Actor),
   structureId: StructureId,
   uai: Uai,
   name: Text.ShortText,
@@ -47,7 +48,7 @@ export const RegisterStructure = Schema.TaggedStruct("RegisterStructure", {
  * @since 0.1.0
  */
 export const OpenGroup = Schema.TaggedStruct("OpenGroup", {
-  actor: Actor,
+  actor: fact(Actor),
   structureId: StructureId,
   groupId: GroupId,
   kind: GroupKind,
@@ -59,7 +60,7 @@ export const OpenGroup = Schema.TaggedStruct("OpenGroup", {
 
 /** Give a group a new display name (BR-GRP-5). @since 0.1.0 */
 export const RenameGroup = Schema.TaggedStruct("RenameGroup", {
-  actor: Actor,
+  actor: fact(Actor),
   structureId: StructureId,
   groupId: GroupId,
   name: Text.ShortText,
@@ -67,14 +68,14 @@ export const RenameGroup = Schema.TaggedStruct("RenameGroup", {
 
 /** Close a class or group; its memberships end (BR-GRP-4). @since 0.1.0 */
 export const CloseGroup = Schema.TaggedStruct("CloseGroup", {
-  actor: Actor,
+  actor: fact(Actor),
   structureId: StructureId,
   groupId: GroupId,
 })
 
 /** Close a school year: its classes close, teaching groups persist (BR-GRP-4). @since 0.1.0 */
 export const CloseSchoolYear = Schema.TaggedStruct("CloseSchoolYear", {
-  actor: Actor,
+  actor: fact(Actor),
   structureId: StructureId,
   schoolYear: SchoolYear,
 })
@@ -86,7 +87,7 @@ export const CloseSchoolYear = Schema.TaggedStruct("CloseSchoolYear", {
  * @since 0.1.0
  */
 export const AssignToGroup = Schema.TaggedStruct("AssignToGroup", {
-  actor: Actor,
+  actor: fact(Actor),
   structureId: StructureId,
   groupId: GroupId,
   accountId: AccountId,
@@ -96,7 +97,7 @@ export const AssignToGroup = Schema.TaggedStruct("AssignToGroup", {
 
 /** Take an account out of a group (BR-GRP-6). @since 0.1.0 */
 export const UnassignFromGroup = Schema.TaggedStruct("UnassignFromGroup", {
-  actor: Actor,
+  actor: fact(Actor),
   structureId: StructureId,
   groupId: GroupId,
   accountId: AccountId,
@@ -121,7 +122,7 @@ export type GroupMember = typeof GroupMember.Type
  * @since 0.1.0
  */
 export const ImportGroupMembers = Schema.TaggedStruct("ImportGroupMembers", {
-  actor: Actor,
+  actor: fact(Actor),
   structureId: StructureId,
   groupId: GroupId,
   roles: Schema.NonEmptyArray(GroupRole),
