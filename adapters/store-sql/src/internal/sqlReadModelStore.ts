@@ -118,21 +118,62 @@ export const make = Effect.gen(function* () {
       ),
     )
 
+  /**
+   * The tables this store has seen and their indexes: a read or a commit checks against it without a
+   * round trip. Only a positive answer is trusted: an unknown table or index is read again from
+   * `cartable_read_models` before it fails (another process may have created it), and a statement that
+   * fails on a table the cache knows forgets it (another process may have dropped it).
+   */
+  const known = new Map<string, ReadonlySet<string>>()
+
   const specs = (names: ReadonlyArray<string>) =>
     Effect.map(
       sql<{ readonly name: string; readonly indexes: string }>`SELECT name, indexes FROM cartable_read_models
                                                                 WHERE name IN ${sql.in(names)}`,
-      (rows) => new Map(rows.map((row) => [row.name, new Set(JSON.parse(row.indexes) as ReadonlyArray<string>)])),
+      (rows) => {
+        const found = new Map(rows.map((row) => [row.name, new Set(JSON.parse(row.indexes) as ReadonlyArray<string>)]))
+        for (const name of names) {
+          const indexes = found.get(name)
+          if (indexes === undefined) known.delete(name)
+          else known.set(name, indexes)
+        }
+        return found as ReadonlyMap<string, ReadonlySet<string>>
+      },
     )
 
-  const specOf = (table: string, filter?: Filter) =>
-    Effect.flatMap(specs([table]), (found) => {
-      const indexes = found.get(table)
-      if (indexes === undefined) return Effect.fail(unknownTable(table))
-      if (filter !== undefined && filter._tag !== "All" && !indexes.has(filter.index)) {
-        return Effect.fail(unknownIndex(table, filter.index))
-      }
-      return Effect.succeed(indexes)
+  const forget = (tables: Iterable<string>) => {
+    for (const table of tables) known.delete(table)
+  }
+
+  const covers = (indexes: ReadonlySet<string> | undefined, needed: Iterable<string>): boolean => {
+    if (indexes === undefined) return false
+    for (const index of needed) if (!indexes.has(index)) return false
+    return true
+  }
+
+  /** The declared indexes of each table, from the cache when it covers what is needed. */
+  const specsCovering = (needs: ReadonlyMap<string, ReadonlySet<string>>) =>
+    [...needs].every(([table, indexes]) => covers(known.get(table), indexes))
+      ? Effect.succeed(known as ReadonlyMap<string, ReadonlySet<string>>)
+      : specs([...needs.keys()])
+
+  /** Runs `effect` after checking the table and index; forgets the table when the statement fails. */
+  const checked = <A, E, R>(table: string, filter: Filter | undefined, effect: Effect.Effect<A, E | SqlError, R>) =>
+    Effect.gen(function* () {
+      const needed = filter !== undefined && filter._tag !== "All" ? [filter.index] : []
+      const found = (yield* specsCovering(new Map([[table, new Set(needed)]]))).get(table)
+      if (found === undefined) return yield* Effect.fail(unknownTable(table))
+      for (const index of needed) if (!found.has(index)) return yield* Effect.fail(unknownIndex(table, index))
+      // Dropped by another process since it was cached: say so, as for a table never created.
+      return yield* Effect.catchAll(effect, (error) =>
+        Effect.flatMap(
+          Effect.suspend(() => {
+            forget([table])
+            return specs([table])
+          }),
+          (again) => Effect.fail(again.has(table) ? error : unknownTable(table)),
+        ),
+      )
     })
 
   const mapped =
@@ -164,6 +205,7 @@ export const make = Effect.gen(function* () {
         const indexes = JSON.stringify(merged)
         yield* sql`INSERT INTO cartable_read_models (name, indexes) VALUES (${spec.name}, ${indexes})
                    ON CONFLICT (name) DO UPDATE SET indexes = excluded.indexes`
+        known.delete(spec.name)
       }),
     ).pipe(mapped(`Could not create read-model table ${spec.name}`, spec.name))
 
@@ -174,6 +216,7 @@ export const make = Effect.gen(function* () {
         yield* sql.unsafe(`DROP TABLE IF EXISTS ${entriesOf(table)}`)
         yield* sql.unsafe(`DROP TABLE IF EXISTS ${documentsOf(table)}`)
         yield* sql`DELETE FROM cartable_read_models WHERE name = ${table}`
+        known.delete(table)
       }),
     ).pipe(mapped(`Could not drop read-model table ${table}`, table))
 
@@ -184,16 +227,19 @@ export const make = Effect.gen(function* () {
   )
 
   const get: Backend["get"] = (table, keys) =>
-    Effect.gen(function* () {
-      yield* specOf(table)
-      const found: Array<StoredDocument> = []
-      for (const part of chunks(keys, CHUNK)) {
-        const rows = yield* sql<DocumentRow>`SELECT key, body, indexes FROM ${sql(documentsOf(table))}
+    checked(
+      table,
+      undefined,
+      Effect.gen(function* () {
+        const found: Array<StoredDocument> = []
+        for (const part of chunks(keys, CHUNK)) {
+          const rows = yield* sql<DocumentRow>`SELECT key, body, indexes FROM ${sql(documentsOf(table))}
                                              WHERE key IN ${sql.in(part)}`
-        for (const row of rows) found.push(toDocument(row))
-      }
-      return found
-    }).pipe(mapped(`Could not read read-model table ${table}`, table))
+          for (const row of rows) found.push(toDocument(row))
+        }
+        return found
+      }),
+    ).pipe(mapped(`Could not read read-model table ${table}`, table))
 
   const where = (filter: Filter, after: { readonly key: string; readonly value: string | undefined } | undefined) => {
     const clauses: Array<Fragment> = []
@@ -214,36 +260,42 @@ export const make = Effect.gen(function* () {
   }
 
   const find: Backend["find"] = (table, scan) =>
-    Effect.gen(function* () {
-      yield* specOf(table, scan.filter)
-      const filter = scan.filter
-      const clauses = where(filter, scan.after)
-      const documents = sql(documentsOf(table))
-      const rows =
-        filter._tag === "All"
-          ? yield* sql<DocumentRow>`SELECT key, body, indexes FROM ${documents}
+    checked(
+      table,
+      scan.filter,
+      Effect.gen(function* () {
+        const filter = scan.filter
+        const clauses = where(filter, scan.after)
+        const documents = sql(documentsOf(table))
+        const rows =
+          filter._tag === "All"
+            ? yield* sql<DocumentRow>`SELECT key, body, indexes FROM ${documents}
                                     WHERE ${sql.and(clauses)} ORDER BY key LIMIT ${scan.limit}`
-          : filter._tag === "Equals"
-            ? yield* sql<DocumentRow>`SELECT d.key, d.body, d.indexes
+            : filter._tag === "Equals"
+              ? yield* sql<DocumentRow>`SELECT d.key, d.body, d.indexes
                                       FROM ${sql(entriesOf(table))} i JOIN ${documents} d ON d.key = i.key
                                       WHERE ${sql.and(clauses)} ORDER BY i.key LIMIT ${scan.limit}`
-            : yield* sql<DocumentRow>`SELECT i.value AS matched, d.key, d.body, d.indexes
+              : yield* sql<DocumentRow>`SELECT i.value AS matched, d.key, d.body, d.indexes
                                       FROM ${sql(entriesOf(table))} i JOIN ${documents} d ON d.key = i.key
                                       WHERE ${sql.and(clauses)} ORDER BY i.value, i.key LIMIT ${scan.limit}`
-      return rows.map((row): Found => ({ document: toDocument(row), value: row.matched }))
-    }).pipe(mapped(`Could not read read-model table ${table}`, table))
+        return rows.map((row): Found => ({ document: toDocument(row), value: row.matched }))
+      }),
+    ).pipe(mapped(`Could not read read-model table ${table}`, table))
 
   const count: Backend["count"] = (table, filter) =>
-    Effect.gen(function* () {
-      yield* specOf(table, filter)
-      const clauses = where(filter, undefined)
-      const [row] =
-        filter._tag === "All"
-          ? yield* sql<{ readonly n: number | string }>`SELECT count(*) AS n FROM ${sql(documentsOf(table))}`
-          : yield* sql<{ readonly n: number | string }>`SELECT count(*) AS n FROM ${sql(entriesOf(table))} i
+    checked(
+      table,
+      filter,
+      Effect.gen(function* () {
+        const clauses = where(filter, undefined)
+        const [row] =
+          filter._tag === "All"
+            ? yield* sql<{ readonly n: number | string }>`SELECT count(*) AS n FROM ${sql(documentsOf(table))}`
+            : yield* sql<{ readonly n: number | string }>`SELECT count(*) AS n FROM ${sql(entriesOf(table))} i
                                                         WHERE ${sql.and(clauses)}`
-      return Number(row?.n ?? 0)
-    }).pipe(mapped(`Could not count read-model table ${table}`, table))
+        return Number(row?.n ?? 0)
+      }),
+    ).pipe(mapped(`Could not count read-model table ${table}`, table))
 
   const positionOf = (id: string) =>
     Effect.map(
@@ -294,8 +346,13 @@ export const make = Effect.gen(function* () {
   const commit: Backend["commit"] = (commit) =>
     begin(
       Effect.gen(function* () {
-        const names = commit.changes.map((changes) => changes.table)
-        const declared = names.length === 0 ? new Map<string, Set<string>>() : yield* specs(names)
+        const needs = new Map<string, Set<string>>()
+        for (const changes of commit.changes) {
+          const indexes = needs.get(changes.table) ?? new Set<string>()
+          for (const document of changes.put) for (const index of Object.keys(document.index)) indexes.add(index)
+          needs.set(changes.table, indexes)
+        }
+        const declared = needs.size === 0 ? new Map<string, ReadonlySet<string>>() : yield* specsCovering(needs)
         for (const changes of commit.changes) {
           const indexes = declared.get(changes.table)
           if (indexes === undefined) return yield* Effect.fail(unknownTable(changes.table))
@@ -306,7 +363,9 @@ export const make = Effect.gen(function* () {
           }
         }
         if (commit.checkpoint !== undefined) yield* moveCheckpoint(commit.checkpoint)
-        for (const changes of commit.changes) yield* writeChanges(changes)
+        yield* Effect.forEach(commit.changes, writeChanges, { discard: true }).pipe(
+          Effect.tapError(() => Effect.sync(() => forget(needs.keys()))),
+        )
       }),
     ).pipe(mapped("Could not commit to the read-model store"))
 
