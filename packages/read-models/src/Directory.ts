@@ -247,7 +247,8 @@ export const make: Effect.Effect<Directory["Type"], never, ReadModelStore> = Eff
           classes: account.classes,
           groups: account.groups,
           email: account.email,
-          activationCode: account.activated ? undefined : account.activationCode,
+          // BR-ACC-2: the fold drops the code at activation.
+          activationCode: account.activationCode,
           relatives: people(account.relatives),
           children: people(account.children),
         }),

@@ -312,8 +312,8 @@ export const make: Effect.Effect<MailMerge["Type"], never, ReadModelStore> = Eff
         profile: account.profile,
         login: account.login,
         activated: account.activated,
-        // BR-ACC-2: the code is shown until activation, never after.
-        activationCode: account.activated ? undefined : account.activationCode,
+        // BR-ACC-2: the fold drops the code at activation.
+        activationCode: account.activationCode,
         email: account.email,
         // Classes of this school only: a sheet goes to one school's families.
         classes: account.classes.flatMap((id) => {
