@@ -200,8 +200,18 @@ export const schoolYear = (options: Options): History => {
   classes.forEach((id, i) => {
     open(school, id, "Class", `${levels[i % 4]} ${String.fromCharCode(65 + Math.floor(i / 4))}`)
   })
-  const groups = classes.flatMap((id) => [`${id}-lv2-es`, `${id}-lv2-de`])
-  for (const id of groups) open(school, id, "TeachingGroup", `${id.replace("class-", "")} LV2`)
+  // Teaching groups of each class: the second language (Spanish or German), Latin, personalised support.
+  const GROUP_LABELS: Readonly<Record<string, string>> = {
+    "lv2-es": "LV2 espagnol",
+    "lv2-de": "LV2 allemand",
+    latin: "Latin",
+    ap: "Accompagnement personnalisé",
+  }
+  const groups = classes.flatMap((id) => Object.keys(GROUP_LABELS).map((kind) => `${id}-${kind}`))
+  for (const id of groups) {
+    const [, n, ...kind] = id.split("-")
+    open(school, id, "TeachingGroup", `${n} ${GROUP_LABELS[kind.join("-")]}`)
+  }
   open(school, "direction", "FunctionalGroup", "Chef d'établissement")
   open(otherSchool, "cm2", "Class", "CM2")
 
@@ -265,6 +275,8 @@ export const schoolYear = (options: Options): History => {
     classOf.set(p.id, c)
     assign(EPOCH + DAY, c, p.id, "Student")
     assign(EPOCH + DAY, `${c}-lv2-${chance(0.5) ? "es" : "de"}`, p.id, "Student")
+    assign(EPOCH + DAY, `${c}-ap`, p.id, "Student")
+    if (chance(0.25)) assign(EPOCH + DAY, `${c}-latin`, p.id, "Student")
   })
   for (const p of otherPupils) assign(EPOCH + DAY, "cm2", p.id, "Student", otherSchool)
   const teachesIn = new Map<string, Array<string>>()
@@ -479,7 +491,8 @@ export const schoolYear = (options: Options): History => {
           } as Event,
           teacherId,
         )
-        if (chance(0.15)) {
+        // Teachers often complete a session's homework afterwards.
+        if (chance(0.3)) {
           emit(
             at + 3_600_000 * (10 + s),
             `HomeworkBook-book-${c}`,
@@ -498,25 +511,33 @@ export const schoolYear = (options: Options): History => {
         }
       }
     }
-    if (d % 2 === 0) {
+    // Three days in five.
+    if ((d % 5) % 2 === 0) {
       for (const g of groups) {
         const teacherId = pick(teacherList).id
+        const session = {
+          homeworkBookId: `book-${g}`,
+          sessionId: `s-${g}-${d}`,
+          subject: g.endsWith("latin") ? "LATIN" : g.endsWith("ap") ? "AP" : "LV2",
+          teacherId,
+          date,
+          content: `Unité ${1 + (d % 10)} : écoute, reformulation, vocabulaire ; exercices à l'oral en petits groupes.`,
+          homework: "Apprendre le vocabulaire de l'unité.",
+        }
         emit(
           at + 3_600_000 * 9,
           `HomeworkBook-book-${g}`,
-          {
-            _tag: "SessionRecorded",
-            homeworkBookId: `book-${g}`,
-            sessionId: `s-${g}-${d}`,
-            subject: "LV2",
-            teacherId,
-            date,
-            content: `Compréhension orale, unité ${1 + (d % 10)} : écoute, reformulation, vocabulaire.`,
-            homework: "Apprendre le vocabulaire de l'unité.",
-            recordedBy: teacherId,
-          } as Event,
+          { _tag: "SessionRecorded", ...session, recordedBy: teacherId } as Event,
           teacherId,
         )
+        if (chance(0.2)) {
+          emit(
+            at + 3_600_000 * 13,
+            `HomeworkBook-book-${g}`,
+            { _tag: "SessionEdited", ...session, homework: `${session.homework} Relire la leçon.` } as Event,
+            teacherId,
+          )
+        }
         sessions++
       }
     }
