@@ -14,7 +14,11 @@ import * as Stream from "effect/Stream"
 // pdfkit is CommonJS with `export =` typings, and the project keeps esModuleInterop off.
 const PDFDocument: typeof import("pdfkit") = createRequire(import.meta.url)("pdfkit")
 
-/** What a sheet prints. */
+/**
+ * What a sheet prints.
+ *
+ * @since 0.1.0
+ */
 export interface PrintedSheet {
   readonly lastName: string
   readonly firstName: string
@@ -25,7 +29,11 @@ export interface PrintedSheet {
   readonly children: ReadonlyArray<{ readonly firstName: string; readonly lastName: string }>
 }
 
-/** The layout: accounts per page and the address printed on each sheet. */
+/**
+ * The layout: accounts per page and the address printed on each sheet.
+ *
+ * @since 0.1.0
+ */
 export interface Layout {
   readonly perPage: 1 | 2 | 8
   readonly connectionAddress?: string | undefined
