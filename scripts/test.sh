@@ -20,6 +20,11 @@ if [ -z "${DATABASE_URL:-}" ] && [ -x scripts/postgres.sh ]; then
   cleanup+=("scripts/postgres.sh stop")
 fi
 
+# The mail-merge's PDF tests read the PDFs back with poppler's pdftotext and pdfinfo (Debian's poppler-utils).
+if ! command -v pdftotext >/dev/null 2>&1; then
+  apt-get install -y poppler-utils >&2 || { apt-get update >&2 && apt-get install -y poppler-utils >&2; }
+fi
+
 echo "== tests"
 mkdir -p .tmp
 status=0

@@ -31,6 +31,8 @@ export interface Args {
   readonly usersOnly: boolean
   /** Only the read side (rebuild and catch-up lag). */
   readonly readSideOnly: boolean
+  /** `--read-models`: only the read models of packages/read-models on a school's year (readModels.ts). */
+  readonly readModelsOnly: boolean
   readonly sqlite: Sizes
   readonly postgres: Sizes
 }
@@ -89,6 +91,7 @@ export const parseArgs = (): Args => {
     repeat: Number.isInteger(repeat) && repeat > 0 ? repeat : 1,
     usersOnly: flag("users") === "true",
     readSideOnly: flag("read-side") === "true",
+    readModelsOnly: flag("read-models") === "true",
     sqlite,
     postgres,
   }

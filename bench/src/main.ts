@@ -9,6 +9,9 @@
  *   pnpm bench --read-side         # only the read side: rebuild from 1,000,000 events and catch-up
  *                                  # lag, on both databases: about 10 minutes on a loaded 2-core machine
  *   CARTABLE_BENCH_REBUILD_EVENTS=50000 pnpm bench --read-side   # a quick run
+ *   pnpm bench --read-models       # only the read models of packages/read-models: a school of 1,000
+ *                                  # accounts over a year (50,000+ events), every read model rebuilt,
+ *                                  # p50/p99 of the directory's search and the mail-merge listing
  *
  * PostgreSQL: DATABASE_URL when set (databases `cartable_bench_*` are created and
  * dropped on that server), otherwise a throwaway cluster from scripts/postgres.sh.
@@ -24,6 +27,7 @@ import * as PostgresEventStore from "@cartable/store-postgres/PostgresEventStore
 import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
 import { type Figure, parseArgs, report } from "./harness.ts"
 import * as Postgres from "./postgres.ts"
+import * as ReadModels from "./readModels.ts"
 import * as Sqlite from "./sqlite.ts"
 import * as Users from "./users.ts"
 
@@ -65,6 +69,28 @@ const main = async () => {
     `\nmachine: ${cpu.length} x ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(Os.totalmem() / 2 ** 30)} GiB, ${Os.type()} ${Os.release()}`,
   )
   console.log(`node ${process.version}; sizes: ${args.full ? "full" : "default"}, medians of ${args.repeat}`)
+
+  if (args.readModelsOnly) {
+    let server = args.only === "sqlite" ? undefined : process.env.DATABASE_URL || undefined
+    let stop: (() => void) | undefined
+    if (server === undefined && args.only !== "sqlite") {
+      const cluster = provision()
+      server = cluster.url
+      stop = cluster.stop
+    }
+    try {
+      const results = await ReadModels.run({ sqlite: args.only !== "postgres", postgres: server })
+      for (const result of results) {
+        report(result.title, result.figures)
+        console.log("")
+        for (const line of result.lines) console.log(line)
+      }
+    } finally {
+      stop?.()
+    }
+    console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`)
+    return
+  }
 
   if (args.only !== "postgres") {
     console.log(`SQLite ${Sqlite.version()} (better-sqlite3), WAL, synchronous=NORMAL`)
