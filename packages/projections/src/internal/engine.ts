@@ -140,7 +140,8 @@ export const apply = (
       let refused: unknown
       while (queue.length > 0 && refused === undefined) {
         const change = queue.shift()!
-        if (change._tag === "Read") {
+        // A read's changes were not known at step 2: what they read or update loads now.
+        if (change._tag === "Read" || change._tag === "Update") {
           const bad = yield* ensureLoaded(change.collection, [change.key])
           if (bad !== undefined) return yield* undecodable(recorded, bad)
         }
