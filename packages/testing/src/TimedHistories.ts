@@ -11,7 +11,8 @@
 import * as Account from "@cartable/domain/Account"
 import * as Credentials from "@cartable/domain/Credentials"
 import type * as Domain from "@cartable/domain/Domain"
-import { AccountId, StructureId } from "@cartable/domain/Ids"
+import * as HomeworkBook from "@cartable/domain/HomeworkBook"
+import { AccountId, SessionId, StructureId } from "@cartable/domain/Ids"
 import * as DateTime from "effect/DateTime"
 import * as FastCheck from "effect/FastCheck"
 import * as AccountArbitraries from "./AccountArbitraries.ts"
@@ -63,11 +64,95 @@ const teacherErasure: FastCheck.Arbitrary<ReadonlyArray<Domain.Command>> = FastC
   ]
 })
 
-/** Both books of the pool opened, then many commands on them: sessions, visas and inspections meet. */
-const busyBooks: FastCheck.Arbitrary<ReadonlyArray<Domain.Command>> = FastCheck.tuple(
-  HomeworkBookArbitraries.bookCommands,
-  FastCheck.array(HomeworkBookArbitraries.command, { minLength: 20, maxLength: 60, size: "max" }),
-).map(([first, more]) => [...first, ...more])
+const hb = HomeworkBookArbitraries.ids
+const inBook = { homeworkBookId: hb.books[0]! }
+const sessionId = FastCheck.constantFrom(...["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"].map((id) => SessionId.make(id)))
+const teacher = FastCheck.constantFrom(hb.teachers[0]!, hb.teachers[1]!)
+const text = FastCheck.constantFrom("", "Théorème de Pythagore", "Exercices 3 et 4 p. 52")
+const bookDate = FastCheck.oneof(
+  { arbitrary: FastCheck.constantFrom(...hb.days), weight: 3 },
+  { arbitrary: FastCheck.constantFrom(...hb.days).chain(HomeworkBookArbitraries.around), weight: 1 },
+)
+const { named } = HomeworkBookArbitraries
+
+/**
+ * What happens in one busy book (6A of school A): sessions recorded by the
+ * timetable import for its two teachers, edited and deleted by them, visas by
+ * direction and inspections by the administrator, on the pool's days and
+ * their edges, so that visas freeze sessions and windows open and close.
+ */
+const busyBook: FastCheck.Arbitrary<ReadonlyArray<Domain.Command>> = FastCheck.array(
+  FastCheck.oneof(
+    {
+      weight: 5,
+      arbitrary: FastCheck.record({
+        sessionId,
+        teacherId: teacher,
+        subject: FastCheck.constantFrom(...hb.subjects),
+        date: bookDate,
+        content: text,
+        homework: text,
+      }).map((fields) => HomeworkBook.RecordSession.make({ ...fields, ...inBook, actor: named.timetable })),
+    },
+    {
+      weight: 2,
+      arbitrary: FastCheck.record({
+        sessionId,
+        actor: FastCheck.constantFrom(named.teacher1, named.teacher2),
+        subject: FastCheck.constantFrom(...hb.subjects),
+        date: bookDate,
+        content: text,
+        homework: text,
+      }).map((fields) => HomeworkBook.EditSession.make({ ...fields, ...inBook })),
+    },
+    {
+      weight: 1,
+      arbitrary: FastCheck.record({
+        sessionId,
+        actor: FastCheck.constantFrom(named.teacher1, named.teacher2, named.adminA),
+      }).map((fields) => HomeworkBook.DeleteSession.make({ ...fields, ...inBook })),
+    },
+    {
+      weight: 2,
+      arbitrary: FastCheck.record({ period: HomeworkBookArbitraries.period, scope: HomeworkBookArbitraries.scope }).map(
+        (fields) => HomeworkBook.PlaceVisa.make({ ...fields, ...inBook, actor: named.directionA }),
+      ),
+    },
+    {
+      weight: 2,
+      arbitrary: FastCheck.record({
+        inspectionId: FastCheck.constantFrom(...hb.inspections),
+        teacherId: teacher,
+        period: HomeworkBookArbitraries.window,
+      }).map((fields) =>
+        HomeworkBook.ScheduleInspection.make({ ...fields, ...inBook, actor: named.adminA, inspectorId: hb.inspector }),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: FastCheck.record({
+        inspectionId: FastCheck.constantFrom(...hb.inspections),
+        period: HomeworkBookArbitraries.window,
+      }).map((fields) => HomeworkBook.RescheduleInspection.make({ ...fields, ...inBook, actor: named.adminA })),
+    },
+    {
+      weight: 1,
+      arbitrary: FastCheck.constantFrom(...hb.inspections).map((inspectionId) =>
+        HomeworkBook.CancelInspection.make({ ...inBook, inspectionId, actor: named.adminA }),
+      ),
+    },
+  ),
+  { minLength: 10, maxLength: 40, size: "max" },
+).map((activity) => [
+  HomeworkBook.OpenHomeworkBook.make({
+    actor: named.timetable,
+    ...inBook,
+    structureId: hb.schools[0]!,
+    groupId: hb.groups[0]!,
+    schoolYear: hb.schoolYear,
+  }),
+  ...activity,
+])
 
 /**
  * Commands of every aggregate interleaved, memberships drawn often, each with
@@ -80,7 +165,7 @@ export const histories: FastCheck.Arbitrary<ReadonlyArray<TimedCommand>> = FastC
   AccountArbitraries.commands,
   FastCheck.oneof(StructureArbitraries.commands, StructureArbitraries.membershipCommands),
   ReportArbitraries.commands,
-  FastCheck.oneof({ arbitrary: HomeworkBookArbitraries.commands, weight: 1 }, { arbitrary: busyBooks, weight: 3 }),
+  FastCheck.oneof({ arbitrary: HomeworkBookArbitraries.commands, weight: 1 }, { arbitrary: busyBook, weight: 3 }),
   FastCheck.option(teacherErasure, { nil: [], freq: 2 }),
   FastCheck.array(FastCheck.nat(4), { minLength: 64, maxLength: 64 }),
   FastCheck.array(step, { minLength: 64, maxLength: 64 }),
