@@ -350,6 +350,8 @@ const byStart = (a: Placement, b: Placement) =>
 export declare namespace Rosters {
   /** What the rosters answer. */
   export interface Service {
+    /** Every school, by id, with the groups it opened. */
+    readonly schools: Effect.Effect<ReadonlyArray<SchoolEntry>, ReadModelError>
     /** The school and every group it opened, if the school is known. */
     readonly school: (structureId: StructureId) => Effect.Effect<SchoolEntry | undefined, ReadModelError>
     /** A class or group as it stands now. */
@@ -431,6 +433,7 @@ export const make: Effect.Effect<Rosters.Service, never, ReadModelStore> = Effec
     })
 
   return Rosters.of({
+    schools: Effect.flatMap(reader("schools"), (schools) => everything(schools, {})),
     school: (structureId) => Effect.flatMap(reader("schools"), (schools) => schools.get(structureId)),
     group: (ref) => Effect.flatMap(reader("groups"), (groups) => groups.get(groupKey(ref.structureId, ref.groupId))),
     groups: (filter) =>
