@@ -33,6 +33,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { everything } from "./internal/pages.ts"
+import { traced } from "./internal/traced.ts"
 
 /**
  * A visa as the book keeps it: its rank among the book's visas (1 for the
@@ -494,43 +495,45 @@ export const make: Effect.Effect<HomeworkBooks.Service, never, ReadModelStore> =
       return withFlags.filter((view) => filter.frozen === undefined || view.frozen === filter.frozen).sort(byDate)
     })
 
-  return HomeworkBooks.of({
-    book: (homeworkBookId) => Effect.flatMap(reader("books"), (books) => books.get(homeworkBookId)),
-    books: (filter) =>
-      Effect.gen(function* () {
-        const books = yield* reader("books")
-        const found =
-          filter.groupId === undefined
-            ? yield* everything(books, { index: "school", equals: filter.structureId })
-            : yield* everything(books, { index: "group", equals: groupKey(filter.structureId, filter.groupId) })
-        return found.filter((book) => filter.schoolYear === undefined || book.schoolYear === filter.schoolYear)
-      }),
-    session: (homeworkBookId, sessionId) =>
-      Effect.gen(function* () {
-        const found = yield* (yield* reader("sessions")).get(sessionKey(homeworkBookId, sessionId))
-        return found === undefined ? undefined : (yield* views([found]))[0]
-      }),
-    sessions,
-    inspections,
-    canRead: (query) =>
-      Effect.map(
-        inspections({
-          inspectorId: query.inspectorId,
-          teacherId: query.teacherId,
-          homeworkBookId: query.homeworkBookId,
+  return HomeworkBooks.of(
+    traced("HomeworkBooks", {
+      book: (homeworkBookId) => Effect.flatMap(reader("books"), (books) => books.get(homeworkBookId)),
+      books: (filter) =>
+        Effect.gen(function* () {
+          const books = yield* reader("books")
+          const found =
+            filter.groupId === undefined
+              ? yield* everything(books, { index: "school", equals: filter.structureId })
+              : yield* everything(books, { index: "group", equals: groupKey(filter.structureId, filter.groupId) })
+          return found.filter((book) => filter.schoolYear === undefined || book.schoolYear === filter.schoolYear)
         }),
-        (found) => found.some((inspection) => opensOn(inspection, query.on)),
-      ),
-    readableSessions: (inspectorId, on) =>
-      Effect.gen(function* () {
-        const open = (yield* inspections({ inspectorId })).filter((inspection) => opensOn(inspection, on))
-        const found = yield* Effect.forEach(open, (inspection) =>
-          sessions({ homeworkBookId: inspection.homeworkBookId, teacherId: inspection.teacherId }),
-        )
-        const unique = new Map(found.flat().map((view) => [sessionKey(view.homeworkBookId, view.sessionId), view]))
-        return [...unique.values()].sort(byDate)
-      }),
-  })
+      session: (homeworkBookId, sessionId) =>
+        Effect.gen(function* () {
+          const found = yield* (yield* reader("sessions")).get(sessionKey(homeworkBookId, sessionId))
+          return found === undefined ? undefined : (yield* views([found]))[0]
+        }),
+      sessions,
+      inspections,
+      canRead: (query) =>
+        Effect.map(
+          inspections({
+            inspectorId: query.inspectorId,
+            teacherId: query.teacherId,
+            homeworkBookId: query.homeworkBookId,
+          }),
+          (found) => found.some((inspection) => opensOn(inspection, query.on)),
+        ),
+      readableSessions: (inspectorId, on) =>
+        Effect.gen(function* () {
+          const open = (yield* inspections({ inspectorId })).filter((inspection) => opensOn(inspection, on))
+          const found = yield* Effect.forEach(open, (inspection) =>
+            sessions({ homeworkBookId: inspection.homeworkBookId, teacherId: inspection.teacherId }),
+          )
+          const unique = new Map(found.flat().map((view) => [sessionKey(view.homeworkBookId, view.sessionId), view]))
+          return [...unique.values()].sort(byDate)
+        }),
+    }),
+  )
 })
 
 /**

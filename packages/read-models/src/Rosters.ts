@@ -32,6 +32,7 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { everything } from "./internal/pages.ts"
 import { dayOf } from "./internal/schoolDay.ts"
+import { traced } from "./internal/traced.ts"
 
 /**
  * A school as the rosters know it: its name and every group it ever opened.
@@ -432,45 +433,47 @@ export const make: Effect.Effect<Rosters.Service, never, ReadModelStore> = Effec
       return all.filter((placement) => year === undefined || countsIn(placement, year)).sort(byStart)
     })
 
-  return Rosters.of({
-    schools: Effect.flatMap(reader("schools"), (schools) => everything(schools, {})),
-    school: (structureId) => Effect.flatMap(reader("schools"), (schools) => schools.get(structureId)),
-    group: (ref) => Effect.flatMap(reader("groups"), (groups) => groups.get(groupKey(ref.structureId, ref.groupId))),
-    groups: (filter) =>
-      Effect.gen(function* () {
-        const all = yield* everything(yield* reader("groups"), { index: "school", equals: filter.structureId })
-        return all.filter(
-          (group) =>
-            (filter.kind === undefined || group.kind === filter.kind) &&
-            (filter.schoolYear === undefined || group.schoolYear === filter.schoolYear) &&
-            (filter.open === undefined || group.open === filter.open),
-        )
-      }),
-    roster: (ref, options) =>
-      Effect.gen(function* () {
-        const memberships = yield* reader("memberships")
-        const key = groupKey(ref.structureId, ref.groupId)
-        const on = options?.on
-        const found =
-          on === undefined
-            ? yield* everything(memberships, { index: "current", equals: key })
-            : yield* everything(memberships, { index: "group", equals: key })
-        return found
-          .flatMap((membership): ReadonlyArray<RosterMember> => {
-            const spell =
-              on === undefined ? membership.spells.find(isOpen) : membership.spells.find((s) => covers(s, on))
-            return spell === undefined || (options?.role !== undefined && spell.role !== options.role)
-              ? []
-              : [{ accountId: membership.accountId, role: spell.role, source: spell.source, since: spell.from }]
-          })
-          .sort(byMember)
-      }),
-    historyOf,
-    teacherAssignments: (accountId, schoolYear, options) =>
-      Effect.map(historyOf(accountId, { ...options, schoolYear }), (all) =>
-        all.filter((placement) => placement.role === "Teacher"),
-      ),
-  })
+  return Rosters.of(
+    traced("Rosters", {
+      schools: Effect.flatMap(reader("schools"), (schools) => everything(schools, {})),
+      school: (structureId) => Effect.flatMap(reader("schools"), (schools) => schools.get(structureId)),
+      group: (ref) => Effect.flatMap(reader("groups"), (groups) => groups.get(groupKey(ref.structureId, ref.groupId))),
+      groups: (filter) =>
+        Effect.gen(function* () {
+          const all = yield* everything(yield* reader("groups"), { index: "school", equals: filter.structureId })
+          return all.filter(
+            (group) =>
+              (filter.kind === undefined || group.kind === filter.kind) &&
+              (filter.schoolYear === undefined || group.schoolYear === filter.schoolYear) &&
+              (filter.open === undefined || group.open === filter.open),
+          )
+        }),
+      roster: (ref, options) =>
+        Effect.gen(function* () {
+          const memberships = yield* reader("memberships")
+          const key = groupKey(ref.structureId, ref.groupId)
+          const on = options?.on
+          const found =
+            on === undefined
+              ? yield* everything(memberships, { index: "current", equals: key })
+              : yield* everything(memberships, { index: "group", equals: key })
+          return found
+            .flatMap((membership): ReadonlyArray<RosterMember> => {
+              const spell =
+                on === undefined ? membership.spells.find(isOpen) : membership.spells.find((s) => covers(s, on))
+              return spell === undefined || (options?.role !== undefined && spell.role !== options.role)
+                ? []
+                : [{ accountId: membership.accountId, role: spell.role, source: spell.source, since: spell.from }]
+            })
+            .sort(byMember)
+        }),
+      historyOf,
+      teacherAssignments: (accountId, schoolYear, options) =>
+        Effect.map(historyOf(accountId, { ...options, schoolYear }), (all) =>
+          all.filter((placement) => placement.role === "Teacher"),
+        ),
+    }),
+  )
 })
 
 /**

@@ -66,7 +66,9 @@ const teacherErasure: FastCheck.Arbitrary<ReadonlyArray<Domain.Command>> = FastC
 
 const hb = HomeworkBookArbitraries.ids
 const inBook = { homeworkBookId: hb.books[0]! }
-const sessionId = FastCheck.constantFrom(...["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"].map((id) => SessionId.make(id)))
+const sessionId = FastCheck.constantFrom(
+  ...["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"].map((id) => SessionId.make(id)),
+)
 const teacher = FastCheck.constantFrom(hb.teachers[0]!, hb.teachers[1]!)
 const text = FastCheck.constantFrom("", "Théorème de Pythagore", "Exercices 3 et 4 p. 52")
 const bookDate = FastCheck.oneof(
