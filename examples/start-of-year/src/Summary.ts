@@ -1,21 +1,37 @@
 /**
- * What the demo prints at the end, computed from the event log alone: every
- * stream is read back and folded with its aggregate, as a projection would.
+ * What the demo prints at the end, read from the read models the projection
+ * runtime keeps: the classes and the direction from the rosters, the homework
+ * books from theirs. The accounts and the reports are still folded from the
+ * log here, until the directory and report-queue read models take them (issue 12).
  */
 import * as Account from "@cartable/domain/Account"
 import * as Domain from "@cartable/domain/Domain"
-import * as HomeworkBook from "@cartable/domain/HomeworkBook"
 import * as Report from "@cartable/domain/Report"
-import * as Structure from "@cartable/domain/Structure"
 import { EventStore } from "@cartable/eventlog/EventStore"
 import type { RecordedEvent } from "@cartable/eventlog/RecordedEvent"
 import * as StreamName from "@cartable/eventlog/StreamName"
 import { type Aggregate, fold } from "@cartable/kernel/Decider"
+import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
+import * as HomeworkBooks from "@cartable/read-models/HomeworkBooks"
+import * as Rosters from "@cartable/read-models/Rosters"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 
 const PAGE = 500
+
+/** The read models the summary reads, kept by the runtime in the background. */
+export const projections = [Rosters.RostersProjection, HomeworkBooks.HomeworkBooksProjection]
+
+const runtime = ProjectionRuntime.layer({ async: projections })
+
+/**
+ * The runtime with the summary's read models, and their query services, over
+ * a storage: an event store and a read-model store on one database.
+ */
+export const layer = <E>(storage: Layer.Layer<Layer.Layer.Context<typeof runtime>, E>) =>
+  Layer.mergeAll(Rosters.layer, HomeworkBooks.layer).pipe(Layer.provideMerge(runtime), Layer.provideMerge(storage))
 
 /** Every event of the log, page by page from position 0. */
 export const readEverything = Effect.gen(function* () {
@@ -40,24 +56,17 @@ const foldStreams = <C extends { readonly _tag: string }, E extends { readonly _
   )
 }
 
-/** Folds every stream of the log with its aggregate. */
-export const foldAll = (events: ReadonlyArray<RecordedEvent>) => ({
-  Account: foldStreams(Domain.aggregates.Account, events),
-  Structure: foldStreams(Domain.aggregates.Structure, events),
-  Report: foldStreams(Domain.aggregates.Report, events),
-  HomeworkBook: foldStreams(Domain.aggregates.HomeworkBook, events),
-})
-
 const count = <A>(items: ReadonlyArray<A>, key: (a: A) => string) => {
   const counts = new Map<string, number>()
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1)
   return [...counts].map(([k, n]) => `${n} ${k}`).join(", ")
 }
 
-/** The lines the demo prints about the state of the school. */
-export const describe = (events: ReadonlyArray<RecordedEvent>): ReadonlyArray<string> => {
-  const states = foldAll(events)
-  const accounts = states.Account.filter((s): s is Account.Account => s._tag === "Account")
+/** The lines about the log itself, its accounts and its reports. */
+const fromTheLog = (events: ReadonlyArray<RecordedEvent>): Array<string> => {
+  const accounts = foldStreams(Domain.aggregates.Account, events).filter(
+    (s): s is Account.Account => s._tag === "Account",
+  )
   const lines = [
     `Event log: ${events.length} events in ${new Set(events.map((e) => e.streamName)).size} streams (${count(events, (e) => e.type)})`,
     `Accounts: ${accounts.length} (${count(accounts, Account.statusOf)}); by profile: ${count(accounts, (a) => a.profile)}`,
@@ -71,34 +80,53 @@ export const describe = (events: ReadonlyArray<RecordedEvent>): ReadonlyArray<st
       `One account for all his children (BR-ACC-7): ${relative.login} -> ${relative.relativeOf.map((l) => l.pupilId).join(", ")}`,
     )
   }
-  for (const school of states.Structure) {
-    if (school._tag !== "Structure") continue
-    lines.push(`Direction of ${school.name} (BR-GRP-3): ${Structure.directionOf(school).join(", ") || "nobody"}`)
-    for (const group of school.groups.values()) {
-      if (group.kind !== "Class" || !group.open) continue
-      const members = [...group.members].map(([accountId, member]) => ({ accountId, role: member.role }))
+  return lines
+}
+
+const reportLines = (events: ReadonlyArray<RecordedEvent>): Array<string> =>
+  foldStreams(Domain.aggregates.Report, events).flatMap((report) => {
+    const summary = Report.summaryOf(report)
+    if (summary._tag === "None") return []
+    const s = summary.value
+    return [
+      `Report ${s.reportId}: ${s.status}${s.handling ? ` by ${s.handling.handledBy} (${s.handling.withdrawal})` : ""}, reported by ${s.reportedBy}`,
+    ]
+  })
+
+/**
+ * The lines the demo prints about the state of the school, once the read
+ * models caught up with the log.
+ */
+export const describe = Effect.gen(function* () {
+  yield* Effect.flatMap(ProjectionRuntime.ProjectionRuntime, (runtime) => runtime.catchUp())
+  const rosters = yield* Rosters.Rosters
+  const books = yield* HomeworkBooks.HomeworkBooks
+  const events = yield* readEverything
+  const lines = fromTheLog(events)
+  const schools = yield* rosters.schools
+  for (const school of schools) {
+    const functional = yield* rosters.groups({ structureId: school.structureId, kind: "FunctionalGroup", open: true })
+    const direction = functional.filter((group) => group.function === "Direction").flatMap((group) => group.members)
+    lines.push(`Direction of ${school.name} (BR-GRP-3): ${direction.join(", ") || "nobody"}`)
+    for (const group of yield* rosters.groups({ structureId: school.structureId, kind: "Class", open: true })) {
+      const roster = yield* rosters.roster(group)
       const withRole = (role: string) =>
-        members
-          .filter((m) => m.role === role)
-          .map((m) => m.accountId)
+        roster
+          .filter((member) => member.role === role)
+          .map((member) => member.accountId)
           .join(", ")
       lines.push(`Class ${group.name}: pupils ${withRole("Student")}; teachers ${withRole("Teacher")}`)
     }
   }
-  for (const report of states.Report) {
-    const summary = Report.summaryOf(report)
-    if (summary._tag === "None") continue
-    const s = summary.value
-    lines.push(
-      `Report ${s.reportId}: ${s.status}${s.handling ? ` by ${s.handling.handledBy} (${s.handling.withdrawal})` : ""}, reported by ${s.reportedBy}`,
-    )
+  lines.push(...reportLines(events))
+  for (const school of schools) {
+    for (const book of yield* books.books({ structureId: school.structureId })) {
+      const sessions = yield* books.sessions({ homeworkBookId: book.homeworkBookId })
+      const frozen = sessions.filter((session) => session.frozen).map((session) => session.sessionId)
+      lines.push(
+        `Homework book ${book.homeworkBookId}: ${sessions.length} sessions, ${book.visas.length} visa(s), frozen: ${frozen.join(", ") || "none"}`,
+      )
+    }
   }
-  for (const book of states.HomeworkBook) {
-    if (book._tag !== "HomeworkBook") continue
-    const frozen = HomeworkBook.frozenSessions(book).map((session) => session.sessionId)
-    lines.push(
-      `Homework book ${book.homeworkBookId}: ${book.sessions.length} sessions, ${book.visas.length} visa(s), frozen: ${frozen.join(", ") || "none"}`,
-    )
-  }
-  return lines
-}
+  return lines as ReadonlyArray<string>
+})
