@@ -70,13 +70,21 @@ const asEntry = (type: string, schema: EventSchema, options: EventOptions = {}):
   // The catalogue only needs the Schema's decode and encode, whatever its encoded type.
   const eventSchema = schema as unknown as Schema.Schema<AnyEvent, unknown>
   const decodeWithSchema = Schema.decodeUnknownEither(eventSchema)
+  const encodeWithSchema = Schema.encodeEither(eventSchema)
   const compiled = StoredDecoder.compile(eventSchema)
   return {
     type,
     version: options.version ?? 1,
     schema: eventSchema,
     upcasters: options.upcasters ?? {},
-    encodeEither: Schema.encodeEither(eventSchema),
+    // The compiled Schemas encode to their type: encoding checks and copies the same way as decoding.
+    encodeEither:
+      compiled === undefined
+        ? encodeWithSchema
+        : (event) => {
+            const encoded = compiled(event)
+            return encoded === StoredDecoder.FALLBACK ? encodeWithSchema(event) : Either.right(encoded)
+          },
     decodeEither:
       compiled === undefined
         ? decodeWithSchema

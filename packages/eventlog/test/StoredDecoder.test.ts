@@ -62,6 +62,7 @@ describe("the compiled decoder of tricky Schemas", () => {
   for (const [name, schema] of Object.entries(tricky)) {
     const compiled = StoredDecoder.compile(schema)!
     const decode = Schema.decodeUnknownEither(schema as Schema.Schema<unknown, unknown>)
+    const encode = Schema.encodeUnknownEither(schema as Schema.Schema<unknown, unknown>)
     it.prop(
       `answers ${name} only as its Schema does`,
       [
@@ -75,9 +76,10 @@ describe("the compiled decoder of tricky Schemas", () => {
       ([data]) => {
         const fast = compiled(data)
         if (fast === StoredDecoder.FALLBACK) return
-        const slow = decode(data)
-        assert.isTrue(Either.isRight(slow), "the Schema decodes what the compiled decoder decodes")
-        assert.deepStrictEqual(fast, Either.getOrThrow(slow))
+        for (const slow of [decode(data), encode(data)]) {
+          assert.isTrue(Either.isRight(slow), "the Schema decodes and encodes what the compiled decoder decodes")
+          assert.deepStrictEqual(fast, Either.getOrThrow(slow))
+        }
       },
       { fastCheck: { numRuns: 200 } },
     )
@@ -95,15 +97,17 @@ describe("the compiled decoder of stored events", () => {
     const compiled = StoredDecoder.compile(entry.schema)
     if (compiled === undefined) continue
     const decode = Schema.decodeUnknownEither(entry.schema)
+    const encode = Schema.encodeUnknownEither(entry.schema)
     it.prop(
-      `answers ${entry.type} only as its Schema does: the same value, or Schema's judgement`,
+      `answers ${entry.type} only as its Schema does: the same value, or Schema's judgement, decoding and encoding`,
       [storedOf(entry)],
       ([data]) => {
         const fast = compiled(data)
-        const slow = decode(data)
         if (fast === StoredDecoder.FALLBACK) return
-        assert.isTrue(Either.isRight(slow), "the Schema decodes what the compiled decoder decodes")
-        assert.deepStrictEqual(fast, Either.getOrThrow(slow))
+        for (const slow of [decode(data), encode(data)]) {
+          assert.isTrue(Either.isRight(slow), "the Schema decodes and encodes what the compiled decoder decodes")
+          assert.deepStrictEqual(fast, Either.getOrThrow(slow))
+        }
       },
       { fastCheck: { numRuns: 150 } },
     )

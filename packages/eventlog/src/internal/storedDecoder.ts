@@ -10,7 +10,10 @@
  * accept differently) it answers {@link FALLBACK} and the caller asks Schema,
  * which decides and words the error. A Schema with a node it does not know (a
  * transformation, a class, a declaration, a suspension) is not compiled at all.
- * The tests check that both agree on arbitrary values.
+ * The Schemas it compiles have no transformation, so their encoded form is
+ * their type and Schema's encoder checks and copies as its decoder does: the
+ * same compiled function serves the append path too. The tests check that it
+ * agrees with both on arbitrary values.
  */
 import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
