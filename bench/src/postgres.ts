@@ -468,6 +468,15 @@ export const rawClient = async (
       },
       readStream: async (name) => (await client.query<Users.RawRow>(stream, [name])).rows,
       page: async (after, limit) => (await client.query<Users.RawRow>(page, [after, limit])).rows,
+      keys: async (subjects) =>
+        new Map(
+          (
+            await client.query<{ subject_id: string; key: Buffer | null }>(
+              "SELECT subject_id, key FROM cartable_subject_keys WHERE subject_id = ANY($1)",
+              [subjects],
+            )
+          ).rows.map((row) => [row.subject_id, row.key] as const),
+        ),
     },
     close: () => client.end(),
   }

@@ -467,7 +467,9 @@ const captureAppendStatement = async (
  */
 export const rawClient = (filename: string): Users.Raw => {
   let db: Database.Database | undefined
-  let statements: { insert: Database.Statement; stream: Database.Statement; page: Database.Statement } | undefined
+  let statements:
+    | { insert: Database.Statement; stream: Database.Statement; page: Database.Statement; keys: Database.Statement }
+    | undefined
   const prepared = () => {
     if (statements === undefined) {
       db = new Database(filename)
@@ -481,6 +483,9 @@ export const rawClient = (filename: string): Users.Raw => {
         page: db.prepare(
           "SELECT position, stream_name, stream_version, type, data, metadata FROM cartable_events WHERE position > ? AND type <> '$tombstone' ORDER BY position LIMIT ?",
         ),
+        keys: db.prepare(
+          "SELECT subject_id, key FROM cartable_subject_keys WHERE subject_id IN (SELECT value FROM json_each(?))",
+        ),
       }
     }
     return statements
@@ -491,6 +496,12 @@ export const rawClient = (filename: string): Users.Raw => {
     },
     readStream: async (stream) => prepared().stream.all(stream) as Array<Users.RawRow>,
     page: async (after, limit) => prepared().page.all(after, limit) as Array<Users.RawRow>,
+    keys: async (subjects) =>
+      new Map(
+        (prepared().keys.all(JSON.stringify(subjects)) as Array<{ subject_id: string; key: Buffer | null }>).map(
+          (row) => [row.subject_id, row.key] as const,
+        ),
+      ),
   }
 }
 

@@ -4,12 +4,15 @@
  * build it, with the core's catalogue, personal data encrypted per subject, the
  * keys in the database) and the command router end to end (decode, load, decide,
  * append). The raw side is the bare client with JSON.parse and JSON.stringify:
- * no Schema, no encryption.
+ * no Schema, no encryption; for the reads, a second raw variant also opens the
+ * sealed personal values with node:crypto (the stored format of docs/erasure.md),
+ * as the typed store must.
  *
  * The log holds Account streams as the AAF feed and the schools write them: ten
  * events of eight types each, four of them with personal data, each event with
  * its own metadata (occurred at, actor, correlation and causation ids).
  */
+import * as Crypto from "node:crypto"
 import * as Account from "@cartable/domain/Account"
 import * as Domain from "@cartable/domain/Domain"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
@@ -43,6 +46,8 @@ export interface Raw {
   readonly insert: (stream: string, version: number, type: string, data: string, metadata: string) => Promise<void>
   readonly readStream: (stream: string) => Promise<ReadonlyArray<RawRow>>
   readonly page: (after: number, limit: number) => Promise<ReadonlyArray<RawRow>>
+  /** The keys of subjects (`null` once destroyed), in one query. */
+  readonly keys: (subjects: ReadonlyArray<string>) => Promise<ReadonlyMap<string, Uint8Array | null>>
 }
 
 /** The sizes of these workloads on one database. */
@@ -137,6 +142,53 @@ const range = (count: number) => Array.from({ length: count }, (_, i) => i)
 /** The fold of the read-all workload: what a projection counting accounts per school might do. */
 const countByType = (counts: Map<string, number>, type: string) => counts.set(type, (counts.get(type) ?? 0) + 1)
 
+/** A sealed envelope as the typed store writes it (docs/erasure.md, format 2). */
+interface Sealed {
+  readonly subject: string
+  readonly fields: ReadonlyArray<string>
+  readonly iv: string
+  readonly ciphertext: string
+}
+
+/** The raw client's decryption: AES-256-GCM with node:crypto, the values put back in their fields. */
+const rawOpen = (type: string, data: Record<string, unknown>, keys: ReadonlyMap<string, Uint8Array | null>) => {
+  const sealed = data.$personal as Sealed | undefined
+  if (sealed === undefined) return data
+  delete data.$personal
+  const key = keys.get(sealed.subject)
+  if (key === undefined || key === null) {
+    for (const field of sealed.fields) data[field] = "[erased]"
+    return data
+  }
+  const bytes = Buffer.from(sealed.ciphertext, "base64")
+  const gcm = Crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(sealed.iv, "base64"))
+  gcm.setAAD(
+    Buffer.from(`cartable/personal/2\u0000${type}\u0000${sealed.subject}\u0000${JSON.stringify(sealed.fields)}`),
+  )
+  gcm.setAuthTag(bytes.subarray(bytes.length - 16))
+  const plain = Buffer.concat([gcm.update(bytes.subarray(0, bytes.length - 16)), gcm.final()])
+  const values = JSON.parse(plain.toString("utf8")) as ReadonlyArray<unknown>
+  sealed.fields.forEach((field, index) => {
+    data[field] = values[index]
+  })
+  return data
+}
+
+/** Reads rows as the raw client does when it must decrypt: parse, the page's keys in one query, open. */
+const rawDecrypted = async (raw: Raw, rows: ReadonlyArray<RawRow>) => {
+  const parsed = rows.map((row) => {
+    JSON.parse(row.metadata)
+    return JSON.parse(row.data) as Record<string, unknown>
+  })
+  const subjects = new Set<string>()
+  for (const data of parsed) {
+    const sealed = data.$personal as Sealed | undefined
+    if (sealed !== undefined) subjects.add(sealed.subject)
+  }
+  const keys = subjects.size === 0 ? new Map<string, Uint8Array | null>() : await raw.keys([...subjects])
+  return parsed.map((data, index) => rawOpen(rows[index]!.type, data, keys) as unknown as AnyEvent)
+}
+
 const rawFold = (rows: ReadonlyArray<RawRow>): Account.AccountState => {
   let state = Account.aggregate.initialState
   for (const row of rows) {
@@ -204,6 +256,18 @@ export const run = async (
           }),
         )
         add(
+          "fold/rawDecrypt",
+          await time(async () => {
+            for (const i of chunk) {
+              let state = Account.aggregate.initialState
+              for (const event of await rawDecrypted(raw, await raw.readStream(streamOf(i)))) {
+                state = Account.evolve(state, event as Account.AccountEvent)
+              }
+              if (state._tag === "Account") check += state.externalIdentities.length
+            }
+          }),
+        )
+        add(
           "fold/typed",
           await time(() =>
             runtime.runPromise(
@@ -233,6 +297,20 @@ export const run = async (
                 JSON.parse(row.metadata)
                 countByType(counts, (JSON.parse(row.data) as AnyEvent)._tag)
               }
+              if (rows.length < PAGE) break
+              after = Number(rows[rows.length - 1]!.position)
+            }
+            check += counts.size
+          }),
+        )
+        add(
+          "all/rawDecrypt",
+          await time(async () => {
+            const counts = new Map<string, number>()
+            let after = 0
+            for (;;) {
+              const rows = await raw.page(after, PAGE)
+              for (const event of await rawDecrypted(raw, rows)) countByType(counts, event._tag)
               if (rows.length < PAGE) break
               after = Number(rows[rows.length - 1]!.position)
             }
@@ -407,11 +485,24 @@ export const run = async (
   const rawAllLabel = "raw: SELECT pages, JSON.parse"
   const rawCommandLabel = "raw: SELECT, JSON.parse, fold, decide, INSERT"
   const rawAppendLabel = "raw: JSON.stringify, INSERT"
+  const rawFoldDecryptLabel = "raw + AES-GCM: SELECT keys and rows, JSON.parse, decrypt, fold"
+  const rawAllDecryptLabel = "raw + AES-GCM: SELECT pages and their keys, JSON.parse, decrypt"
   return [
     figure(fold, rawFoldLabel, sizes.streams, "streams", s("fold/raw")),
+    figure(fold, rawFoldDecryptLabel, sizes.streams, "streams", s("fold/rawDecrypt"), rawFoldLabel),
     figure(fold, "typed EventStore.readStream, fold", sizes.streams, "streams", s("fold/typed"), rawFoldLabel),
+    figure(fold, "typed, against raw + AES-GCM", sizes.streams, "streams", s("fold/typed"), rawFoldDecryptLabel),
     figure(all, rawAllLabel, sizes.streams * EVENTS * 2, "events", s("all/raw")),
+    figure(all, rawAllDecryptLabel, sizes.streams * EVENTS * 2, "events", s("all/rawDecrypt"), rawAllLabel),
     figure(all, "typed EventStore.readAll", sizes.streams * EVENTS * 2, "events", s("all/typed"), rawAllLabel),
+    figure(
+      all,
+      "typed, against raw + AES-GCM",
+      sizes.streams * EVENTS * 2,
+      "events",
+      s("all/typed"),
+      rawAllDecryptLabel,
+    ),
     figure(
       command,
       rawCommandLabel,

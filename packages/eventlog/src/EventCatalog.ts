@@ -9,6 +9,7 @@ import type * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as StoredDecoder from "./internal/storedDecoder.ts"
 import type { AnyEvent } from "./RecordedEvent.ts"
 
 /**
@@ -37,7 +38,10 @@ export interface Entry {
   readonly version: number
   readonly schema: Schema.Schema<AnyEvent, unknown>
   readonly upcasters: Upcasters
-  /** The Schema's encoder and decoder, compiled once. */
+  /**
+   * The Schema's encoder and decoder, compiled once; the decoder answers as the
+   * Schema does, through a decoder specialised to the Schema where it can.
+   */
   readonly encodeEither: (event: AnyEvent) => Either.Either<unknown, ParseResult.ParseError>
   readonly decodeEither: (data: unknown) => Either.Either<AnyEvent, ParseResult.ParseError>
 }
@@ -65,13 +69,30 @@ export interface EventCatalog {
 const asEntry = (type: string, schema: EventSchema, options: EventOptions = {}): Entry => {
   // The catalogue only needs the Schema's decode and encode, whatever its encoded type.
   const eventSchema = schema as unknown as Schema.Schema<AnyEvent, unknown>
+  const decodeWithSchema = Schema.decodeUnknownEither(eventSchema)
+  const encodeWithSchema = Schema.encodeEither(eventSchema)
+  const compiled = StoredDecoder.compile(eventSchema)
   return {
     type,
     version: options.version ?? 1,
     schema: eventSchema,
     upcasters: options.upcasters ?? {},
-    encodeEither: Schema.encodeEither(eventSchema),
-    decodeEither: Schema.decodeUnknownEither(eventSchema),
+    // The compiled Schemas encode to their type: encoding checks and copies the same way as decoding.
+    encodeEither:
+      compiled === undefined
+        ? encodeWithSchema
+        : (event) => {
+            const encoded = compiled(event)
+            return encoded === StoredDecoder.FALLBACK ? encodeWithSchema(event) : Either.right(encoded)
+          },
+    decodeEither:
+      compiled === undefined
+        ? decodeWithSchema
+        : (data) => {
+            // Only a value the Schema would decode the same is answered here; the Schema judges the rest.
+            const decoded = compiled(data)
+            return decoded === StoredDecoder.FALLBACK ? decodeWithSchema(data) : Either.right(decoded as AnyEvent)
+          },
   }
 }
 

@@ -1,3 +1,4 @@
+import * as Crypto from "node:crypto"
 import * as AccountEvents from "@cartable/domain/AccountEvents"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import { EventMetadata } from "@cartable/eventlog/EventMetadata"
@@ -49,7 +50,7 @@ describe("PersonalDataCipher", () => {
     assert.deepStrictEqual(cipher.plans.get("PasswordRenewed")!.fields, [])
   })
 
-  it("seals each value with its own IV, and opens it only with the right key", () => {
+  it("seals the personal values of an event in one envelope with a fresh IV, and opens it only with the right key", () => {
     const key = SubjectKeyStore.active(SubjectKeyStore.generateKey())
     const data = {
       _tag: "AccountActivated",
@@ -59,29 +60,100 @@ describe("PersonalDataCipher", () => {
       mobile: "a@b.c",
     }
     const sealed = Either.getOrThrow(cipher.encrypt("AccountActivated", data, key)) as Record<string, unknown>
-    const email = sealed.email as PersonalDataCipher.Envelope
-    const mobile = sealed.mobile as PersonalDataCipher.Envelope
-    assert.ok(PersonalDataCipher.isEnvelope(email) && PersonalDataCipher.isEnvelope(mobile))
-    assert.notStrictEqual(email.iv, mobile.iv)
-    assert.notStrictEqual(email.ciphertext, mobile.ciphertext)
-    assert.strictEqual(Buffer.from(email.iv, "base64").length, 12)
+    const envelope = sealed.$personal as PersonalDataCipher.SealedEnvelope
+    assert.ok(PersonalDataCipher.isSealedEnvelope(envelope))
+    assert.deepStrictEqual(envelope.fields, ["email", "mobile"])
+    assert.strictEqual(envelope.subject, "acc-1")
+    assert.notProperty(sealed, "email")
+    assert.notProperty(sealed, "mobile")
+    assert.notInclude(JSON.stringify(sealed), "a@b.c")
+    assert.strictEqual(Buffer.from(envelope.iv, "base64").length, 12)
     assert.strictEqual(sealed.accountId, "acc-1")
+    const again = Either.getOrThrow(cipher.encrypt("AccountActivated", data, key)) as Record<string, unknown>
+    assert.notStrictEqual((again.$personal as PersonalDataCipher.SealedEnvelope).iv, envelope.iv)
+    assert.deepStrictEqual(
+      PersonalDataCipher.sealedFields(sealed),
+      new Map([
+        ["email", "acc-1"],
+        ["mobile", "acc-1"],
+      ]),
+    )
 
     const subjects = new Set<string>()
     PersonalDataCipher.collectSubjects(sealed, subjects)
     assert.deepStrictEqual([...subjects], ["acc-1"])
+    const keys = new Map([["acc-1", key]])
+    assert.deepStrictEqual(Either.getOrThrow(PersonalDataCipher.decrypt("AccountActivated", sealed, keys)), data)
     assert.deepStrictEqual(
-      Either.getOrThrow(PersonalDataCipher.decrypt("AccountActivated", sealed, new Map([["acc-1", key]]))),
+      Either.getOrThrow(PersonalDataCipher.decryptorOwned(keys)("AccountActivated", structuredClone(sealed))),
       data,
     )
     const other = SubjectKeyStore.active(SubjectKeyStore.generateKey())
     const wrong = PersonalDataCipher.decrypt("AccountActivated", sealed, new Map([["acc-1", other]]))
     assert.ok(Either.isLeft(wrong) && wrong.left.reason === "Tampered")
     // The type is authenticated too: a ciphertext moved to another event type does not open.
-    const moved = PersonalDataCipher.decrypt("AccountProvisioned", sealed, new Map([["acc-1", key]]))
+    const moved = PersonalDataCipher.decrypt("AccountProvisioned", sealed, keys)
     assert.ok(Either.isLeft(moved))
+    // So is the list of fields: swapped, the values would land in each other's field.
+    const swapped = { ...sealed, $personal: { ...envelope, fields: ["mobile", "email"] } }
+    const refused = PersonalDataCipher.decrypt("AccountActivated", swapped, keys)
+    assert.ok(Either.isLeft(refused) && refused.left.reason === "Tampered")
     const erased = Either.getOrThrow(
       PersonalDataCipher.decrypt("AccountActivated", sealed, new Map([["acc-1", SubjectKeyStore.destroyed]])),
+    )
+    assert.deepStrictEqual(erased, { ...data, email: PersonalData.ERASED, mobile: PersonalData.ERASED })
+  })
+
+  it("refuses a sealed envelope that is malformed, nested, or names a field the event holds in clear", () => {
+    const key = SubjectKeyStore.active(SubjectKeyStore.generateKey())
+    const keys = new Map([["acc-1", key]])
+    const data = { _tag: "AccountActivated", accountId: "acc-1", charterAccepted: true, email: "a@b.c" }
+    const sealed = Either.getOrThrow(cipher.encrypt("AccountActivated", data, key)) as Record<string, unknown>
+    const forged: ReadonlyArray<unknown> = [
+      { ...sealed, email: "clear@b.c" },
+      { ...sealed, $personal: { ...(sealed.$personal as object), fields: [] } },
+      { ...sealed, $personal: { ...(sealed.$personal as object), fields: ["email", "email"] } },
+      { ...sealed, $personal: { ...(sealed.$personal as object), $personal: 1 } },
+      { ...data, nested: { $personal: sealed.$personal } },
+    ]
+    for (const value of forged) {
+      for (const result of [
+        PersonalDataCipher.decrypt("AccountActivated", value, keys),
+        PersonalDataCipher.decryptorOwned(keys)("AccountActivated", structuredClone(value)),
+      ]) {
+        assert.ok(Either.isLeft(result) && result.left.reason === "Tampered", JSON.stringify(value))
+      }
+    }
+  })
+
+  it("still reads the first format: one envelope per value, AES-256-GCM under the subject's key", () => {
+    // Built by hand from the format docs/erasure.md describes, not with the cipher under test.
+    const bytes = SubjectKeyStore.generateKey()
+    const key = SubjectKeyStore.active(bytes)
+    const envelope = (value: unknown) => {
+      const iv = Crypto.randomBytes(12)
+      const gcm = Crypto.createCipheriv("aes-256-gcm", bytes, iv)
+      gcm.setAAD(Buffer.from("cartable/personal/1\u0000AccountActivated\u0000acc-1", "utf8"))
+      const ciphertext = Buffer.concat([gcm.update(JSON.stringify(value), "utf8"), gcm.final(), gcm.getAuthTag()])
+      return { $personal: 1, subject: "acc-1", iv: iv.toString("base64"), ciphertext: ciphertext.toString("base64") }
+    }
+    const data = { _tag: "AccountActivated", accountId: "acc-1", charterAccepted: true, email: "a@b.c", mobile: "0600" }
+    const stored = { ...data, email: envelope("a@b.c"), mobile: envelope("0600") }
+    assert.deepStrictEqual(
+      PersonalDataCipher.sealedFields(stored),
+      new Map([
+        ["email", "acc-1"],
+        ["mobile", "acc-1"],
+      ]),
+    )
+    const keys = new Map([["acc-1", key]])
+    assert.deepStrictEqual(Either.getOrThrow(PersonalDataCipher.decrypt("AccountActivated", stored, keys)), data)
+    assert.deepStrictEqual(
+      Either.getOrThrow(PersonalDataCipher.decryptorOwned(keys)("AccountActivated", structuredClone(stored))),
+      data,
+    )
+    const erased = Either.getOrThrow(
+      PersonalDataCipher.decrypt("AccountActivated", stored, new Map([["acc-1", SubjectKeyStore.destroyed]])),
     )
     assert.deepStrictEqual(erased, { ...data, email: PersonalData.ERASED, mobile: PersonalData.ERASED })
   })

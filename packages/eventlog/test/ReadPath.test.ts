@@ -318,7 +318,7 @@ describe("in-place decryption", () => {
       assert.strictEqual(opened.login, "lea.martin")
     }
     const tampered = JSON.parse(sealed("Léa"))
-    tampered.firstName.ciphertext = Buffer.from("x".repeat(40)).toString("base64")
+    tampered.$personal.ciphertext = Buffer.from("x".repeat(40)).toString("base64")
     const refused = decrypt("AccountProvisioned", tampered)
     assert.isTrue(Either.isLeft(refused) && refused.left.reason === "Tampered")
     // The AAD binds the type: the same envelope under another type does not open.

@@ -1,0 +1,123 @@
+import * as AccountEvents from "@cartable/domain/AccountEvents"
+import * as Domain from "@cartable/domain/Domain"
+import * as EventCatalog from "@cartable/eventlog/EventCatalog"
+import * as PersonalData from "@cartable/kernel/PersonalData"
+import { assert, describe, it } from "@effect/vitest"
+import * as Arbitrary from "effect/Arbitrary"
+import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
+import * as Schema from "effect/Schema"
+import * as StoredDecoder from "../src/internal/storedDecoder.ts"
+
+const catalog = EventCatalog.make(Domain.events)
+const entries = [...catalog.entries.values()]
+
+/** Any JSON value, small. */
+const json: FastCheck.Arbitrary<unknown> = FastCheck.letrec((tie) => ({
+  value: FastCheck.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    FastCheck.oneof(
+      FastCheck.string(),
+      FastCheck.integer(),
+      FastCheck.double(),
+      FastCheck.boolean(),
+      FastCheck.constant(null),
+      FastCheck.constant(PersonalData.ERASED),
+      FastCheck.constant(""),
+      FastCheck.constant(" padded "),
+    ),
+    FastCheck.array(tie("value"), { maxLength: 3 }),
+    FastCheck.dictionary(FastCheck.string(), tie("value"), { maxKeys: 3 }),
+  ),
+})).value
+
+/**
+ * The stored data of an entry: its encoded valid values, then those with one
+ * field replaced by any JSON value, removed, or an extra field added.
+ */
+const storedOf = (entry: EventCatalog.Entry): FastCheck.Arbitrary<unknown> => {
+  const valid = Arbitrary.make(entry.schema).map((event) => Either.getOrThrow(entry.encodeEither(event)))
+  const altered = FastCheck.tuple(valid, FastCheck.nat(), json, FastCheck.nat(2)).map(([data, at, value, how]) => {
+    if (typeof data !== "object" || data === null) return value
+    const record: Record<string, unknown> = { ...(data as Record<string, unknown>) }
+    const keys = Object.keys(record)
+    const key = keys[at % Math.max(keys.length, 1)] ?? "extra"
+    if (how === 0) record[key] = value
+    else if (how === 1) delete record[key]
+    else record[`extra${at}`] = value
+    return record
+  })
+  return FastCheck.oneof(valid, altered, json)
+}
+
+/** Schemas where a shortcut would answer otherwise than Schema: overlapping unions, optional keys, tuples. */
+const tricky = {
+  Overlapping: Schema.Union(Schema.Struct({ a: Schema.String }), Schema.Struct({ a: Schema.String, b: Schema.Number })),
+  Keyed: Schema.Union(Schema.Struct({ a: Schema.String }), Schema.Struct({ k: Schema.Literal("x"), a: Schema.String })),
+  Optional: Schema.Struct({ a: Schema.optional(Schema.String), b: Schema.NullOr(Schema.Boolean) }),
+  Nested: Schema.Array(Schema.Union(Schema.Literal("x"), Schema.NonEmptyTrimmedString, Schema.Tuple(Schema.Number))),
+}
+
+describe("the compiled decoder of tricky Schemas", () => {
+  for (const [name, schema] of Object.entries(tricky)) {
+    const compiled = StoredDecoder.compile(schema)!
+    const decode = Schema.decodeUnknownEither(schema as Schema.Schema<unknown, unknown>)
+    const encode = Schema.encodeUnknownEither(schema as Schema.Schema<unknown, unknown>)
+    it.prop(
+      `answers ${name} only as its Schema does`,
+      [
+        FastCheck.oneof(
+          Arbitrary.make(schema as Schema.Schema<unknown, unknown>),
+          json,
+          FastCheck.constant({ a: "x", b: 1 }),
+          FastCheck.constant({ k: "x", a: "s" }),
+        ),
+      ],
+      ([data]) => {
+        const fast = compiled(data)
+        if (fast === StoredDecoder.FALLBACK) return
+        for (const slow of [decode(data), encode(data)]) {
+          assert.isTrue(Either.isRight(slow), "the Schema decodes and encodes what the compiled decoder decodes")
+          assert.deepStrictEqual(fast, Either.getOrThrow(slow))
+        }
+      },
+      { fastCheck: { numRuns: 200 } },
+    )
+  }
+})
+
+describe("the compiled decoder of stored events", () => {
+  it("compiles the Schemas of most of the catalogue: every Account event", () => {
+    const compiled = entries.filter((entry) => StoredDecoder.compile(entry.schema) !== undefined).map((e) => e.type)
+    for (const type of Object.keys(AccountEvents.events)) assert.include(compiled, type)
+    assert.isAbove(compiled.length, entries.length / 2)
+  })
+
+  for (const entry of entries) {
+    const compiled = StoredDecoder.compile(entry.schema)
+    if (compiled === undefined) continue
+    const decode = Schema.decodeUnknownEither(entry.schema)
+    const encode = Schema.encodeUnknownEither(entry.schema)
+    it.prop(
+      `answers ${entry.type} only as its Schema does: the same value, or Schema's judgement, decoding and encoding`,
+      [storedOf(entry)],
+      ([data]) => {
+        const fast = compiled(data)
+        if (fast === StoredDecoder.FALLBACK) return
+        for (const slow of [decode(data), encode(data)]) {
+          assert.isTrue(Either.isRight(slow), "the Schema decodes and encodes what the compiled decoder decodes")
+          assert.deepStrictEqual(fast, Either.getOrThrow(slow))
+        }
+      },
+      { fastCheck: { numRuns: 150 } },
+    )
+    it.prop(
+      `decodes valid ${entry.type} data itself`,
+      [Arbitrary.make(entry.schema).map((event) => Either.getOrThrow(entry.encodeEither(event)))],
+      ([data]) => {
+        assert.notStrictEqual(compiled(data), StoredDecoder.FALLBACK)
+      },
+      { fastCheck: { numRuns: 50 } },
+    )
+  }
+})
