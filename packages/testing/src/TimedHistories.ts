@@ -66,6 +66,8 @@ const teacherErasure: FastCheck.Arbitrary<ReadonlyArray<Domain.Command>> = FastC
 
 const hb = HomeworkBookArbitraries.ids
 const inBook = { homeworkBookId: hb.books[0]! }
+/** The facts the library resolves for an inspection: the book's school, an inspector with access. */
+const inspectionFacts = { location: { structureId: hb.schools[0]! } }
 const sessionId = FastCheck.constantFrom(
   ...["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"].map((id) => SessionId.make(id)),
 )
@@ -127,7 +129,14 @@ const busyBook: FastCheck.Arbitrary<ReadonlyArray<Domain.Command>> = FastCheck.a
         teacherId: teacher,
         period: HomeworkBookArbitraries.window,
       }).map((fields) =>
-        HomeworkBook.ScheduleInspection.make({ ...fields, ...inBook, actor: named.adminA, inspectorId: hb.inspector }),
+        HomeworkBook.ScheduleInspection.make({
+          ...fields,
+          ...inBook,
+          ...inspectionFacts,
+          actor: named.adminA,
+          inspectorId: hb.inspector,
+          inspectorRoles: [{ _tag: "Inspector" }],
+        }),
       ),
     },
     {
@@ -135,12 +144,14 @@ const busyBook: FastCheck.Arbitrary<ReadonlyArray<Domain.Command>> = FastCheck.a
       arbitrary: FastCheck.record({
         inspectionId: FastCheck.constantFrom(...hb.inspections),
         period: HomeworkBookArbitraries.window,
-      }).map((fields) => HomeworkBook.RescheduleInspection.make({ ...fields, ...inBook, actor: named.adminA })),
+      }).map((fields) =>
+        HomeworkBook.RescheduleInspection.make({ ...fields, ...inBook, ...inspectionFacts, actor: named.adminA }),
+      ),
     },
     {
       weight: 1,
       arbitrary: FastCheck.constantFrom(...hb.inspections).map((inspectionId) =>
-        HomeworkBook.CancelInspection.make({ ...inBook, inspectionId, actor: named.adminA }),
+        HomeworkBook.CancelInspection.make({ ...inBook, ...inspectionFacts, inspectionId, actor: named.adminA }),
       ),
     },
   ),
