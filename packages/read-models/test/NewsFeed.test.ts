@@ -1,0 +1,241 @@
+import * as Account from "@cartable/domain/Account"
+import type * as Actor from "@cartable/domain/Actor"
+import * as Credentials from "@cartable/domain/Credentials"
+import type * as Domain from "@cartable/domain/Domain"
+import * as HomeworkBook from "@cartable/domain/HomeworkBook"
+import * as HomeworkBookQueries from "@cartable/domain/HomeworkBookQueries"
+import { AccountId, HomeworkBookId, ReportId, SessionId, type StructureId, SubjectCode } from "@cartable/domain/Ids"
+import type * as SchoolYear from "@cartable/domain/SchoolYear"
+import * as EventStore from "@cartable/eventlog/EventStore"
+import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
+import * as NewsFeed from "@cartable/read-models/NewsFeed"
+import * as ReportQueue from "@cartable/read-models/ReportQueue"
+import * as HomeworkBookArbitraries from "@cartable/testing/HomeworkBookArbitraries"
+import * as StructureArbitraries from "@cartable/testing/StructureArbitraries"
+import { assert, describe, it } from "@effect/vitest"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { describeWithServer, handle, live, memory, postgres, type Storage, sqlite } from "./fixtures/storage.ts"
+
+const S = StructureArbitraries.ids
+const H = HomeworkBookArbitraries.named
+const feedActor: Actor.Actor = { accountId: AccountId.make("system:aaf"), roles: [{ _tag: "System", process: "aaf" }] }
+const vendor: Actor.Actor = {
+  accountId: AccountId.make("vendor"),
+  roles: [{ _tag: "Administrator", level: "Platform" }],
+}
+const [pupil1, pupil2, pupil3] = S.pupils as unknown as readonly [AccountId, AccountId, AccountId]
+const teacher = H.teacher1.accountId
+const adminA = AccountId.make("laure.admin")
+const erun = AccountId.make("paul.erun")
+const locationA: Actor.Location = {
+  structureId: S.schools[0]!,
+  districtId: S.district,
+  departmentId: S.department,
+  academyId: S.academy,
+}
+const book = HomeworkBookId.make("cdt-6A-2025")
+const day = "2025-09-15" as SchoolYear.LocalDate
+const at = "2025-09-15T10:00:00Z"
+
+const staff = (accountId: AccountId, structureId: StructureId, granter: Actor.Actor): ReadonlyArray<Domain.Command> => [
+  Account.ProvisionAccount.make({
+    actor: feedActor,
+    accountId,
+    profile: "Personnel",
+    origin: { _tag: "Feed", source: "AAF", externalId: `jointure-${accountId}` },
+    structureId: S.schools[0]!,
+    login: Credentials.Login.make(accountId),
+    firstName: "Laure",
+    lastName: "Martin",
+    activationCode: Credentials.OneTimeCode.make("3n6g8fmj"),
+  }),
+  Account.GrantAdministratorRight.make({ actor: granter, accountId, structureId }),
+]
+
+const assign = (
+  accountId: AccountId,
+  groupId: (typeof S.groups)[keyof typeof S.groups],
+  role: "Student" | "Teacher",
+): Domain.Command => ({
+  _tag: "AssignToGroup",
+  actor: StructureArbitraries.actors.feed,
+  structureId: S.schools[0]!,
+  groupId,
+  accountId,
+  role,
+  source: "Feed",
+})
+
+/** A class of two pupils and its teacher, a pupil of another class, the school's administrator and the district's. */
+const setup: ReadonlyArray<Domain.Command> = [
+  ...StructureArbitraries.setup,
+  assign(pupil1, S.groups.classA, "Student"),
+  assign(pupil2, S.groups.classA, "Student"),
+  assign(teacher, S.groups.classA, "Teacher"),
+  assign(pupil3, S.groups.classB, "Student"),
+  ...staff(adminA, S.schools[0]!, StructureArbitraries.actors.adminA),
+  ...staff(erun, S.district, vendor),
+  {
+    _tag: "OpenHomeworkBook",
+    actor: H.timetable,
+    homeworkBookId: book,
+    structureId: S.schools[0]!,
+    groupId: S.groups.classA,
+    schoolYear: S.years[0]!,
+  },
+  {
+    _tag: "RecordSession",
+    actor: H.teacher1,
+    homeworkBookId: book,
+    sessionId: SessionId.make("s1"),
+    subject: SubjectCode.make("MATHS"),
+    teacherId: teacher,
+    date: day,
+    content: "Fractions",
+    homework: "Exercices 3 et 4 page 12",
+  },
+]
+
+const types = (page: NewsFeed.FeedPage) => page.notifications.map((n) => n.type)
+
+const scenario = Effect.gen(function* () {
+  for (const command of setup) yield* handle(command, at)
+  const runtime = yield* ProjectionRuntime.ProjectionRuntime
+  yield* runtime.catchUp()
+  const news = yield* NewsFeed.NewsFeed
+  const feedOf = (recipient: AccountId) => news.feed({ recipient })
+
+  // A session recorded in 6A: its pupils see it, not its author, not another class.
+  const [session] = (yield* feedOf(pupil1)).notifications
+  assert.deepStrictEqual(types(yield* feedOf(pupil1)), ["SessionRecorded"])
+  assert.deepStrictEqual(types(yield* feedOf(pupil2)), ["SessionRecorded"])
+  assert.deepStrictEqual(types(yield* feedOf(teacher)), [])
+  assert.deepStrictEqual(types(yield* feedOf(pupil3)), [])
+  assert.strictEqual(session?.id, `HomeworkBook-${book}@2`)
+  assert.deepStrictEqual(session?.about, {
+    _tag: "Session",
+    homeworkBookId: book,
+    sessionId: SessionId.make("s1"),
+    subject: SubjectCode.make("MATHS"),
+    teacherId: teacher,
+    date: day,
+  })
+  assert.strictEqual(session?.actor, teacher)
+
+  // A visa over the session's days notifies the teacher whose session it freezes (BR-CDT-3).
+  yield* handle(
+    {
+      _tag: "PlaceVisa",
+      actor: H.directionA,
+      homeworkBookId: book,
+      period: { from: day, to: day },
+      scope: { _tag: "AllSessions" },
+    },
+    "2025-09-20T10:00:00Z",
+  )
+  yield* runtime.catchUp()
+  assert.deepStrictEqual(types(yield* feedOf(teacher)), ["VisaPlaced"])
+
+  // BR-SIG-1 BR-SIG-2: a pupil reports the notification; the school's and the district's administrators are alerted.
+  const reportId = ReportId.make("rep-1")
+  yield* handle(
+    {
+      _tag: "ReportContent",
+      actor: { accountId: pupil2, roles: [] },
+      reportId,
+      location: locationA,
+      content: { kind: "Notification", contentId: session!.id, authorId: teacher },
+      reportedAt: DateTime.unsafeMake("2025-09-21T08:00:00Z"),
+    },
+    "2025-09-21T08:00:00Z",
+  )
+  yield* runtime.catchUp()
+  for (const admin of [adminA, erun]) {
+    const [alert] = (yield* feedOf(admin)).notifications
+    assert.deepStrictEqual(alert?.about, {
+      _tag: "Report",
+      reportId,
+      structureId: locationA.structureId,
+      reportedBy: pupil2,
+      reportedAt: DateTime.unsafeMake("2025-09-21T08:00:00Z"),
+      content: { kind: "Notification", contentId: session!.id, authorId: teacher },
+    })
+  }
+  assert.deepStrictEqual(types(yield* feedOf(pupil2)), ["SessionRecorded"])
+
+  // BR-SIG-3: deleted, it leaves every feed at once, before the async feed caught up.
+  yield* handle(
+    {
+      _tag: "HandleReport",
+      actor: { accountId: adminA, roles: [{ _tag: "Administrator", level: "School", scopeId: locationA.structureId }] },
+      reportId,
+      decision: "Deleted",
+      handledAt: DateTime.unsafeMake("2025-09-21T09:00:00Z"),
+      blockAuthor: false,
+    },
+    "2025-09-21T09:00:00Z",
+  )
+  assert.deepStrictEqual(types(yield* feedOf(pupil1)), [])
+  assert.deepStrictEqual(types(yield* feedOf(pupil2)), [])
+  const withdrawn = yield* news.notification(session!.id)
+  assert.deepStrictEqual(withdrawn?.withdrawal?.handledBy, adminA)
+  assert.deepStrictEqual([...(withdrawn?.recipients ?? [])].sort(), [pupil1, pupil2].sort())
+  yield* runtime.catchUp()
+  assert.deepStrictEqual(types(yield* feedOf(pupil1)), [])
+  assert.deepStrictEqual(types(yield* feedOf(teacher)), ["VisaPlaced"])
+
+  // ... and the session it pointed to stays in the homework book.
+  const events = yield* EventStore.EventStore
+  const stream = yield* events.readStream(`HomeworkBook-${book}` as never, 0)
+  const state = stream.reduce(
+    (s, recorded) => HomeworkBook.evolve(s, recorded.event as HomeworkBook.HomeworkBookEvent),
+    HomeworkBook.initialState,
+  )
+  assert.isDefined(HomeworkBookQueries.sessionOf(state, SessionId.make("s1")))
+
+  // BR-SIG-4: the district's administrator dismisses his alert; the report stays in the queue.
+  yield* handle(
+    {
+      _tag: "DismissReportAlert",
+      actor: { accountId: erun, roles: [{ _tag: "Administrator", level: "District", scopeId: S.district }] },
+      reportId,
+      dismissedAt: DateTime.unsafeMake("2025-09-22T08:00:00Z"),
+    },
+    "2025-09-22T08:00:00Z",
+  )
+  yield* runtime.catchUp()
+  assert.deepStrictEqual(types(yield* feedOf(erun)), [])
+  assert.deepStrictEqual(types(yield* feedOf(adminA)), ["ContentReported"])
+  const queue = yield* ReportQueue.ReportQueue
+  const kept = yield* queue.list({ scope: { level: "District", scopeId: S.district } })
+  assert.deepStrictEqual(
+    kept.reports.map((report) => [report.reportId, report.handling?.decision]),
+    [[reportId, "Deleted"]],
+  )
+})
+
+const runOn = (storage: Storage) =>
+  Layer.merge(NewsFeed.layer, ReportQueue.layer).pipe(
+    Layer.provideMerge(
+      live(storage, {
+        inline: [ReportQueue.ReportQueueProjection, NewsFeed.FeedWithdrawals],
+        async: [NewsFeed.NewsFeedProjection],
+      }),
+    ),
+  )
+
+describe("NewsFeed", () => {
+  it.effect(
+    "BR-SIG-2 BR-SIG-3 BR-SIG-4 sessions reach the class, visas the teacher, reports the administrators; a deleted notification leaves every feed at once (memory)",
+    () => scenario.pipe(Effect.provide(runOn(memory)), Effect.scoped),
+  )
+  it.effect("BR-SIG-3 the same feeds on SQLite", () => scenario.pipe(Effect.provide(runOn(sqlite)), Effect.scoped))
+})
+
+describeWithServer("NewsFeed on PostgreSQL", (server) => {
+  it.effect("BR-SIG-3 the same feeds on PostgreSQL", () =>
+    scenario.pipe(Effect.provide(runOn(postgres(server))), Effect.scoped),
+  )
+})
