@@ -85,10 +85,11 @@ const markdownIn = (dir: string): ReadonlyArray<string> => {
   }
 }
 
-/** The Markdown docs of the repository: README.md, docs/*.md and each workspace package's README. */
+/** The Markdown docs of the repository: README.md, docs/*.md, docs/read-models/*.md and each workspace package's README. */
 export const docFiles = (): ReadonlyArray<string> => [
   ...markdownIn("."),
   ...markdownIn("docs"),
+  ...markdownIn("docs/read-models"),
   ...["packages", "adapters", "examples"].flatMap((dir) =>
     readdirSync(join(root, dir), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
