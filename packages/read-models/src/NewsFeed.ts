@@ -3,6 +3,7 @@
  * first, derived from the events users see: a session recorded or rewritten in
  * a class's homework book notifies the class's members, a visa the teachers
  * whose sessions it freezes, a report the administrators it alerts (BR-SIG-2).
+ * Relatives follow their children's homework books (BR-ACC-7).
  * A notification deleted by a report's handling leaves every feed at once
  * (BR-SIG-3) while the content it points to stays.
  *
@@ -12,7 +13,7 @@ import * as Domain from "@cartable/domain/Domain"
 import type { HomeworkBookEvent } from "@cartable/domain/HomeworkBookEvents"
 import { VisaScope } from "@cartable/domain/HomeworkBookEvents"
 import * as HomeworkBookQueries from "@cartable/domain/HomeworkBookQueries"
-import { AccountId, HomeworkBookId, ReportId, SessionId, StructureId, SubjectCode } from "@cartable/domain/Ids"
+import { AccountId, GroupId, HomeworkBookId, ReportId, SessionId, StructureId, SubjectCode } from "@cartable/domain/Ids"
 import { ReportedContent } from "@cartable/domain/ReportEvents"
 import * as SchoolYear from "@cartable/domain/SchoolYear"
 import type { RecordedEvent } from "@cartable/eventlog/RecordedEvent"
@@ -117,7 +118,7 @@ export const Books = ReadModel.collection("books", {
   document: Schema.Struct({
     homeworkBookId: HomeworkBookId,
     structureId: StructureId,
-    groupId: Schema.String,
+    groupId: GroupId,
     sessions: Schema.Array(
       Schema.Struct({ sessionId: SessionId, subject: SubjectCode, teacherId: AccountId, date: SchoolYear.LocalDate }),
     ),
@@ -152,18 +153,24 @@ const send = (
   ]
 }
 
-/** The members of the book's class or group, but the one who wrote (he knows). */
+/**
+ * The members of the book's class or group and their relatives (BR-ACC-7: a
+ * relative follows his child's homework book), but the one who wrote (he knows).
+ */
 const toMembersOf = (
   into: Into,
   book: Book | undefined,
   author: string,
-  next: (members: ReadonlyArray<AccountId>) => ReadonlyArray<Change>,
+  next: (audience: ReadonlyArray<AccountId>) => ReadonlyArray<Change>,
 ) =>
   book === undefined
     ? []
-    : into.groups.read(Audiences.groupKey(book.structureId, book.groupId), (group) =>
-        next((group?.members ?? []).filter((member) => member !== author)),
-      )
+    : into.groups.read(Audiences.groupKey(book.structureId, book.groupId), (group) => {
+        const members = group?.members ?? []
+        return readEach(into.relatives, members, (pupils) =>
+          next(distinct([...members, ...pupils.flatMap((pupil) => pupil.relatives)]).filter((r) => r !== author)),
+        )
+      })
 
 const sessionNotice = (
   into: Into,
@@ -273,6 +280,7 @@ export const NewsFeedProjection = Projection.make({
           ),
       ),
     // The alert leaves the feed of who dismissed it; the report stays in the queue (BR-SIG-4).
+    // The alert is the report stream's first event: Report.decide makes ContentReported on an absent report only.
     ReportAlertDismissed: (event, into, recorded) =>
       into.entries.remove(
         keyOf(event.dismissedBy, notificationIdOf({ streamName: recorded.streamName, streamVersion: 1 })),

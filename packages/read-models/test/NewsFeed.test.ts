@@ -28,6 +28,7 @@ const vendor: Actor.Actor = {
 const [pupil1, pupil2, pupil3] = S.pupils as unknown as readonly [AccountId, AccountId, AccountId]
 const teacher = H.teacher1.accountId
 const adminA = AccountId.make("laure.admin")
+const mother = AccountId.make("claire.anquet")
 const erun = AccountId.make("paul.erun")
 const locationA: Actor.Location = {
   structureId: S.schools[0]!,
@@ -68,7 +69,7 @@ const assign = (
   source: "Feed",
 })
 
-/** A class of two pupils and its teacher, a pupil of another class, the school's administrator and the district's. */
+/** A class of two pupils and its teacher, a pupil of another class, the first pupil's mother, the school's administrator and the district's. */
 const setup: ReadonlyArray<Domain.Command> = [
   ...StructureArbitraries.setup,
   assign(pupil1, S.groups.classA, "Student"),
@@ -76,6 +77,22 @@ const setup: ReadonlyArray<Domain.Command> = [
   assign(teacher, S.groups.classA, "Teacher"),
   assign(pupil3, S.groups.classB, "Student"),
   ...staff(adminA, S.schools[0]!, StructureArbitraries.actors.adminA),
+  Account.ProvisionAccount.make({
+    actor: feedActor,
+    accountId: mother,
+    profile: "Relative",
+    origin: { _tag: "Feed", source: "AAF", externalId: "jointure-mother" },
+    structureId: S.schools[0]!,
+    login: Credentials.Login.make("claire.anquet"),
+    firstName: "Claire",
+    lastName: "Anquet",
+    activationCode: Credentials.OneTimeCode.make("3d3nbrm8"),
+  }),
+  Account.LinkRelative.make({
+    actor: feedActor,
+    accountId: mother,
+    link: { pupilId: pupil1, legalAuthority: true, financial: true, contact: true },
+  }),
   ...staff(erun, S.district, vendor),
   {
     _tag: "OpenHomeworkBook",
@@ -111,6 +128,7 @@ const scenario = Effect.gen(function* () {
   const [session] = (yield* feedOf(pupil1)).notifications
   assert.deepStrictEqual(types(yield* feedOf(pupil1)), ["SessionRecorded"])
   assert.deepStrictEqual(types(yield* feedOf(pupil2)), ["SessionRecorded"])
+  assert.deepStrictEqual(types(yield* feedOf(mother)), ["SessionRecorded"])
   assert.deepStrictEqual(types(yield* feedOf(teacher)), [])
   assert.deepStrictEqual(types(yield* feedOf(pupil3)), [])
   assert.strictEqual(session?.id, `HomeworkBook-${book}@2`)
@@ -181,7 +199,8 @@ const scenario = Effect.gen(function* () {
   assert.deepStrictEqual(types(yield* feedOf(pupil2)), [])
   const withdrawn = yield* news.notification(session!.id)
   assert.deepStrictEqual(withdrawn?.withdrawal?.handledBy, adminA)
-  assert.deepStrictEqual([...(withdrawn?.recipients ?? [])].sort(), [pupil1, pupil2].sort())
+  assert.deepStrictEqual([...(withdrawn?.recipients ?? [])].sort(), [pupil1, pupil2, mother].sort())
+  assert.deepStrictEqual(types(yield* feedOf(mother)), [])
   yield* runtime.catchUp()
   assert.deepStrictEqual(types(yield* feedOf(pupil1)), [])
   assert.deepStrictEqual(types(yield* feedOf(teacher)), ["VisaPlaced"])

@@ -1,7 +1,7 @@
 /**
- * Who is in a class or group, and who administers a structure, folded from the
- * Structure and Account events: the audiences the news feed sends to. Private
- * to the news feed.
+ * Who is in a class or group, whose relatives a pupil has, and who administers
+ * a structure, folded from the Structure and Account events: the audiences the
+ * news feed sends to. Private to the news feed.
  */
 import { AccountId, GroupId, StructureId } from "@cartable/domain/Ids"
 import * as SchoolYear from "@cartable/domain/SchoolYear"
@@ -45,13 +45,20 @@ export const Administrators = ReadModel.collection("admins", {
   key: (admins) => admins.structureId,
 })
 
+/** The relatives linked to each pupil (BR-ACC-7), who follow his homework book. */
+export const Relatives = ReadModel.collection("relatives", {
+  document: Schema.Struct({ pupilId: AccountId, relatives: Schema.Array(AccountId) }),
+  key: (pupil) => pupil.pupilId,
+})
+
 /** The collections of the audiences, for a projection's `collections`. */
-export const collections = { groups: Groups, schools: Schools, admins: Administrators } as const
+export const collections = { groups: Groups, schools: Schools, admins: Administrators, relatives: Relatives } as const
 
 type Into = {
   readonly groups: Writer<Group>
   readonly schools: Writer<ReadModel.Collection.Document<typeof Schools>>
   readonly admins: Writer<ReadModel.Collection.Document<typeof Administrators>>
+  readonly relatives: Writer<ReadModel.Collection.Document<typeof Relatives>>
 }
 
 const close = (group: Group): Group => ({ ...group, open: false, members: [] })
@@ -123,5 +130,18 @@ export const handlers = {
       event.structureId,
       (current) =>
         current && { ...current, accountIds: current.accountIds.filter((accountId) => accountId !== event.accountId) },
+    ),
+  RelativeLinked: (
+    event: { readonly accountId: AccountId; readonly link: { readonly pupilId: AccountId } },
+    into: Into,
+  ) =>
+    into.relatives.update(event.link.pupilId, (current) => ({
+      pupilId: event.link.pupilId,
+      relatives: distinct([...(current?.relatives ?? []), event.accountId]),
+    })),
+  RelativeUnlinked: (event: { readonly accountId: AccountId; readonly pupilId: AccountId }, into: Into) =>
+    into.relatives.update(
+      event.pupilId,
+      (current) => current && { ...current, relatives: current.relatives.filter((r) => r !== event.accountId) },
     ),
 }
