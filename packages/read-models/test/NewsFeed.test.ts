@@ -10,9 +10,11 @@ import * as EventStore from "@cartable/eventlog/EventStore"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
 import * as NewsFeed from "@cartable/read-models/NewsFeed"
 import * as ReportQueue from "@cartable/read-models/ReportQueue"
+import * as AccountArbitraries from "@cartable/testing/AccountArbitraries"
 import * as HomeworkBookArbitraries from "@cartable/testing/HomeworkBookArbitraries"
+import * as ReportFeedHistories from "@cartable/testing/ReportFeedHistories"
 import * as StructureArbitraries from "@cartable/testing/StructureArbitraries"
-import { assert, describe, it } from "@effect/vitest"
+import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -203,6 +205,13 @@ const scenario = Effect.gen(function* () {
   assert.deepStrictEqual(types(yield* feedOf(mother)), [])
   yield* runtime.catchUp()
   assert.deepStrictEqual(types(yield* feedOf(pupil1)), [])
+  // Caught up, the feed itself holds no entry of it any more: the filter has nothing left to hide.
+  const entries = yield* ProjectionRuntime.reader(NewsFeed.NewsFeedProjection, "entries")
+  const left = yield* entries.find({ limit: 1000 })
+  assert.deepStrictEqual(
+    left.documents.filter((entry) => entry.notification.id === session!.id),
+    [],
+  )
   assert.deepStrictEqual(types(yield* feedOf(teacher)), ["VisaPlaced"])
 
   // ... and the session it pointed to stays in the homework book.
@@ -251,6 +260,61 @@ describe("NewsFeed", () => {
     () => scenario.pipe(Effect.provide(runOn(memory)), Effect.scoped),
   )
   it.effect("BR-SIG-3 the same feeds on SQLite", () => scenario.pipe(Effect.provide(runOn(sqlite)), Effect.scoped))
+})
+
+describe("NewsFeed over random histories", () => {
+  // Everyone the histories may notify: the account pool, the pupils, the teacher and the administrators of the world.
+  const audience = [
+    ...AccountArbitraries.ids.accounts,
+    ...S.pupils,
+    HomeworkBookArbitraries.named.teacher2.accountId,
+    AccountId.make("staff-a"),
+    AccountId.make("staff-erun"),
+  ]
+  let checked = 0
+  afterAll(() => assert.isAbove(checked, 0, "no history deleted a notification that was in a feed"))
+  it.effect.prop(
+    "BR-SIG-3 a notification deleted by a report's handling is in no feed as soon as the command returned, before the async feed saw the handling, and stays retrievable",
+    [ReportFeedHistories.commands],
+    ([commands]) =>
+      Effect.gen(function* () {
+        const runtime = yield* ProjectionRuntime.ProjectionRuntime
+        const news = yield* NewsFeed.NewsFeed
+        const shown = Effect.forEach(audience, (recipient) =>
+          Effect.map(news.feed({ recipient, limit: 1000 }), (page) => page.notifications.map((n) => n.id)),
+        )
+        // The oracle (BR-SIG-3): every notification an accepted handling deleted.
+        const deleted = new Set<string>()
+        const reported = new Map<string, string>()
+        for (const command of commands) {
+          // The feed is up to date before each command, and does not see the command itself.
+          yield* runtime.catchUp()
+          const before = (yield* shown).flat()
+          const accepted = yield* Effect.either(handle(command, at))
+          if (accepted._tag === "Left" || accepted.right.events.length === 0) continue
+          if (command._tag === "ReportContent" && command.content.kind === "Notification") {
+            reported.set(command.reportId, command.content.contentId)
+          }
+          if (command._tag === "HandleReport" && command.decision === "Deleted" && reported.has(command.reportId)) {
+            const id = reported.get(command.reportId)!
+            deleted.add(id)
+            if (before.includes(id)) checked++
+            for (const ids of yield* shown) assert.notInclude(ids, id)
+          }
+        }
+        yield* runtime.catchUp()
+        for (const ids of yield* shown)
+          assert.deepStrictEqual(
+            ids.filter((id) => deleted.has(id)),
+            [],
+          )
+        for (const id of deleted) {
+          const sent = yield* news.notification(id)
+          if (sent !== undefined) assert.isDefined(sent.withdrawal)
+        }
+      }).pipe(Effect.provide(runOn(memory)), Effect.scoped),
+    { fastCheck: { numRuns: 25 } },
+  )
 })
 
 describeWithServer("NewsFeed on PostgreSQL", (server) => {
