@@ -135,7 +135,11 @@ const steer = ([command, n]: readonly [Report.ReportCommand, number]): Report.Re
     ...command,
     actor: n % 3 === 0 ? command.actor : { accountId: reporter, roles: [] },
     location: schoolA,
-    content: { kind: "Notification", contentId: notificationIds[n % notificationIds.length]! },
+    // Mostly the notifications of the world's sessions, which are in feeds; now and then a later one.
+    content: {
+      kind: "Notification",
+      contentId: n % 3 === 0 ? notificationIds[n % notificationIds.length]! : notificationIds[(n % 2) * 3]!,
+    },
     comment: "Photo d'un élève",
   }
 }
@@ -144,6 +148,7 @@ const steer = ([command, n]: readonly [Report.ReportCommand, number]): Report.Re
 const reports = FastCheck.array(FastCheck.tuple(ReportArbitraries.command, FastCheck.nat()), {
   minLength: 1,
   maxLength: 20,
+  size: "max",
 }).map((drawn) => {
   const made: Array<Report.ReportCommand["reportId"]> = []
   return drawn.map(([command, n]) => {
