@@ -132,10 +132,14 @@ export const UnlinkAccompanyingAdult = Schema.TaggedStruct("UnlinkAccompanyingAd
 })
 
 /** Set the account's login alias (BR-ACC-10). @since 0.1.0 */
-export const SetLoginAlias = Schema.TaggedStruct("SetLoginAlias", { actor: Actor, accountId: AccountId, alias: Login })
+export const SetLoginAlias = Schema.TaggedStruct("SetLoginAlias", {
+  actor: fact(Actor),
+  accountId: AccountId,
+  alias: Login,
+})
 
 /** Remove the account's login alias (BR-ACC-10). @since 0.1.0 */
-export const RemoveLoginAlias = Schema.TaggedStruct("RemoveLoginAlias", { actor: Actor, accountId: AccountId })
+export const RemoveLoginAlias = Schema.TaggedStruct("RemoveLoginAlias", { actor: fact(Actor), accountId: AccountId })
 
 /** Link an external identity ("rapprochement") (BR-ACC-10). @since 0.1.0 */
 export const LinkExternalIdentity = Schema.TaggedStruct("LinkExternalIdentity", {
@@ -167,16 +171,16 @@ export const RevokeAdministratorRight = Schema.TaggedStruct("RevokeAdministrator
 })
 
 /** Pre-delete the account (BR-ACC-12). @since 0.1.0 */
-export const PreDeleteAccount = Schema.TaggedStruct("PreDeleteAccount", { actor: Actor, accountId: AccountId })
+export const PreDeleteAccount = Schema.TaggedStruct("PreDeleteAccount", { actor: fact(Actor), accountId: AccountId })
 
 /** Restore a pre-deleted account (BR-ACC-12). @since 0.1.0 */
-export const RestoreAccount = Schema.TaggedStruct("RestoreAccount", { actor: Actor, accountId: AccountId })
+export const RestoreAccount = Schema.TaggedStruct("RestoreAccount", { actor: fact(Actor), accountId: AccountId })
 
 /** Delete a pre-deleted account (BR-ACC-9). @since 0.1.0 */
-export const DeleteAccount = Schema.TaggedStruct("DeleteAccount", { actor: Actor, accountId: AccountId })
+export const DeleteAccount = Schema.TaggedStruct("DeleteAccount", { actor: fact(Actor), accountId: AccountId })
 
 /** Erase the personal data of a deleted account (BR-ACC-9). @since 0.1.0 */
-export const EraseAccountData = Schema.TaggedStruct("EraseAccountData", { actor: Actor, accountId: AccountId })
+export const EraseAccountData = Schema.TaggedStruct("EraseAccountData", { actor: fact(Actor), accountId: AccountId })
 
 /**
  * Every Account command, keyed by tag.
