@@ -97,6 +97,9 @@ export const play = (step: Step) =>
           actor: feed,
           accountId: person.id,
           link: { pupilId: child, legalAuthority: true, financial: true, contact: true },
+          // Facts the Workspace entry point will resolve from the log: the child is a pupil, no other relative yet.
+          pupilProfile: "Student",
+          pupilRelatives: [],
         })
       }
       for (const code of person.classes ?? []) {
@@ -141,6 +144,7 @@ export const play = (step: Step) =>
       accountId: "g-aesh-1",
       pupilId: "p-yann",
       kind: "AESH",
+      pupilProfile: "Student",
     })
     // A pupil who is not yet in the feed cannot be created by hand (BR-ACC-1): the demo shows the refusal.
     yield* ent.submit({
@@ -227,6 +231,7 @@ export const play = (step: Step) =>
       _tag: "ReportContent",
       actor: { accountId: "r-claire", roles: [] },
       reportId: "report-1",
+      structureId: location.structureId,
       location,
       content: { kind: "Notification", contentId: "notif-4411", authorId: "p-hugo" },
       reportedAt: "2026-09-08T07:45:00Z",

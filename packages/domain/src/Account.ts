@@ -42,6 +42,8 @@ export const AccountRejectionReason = Schema.Literal(
   "InvalidState",
   "InvalidLink",
   "IdentityConflict",
+  "LoginTaken",
+  "DuplicateRelative",
 )
 /** @since 0.1.0 */
 export type AccountRejectionReason = typeof AccountRejectionReason.Type
@@ -86,6 +88,10 @@ export interface Account {
   readonly relativeOf: ReadonlyArray<RelativeLink>
   readonly accompanies: ReadonlyArray<{ readonly pupilId: AccountId; readonly kind: AccompanyingKind }>
   readonly administratorOf: ReadonlyArray<StructureId>
+  /** An administrator of the whole platform (BR-ACC-11). */
+  readonly platformAdministrator: boolean
+  /** Has inspector access (BR-CDT-5). */
+  readonly inspector: boolean
 }
 
 /**
@@ -197,6 +203,12 @@ const identityUpdate = (
         },
       ]
 
+/** The login is free, or held by the account itself (BR-ACC-10: logins and aliases are unique across accounts). */
+const loginTaken = (holder: AccountId | undefined, accountId: AccountId, login: string): Decision | undefined =>
+  holder === undefined || holder === accountId
+    ? undefined
+    : reject("BR-ACC-10", "LoginTaken", `The login "${login}" is taken by another account: choose another one`)
+
 const provision = (command: Command<"ProvisionAccount">): Decision => {
   if (command.origin._tag === "Feed" && !Actor.isSystem(command.actor)) {
     return reject("BR-ACC-1", "NotAuthorized", "Only a directory feed import provisions feed accounts")
@@ -213,7 +225,18 @@ const provision = (command: Command<"ProvisionAccount">): Decision => {
       return reject("BR-ACC-1", "NotAuthorized", `Only an administrator of ${command.structureId} creates accounts`)
     }
   }
-  const { actor: _actor, _tag, ...fields } = command
+  const { feedHolder } = command
+  // BR-ACC-8: a feed person who has an account keeps it; he is never given a second one.
+  if (command.origin._tag === "Feed" && feedHolder !== undefined && feedHolder !== command.accountId) {
+    return reject(
+      "BR-ACC-8",
+      "AlreadyExists",
+      `This feed person already has account ${feedHolder}: a pupil keeps his account, attach it to the new school instead`,
+    )
+  }
+  const taken = loginTaken(command.loginHolder, command.accountId, command.login)
+  if (taken !== undefined) return taken
+  const { actor: _actor, loginHolder: _login, feedHolder: _feed, _tag, ...fields } = command
   return events({ _tag: "AccountProvisioned", ...fields })
 }
 
@@ -291,11 +314,13 @@ const activate = (
   })
 
 const issueRenewalCode = (command: Command<"IssuePasswordRenewalCode">, account: Account): Decision => {
-  const { actor, classId } = command
+  const { actor, pupilClassIds } = command
+  // BR-ACC-5: judged on the pupil's classes as the log has them, never on a class the teacher names.
   const teachesPupil =
     account.profile === "Student" &&
-    classId !== undefined &&
-    account.structureIds.some((structureId) => Actor.teaches(actor, structureId, classId))
+    pupilClassIds.some((classId) =>
+      account.structureIds.some((structureId) => Actor.teaches(actor, structureId, classId)),
+    )
   if (!Actor.administersAny(actor, account.structureIds) && !teachesPupil) {
     return reject(
       "BR-ACC-5",
@@ -374,6 +399,32 @@ const detach = (command: Command<"DetachAccountFromStructure">, account: Account
     : none
 }
 
+/** A linked child is a pupil (BR-ACC-7); `profile` is the log's, absent when no such account exists. */
+const notAPupil = (pupilId: AccountId, profile: Profile | undefined): Decision | undefined =>
+  profile === "Student"
+    ? undefined
+    : reject(
+        "BR-ACC-7",
+        "InvalidLink",
+        profile === undefined ? `Account ${pupilId} does not exist` : `Account ${pupilId} is not a pupil's account`,
+      )
+
+/** Names compared as seed 003's search does: case, accents and spacing ignored. */
+const nameKey = (name: string) => name.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim()
+
+/**
+ * (decision, seed 004 "doublons responsables") Two relative accounts of one
+ * pupil are one person when their first and last names match; an erased name
+ * matches nothing.
+ */
+const samePerson = (
+  a: { readonly firstName: string; readonly lastName: string },
+  b: { readonly firstName: string; readonly lastName: string },
+) =>
+  ![a.firstName, a.lastName, b.firstName, b.lastName].some(PersonalData.isErased) &&
+  nameKey(a.firstName) === nameKey(b.firstName) &&
+  nameKey(a.lastName) === nameKey(b.lastName)
+
 const sameLink = (a: RelativeLink, b: RelativeLink) =>
   a.legalAuthority === b.legalAuthority && a.financial === b.financial && a.contact === b.contact
 
@@ -387,6 +438,18 @@ const linkRelative = (command: Command<"LinkRelative">, account: Account): Decis
   }
   if (link.pupilId === account.accountId) {
     return reject("BR-ACC-7", "InvalidLink", "An account cannot be its own relative")
+  }
+  const notPupil = notAPupil(link.pupilId, command.pupilProfile)
+  if (notPupil !== undefined) return notPupil
+  const duplicate = command.pupilRelatives.find(
+    (other) => other.accountId !== account.accountId && samePerson(other, account),
+  )
+  if (duplicate !== undefined) {
+    return reject(
+      "BR-ACC-7",
+      "DuplicateRelative",
+      `Pupil ${link.pupilId} already has relative account ${duplicate.accountId} for this person: a relative has one account for all his children, link that one`,
+    )
   }
   const current = account.relativeOf.find((l) => l.pupilId === link.pupilId)
   return current !== undefined && sameLink(current, link)
@@ -411,6 +474,8 @@ const linkAccompanyingAdult = (command: Command<"LinkAccompanyingAdult">, accoun
   if (account.profile === "Student" || pupilId === account.accountId) {
     return reject("BR-ACC-7", "InvalidLink", "A pupil cannot be an accompanying adult")
   }
+  const notPupil = notAPupil(pupilId, command.pupilProfile)
+  if (notPupil !== undefined) return notPupil
   return account.accompanies.find((link) => link.pupilId === pupilId)?.kind === kind
     ? none
     : events({ _tag: "AccompanyingAdultLinked", accountId: account.accountId, pupilId, kind })
@@ -433,6 +498,8 @@ const setLoginAlias = (command: Command<"SetLoginAlias">, account: Account): Dec
   if (command.alias === account.login) {
     return reject("BR-ACC-10", "InvalidLink", "The alias must differ from the login")
   }
+  const taken = loginTaken(command.aliasHolder, account.accountId, command.alias)
+  if (taken !== undefined) return taken
   return command.alias === account.alias
     ? none
     : events({ _tag: "LoginAliasSet", accountId: account.accountId, alias: command.alias })
@@ -502,6 +569,54 @@ const revokeAdministratorRight = (command: Command<"RevokeAdministratorRight">, 
         structureId,
         revokedBy: actor.accountId,
       })
+    : none
+}
+
+const isPlatformAdministrator = (actor: Actor.Actor) =>
+  actor.roles.some((role) => role._tag === "Administrator" && role.level === "Platform")
+
+const appointPlatformAdministrator = (command: Command<"AppointPlatformAdministrator">, account: Account): Decision => {
+  const { actor } = command
+  if (!Actor.isSystem(actor) && !isPlatformAdministrator(actor)) {
+    return reject("BR-ACC-11", "NotAuthorized", "Only the platform's own process or a platform administrator does this")
+  }
+  if (account.profile === "Student" || account.profile === "Relative") {
+    return reject("BR-ACC-11", "InvalidState", "Pupils and relatives cannot be administrators")
+  }
+  return account.platformAdministrator
+    ? none
+    : events({ _tag: "PlatformAdministratorAppointed", accountId: account.accountId, appointedBy: actor.accountId })
+}
+
+const dismissPlatformAdministrator = (command: Command<"DismissPlatformAdministrator">, account: Account): Decision => {
+  const { actor } = command
+  if (!Actor.isSystem(actor) && !isPlatformAdministrator(actor)) {
+    return reject("BR-ACC-11", "NotAuthorized", "Only the platform's own process or a platform administrator does this")
+  }
+  return account.platformAdministrator
+    ? events({ _tag: "PlatformAdministratorDismissed", accountId: account.accountId, dismissedBy: actor.accountId })
+    : none
+}
+
+const grantInspectorAccess = (command: Command<"GrantInspectorAccess">, account: Account): Decision => {
+  if (!manages(command.actor, account)) {
+    return reject("BR-CDT-5", "NotAuthorized", "Only the feed or an administrator of the account's school does this")
+  }
+  // (decision) Inspectors are staff: teachers' or personnel accounts.
+  if (account.profile !== "Teacher" && account.profile !== "Personnel") {
+    return reject("BR-CDT-5", "InvalidState", `A ${account.profile} account cannot be an inspector`)
+  }
+  return account.inspector
+    ? none
+    : events({ _tag: "InspectorAccessGranted", accountId: account.accountId, grantedBy: command.actor.accountId })
+}
+
+const revokeInspectorAccess = (command: Command<"RevokeInspectorAccess">, account: Account): Decision => {
+  if (!manages(command.actor, account)) {
+    return reject("BR-CDT-5", "NotAuthorized", "Only the feed or an administrator of the account's school does this")
+  }
+  return account.inspector
+    ? events({ _tag: "InspectorAccessRevoked", accountId: account.accountId, revokedBy: command.actor.accountId })
     : none
 }
 
@@ -620,6 +735,14 @@ const decideWith =
         return grantAdministratorRight(command, state)
       case "RevokeAdministratorRight":
         return revokeAdministratorRight(command, state)
+      case "AppointPlatformAdministrator":
+        return appointPlatformAdministrator(command, state)
+      case "DismissPlatformAdministrator":
+        return dismissPlatformAdministrator(command, state)
+      case "GrantInspectorAccess":
+        return grantInspectorAccess(command, state)
+      case "RevokeInspectorAccess":
+        return revokeInspectorAccess(command, state)
       case "PreDeleteAccount":
         return preDelete(command, state)
       case "RestoreAccount":
@@ -673,6 +796,8 @@ const provisioned = (event: Extract<AccountEvent, { readonly _tag: "AccountProvi
   relativeOf: [],
   accompanies: [],
   administratorOf: [],
+  platformAdministrator: false,
+  inspector: false,
 })
 
 const itself = <A>(a: A) => a
@@ -742,6 +867,14 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
       return { ...state, administratorOf: upsert(state.administratorOf, event.structureId, itself) }
     case "AdministratorRightRevoked":
       return { ...state, administratorOf: without(state.administratorOf, (s) => s === event.structureId) }
+    case "PlatformAdministratorAppointed":
+      return { ...state, platformAdministrator: true }
+    case "PlatformAdministratorDismissed":
+      return { ...state, platformAdministrator: false }
+    case "InspectorAccessGranted":
+      return { ...state, inspector: true }
+    case "InspectorAccessRevoked":
+      return { ...state, inspector: false }
     case "AccountPreDeleted":
       return { ...state, deletion: "PreDeleted" }
     case "AccountRestored":

@@ -13,9 +13,31 @@ import { Login, OneTimeCode } from "./Credentials.ts"
 import { fact, optionalFact } from "./Fact.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
 
-/** Create an account, from a feed or by hand (BR-ACC-1, BR-ACC-2). @since 0.1.0 */
+/**
+ * Another relative account already linked to a pupil, as the log names it: a
+ * second account for the same person is a duplicate (BR-ACC-7).
+ *
+ * @since 0.1.0
+ */
+export const LinkedRelative = Schema.Struct({
+  accountId: AccountId,
+  firstName: Schema.String,
+  lastName: Schema.String,
+})
+/** @since 0.1.0 */
+export type LinkedRelative = typeof LinkedRelative.Type
+
+/**
+ * Create an account, from a feed or by hand (BR-ACC-1, BR-ACC-2). Facts: the
+ * account holding the login, as login or alias (BR-ACC-10), and the account
+ * already provisioned from the same feed person (BR-ACC-8), if any.
+ *
+ * @since 0.1.0
+ */
 export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
   actor: fact(Actor),
+  loginHolder: optionalFact(AccountId),
+  feedHolder: optionalFact(AccountId),
   accountId: AccountId,
   profile: Profile,
   origin: Origin,
@@ -54,8 +76,9 @@ export const ActivateAccount = Schema.TaggedStruct("ActivateAccount", {
 })
 
 /**
- * Reset a password by issuing a renewal code (BR-ACC-4, BR-ACC-5). A teacher
- * names the pupil's class (`classId`), which must be one he is attached to.
+ * Reset a password by issuing a renewal code (BR-ACC-4, BR-ACC-5). Fact: the
+ * classes the account is a pupil of, from the log; a teacher issues the code
+ * only when he is attached to one of them.
  *
  * @since 0.1.0
  */
@@ -63,7 +86,7 @@ export const IssuePasswordRenewalCode = Schema.TaggedStruct("IssuePasswordRenewa
   actor: fact(Actor),
   accountId: AccountId,
   renewalCode: OneTimeCode,
-  classId: optionalFact(GroupId),
+  pupilClassIds: fact(Schema.Array(GroupId)),
 })
 
 /** Log in with login + renewal code and set a new password (BR-ACC-5). @since 0.1.0 */
@@ -102,11 +125,19 @@ export const DetachAccountFromStructure = Schema.TaggedStruct("DetachAccountFrom
   structureId: StructureId,
 })
 
-/** Link a relative account to a pupil, or update the link's flags (BR-ACC-7). @since 0.1.0 */
+/**
+ * Link a relative account to a pupil, or update the link's flags (BR-ACC-7).
+ * Facts: the linked account's profile (absent: no such account) and the
+ * relative accounts already linked to it.
+ *
+ * @since 0.1.0
+ */
 export const LinkRelative = Schema.TaggedStruct("LinkRelative", {
   actor: fact(Actor),
   accountId: AccountId,
   link: RelativeLink,
+  pupilProfile: optionalFact(Profile),
+  pupilRelatives: fact(Schema.Array(LinkedRelative)),
 })
 
 /** Unlink a relative from a pupil (BR-ACC-7). @since 0.1.0 */
@@ -116,12 +147,13 @@ export const UnlinkRelative = Schema.TaggedStruct("UnlinkRelative", {
   pupilId: AccountId,
 })
 
-/** Link an accompanying adult to a pupil (BR-ACC-7). @since 0.1.0 */
+/** Link an accompanying adult to a pupil; fact: the pupil's profile (BR-ACC-7). @since 0.1.0 */
 export const LinkAccompanyingAdult = Schema.TaggedStruct("LinkAccompanyingAdult", {
   actor: fact(Actor),
   accountId: AccountId,
   pupilId: AccountId,
   kind: AccompanyingKind,
+  pupilProfile: optionalFact(Profile),
 })
 
 /** Unlink an accompanying adult from a pupil (BR-ACC-7). @since 0.1.0 */
@@ -131,11 +163,12 @@ export const UnlinkAccompanyingAdult = Schema.TaggedStruct("UnlinkAccompanyingAd
   pupilId: AccountId,
 })
 
-/** Set the account's login alias (BR-ACC-10). @since 0.1.0 */
+/** Set the account's login alias; fact: who holds it as a login or alias (BR-ACC-10). @since 0.1.0 */
 export const SetLoginAlias = Schema.TaggedStruct("SetLoginAlias", {
   actor: fact(Actor),
   accountId: AccountId,
   alias: Login,
+  aliasHolder: optionalFact(AccountId),
 })
 
 /** Remove the account's login alias (BR-ACC-10). @since 0.1.0 */
@@ -168,6 +201,35 @@ export const RevokeAdministratorRight = Schema.TaggedStruct("RevokeAdministrator
   actor: fact(Actor),
   accountId: AccountId,
   structureId: StructureId,
+})
+
+/**
+ * Make the account an administrator of the whole platform (BR-ACC-11): by the
+ * installation's own process or another platform administrator.
+ *
+ * @since 0.1.0
+ */
+export const AppointPlatformAdministrator = Schema.TaggedStruct("AppointPlatformAdministrator", {
+  actor: fact(Actor),
+  accountId: AccountId,
+})
+
+/** Take the platform administrator right away (BR-ACC-11). @since 0.1.0 */
+export const DismissPlatformAdministrator = Schema.TaggedStruct("DismissPlatformAdministrator", {
+  actor: fact(Actor),
+  accountId: AccountId,
+})
+
+/** Give a staff account inspector access (BR-CDT-5). @since 0.1.0 */
+export const GrantInspectorAccess = Schema.TaggedStruct("GrantInspectorAccess", {
+  actor: fact(Actor),
+  accountId: AccountId,
+})
+
+/** Take inspector access away (BR-CDT-5). @since 0.1.0 */
+export const RevokeInspectorAccess = Schema.TaggedStruct("RevokeInspectorAccess", {
+  actor: fact(Actor),
+  accountId: AccountId,
 })
 
 /** Pre-delete the account (BR-ACC-12). @since 0.1.0 */
@@ -207,6 +269,10 @@ export const commands = {
   UnlinkExternalIdentity,
   GrantAdministratorRight,
   RevokeAdministratorRight,
+  AppointPlatformAdministrator,
+  DismissPlatformAdministrator,
+  GrantInspectorAccess,
+  RevokeInspectorAccess,
   PreDeleteAccount,
   RestoreAccount,
   DeleteAccount,

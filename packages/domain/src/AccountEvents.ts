@@ -190,6 +190,40 @@ export const AdministratorRightRevoked = Schema.TaggedStruct("AdministratorRight
   revokedBy: AccountId,
 })
 
+/**
+ * The account was made an administrator of the whole platform, the vendor's level
+ * of BR-SIG-2 (decision: no structure stands for the platform, so this right has
+ * its own event) (BR-ACC-11).
+ *
+ * @since 0.1.0
+ */
+export const PlatformAdministratorAppointed = Schema.TaggedStruct("PlatformAdministratorAppointed", {
+  accountId: AccountId,
+  appointedBy: AccountId,
+})
+
+/** The account lost the platform administrator right (BR-ACC-11). @since 0.1.0 */
+export const PlatformAdministratorDismissed = Schema.TaggedStruct("PlatformAdministratorDismissed", {
+  accountId: AccountId,
+  dismissedBy: AccountId,
+})
+
+/**
+ * The account got inspector access: inspections may name it (BR-CDT-5).
+ *
+ * @since 0.1.0
+ */
+export const InspectorAccessGranted = Schema.TaggedStruct("InspectorAccessGranted", {
+  accountId: AccountId,
+  grantedBy: AccountId,
+})
+
+/** The account lost inspector access (BR-CDT-5). @since 0.1.0 */
+export const InspectorAccessRevoked = Schema.TaggedStruct("InspectorAccessRevoked", {
+  accountId: AccountId,
+  revokedBy: AccountId,
+})
+
 /** The account was pre-deleted: it can no longer log in, and may be restored (BR-ACC-12). @since 0.1.0 */
 export const AccountPreDeleted = Schema.TaggedStruct("AccountPreDeleted", { accountId: AccountId })
 
@@ -234,6 +268,10 @@ export const events = {
   ExternalIdentityUnlinked,
   AdministratorRightGranted,
   AdministratorRightRevoked,
+  PlatformAdministratorAppointed,
+  PlatformAdministratorDismissed,
+  InspectorAccessGranted,
+  InspectorAccessRevoked,
   AccountPreDeleted,
   AccountRestored,
   AccountDeleted,

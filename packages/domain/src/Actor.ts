@@ -38,7 +38,8 @@ export type Location = typeof Location.Type
  *   district, department or academy; absent for the platform vendor);
  * - `Direction`: member of the functional group "Chef d'établissement" of a school (BR-GRP-3);
  * - `Teacher`: teacher attached to these classes and groups of a school (BR-GRP-1);
- * - `Inspector`: an inspector (BR-CDT-5);
+ * - `Inspector`: an account with inspector access (BR-CDT-5);
+ * - `MailMergeManager`: member of the functional group "Gestionnaire publipostage" of a school (BR-MM-1);
  * - `System`: an automated process of the platform (directory feed import, retention job).
  *
  * @since 0.1.0
@@ -48,6 +49,7 @@ export const Role = Schema.Union(
   Schema.TaggedStruct("Direction", { structureId: StructureId }),
   Schema.TaggedStruct("Teacher", { structureId: StructureId, groupIds: Schema.Array(GroupId) }),
   Schema.TaggedStruct("Inspector", {}),
+  Schema.TaggedStruct("MailMergeManager", { structureId: StructureId }),
   Schema.TaggedStruct("System", { process: Schema.String }),
 )
 /** @since 0.1.0 */
@@ -114,6 +116,22 @@ export const administersAny = (actor: Actor, structureIds: ReadonlyArray<Structu
  */
 export const isDirectionOf = (actor: Actor, structureId: StructureId): boolean =>
   actor.roles.some((role) => role._tag === "Direction" && role.structureId === structureId)
+
+/**
+ * Whether these roles include inspector access (BR-CDT-5).
+ *
+ * @since 0.1.0
+ */
+export const hasInspectorAccess = (roles: ReadonlyArray<Role>): boolean =>
+  roles.some((role) => role._tag === "Inspector")
+
+/**
+ * Whether the actor holds the mail-merge role "Gestionnaire publipostage" of the school (BR-MM-1).
+ *
+ * @since 0.1.0
+ */
+export const isMailMergeManagerOf = (actor: Actor, structureId: StructureId): boolean =>
+  actor.roles.some((role) => role._tag === "MailMergeManager" && role.structureId === structureId)
 
 /**
  * Whether the actor is an automated process of the platform.

@@ -290,8 +290,14 @@ const placeVisa = (command: Command<"PlaceVisa">, book: HomeworkBook): Decision 
   })
 }
 
-/** Seed 004: the school's ENT administrator manages inspections (Gestion emploi du temps > Inspections). */
-const mayManageInspections = (actor: Actor.Actor, book: HomeworkBook) => administersSchool(actor, book.structureId)
+/**
+ * Seed 004: the school's ENT administrator manages inspections (Gestion emploi du
+ * temps > Inspections); (decision) so does an administrator whose scope covers
+ * the school, judged on its location from the log. A location of another school
+ * covers nothing above this one.
+ */
+const mayManageInspections = (actor: Actor.Actor, book: HomeworkBook, location: Actor.Location) =>
+  Actor.administers(actor, location.structureId === book.structureId ? location : { structureId: book.structureId })
 
 const notInspectionManager = (book: HomeworkBook) =>
   reject("BR-CDT-5", "NotAuthorized", `Only an administrator of ${book.structureId} manages inspections`)
@@ -317,7 +323,11 @@ const inspectionNotFound = (inspectionId: InspectionId) =>
   reject("BR-CDT-5", "NotFound", `Inspection ${inspectionId} does not exist`)
 
 const scheduleInspection = (command: Command<"ScheduleInspection">, book: HomeworkBook): Decision => {
-  if (!mayManageInspections(command.actor, book)) return notInspectionManager(book)
+  if (!mayManageInspections(command.actor, book, command.location)) return notInspectionManager(book)
+  // BR-CDT-5: the inspection names an account the log gives inspector access.
+  if (!Actor.hasInspectorAccess(command.inspectorRoles)) {
+    return reject("BR-CDT-5", "NotAuthorized", `Account ${command.inspectorId} has no inspector access`)
+  }
   const invalid = invalidWindow(command.period)
   if (invalid !== undefined) return invalid
   const current = inspectionOf(book, command.inspectionId)
@@ -341,7 +351,7 @@ const scheduleInspection = (command: Command<"ScheduleInspection">, book: Homewo
 }
 
 const rescheduleInspection = (command: Command<"RescheduleInspection">, book: HomeworkBook): Decision => {
-  if (!mayManageInspections(command.actor, book)) return notInspectionManager(book)
+  if (!mayManageInspections(command.actor, book, command.location)) return notInspectionManager(book)
   const current = inspectionOf(book, command.inspectionId)
   if (current === undefined) return inspectionNotFound(command.inspectionId)
   if (current.cancelled) {
@@ -360,7 +370,7 @@ const rescheduleInspection = (command: Command<"RescheduleInspection">, book: Ho
 }
 
 const cancelInspection = (command: Command<"CancelInspection">, book: HomeworkBook): Decision => {
-  if (!mayManageInspections(command.actor, book)) return notInspectionManager(book)
+  if (!mayManageInspections(command.actor, book, command.location)) return notInspectionManager(book)
   const current = inspectionOf(book, command.inspectionId)
   if (current === undefined) return inspectionNotFound(command.inspectionId)
   if (current.cancelled) return none

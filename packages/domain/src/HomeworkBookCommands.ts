@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Actor } from "./Actor.ts"
+import { Actor, Location, Role } from "./Actor.ts"
 import { fact } from "./Fact.ts"
 import { SessionText, VisaScope } from "./HomeworkBookEvents.ts"
 import { AccountId, GroupId, HomeworkBookId, InspectionId, SessionId, StructureId, SubjectCode } from "./Ids.ts"
@@ -66,7 +66,8 @@ export const PlaceVisa = Schema.TaggedStruct("PlaceVisa", {
 /**
  * Give an inspector read access to a teacher's sessions from a start to an end
  * date, both included, spanning at most `HomeworkBook.inspectionMaxDays` (31) days
- * (BR-CDT-5). Granted by an administrator of the school.
+ * (BR-CDT-5). Granted by an administrator whose scope covers the school. Facts:
+ * the inspector's roles (he must have inspector access) and the school's location.
  *
  * @since 0.1.0
  */
@@ -77,6 +78,8 @@ export const ScheduleInspection = Schema.TaggedStruct("ScheduleInspection", {
   inspectorId: AccountId,
   teacherId: AccountId,
   period: Period,
+  inspectorRoles: fact(Schema.Array(Role)),
+  location: fact(Location),
 })
 
 /** Move an inspection's window: the inspector's access follows it (BR-CDT-5). @since 0.1.0 */
@@ -85,6 +88,7 @@ export const RescheduleInspection = Schema.TaggedStruct("RescheduleInspection", 
   homeworkBookId: HomeworkBookId,
   inspectionId: InspectionId,
   period: Period,
+  location: fact(Location),
 })
 
 /** Cancel an inspection: the inspector's access ends at once (BR-CDT-5). @since 0.1.0 */
@@ -92,6 +96,7 @@ export const CancelInspection = Schema.TaggedStruct("CancelInspection", {
   actor: fact(Actor),
   homeworkBookId: HomeworkBookId,
   inspectionId: InspectionId,
+  location: fact(Location),
 })
 
 /**

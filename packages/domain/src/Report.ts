@@ -43,6 +43,7 @@ export const ReportRejectionReason = Schema.Literal(
   "AlreadyHandled",
   "UnknownAuthor",
   "InvalidFollowUp",
+  "InvalidLocation",
 )
 /** @since 0.1.0 */
 export type ReportRejectionReason = typeof ReportRejectionReason.Type
@@ -242,6 +243,13 @@ const normalizedLocation = (location: Actor.Location): Actor.Location => ({
 const decideAbsent = (command: ReportCommand): Decision => {
   switch (command._tag) {
     case "ReportContent": {
+      if (command.location.structureId !== command.structureId) {
+        return reject(
+          "BR-SIG-2",
+          "InvalidLocation",
+          `The location given is ${command.location.structureId}'s, not ${command.structureId}'s`,
+        )
+      }
       const comment = command.comment?.trim()
       const location = normalizedLocation(command.location)
       return events({

@@ -9,18 +9,20 @@ import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { Actor, Location } from "./Actor.ts"
 import { fact } from "./Fact.ts"
-import { ReportId } from "./Ids.ts"
+import { ReportId, StructureId } from "./Ids.ts"
 import { ReportDecision, ReportedContent } from "./ReportEvents.ts"
 
 /**
  * Report a notification or a message as inappropriate (BR-SIG-1), at the school
- * where it was shown; a blank comment is dropped.
+ * where it was shown (`structureId`); a blank comment is dropped. Fact: that
+ * school's location from the log, which routes the alert (BR-SIG-2).
  *
  * @since 0.1.0
  */
 export const ReportContent = Schema.TaggedStruct("ReportContent", {
   actor: fact(Actor),
   reportId: ReportId,
+  structureId: StructureId,
   location: fact(Location),
   content: ReportedContent,
   reportedAt: Schema.DateTimeUtc,

@@ -11,6 +11,7 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Actor from "./Actor.ts"
 import type { AccountId, GroupId, StructureId } from "./Ids.ts"
+import { defined } from "./internal/fields.ts"
 import { RuleId } from "./Rules.ts"
 import type { SchoolYear } from "./SchoolYear.ts"
 import { StructureCommand } from "./StructureCommands.ts"
@@ -119,6 +120,7 @@ export const initialState: StructureState = { _tag: "Absent" }
 export const functionalGroupNames: Readonly<Record<Exclude<GroupFunction, "Other">, string>> = {
   Direction: "Chef d'établissement",
   SuperAdministrator: "Super Administrateur",
+  MailMerge: "Gestionnaire publipostage",
 }
 
 /**
@@ -135,18 +137,40 @@ export const isSchool = (structure: Structure): boolean =>
  *
  * @since 0.1.0
  */
-export const locationOf = (structure: Structure): Actor.Location => {
-  const { structureId } = structure
+export const locationOf = (structure: Structure): Actor.Location =>
+  locationFrom(structure.structureId, structure.kind, structure.hierarchy)
+
+/**
+ * {@link locationOf} from a structure's id, kind and parents, as a read model
+ * keeps them.
+ *
+ * @since 0.1.0
+ */
+export const locationFrom = (structureId: StructureId, kind: StructureKind, hierarchy: Hierarchy): Actor.Location => {
   const own =
-    structure.kind === "District"
+    kind === "District"
       ? { districtId: structureId }
-      : structure.kind === "Department"
+      : kind === "Department"
         ? { departmentId: structureId }
-        : structure.kind === "Academy"
+        : kind === "Academy"
           ? { academyId: structureId }
           : {}
-  return { structureId, ...structure.hierarchy, ...own }
+  return {
+    structureId,
+    ...defined("districtId", hierarchy.districtId),
+    ...defined("departmentId", hierarchy.departmentId),
+    ...defined("academyId", hierarchy.academyId),
+    ...own,
+  }
 }
+
+/**
+ * The administration level of a right granted on a structure of this kind (BR-ACC-11, BR-SIG-2).
+ *
+ * @since 0.1.0
+ */
+export const adminLevelOf = (kind: StructureKind): Actor.AdminLevel =>
+  kind === "PrimarySchool" || kind === "SecondarySchool" ? "School" : kind
 
 const openGroups = (state: StructureState): ReadonlyArray<Group> =>
   state._tag === "Absent" ? [] : [...state.groups.values()].filter((group) => group.open)

@@ -51,11 +51,12 @@ export type GroupKind = typeof GroupKind.Type
 /**
  * What a functional group stands for, whatever its display name: `Direction`
  * is "Chef d'établissement" (BR-GRP-3), `SuperAdministrator` is "Super
- * Administrateur"; any other functional group is `Other`.
+ * Administrateur", `MailMerge` is "Gestionnaire publipostage" (BR-MM-1: its members
+ * hold the mail-merge role); any other functional group is `Other`.
  *
  * @since 0.1.0
  */
-export const GroupFunction = Schema.Literal("Direction", "SuperAdministrator", "Other")
+export const GroupFunction = Schema.Literal("Direction", "SuperAdministrator", "MailMerge", "Other")
 /** @since 0.1.0 */
 export type GroupFunction = typeof GroupFunction.Type
 

@@ -38,6 +38,10 @@ const personalByEvent: Readonly<Record<keyof typeof Account.events, ReadonlyArra
   ExternalIdentityUnlinked: [],
   AdministratorRightGranted: [],
   AdministratorRightRevoked: [],
+  PlatformAdministratorAppointed: [],
+  PlatformAdministratorDismissed: [],
+  InspectorAccessGranted: [],
+  InspectorAccessRevoked: [],
   AccountPreDeleted: [],
   AccountRestored: [],
   AccountDeleted: [],
@@ -98,6 +102,7 @@ const personalStep: FastCheck.Arbitrary<Account.AccountCommand> = FastCheck.oneo
       actor: vendor,
       accountId: holderId,
       renewalCode: Credentials.OneTimeCode.make(code),
+      pupilClassIds: [],
     }),
   ),
   FastCheck.constantFrom(...AccountArbitraries.ids.codes).map(

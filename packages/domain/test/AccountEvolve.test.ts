@@ -48,6 +48,8 @@ const fresh: Account.Account = {
   relativeOf: [],
   accompanies: [],
   administratorOf: [],
+  platformAdministrator: false,
+  inspector: false,
 }
 
 const end: ReadonlyArray<Event> = [

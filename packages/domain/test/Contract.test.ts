@@ -27,13 +27,20 @@ import * as AST from "effect/SchemaAST"
 
 // Every command's Actor: who acts, with his roles (BR-ACC-7's role kinds).
 const actor =
-  '{ readonly accountId: AccountId; readonly roles: ReadonlyArray<{ readonly _tag: "Administrator"; readonly level: "School" | "District" | "Department" | "Academy" | "Platform"; readonly scopeId?: StructureId | undefined } | { readonly _tag: "Direction"; readonly structureId: StructureId } | { readonly _tag: "Teacher"; readonly structureId: StructureId; readonly groupIds: ReadonlyArray<GroupId> } | { readonly _tag: "Inspector" } | { readonly _tag: "System"; readonly process: string }> }'
+  '{ readonly accountId: AccountId; readonly roles: ReadonlyArray<{ readonly _tag: "Administrator"; readonly level: "School" | "District" | "Department" | "Academy" | "Platform"; readonly scopeId?: StructureId | undefined } | { readonly _tag: "Direction"; readonly structureId: StructureId } | { readonly _tag: "Teacher"; readonly structureId: StructureId; readonly groupIds: ReadonlyArray<GroupId> } | { readonly _tag: "Inspector" } | { readonly _tag: "MailMergeManager"; readonly structureId: StructureId } | { readonly _tag: "System"; readonly process: string }> }'
+
+// A school's location, a fact the library resolves (BR-SIG-2).
+const location =
+  "{ readonly structureId: StructureId; readonly districtId?: StructureId | undefined; readonly departmentId?: StructureId | undefined; readonly academyId?: StructureId | undefined }"
+const profile = '"Student" | "Relative" | "Teacher" | "Personnel" | "Guest"'
 
 // Each command's fields (`?` when optional) and their types, as Effect's Schema prints them.
 const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   // Account
   ProvisionAccount: {
     actor: actor,
+    "loginHolder?": "AccountId | undefined",
+    "feedHolder?": "AccountId | undefined",
     accountId: "AccountId",
     profile: '"Student" | "Relative" | "Teacher" | "Personnel" | "Guest"',
     origin:
@@ -64,7 +71,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     actor: actor,
     accountId: "AccountId",
     renewalCode: "OneTimeCode",
-    "classId?": "GroupId | undefined",
+    pupilClassIds: "ReadonlyArray<GroupId>",
   },
   RenewPassword: {
     accountId: "AccountId",
@@ -96,6 +103,9 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     actor: actor,
     accountId: "AccountId",
     link: "{ readonly pupilId: AccountId; readonly legalAuthority: boolean; readonly financial: boolean; readonly contact: boolean }",
+    "pupilProfile?": `${profile} | undefined`,
+    pupilRelatives:
+      "ReadonlyArray<{ readonly accountId: AccountId; readonly firstName: string; readonly lastName: string }>",
   },
   UnlinkRelative: {
     actor: actor,
@@ -107,6 +117,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     accountId: "AccountId",
     pupilId: "AccountId",
     kind: '"AESH" | "HostFamily" | "Other"',
+    "pupilProfile?": `${profile} | undefined`,
   },
   UnlinkAccompanyingAdult: {
     actor: actor,
@@ -117,6 +128,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     actor: actor,
     accountId: "AccountId",
     alias: "Login",
+    "aliasHolder?": "AccountId | undefined",
   },
   RemoveLoginAlias: {
     actor: actor,
@@ -142,6 +154,22 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     actor: actor,
     accountId: "AccountId",
     structureId: "StructureId",
+  },
+  AppointPlatformAdministrator: {
+    actor: actor,
+    accountId: "AccountId",
+  },
+  DismissPlatformAdministrator: {
+    actor: actor,
+    accountId: "AccountId",
+  },
+  GrantInspectorAccess: {
+    actor: actor,
+    accountId: "AccountId",
+  },
+  RevokeInspectorAccess: {
+    actor: actor,
+    accountId: "AccountId",
   },
   PreDeleteAccount: {
     actor: actor,
@@ -178,7 +206,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     name: "ShortText",
     schoolYear: "SchoolYear",
     owner: '"Feed" | "Manual"',
-    "function?": '"Direction" | "SuperAdministrator" | "Other" | undefined',
+    "function?": '"Direction" | "SuperAdministrator" | "MailMerge" | "Other" | undefined',
   },
   RenameGroup: {
     actor: actor,
@@ -222,8 +250,8 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
   ReportContent: {
     actor: actor,
     reportId: "ReportId",
-    location:
-      "{ readonly structureId: StructureId; readonly districtId?: StructureId | undefined; readonly departmentId?: StructureId | undefined; readonly academyId?: StructureId | undefined }",
+    structureId: "StructureId",
+    location,
     content:
       '{ readonly kind: "Notification" | "Message"; readonly contentId: ContentId; readonly authorId?: AccountId | undefined }',
     reportedAt: "DateTimeUtc",
@@ -287,17 +315,21 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     inspectorId: "AccountId",
     teacherId: "AccountId",
     period: "{ { readonly from: LocalDate; readonly to: LocalDate } | filter }",
+    inspectorRoles: `ReadonlyArray<${actor.slice(actor.indexOf("ReadonlyArray<") + 14, -3)}>`,
+    location,
   },
   RescheduleInspection: {
     actor: actor,
     homeworkBookId: "HomeworkBookId",
     inspectionId: "InspectionId",
     period: "{ { readonly from: LocalDate; readonly to: LocalDate } | filter }",
+    location,
   },
   CancelInspection: {
     actor: actor,
     homeworkBookId: "HomeworkBookId",
     inspectionId: "InspectionId",
+    location,
   },
 }
 
@@ -472,6 +504,7 @@ describe("text limits name the field and the limit, never the value", () => {
       _tag: "ReportContent",
       actor: { accountId: "pupil-1", roles: [] },
       reportId: "report-1",
+      structureId: "0571994H",
       location: { structureId: "0571994H" },
       content: { kind: "Message", contentId: "msg-1" },
       reportedAt: "2026-09-14T08:00:00.000Z",

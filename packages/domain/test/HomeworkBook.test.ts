@@ -261,6 +261,8 @@ describe("HomeworkBook rules", () => {
       const { state, events } = given(HomeworkBook.aggregate, history)
         .when({
           _tag: "ScheduleInspection",
+          inspectorRoles: [{ _tag: "Inspector" }],
+          location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
           actor: named.adminA,
           homeworkBookId: bookId,
           inspectionId: ids.inspections[0]!,
@@ -368,6 +370,8 @@ describe("HomeworkBook rules", () => {
   it("BR-CDT-5 an inspection's start and end dates are both required", () => {
     const command = Schema.encodeSync(HomeworkBook.HomeworkBookCommand)({
       _tag: "ScheduleInspection",
+      inspectorRoles: [{ _tag: "Inspector" }],
+      location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
       actor: named.adminA,
       homeworkBookId: bookId,
       inspectionId: ids.inspections[1]!,

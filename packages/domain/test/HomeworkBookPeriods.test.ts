@@ -72,6 +72,8 @@ const scheduled = (period: SchoolYear.Period): HomeworkBook.HomeworkBookEvent =>
 })
 const schedule = (period: SchoolYear.Period): HomeworkBook.HomeworkBookCommand => ({
   _tag: "ScheduleInspection",
+  inspectorRoles: [{ _tag: "Inspector" }],
+  location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
   actor: named.adminA,
   homeworkBookId: bookId,
   inspectionId,
@@ -81,6 +83,7 @@ const schedule = (period: SchoolYear.Period): HomeworkBook.HomeworkBookCommand =
 })
 const reschedule = (period: SchoolYear.Period): HomeworkBook.HomeworkBookCommand => ({
   _tag: "RescheduleInspection",
+  location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
   actor: named.adminA,
   homeworkBookId: bookId,
   inspectionId,
@@ -264,13 +267,25 @@ describe("HomeworkBook periods", () => {
     ([[period, on, other]]) => {
       const history = [opened, recorded(session(period.from)), scheduled(period)]
       const { events, state } = given(HomeworkBook.aggregate, history)
-        .when({ _tag: "CancelInspection", actor: named.adminA, homeworkBookId: bookId, inspectionId })
+        .when({
+          _tag: "CancelInspection",
+          actor: named.adminA,
+          homeworkBookId: bookId,
+          inspectionId,
+          location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
+        })
         .accepted()
       assert.strictEqual(HomeworkBook.canRead(state, ids.inspector, on), false)
       assert.deepStrictEqual(HomeworkBook.readableSessions(state, ids.inspector, on), [])
       const cancelled = [...history, ...events]
       given(HomeworkBook.aggregate, cancelled)
-        .when({ _tag: "CancelInspection", actor: named.adminA, homeworkBookId: bookId, inspectionId })
+        .when({
+          _tag: "CancelInspection",
+          actor: named.adminA,
+          homeworkBookId: bookId,
+          inspectionId,
+          location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
+        })
         .then([])
       given(HomeworkBook.aggregate, cancelled)
         .when(reschedule(other))

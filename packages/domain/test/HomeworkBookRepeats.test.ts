@@ -36,6 +36,8 @@ const schedule = (
 ) =>
   ({
     _tag: "ScheduleInspection",
+    inspectorRoles: [{ _tag: "Inspector" }],
+    location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
     actor: named.adminA,
     homeworkBookId: bookId,
     inspectionId,
@@ -174,6 +176,7 @@ describe("HomeworkBook: commands sent again", () => {
     const error = given(HomeworkBook.aggregate, history)
       .when({
         _tag: "RescheduleInspection",
+        location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
         actor: named.adminA,
         homeworkBookId: bookId,
         inspectionId: insp1,
@@ -191,6 +194,7 @@ describe("HomeworkBook: commands sent again", () => {
     ]
     const reschedule = {
       _tag: "RescheduleInspection",
+      location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
       actor: named.adminA,
       homeworkBookId: bookId,
       inspectionId: insp2,
@@ -220,6 +224,7 @@ describe("HomeworkBook: commands sent again", () => {
     )
     const cancel = {
       _tag: "CancelInspection",
+      location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
       actor: named.adminA,
       homeworkBookId: bookId,
       inspectionId: insp2,

@@ -221,6 +221,8 @@ describe("HomeworkBook rights", () => {
       const allowed = administersSchool(actor)
       const scheduling = given(HomeworkBook.aggregate, [opened]).when({
         _tag: "ScheduleInspection",
+        inspectorRoles: [{ _tag: "Inspector" }],
+        location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
         actor,
         homeworkBookId: bookId,
         inspectionId,
@@ -230,6 +232,7 @@ describe("HomeworkBook rights", () => {
       })
       const rescheduling = given(HomeworkBook.aggregate, [opened, scheduled]).when({
         _tag: "RescheduleInspection",
+        location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
         actor,
         homeworkBookId: bookId,
         inspectionId,
@@ -237,6 +240,7 @@ describe("HomeworkBook rights", () => {
       })
       const cancelling = given(HomeworkBook.aggregate, [opened, scheduled]).when({
         _tag: "CancelInspection",
+        location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
         actor,
         homeworkBookId: bookId,
         inspectionId,

@@ -180,6 +180,8 @@ describe("HomeworkBook: what a refusal says", () => {
     )
     const schedule = (actor: BookCommand["actor"], period: SchoolYear.Period): BookCommand => ({
       _tag: "ScheduleInspection",
+      inspectorRoles: [{ _tag: "Inspector" }],
+      location: { structureId: HomeworkBookArbitraries.ids.schools[0]! },
       actor,
       homeworkBookId: bookId,
       inspectionId: ids.inspections[0]!,
@@ -214,6 +216,7 @@ describe("Report: what a refusal says", () => {
     _tag: "ReportContent",
     actor: actors.pupil,
     reportId,
+    structureId: location.structureId,
     location,
     content: { kind: "Notification", contentId: "notif-42", ...(authorId ? { authorId } : {}) },
     reportedAt: t0,

@@ -42,6 +42,7 @@ const report = (overrides: Partial<typeof Report.ReportContent.Type> = {}): Repo
   content: { kind: "Notification", contentId: "notif-42", authorId },
   reportedAt: t0,
   ...overrides,
+  structureId: overrides.structureId ?? (overrides.location ?? locationA).structureId,
 })
 
 const handle = (overrides: Partial<typeof Report.HandleReport.Type> = {}): Report.ReportCommand => ({

@@ -32,6 +32,7 @@ const reportWithComment = (reportId: ReportId, by: AccountId, comment: string) =
         _tag: "ReportContent",
         actor: person(by),
         reportId,
+        structureId: location.structureId,
         location,
         content: { kind: "Message", contentId: "msg-1" },
         reportedAt: at,

@@ -20,6 +20,7 @@ import type { Collection } from "./ReadModel.ts"
  */
 export type Change =
   | { readonly _tag: "Put"; readonly collection: string; readonly document: unknown }
+  | { readonly _tag: "Insert"; readonly collection: string; readonly document: unknown }
   | {
       readonly _tag: "Update"
       readonly collection: string
@@ -42,6 +43,15 @@ export type Change =
 export interface Writer<A> {
   /** Writes the document whole, under its key. */
   readonly put: (document: A) => Change
+  /**
+   * Writes the document under its key, which must hold none: a uniqueness claim
+   * (a login, an external id). When the key holds a document the event is
+   * refused (its append fails, an async projection stops there), and the store
+   * refuses it too when a concurrent append inserted the key first
+   * (`ReadModelError` `KeyTaken`). Read the key first to accept a claim its
+   * holder renews.
+   */
+  readonly insert: (document: A) => Change
   /**
    * Writes the document of `key` from its current value (`undefined` when
    * absent); returning `undefined` removes it. The result keeps the key.
@@ -182,6 +192,7 @@ const listOf = (result: Change | ReadonlyArray<Change>): ReadonlyArray<Change> =
 
 const writerOf = (collection: string): Writer<unknown> => ({
   put: (document) => ({ _tag: "Put", collection, document }),
+  insert: (document) => ({ _tag: "Insert", collection, document }),
   update: (key, update) => ({ _tag: "Update", collection, key, update: update as (current: unknown) => unknown }),
   remove: (key) => ({ _tag: "Remove", collection, key }),
   read: (key, next) => ({

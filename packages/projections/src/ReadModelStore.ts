@@ -87,9 +87,13 @@ export interface Page {
 
 /**
  * The changes of one table in a {@link Commit}: documents written whole (a
- * document replaces the one of its key, index values included) and keys deleted
- * (an absent key is no error). A key is in at most one of the two lists, and
- * put at most once; a table comes at most once in a commit (`InvalidArgument`).
+ * document replaces the one of its key, index values included), keys deleted
+ * (an absent key is no error), and documents inserted: written only where their
+ * key holds no document, as a uniqueness claim (a login taken). A key that holds
+ * one fails the commit with `KeyTaken` and nothing is written; of two
+ * transactions inserting one key at once, the second fails once the first
+ * commits. A key is in at most one of the three lists, and in it once; a table
+ * comes at most once in a commit (`InvalidArgument`).
  *
  * @since 0.1.0
  */
@@ -97,6 +101,7 @@ export interface TableChanges {
   readonly table: string
   readonly put: ReadonlyArray<StoredDocument>
   readonly delete: ReadonlyArray<string>
+  readonly insert?: ReadonlyArray<StoredDocument> | undefined
 }
 
 /**
@@ -142,11 +147,18 @@ export interface Checkpoint {
  * - `InvalidArgument`: the call was malformed (a bad table or index name, a limit of 0,
  *   a key or value too long or not well-formed, a body that is not JSON, a bad cursor);
  * - `UnknownTable`: the table was never created with `ensureTable`, or was dropped;
- * - `UnknownIndex`: the query names an index the table does not declare.
+ * - `UnknownIndex`: the query names an index the table does not declare;
+ * - `KeyTaken`: a commit inserts a document under a key that holds one (see {@link TableChanges}).
  *
  * @since 0.1.0
  */
-export const ReadModelErrorReason = Schema.Literal("Unavailable", "InvalidArgument", "UnknownTable", "UnknownIndex")
+export const ReadModelErrorReason = Schema.Literal(
+  "Unavailable",
+  "InvalidArgument",
+  "UnknownTable",
+  "UnknownIndex",
+  "KeyTaken",
+)
 
 /** @since 0.1.0 */
 export type ReadModelErrorReason = typeof ReadModelErrorReason.Type
@@ -323,6 +335,13 @@ export const unknownTable: (table: string) => ReadModelError = StoreValidation.u
  * @since 0.1.0
  */
 export const unknownIndex: (table: string, index: string) => ReadModelError = StoreValidation.unknownIndex
+
+/**
+ * The error of a commit that inserts under a key holding a document, for every backend.
+ *
+ * @since 0.1.0
+ */
+export const keyTaken: (table: string, key: string) => ReadModelError = StoreValidation.keyTaken
 
 /**
  * The store over a backend: every call's arguments are checked here, the same

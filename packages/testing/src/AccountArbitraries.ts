@@ -133,7 +133,8 @@ export const pool: Arbitraries.Pool = {
   pupilId: FastCheck.constantFrom(...ids.accounts),
   actor: FastCheck.oneof(FastCheck.constantFrom(...actors), actor),
   structureId: FastCheck.constantFrom(...ids.schools),
-  classId: FastCheck.option(FastCheck.constantFrom(...ids.classes), { nil: undefined }),
+  pupilClassIds: FastCheck.subarray([...ids.classes]),
+  pupilRelatives: FastCheck.constant([]),
   login: FastCheck.constantFrom(...ids.logins),
   activationCode: FastCheck.constantFrom(...ids.codes),
   renewalCode: FastCheck.constantFrom(...ids.codes),
@@ -152,7 +153,31 @@ export const pool: Arbitraries.Pool = {
 }
 
 /** Any Account command, steered by the pool. @since 0.1.0 */
-export const command: FastCheck.Arbitrary<Account.AccountCommand> = Arbitraries.oneOf(Account.commands, pool)
+export const command: FastCheck.Arbitrary<Account.AccountCommand> = FastCheck.tuple(
+  Arbitraries.oneOf(Account.commands, pool),
+  FastCheck.oneof(
+    { arbitrary: FastCheck.constant<Account.Profile>("Student"), weight: 4 },
+    { arbitrary: profile, weight: 1 },
+  ),
+).map(([command, pupilProfile]): Account.AccountCommand => {
+  // The cross-aggregate facts as the library resolves them on a fresh log: logins and feed persons
+  // free (their holders absent), a linked child mostly a pupil.
+  switch (command._tag) {
+    case "ProvisionAccount": {
+      const { loginHolder: _login, feedHolder: _feed, ...rest } = command
+      return rest
+    }
+    case "SetLoginAlias": {
+      const { aliasHolder: _alias, ...rest } = command
+      return rest
+    }
+    case "LinkRelative":
+    case "LinkAccompanyingAdult":
+      return { ...command, pupilProfile }
+    default:
+      return command
+  }
+})
 
 const feed: Actor.Actor = actors.find((candidate) => Actor.isSystem(candidate))!
 

@@ -153,6 +153,12 @@ export const pool: Arbitraries.Pool = {
   scope,
   inspectionId: FastCheck.constantFrom(...ids.inspections),
   inspectorId: FastCheck.constantFrom(ids.inspector, ids.teachers[2]!),
+  // The facts the library resolves: mostly an inspector with access, at the pool's first school.
+  inspectorRoles: FastCheck.oneof(
+    { arbitrary: FastCheck.constant([{ _tag: "Inspector" as const }]), weight: 4 },
+    { arbitrary: FastCheck.constant([]), weight: 1 },
+  ),
+  location: FastCheck.constant({ structureId: ids.schools[0]! }),
 }
 
 /**

@@ -509,6 +509,62 @@ export const suite = <E>(
       }),
     )
 
+    it.effect(
+      "an insert claims a free key: a key holding a document fails KeyTaken and nothing of the commit is written; of concurrent inserts of one key, in transactions too, exactly one wins",
+      () =>
+        Effect.gen(function* () {
+          const { store } = yield* services
+          const table = fresh("claims")
+          const other = fresh("claims_other")
+          yield* store.ensureTable({ name: table, indexes: ["holder"] })
+          yield* store.ensureTable({ name: other, indexes: [] })
+          yield* store.commit({
+            changes: [{ table, put: [], delete: [], insert: [doc("marie.a", { holder: ["acc-1"] })] }],
+          })
+          assert.deepStrictEqual(
+            keysOf((yield* store.find(table, { index: "holder", equals: "acc-1", limit: 10 })).documents),
+            ["marie.a"],
+          )
+          const taken = yield* Effect.flip(
+            store.commit({
+              changes: [
+                { table: other, put: [doc("written")], delete: [] },
+                { table, put: [], delete: [], insert: [doc("free.b"), doc("marie.a", { holder: ["acc-2"] }, 2)] },
+              ],
+            }),
+          )
+          assertReason(taken, "KeyTaken", "an insert of a held key")
+          assert.strictEqual((taken as ReadModelStore.ReadModelError).table, table)
+          assert.deepStrictEqual(keysOf(yield* store.get(table, ["marie.a", "free.b"])), ["marie.a"])
+          assert.strictEqual(JSON.parse((yield* store.get(table, ["marie.a"]))[0]!.body).version, 1)
+          assert.deepStrictEqual(yield* store.get(other, ["written"]), [])
+          // A key both put and inserted is malformed.
+          assertReason(
+            yield* Effect.flip(store.commit({ changes: [{ table, put: [doc("k")], delete: [], insert: [doc("k")] }] })),
+            "InvalidArgument",
+            "a key put and inserted",
+          )
+          for (let round = 0; round < 4; round++) {
+            const key = `contended.${round}`
+            const outcomes = yield* Effect.all(
+              [1, 2].map((n) =>
+                Effect.either(
+                  store.withTransaction(
+                    store.commit({
+                      changes: [{ table, put: [], delete: [], insert: [doc(key, { holder: [`acc-${n}`] })] }],
+                    }),
+                  ),
+                ),
+              ),
+              { concurrency: 2 },
+            )
+            assert.strictEqual(outcomes.filter(Either.isRight).length, 1, `round ${round}: one insert wins`)
+            const lost = outcomes.find(Either.isLeft)!
+            assertReason(lost.left, "KeyTaken", `round ${round}: the other insert`)
+          }
+        }),
+    )
+
     it.effect("an unknown table or index answers UnknownTable or UnknownIndex on every call", () =>
       Effect.gen(function* () {
         const { store } = yield* services

@@ -101,7 +101,10 @@ export const pool: Arbitraries.Pool = {
 }
 
 /** Any Report command, steered by the pool. @since 0.1.0 */
-export const command: FastCheck.Arbitrary<Report.ReportCommand> = Arbitraries.oneOf(Report.commands, pool)
+export const command: FastCheck.Arbitrary<Report.ReportCommand> = Arbitraries.oneOf(Report.commands, pool).map(
+  // The school where the content was shown, and its location as the library resolves it.
+  (command) => (command._tag === "ReportContent" ? { ...command, structureId: command.location.structureId } : command),
+)
 
 /** Sequences of Report commands. @since 0.1.0 */
 export const commands: FastCheck.Arbitrary<ReadonlyArray<Report.ReportCommand>> = FastCheck.array(command, {

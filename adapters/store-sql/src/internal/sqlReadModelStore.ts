@@ -6,6 +6,7 @@ import {
   type Filter,
   type Found,
   fromBackend,
+  keyTaken,
   ReadModelError,
   type StoredDocument,
   unknownIndex,
@@ -283,7 +284,21 @@ export const make = Effect.gen(function* () {
         yield* sql`INSERT INTO ${documents} ${sql.insert(rows)}
                    ON CONFLICT (key) DO UPDATE SET body = excluded.body, indexes = excluded.indexes`
       }
-      const rows = changes.put.flatMap((document) =>
+      // An insert is a claim: a key already held (or inserted by a transaction that commits first) is refused.
+      for (const part of documentChunks(changes.insert ?? [])) {
+        const rows = part.map((document) => ({
+          key: document.key,
+          body: document.body,
+          indexes: JSON.stringify(document.index),
+        }))
+        const written = yield* sql<{ key: string }>`INSERT INTO ${documents} ${sql.insert(rows)}
+                   ON CONFLICT (key) DO NOTHING RETURNING key`
+        if (written.length < rows.length) {
+          const done = new Set(written.map((row) => row.key))
+          return yield* Effect.fail(keyTaken(changes.table, rows.find((row) => !done.has(row.key))!.key))
+        }
+      }
+      const rows = [...changes.put, ...(changes.insert ?? [])].flatMap((document) =>
         Object.entries(document.index).flatMap(([name, values]) =>
           values.map((value) => ({ name, value, key: document.key })),
         ),
@@ -299,7 +314,7 @@ export const make = Effect.gen(function* () {
         for (const changes of commit.changes) {
           const indexes = declared.get(changes.table)
           if (indexes === undefined) return yield* Effect.fail(unknownTable(changes.table))
-          for (const document of changes.put) {
+          for (const document of [...changes.put, ...(changes.insert ?? [])]) {
             for (const index of Object.keys(document.index)) {
               if (!indexes.has(index)) return yield* Effect.fail(unknownIndex(changes.table, index))
             }

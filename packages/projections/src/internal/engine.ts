@@ -5,6 +5,7 @@ import * as Projection from "../Projection.ts"
 import { ProjectionFailed } from "../ProjectionError.ts"
 import * as ReadModel from "../ReadModel.ts"
 import type { ReadModelError, StoredDocument, TableChanges } from "../ReadModelStore.ts"
+import { keyTaken } from "./storeValidation.ts"
 
 /** Loads the stored documents of these keys of a table (the ones that exist). */
 export type Load = (
@@ -26,6 +27,8 @@ export interface Applied {
 interface Entry {
   readonly document: unknown
   readonly by: RecordedEvent
+  /** Written by an insert: the store writes it only where the key is free. */
+  readonly insert?: boolean
 }
 
 const reasonOf = (cause: unknown): string =>
@@ -107,10 +110,13 @@ export const apply = (
     const firstWanting = new Map<string, RecordedEvent>()
     for (const { recorded, changes } of batch) {
       for (const change of changes) {
-        if (change._tag !== "Update" && change._tag !== "Read") continue
-        entryOf(wanted, change.collection, () => new Set<string>()).add(change.key)
-        if (!firstWanting.has(`${change.collection}\u0000${change.key}`)) {
-          firstWanting.set(`${change.collection}\u0000${change.key}`, recorded)
+        if (change._tag !== "Update" && change._tag !== "Read" && change._tag !== "Insert") continue
+        // An insert loads its key to refuse a claim already held.
+        const key = change._tag === "Insert" ? keyOf(projection, change.collection, change.document) : change.key
+        if (key === undefined) continue
+        entryOf(wanted, change.collection, () => new Set<string>()).add(key)
+        if (!firstWanting.has(`${change.collection}\u0000${key}`)) {
+          firstWanting.set(`${change.collection}\u0000${key}`, recorded)
         }
       }
     }
@@ -132,16 +138,17 @@ export const apply = (
         const entry = staged.get(alias)?.get(key)
         return entry !== undefined ? entry.document : current(alias, key)
       }
-      const stage = (alias: string, key: string, document: unknown) => {
-        entryOf(staged, alias, () => new Map<string, Entry>()).set(key, { document, by: recorded })
+      const stage = (alias: string, key: string, document: unknown, insert = false) => {
+        entryOf(staged, alias, () => new Map<string, Entry>()).set(key, { document, by: recorded, insert })
       }
       // A read's changes come right after it, before the event's next changes.
       const queue: Array<Projection.Change> = [...changes]
       let refused: unknown
       while (queue.length > 0 && refused === undefined) {
         const change = queue.shift()!
-        if (change._tag === "Read") {
-          const bad = yield* ensureLoaded(change.collection, [change.key])
+        if (change._tag === "Read" || change._tag === "Insert") {
+          const key = change._tag === "Read" ? change.key : keyOf(projection, change.collection, change.document)
+          const bad = key === undefined ? undefined : yield* ensureLoaded(change.collection, [key])
           if (bad !== undefined) return yield* undecodable(recorded, bad)
         }
         try {
@@ -149,6 +156,13 @@ export const apply = (
           switch (change._tag) {
             case "Put": {
               stage(change.collection, collection.key(change.document), change.document)
+              break
+            }
+            case "Insert": {
+              const key = collection.key(change.document)
+              if (stagedOrCurrent(change.collection, key) !== undefined)
+                throw keyTaken(Projection.tableOf(projection, change.collection), key)
+              stage(change.collection, key, change.document, true)
               break
             }
             case "Update": {
@@ -191,6 +205,7 @@ export const apply = (
     for (const [alias, entries] of working) {
       const collection = collectionOf(projection, alias)
       const put: Array<StoredDocument> = []
+      const insert: Array<StoredDocument> = []
       const remove: Array<string> = []
       for (const [key, entry] of entries) {
         if (entry.document === undefined) {
@@ -198,15 +213,31 @@ export const apply = (
           continue
         }
         try {
-          put.push(ReadModel.encodeDocument(collection, entry.document))
+          // A claim of a key the store holds (removed earlier in the batch) overwrites it; a free one is inserted.
+          const target = entry.insert === true && loaded.get(alias)?.get(key) === undefined ? insert : put
+          target.push(ReadModel.encodeDocument(collection, entry.document))
         } catch (cause) {
           return yield* stopAt(entry.by, `a document of ${collection.name} does not encode: ${reasonOf(cause)}`, cause)
         }
       }
-      changes.push({ table: Projection.tableOf(projection, alias), put, delete: remove })
+      changes.push({
+        table: Projection.tableOf(projection, alias),
+        put,
+        delete: remove,
+        ...(insert.length === 0 ? {} : { insert }),
+      })
     }
     return { changes, lastApplied: considered === 0 ? undefined : events[considered - 1]!.position, failure }
   })
+
+/** The key of a document to insert, or undefined when its collection's key function throws (refused later). */
+const keyOf = (projection: Projection.Projection.Any, alias: string, document: unknown): string | undefined => {
+  try {
+    return collectionOf(projection, alias).key(document)
+  } catch {
+    return undefined
+  }
+}
 
 const collectionOf = (projection: Projection.Projection.Any, alias: string) => {
   const collection = projection.collections[alias]

@@ -5,7 +5,7 @@ import type { Backend, Checkpoint, Filter, Found, ReadModelStore, Scan, StoredDo
 import { CheckpointConflict, type ReadModelError } from "../ReadModelStore.ts"
 import { compare, compareEntries } from "./codePoint.ts"
 import type { MemoryTransaction } from "./memoryTransaction.ts"
-import { fromBackend, unknownIndex, unknownTable } from "./storeValidation.ts"
+import { fromBackend, keyTaken, unknownIndex, unknownTable } from "./storeValidation.ts"
 
 type Entry = readonly [value: string, key: string]
 
@@ -218,11 +218,13 @@ export const make = (transaction: MemoryTransaction): ReadModelStore.Service => 
             for (const changes of commit.changes) {
               const table = tables.get(changes.table)
               if (table === undefined) return Effect.fail(unknownTable(changes.table))
-              for (const document of changes.put) {
+              for (const document of [...changes.put, ...(changes.insert ?? [])]) {
                 for (const index of Object.keys(document.index)) {
                   if (!table.indexes.has(index)) return Effect.fail(unknownIndex(changes.table, index))
                 }
               }
+              const taken = changes.insert?.find((document) => table.documents.has(document.key))
+              if (taken !== undefined) return Effect.fail(keyTaken(changes.table, taken.key))
               targets.push(table)
             }
             const move = commit.checkpoint
@@ -236,6 +238,7 @@ export const make = (transaction: MemoryTransaction): ReadModelStore.Service => 
               const table = targets[i]!
               for (const key of changes.delete) setDocument(table, key, undefined)
               for (const document of changes.put) setDocument(table, document.key, document)
+              for (const document of changes.insert ?? []) setDocument(table, document.key, document)
             })
             if (move !== undefined) setCheckpoint(move.id, { id: move.id, position: move.to, updatedAt: now })
             return Effect.void

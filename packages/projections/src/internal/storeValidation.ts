@@ -220,34 +220,58 @@ const checkChanges = (changes: TableChanges, at: string): Either.Either<TableCha
   const table = changes.table
   const nameProblem = checkIdentifier(`${at}.table`, table, MAX_TABLE_NAME)
   if (nameProblem !== undefined) return Either.left(invalid(`${nameProblem}: nothing was written`))
-  if (!Array.isArray(changes.put) || !Array.isArray(changes.delete)) {
-    return Either.left(invalid(`${at}.put and ${at}.delete must be arrays: nothing was written`, table))
+  const inserted = changes.insert ?? []
+  if (!Array.isArray(changes.put) || !Array.isArray(changes.delete) || !Array.isArray(inserted)) {
+    return Either.left(invalid(`${at}.put, .delete and .insert must be arrays: nothing was written`, table))
   }
   const keys = new Set<string>()
-  const put: Array<StoredDocument> = []
-  for (let i = 0; i < changes.put.length; i++) {
-    const document = checkDocument(`${at}.put[${i}]`, changes.put[i]!)
-    if (Either.isLeft(document)) return Either.left(invalid(`${document.left}: nothing was written`, table))
-    if (keys.has(document.right.key)) {
-      return Either.left(
-        invalid(`${at}.put[${i}].key ${excerpt(document.right.key)} is put twice: nothing was written`, table),
-      )
+  const documents = (
+    list: "put" | "insert",
+    given: ReadonlyArray<StoredDocument>,
+  ): Either.Either<Array<StoredDocument>, ReadModelError> => {
+    const checked: Array<StoredDocument> = []
+    for (let i = 0; i < given.length; i++) {
+      const document = checkDocument(`${at}.${list}[${i}]`, given[i]!)
+      if (Either.isLeft(document)) return Either.left(invalid(`${document.left}: nothing was written`, table))
+      if (keys.has(document.right.key)) {
+        return Either.left(
+          invalid(
+            `${at}.${list}[${i}].key ${excerpt(document.right.key)} is written twice: nothing was written`,
+            table,
+          ),
+        )
+      }
+      keys.add(document.right.key)
+      checked.push(document.right)
     }
-    keys.add(document.right.key)
-    put.push(document.right)
+    return Either.right(checked)
   }
+  const put = documents("put", changes.put)
+  if (Either.isLeft(put)) return Either.left(put.left)
+  const insert = documents("insert", inserted)
+  if (Either.isLeft(insert)) return Either.left(insert.left)
   const deleted = new Set<string>()
   for (let i = 0; i < changes.delete.length; i++) {
     const key = changes.delete[i]
     const problem = checkText(`${at}.delete[${i}]`, key, true)
     if (problem !== undefined) return Either.left(invalid(`${problem}: nothing was written`, table))
     if (keys.has(key as string)) {
-      return Either.left(invalid(`${at}.delete[${i}] ${excerpt(key)} is also put: nothing was written`, table))
+      return Either.left(invalid(`${at}.delete[${i}] ${excerpt(key)} is also written: nothing was written`, table))
     }
     deleted.add(key as string)
   }
-  return Either.right({ table, put, delete: [...deleted] })
+  return Either.right({ table, put: put.right, delete: [...deleted], insert: insert.right })
 }
+
+/**
+ * The failure of a commit that inserts under a key holding a document.
+ */
+export const keyTaken = (table: string, key: string): ReadModelError =>
+  new ReadModelError({
+    reason: "KeyTaken",
+    message: `The key ${excerpt(key)} of ${table} holds a document: nothing was written`,
+    table,
+  })
 
 const checkCommit = (commit: Commit): Either.Either<Commit, ReadModelError> => {
   if (typeof commit !== "object" || commit === null)

@@ -1,0 +1,587 @@
+/**
+ * The facts the library decides on, projected inline from the log (ARCHITECTURE.md
+ * principle 9): who an account is (profile, state, login and alias), its roles
+ * (administrator rights and their level, direction, teaching, inspection, the
+ * mail-merge role), the memberships, links and locations other aggregates'
+ * rules need, and the claims that keep logins, aliases and feed ids unique.
+ * Inline, so that a fact read right after the command that changed it is seen,
+ * and so that its claims refuse, inside the append's transaction, a second
+ * account taking a login (BR-ACC-10) or a feed person (BR-ACC-8).
+ *
+ * @since 0.1.0
+ */
+
+import type { Profile } from "@cartable/domain/Account"
+import type * as Actor from "@cartable/domain/Actor"
+import * as Domain from "@cartable/domain/Domain"
+import type { AccountId, GroupId, HomeworkBookId, StructureId } from "@cartable/domain/Ids"
+import * as Structure from "@cartable/domain/Structure"
+import * as PersonalData from "@cartable/kernel/PersonalData"
+import * as Projection from "@cartable/projections/Projection"
+import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
+import * as ReadModel from "@cartable/projections/ReadModel"
+import type { ReadModelError, ReadModelStore } from "@cartable/projections/ReadModelStore"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import {
+  AccountEntry,
+  BookEntry,
+  Claim,
+  GroupEntry,
+  Memberships,
+  Relatives,
+  StructureEntry,
+} from "./internal/authorizationDocuments.ts"
+
+export { AccountEntry, BookEntry, Claim, GroupEntry, Memberships, Relatives, StructureEntry }
+
+/**
+ * An account's state as administrators see it (BR-ACC-12, BR-ACC-6).
+ *
+ * @since 0.1.0
+ */
+export const AccountState = Schema.Literal("inactive", "active", "blocked", "pre-deleted", "deleted")
+/** @since 0.1.0 */
+export type AccountState = typeof AccountState.Type
+
+/** One account's documents, by id. @since 0.1.0 */
+export const Accounts = ReadModel.collection("accounts", { document: AccountEntry, key: (entry) => entry.accountId })
+/** The open groups each account belongs to, by account id. @since 0.1.0 */
+export const MembershipsOf = ReadModel.collection("memberships", {
+  document: Memberships,
+  key: (entry) => entry.accountId,
+})
+/** The relative accounts linked to each pupil, by pupil id (BR-ACC-7). @since 0.1.0 */
+export const RelativesOf = ReadModel.collection("relatives", { document: Relatives, key: (entry) => entry.pupilId })
+/** Classes and groups, with their kind, function and members. @since 0.1.0 */
+export const Groups = ReadModel.collection("groups", { document: GroupEntry, key: (entry) => entry.groupId })
+/** Structures with their kind and parents, for locations and admin levels. @since 0.1.0 */
+export const Structures = ReadModel.collection("structures", {
+  document: StructureEntry,
+  key: (entry) => entry.structureId,
+})
+/** Logins and aliases, one namespace, each held by one account (BR-ACC-10). @since 0.1.0 */
+export const Logins = ReadModel.collection("logins", { document: Claim, key: (entry) => entry.key })
+/** Feed persons (source, external id), each provisioned once (BR-ACC-8). @since 0.1.0 */
+export const FeedIds = ReadModel.collection("feed_ids", { document: Claim, key: (entry) => entry.key })
+/** The school of each homework book. @since 0.1.0 */
+export const Books = ReadModel.collection("books", { document: BookEntry, key: (entry) => entry.homeworkBookId })
+
+/**
+ * The key of a feed person's claim.
+ *
+ * @since 0.1.0
+ */
+export const feedKey = (source: string, externalId: string): string => JSON.stringify([source, externalId])
+
+type Writers = Projection.Writers<{
+  accounts: typeof Accounts
+  memberships: typeof MembershipsOf
+  relatives: typeof RelativesOf
+  groups: typeof Groups
+  structures: typeof Structures
+  logins: typeof Logins
+  feedIds: typeof FeedIds
+  books: typeof Books
+}>
+
+/** A claim of `key` for the account: kept when it holds it, inserted (and refused when taken) otherwise. */
+const claim = (writer: Writers["logins"], key: string, accountId: AccountId): Projection.Change =>
+  writer.read(key, (current) => (current?.accountId === accountId ? [] : writer.insert({ key, accountId })))
+
+/** Gives a claim up, when the account holds it. */
+const release = (writer: Writers["logins"], key: string | undefined, accountId: AccountId): Projection.Change | [] =>
+  key === undefined || PersonalData.isErased(key)
+    ? []
+    : writer.read(key, (current) => (current?.accountId === accountId ? writer.remove(key) : []))
+
+const withAccount =
+  (f: (entry: AccountEntry) => AccountEntry) =>
+  (current: AccountEntry | undefined): AccountEntry | undefined =>
+    current && f(current)
+
+const added = <A>(list: ReadonlyArray<A>, value: A): ReadonlyArray<A> =>
+  list.includes(value) ? list : [...list, value]
+const removed = <A>(list: ReadonlyArray<A>, value: A): ReadonlyArray<A> => list.filter((item) => item !== value)
+
+const leave = (into: Writers, accountId: AccountId, groupId: GroupId) =>
+  into.memberships.update(accountId, (current) => {
+    if (current === undefined) return undefined
+    const groups = current.groups.filter((group) => group.groupId !== groupId)
+    return groups.length === 0 ? undefined : { accountId, groups }
+  })
+
+/**
+ * The projection, run inline (see the module's header).
+ *
+ * @since 0.1.0
+ */
+export const projection = Projection.make({
+  name: "authorization",
+  version: 1,
+  events: Domain.events,
+  collections: {
+    accounts: Accounts,
+    memberships: MembershipsOf,
+    relatives: RelativesOf,
+    groups: Groups,
+    structures: Structures,
+    logins: Logins,
+    feedIds: FeedIds,
+    books: Books,
+  },
+  handlers: {
+    AccountProvisioned: (event, into) =>
+      into.accounts.read(event.accountId, (current) =>
+        current !== undefined
+          ? []
+          : [
+              into.accounts.put({
+                accountId: event.accountId,
+                profile: event.profile,
+                login: event.login,
+                firstName: event.firstName,
+                lastName: event.lastName,
+                structureIds: [event.structureId],
+                activated: false,
+                blocked: false,
+                blockedApplications: [],
+                deletion: "None",
+                administratorOf: [],
+                platformAdministrator: false,
+                inspector: false,
+                ...(event.origin._tag === "Feed"
+                  ? { feedKey: feedKey(event.origin.source, event.origin.externalId) }
+                  : {}),
+              }),
+              // A rebuild reads an erased login as the marker: nothing to claim.
+              ...(PersonalData.isErased(event.login) ? [] : [claim(into.logins, event.login, event.accountId)]),
+              ...(event.origin._tag === "Feed"
+                ? [claim(into.feedIds, feedKey(event.origin.source, event.origin.externalId), event.accountId)]
+                : []),
+            ],
+      ),
+    AccountIdentityUpdated: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, firstName: event.firstName, lastName: event.lastName })),
+      ),
+    AccountActivated: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, activated: true })),
+      ),
+    AccountBlocked: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) =>
+          event.application === undefined
+            ? { ...entry, blocked: true }
+            : { ...entry, blockedApplications: added(entry.blockedApplications, event.application) },
+        ),
+      ),
+    AccountUnblocked: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) =>
+          event.application === undefined
+            ? { ...entry, blocked: false }
+            : { ...entry, blockedApplications: removed(entry.blockedApplications, event.application) },
+        ),
+      ),
+    AccountAttachedToStructure: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, structureIds: added(entry.structureIds, event.structureId) })),
+      ),
+    AccountDetachedFromStructure: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, structureIds: removed(entry.structureIds, event.structureId) })),
+      ),
+    RelativeLinked: (event, into) =>
+      into.relatives.update(event.link.pupilId, (current) => ({
+        pupilId: event.link.pupilId,
+        relativeIds: added(current?.relativeIds ?? [], event.accountId),
+      })),
+    RelativeUnlinked: (event, into) =>
+      into.relatives.update(event.pupilId, (current) => {
+        const relativeIds = removed(current?.relativeIds ?? [], event.accountId)
+        return relativeIds.length === 0 ? undefined : { pupilId: event.pupilId, relativeIds }
+      }),
+    LoginAliasSet: (event, into) =>
+      into.accounts.read(event.accountId, (current) =>
+        current === undefined
+          ? []
+          : [
+              release(into.logins, current.alias, event.accountId),
+              ...(PersonalData.isErased(event.alias) ? [] : [claim(into.logins, event.alias, event.accountId)]),
+              into.accounts.put({ ...current, alias: event.alias }),
+            ].flat(),
+      ),
+    LoginAliasRemoved: (event, into) =>
+      into.accounts.read(event.accountId, (current) => {
+        if (current === undefined) return []
+        const { alias, ...rest } = current
+        return [release(into.logins, alias, event.accountId), into.accounts.put(rest)].flat()
+      }),
+    AdministratorRightGranted: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, administratorOf: added(entry.administratorOf, event.structureId) })),
+      ),
+    AdministratorRightRevoked: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, administratorOf: removed(entry.administratorOf, event.structureId) })),
+      ),
+    PlatformAdministratorAppointed: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, platformAdministrator: true })),
+      ),
+    PlatformAdministratorDismissed: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, platformAdministrator: false })),
+      ),
+    InspectorAccessGranted: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, inspector: true })),
+      ),
+    InspectorAccessRevoked: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, inspector: false })),
+      ),
+    AccountPreDeleted: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, deletion: "PreDeleted" })),
+      ),
+    AccountRestored: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, deletion: "None" })),
+      ),
+    AccountDeleted: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, deletion: "Deleted" })),
+      ),
+    // BR-ACC-9: the personal values read as erased, as a rebuild reads them; the claims are given up.
+    AccountDataErased: (event, into) =>
+      into.accounts.read(event.accountId, (current) =>
+        current === undefined
+          ? []
+          : [
+              release(into.logins, current.login, event.accountId),
+              release(into.logins, current.alias, event.accountId),
+              release(into.feedIds, current.feedKey, event.accountId),
+              into.accounts.put({
+                ...current,
+                login: PersonalData.ERASED,
+                firstName: PersonalData.ERASED,
+                lastName: PersonalData.ERASED,
+                ...(current.alias === undefined ? {} : { alias: PersonalData.ERASED }),
+              }),
+            ].flat(),
+      ),
+    StructureRegistered: (event, into) =>
+      into.structures.update(
+        event.structureId,
+        (current) =>
+          current ?? {
+            structureId: event.structureId,
+            kind: event.kind,
+            ...hierarchyOf(event),
+          },
+      ),
+    StructureHierarchyChanged: (event, into) =>
+      into.structures.update(
+        event.structureId,
+        (current) => current && { structureId: current.structureId, kind: current.kind, ...hierarchyOf(event) },
+      ),
+    GroupOpened: (event, into) =>
+      into.groups.update(event.groupId, (current) => ({
+        groupId: event.groupId,
+        structureId: event.structureId,
+        kind: event.kind,
+        ...(event.function === undefined ? {} : { function: event.function }),
+        open: true,
+        members: current?.open ? current.members : [],
+      })),
+    GroupAssigned: (event, into) =>
+      into.groups.read(event.groupId, (group) =>
+        group === undefined
+          ? []
+          : [
+              into.groups.put({
+                ...group,
+                members: [
+                  ...group.members.filter((member) => member.accountId !== event.accountId),
+                  {
+                    accountId: event.accountId,
+                    role: event.role,
+                  },
+                ],
+              }),
+              into.memberships.update(event.accountId, (current) => ({
+                accountId: event.accountId,
+                groups: [
+                  ...(current?.groups ?? []).filter((membership) => membership.groupId !== event.groupId),
+                  {
+                    structureId: group.structureId,
+                    groupId: group.groupId,
+                    kind: group.kind,
+                    role: event.role,
+                    ...(group.function === undefined ? {} : { function: group.function }),
+                  },
+                ],
+              })),
+            ],
+      ),
+    GroupUnassigned: (event, into) => [
+      into.groups.update(
+        event.groupId,
+        (group) =>
+          group && { ...group, members: group.members.filter((member) => member.accountId !== event.accountId) },
+      ),
+      leave(into, event.accountId, event.groupId),
+    ],
+    // Memberships end with their group (BR-GRP-4). A school year's close lists its classes' closes first.
+    GroupClosed: (event, into) => closeGroup(into, event.groupId),
+    ClassClosed: (event, into) => closeGroup(into, event.groupId),
+    HomeworkBookOpened: (event, into) =>
+      into.books.update(
+        event.homeworkBookId,
+        (current) => current ?? { homeworkBookId: event.homeworkBookId, structureId: event.structureId },
+      ),
+  },
+})
+
+const closeGroup = (into: Writers, groupId: GroupId) =>
+  into.groups.read(groupId, (group) =>
+    group === undefined
+      ? []
+      : [
+          ...group.members.map((member) => leave(into, member.accountId, groupId)),
+          into.groups.put({ ...group, open: false, members: [] }),
+        ],
+  )
+
+const hierarchyOf = (fields: Structure.Hierarchy) => ({
+  ...(fields.districtId === undefined ? {} : { districtId: fields.districtId }),
+  ...(fields.departmentId === undefined ? {} : { departmentId: fields.departmentId }),
+  ...(fields.academyId === undefined ? {} : { academyId: fields.academyId }),
+})
+
+/**
+ * One account as the log says it is now.
+ *
+ * @since 0.1.0
+ */
+export interface AccountFacts {
+  readonly accountId: AccountId
+  readonly profile: Profile
+  readonly state: AccountState
+  readonly blockedApplications: ReadonlyArray<string>
+  /** Undefined once erased (BR-ACC-9). */
+  readonly login: string | undefined
+  readonly alias: string | undefined
+  /** Personal: `PersonalData.ERASED` once erased. */
+  readonly firstName: string
+  readonly lastName: string
+  readonly structureIds: ReadonlyArray<StructureId>
+  /** The open classes (kind `Class`) he is a pupil of (BR-GRP-2, BR-ACC-5). */
+  readonly classIds: ReadonlyArray<GroupId>
+  /** The relative accounts linked to him as a pupil (BR-ACC-7). */
+  readonly relativeIds: ReadonlyArray<AccountId>
+}
+
+/**
+ * The state of an account entry (BR-ACC-12): deletion first, then blocking, then activation.
+ *
+ * @since 0.1.0
+ */
+export const stateOf = (entry: AccountEntry): AccountState =>
+  entry.deletion === "Deleted"
+    ? "deleted"
+    : entry.deletion === "PreDeleted"
+      ? "pre-deleted"
+      : entry.blocked
+        ? "blocked"
+        : entry.activated
+          ? "active"
+          : "inactive"
+
+const clear = (value: string | undefined): string | undefined =>
+  value === undefined || PersonalData.isErased(value) ? undefined : value
+
+/**
+ * The roles the log gives an account: administrator rights with the level of the
+ * structure they were granted on (BR-ACC-11; a structure not registered counts
+ * as a school), the platform right, inspector access (BR-CDT-5), direction and
+ * the mail-merge role through functional groups (BR-GRP-3, BR-MM-1), teaching
+ * through memberships with role Teacher (BR-GRP-1). Never `System`.
+ *
+ * @since 0.1.0
+ */
+export const rolesOf = (
+  entry: AccountEntry | undefined,
+  memberships: Memberships | undefined,
+  structures: ReadonlyArray<StructureEntry>,
+): ReadonlyArray<Actor.Role> => {
+  const roles: Array<Actor.Role> = []
+  if (entry !== undefined) {
+    if (entry.platformAdministrator) roles.push({ _tag: "Administrator", level: "Platform" })
+    for (const scopeId of entry.administratorOf) {
+      const structure = structures.find((candidate) => candidate.structureId === scopeId)
+      roles.push({
+        _tag: "Administrator",
+        level: structure === undefined ? "School" : Structure.adminLevelOf(structure.kind),
+        scopeId,
+      })
+    }
+    if (entry.inspector) roles.push({ _tag: "Inspector" })
+  }
+  const groups = memberships?.groups ?? []
+  const schools = [...new Set(groups.map((group) => group.structureId))]
+  for (const structureId of schools) {
+    const here = groups.filter((group) => group.structureId === structureId)
+    if (here.some((group) => group.kind === "FunctionalGroup" && group.function === "Direction")) {
+      roles.push({ _tag: "Direction", structureId })
+    }
+    if (here.some((group) => group.kind === "FunctionalGroup" && group.function === "MailMerge")) {
+      roles.push({ _tag: "MailMergeManager", structureId })
+    }
+    const taught = here.filter((group) => group.role === "Teacher").map((group) => group.groupId)
+    if (taught.length > 0) roles.push({ _tag: "Teacher", structureId, groupIds: taught })
+  }
+  return roles
+}
+
+const factsOf = (
+  entry: AccountEntry,
+  memberships: Memberships | undefined,
+  relatives: Relatives | undefined,
+): AccountFacts => ({
+  accountId: entry.accountId,
+  profile: entry.profile,
+  state: stateOf(entry),
+  blockedApplications: entry.blockedApplications,
+  login: clear(entry.login),
+  alias: clear(entry.alias),
+  firstName: entry.firstName,
+  lastName: entry.lastName,
+  structureIds: entry.structureIds,
+  classIds: (memberships?.groups ?? [])
+    .filter((group) => group.kind === "Class" && group.role === "Student")
+    .map((group) => group.groupId),
+  relativeIds: relatives?.relativeIds ?? [],
+})
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace Authorization {
+  /**
+   * The queries of the facts read model. They take ids, never an `Actor`.
+   *
+   * @since 0.1.0
+   */
+  export interface Service {
+    /** The signed-in account as an actor, its roles from the log; an unknown account has none. */
+    readonly actor: (accountId: AccountId) => Effect.Effect<Actor.Actor, ReadModelError>
+    /** The roles of an account (see {@link rolesOf}). */
+    readonly roles: (accountId: AccountId) => Effect.Effect<ReadonlyArray<Actor.Role>, ReadModelError>
+    /** An account's facts, if it was provisioned. */
+    readonly account: (accountId: AccountId) => Effect.Effect<AccountFacts | undefined, ReadModelError>
+    /** The facts of the accounts of these ids that exist, in the order of `ids`. */
+    readonly accounts: (ids: ReadonlyArray<AccountId>) => Effect.Effect<ReadonlyArray<AccountFacts>, ReadModelError>
+    /** Where a registered structure sits (BR-SIG-2). */
+    readonly location: (structureId: StructureId) => Effect.Effect<Actor.Location | undefined, ReadModelError>
+    /** The account holding this login or alias, one namespace (BR-ACC-10). */
+    readonly loginHolder: (login: string) => Effect.Effect<AccountId | undefined, ReadModelError>
+    /** The account provisioned from this feed person (BR-ACC-8). */
+    readonly feedHolder: (source: string, externalId: string) => Effect.Effect<AccountId | undefined, ReadModelError>
+    /** The school of a homework book. */
+    readonly homeworkBookSchool: (id: HomeworkBookId) => Effect.Effect<StructureId | undefined, ReadModelError>
+  }
+}
+
+/**
+ * The facts read model's queries.
+ *
+ * @since 0.1.0
+ */
+export class Authorization extends Context.Tag("@cartable/read-models/Authorization")<
+  Authorization,
+  Authorization.Service
+>() {}
+
+/**
+ * The queries over the serving tables of {@link projection}.
+ *
+ * @since 0.1.0
+ */
+export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> = Effect.gen(function* () {
+  const accounts = yield* ProjectionRuntime.reader(projection, "accounts")
+  const memberships = yield* ProjectionRuntime.reader(projection, "memberships")
+  const relatives = yield* ProjectionRuntime.reader(projection, "relatives")
+  const structures = yield* ProjectionRuntime.reader(projection, "structures")
+  const logins = yield* ProjectionRuntime.reader(projection, "logins")
+  const feedIds = yield* ProjectionRuntime.reader(projection, "feedIds")
+  const books = yield* ProjectionRuntime.reader(projection, "books")
+
+  const roles = (accountId: AccountId) =>
+    Effect.gen(function* () {
+      const [entry, groups] = yield* Effect.all([accounts.get(accountId), memberships.get(accountId)], {
+        concurrency: 2,
+      })
+      const granted = entry?.administratorOf ?? []
+      const scopes = granted.length === 0 ? [] : yield* structures.getMany(granted)
+      return rolesOf(entry, groups, scopes)
+    })
+
+  const factsOfMany = (ids: ReadonlyArray<AccountId>) =>
+    Effect.gen(function* () {
+      if (ids.length === 0) return []
+      const [entries, groups, links] = yield* Effect.all(
+        [accounts.getMany(ids), memberships.getMany(ids), relatives.getMany(ids)],
+        { concurrency: 3 },
+      )
+      return entries.map((entry) =>
+        factsOf(
+          entry,
+          groups.find((group) => group.accountId === entry.accountId),
+          links.find((link) => link.pupilId === entry.accountId),
+        ),
+      )
+    })
+
+  return {
+    actor: (accountId) => Effect.map(roles(accountId), (list): Actor.Actor => ({ accountId, roles: list })),
+    roles,
+    account: (accountId) => Effect.map(factsOfMany([accountId]), (found) => found[0]),
+    accounts: factsOfMany,
+    location: (structureId) =>
+      Effect.map(structures.get(structureId), (entry) =>
+        entry === undefined ? undefined : Structure.locationFrom(entry.structureId, entry.kind, entry),
+      ),
+    loginHolder: (login) => Effect.map(logins.get(login), (entry) => entry?.accountId),
+    feedHolder: (source, externalId) =>
+      Effect.map(feedIds.get(feedKey(source, externalId)), (entry) => entry?.accountId),
+    homeworkBookSchool: (id) => Effect.map(books.get(id), (entry) => entry?.structureId),
+  }
+})
+
+/**
+ * The {@link Authorization} service over the read-model store the runtime writes.
+ *
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<Authorization, never, ReadModelStore> = Layer.effect(Authorization, make)

@@ -1,0 +1,166 @@
+/**
+ * Completes the cross-aggregate fact fields of a command (ARCHITECTURE.md
+ * principle 9) from the Authorization read model: the holders of a login or a
+ * feed person, a pupil's classes and relatives, a school's location, an
+ * inspector's roles. The command comes with its actor already resolved; the
+ * fact fields it may carry are replaced, never trusted. One lookup per fact a
+ * command needs, none for commands without cross facts.
+ *
+ * @since 0.1.0
+ */
+import type * as Actor from "@cartable/domain/Actor"
+import { type AccountId, type HomeworkBookId, StructureId } from "@cartable/domain/Ids"
+import type { ReadModelError } from "@cartable/projections/ReadModelStore"
+import { Authorization } from "@cartable/read-models/Authorization"
+import * as Effect from "effect/Effect"
+
+type Fields = Readonly<Record<string, unknown>>
+
+/** The command without these fields: a fact the log does not give stays absent, whatever the caller sent. */
+const without = (command: Fields, ...keys: ReadonlyArray<string>): Record<string, unknown> => {
+  const rest: Record<string, unknown> = { ...command }
+  for (const key of keys) delete rest[key]
+  return rest
+}
+
+/** `{ [key]: value }`, or nothing when the log has no value. */
+const optional = (key: string, value: unknown): Fields => (value === undefined ? {} : { [key]: value })
+
+/**
+ * Where a book the log does not know sits: nowhere an administrator covers. Its
+ * commands are refused as "not open" before the location is looked at.
+ */
+const nowhere = (): Actor.Location => ({ structureId: StructureId.make("unknown") })
+
+const bookLocation = (facts: Authorization.Service, homeworkBookId: HomeworkBookId) =>
+  Effect.flatMap(facts.homeworkBookSchool(homeworkBookId), (structureId) =>
+    structureId === undefined
+      ? Effect.succeed(nowhere())
+      : Effect.map(facts.location(structureId), (location) => location ?? { structureId }),
+  )
+
+const completeWith = (facts: Authorization.Service, command: Fields): Effect.Effect<Fields, ReadModelError> => {
+  switch (command._tag) {
+    case "ProvisionAccount": {
+      const origin = command.origin as { readonly _tag: string; readonly source?: string; readonly externalId?: string }
+      return Effect.map(
+        Effect.all(
+          [
+            facts.loginHolder(command.login as string),
+            origin._tag === "Feed"
+              ? facts.feedHolder(origin.source as string, origin.externalId as string)
+              : Effect.succeed(undefined),
+          ],
+          { concurrency: 2 },
+        ),
+        ([loginHolder, feedHolder]) => ({
+          ...without(command, "loginHolder", "feedHolder"),
+          ...optional("loginHolder", loginHolder),
+          ...optional("feedHolder", feedHolder),
+        }),
+      )
+    }
+    case "SetLoginAlias":
+      return Effect.map(facts.loginHolder(command.alias as string), (holder) => ({
+        ...without(command, "aliasHolder"),
+        ...optional("aliasHolder", holder),
+      }))
+    case "IssuePasswordRenewalCode":
+      return Effect.map(facts.account(command.accountId as AccountId), (account) => ({
+        ...command,
+        pupilClassIds: account?.classIds ?? [],
+      }))
+    case "LinkRelative":
+      return Effect.gen(function* () {
+        const pupilId = (command.link as { readonly pupilId: AccountId }).pupilId
+        const pupil = yield* facts.account(pupilId)
+        const relatives = pupil === undefined ? [] : yield* facts.accounts(pupil.relativeIds)
+        return {
+          ...without(command, "pupilProfile"),
+          ...optional("pupilProfile", pupil?.profile),
+          pupilRelatives: relatives
+            .filter((relative) => relative.state !== "deleted")
+            .map(({ accountId, firstName, lastName }) => ({ accountId, firstName, lastName })),
+        }
+      })
+    case "LinkAccompanyingAdult":
+      return Effect.map(facts.account(command.pupilId as AccountId), (pupil) => ({
+        ...without(command, "pupilProfile"),
+        ...optional("pupilProfile", pupil?.profile),
+      }))
+    case "ReportContent": {
+      const structureId = command.structureId as StructureId
+      // A school the log does not know has no parents to alert: its own administrators and the platform's.
+      return Effect.map(facts.location(structureId), (location) => ({
+        ...command,
+        location: location ?? { structureId },
+      }))
+    }
+    case "ScheduleInspection":
+      return Effect.map(
+        Effect.all(
+          [
+            bookLocation(facts, command.homeworkBookId as HomeworkBookId),
+            facts.roles(command.inspectorId as AccountId),
+          ],
+          { concurrency: 2 },
+        ),
+        ([location, inspectorRoles]) => ({ ...command, location, inspectorRoles }),
+      )
+    case "RescheduleInspection":
+    case "CancelInspection":
+      return Effect.map(bookLocation(facts, command.homeworkBookId as HomeworkBookId), (location) => ({
+        ...command,
+        location,
+      }))
+    default:
+      return Effect.succeed(command)
+  }
+}
+
+/**
+ * The command with its cross-aggregate fact fields set from the log; the actor
+ * must already be there. A command without such facts comes back as it is.
+ *
+ * @since 0.1.0
+ */
+export const complete = <C extends { readonly _tag: string }>(
+  command: C,
+): Effect.Effect<C, ReadModelError, Authorization> =>
+  Effect.flatMap(Authorization, (facts) => completeWith(facts, command as Fields) as Effect.Effect<C, ReadModelError>)
+
+const causes = (error: unknown): ReadonlyArray<unknown> => {
+  const chain: Array<unknown> = []
+  let current = error
+  while (typeof current === "object" && current !== null && chain.length < 8) {
+    chain.push(current)
+    current = (current as { readonly cause?: unknown }).cause
+  }
+  return chain
+}
+
+/**
+ * Whether an append failed on a uniqueness claim of the Authorization
+ * projection: a login, an alias or a feed person taken by a command that
+ * committed first (the read-model store's `KeyTaken`, raised in the append's
+ * transaction). Resolving the facts again and deciding again gives the typed
+ * rejection (BR-ACC-10, BR-ACC-8).
+ *
+ * @since 0.1.0
+ */
+export const isClaimConflict = (error: unknown): boolean =>
+  causes(error).some(
+    (cause) =>
+      (cause as { readonly _tag?: unknown })._tag === "ReadModelError" &&
+      (cause as { readonly reason?: unknown }).reason === "KeyTaken",
+  )
+
+/**
+ * Runs `attempt` (resolve the facts, decide, append) and runs it once more when
+ * it failed on a uniqueness claim: the second run reads the holder and is
+ * refused with the rule's rejection.
+ *
+ * @since 0.1.0
+ */
+export const retryOnClaimConflict = <A, E, R>(attempt: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.catchIf(attempt, isClaimConflict, () => attempt)
