@@ -19,10 +19,10 @@ describe("Intent", () => {
   it("has one intent per command tag of the aggregates, each without its fact fields", () => {
     const tags = Object.values(Domain.aggregates).flatMap((aggregate) => CommandRouter.commandTags(aggregate.Command))
     assert.deepStrictEqual([...intents.byTag.keys()].sort(), [...tags].sort())
-    // Written from Fact.ts's marks on the core's commands: the actor everywhere it acts, a report's
-    // location and a renewal's class; first login and renewal have no actor.
+    // Written from the Fact marks of the core's commands: the actor everywhere it acts, a report's
+    // location and a renewal's pupil classes; first login and renewal have no actor.
     assert.deepStrictEqual(intents.byTag.get("ReportContent")?.factFields, ["actor", "location"])
-    assert.deepStrictEqual(intents.byTag.get("IssuePasswordRenewalCode")?.factFields, ["actor", "classId"])
+    assert.deepStrictEqual(intents.byTag.get("IssuePasswordRenewalCode")?.factFields, ["actor", "pupilClassIds"])
     assert.deepStrictEqual(intents.byTag.get("ActivateAccount")?.factFields, [])
     assert.deepStrictEqual(intents.byTag.get("RenewPassword")?.factFields, [])
     for (const [tag, entry] of intents.byTag) {
