@@ -5,7 +5,7 @@ import type * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import type { EventStore } from "@cartable/eventlog/EventStore"
 import type { Aggregate } from "@cartable/kernel/Decider"
-import { Authorization } from "@cartable/read-models/Authorization"
+import { type AccountState, Authorization } from "@cartable/read-models/Authorization"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
@@ -52,7 +52,7 @@ const unresolved = (plan: Plan, command: Command): ReadonlyArray<string> =>
 const isAccountId = Schema.is(AccountId)
 
 /** A signed-in account's state, as the Authorization facts give it, to a refusal (or none). */
-const refusalOf = (state: string): AccountRefused["reason"] | undefined => {
+const refusalOf = (state: AccountState): AccountRefused["reason"] | undefined => {
   switch (state) {
     case "blocked":
       return "Blocked"
@@ -104,13 +104,13 @@ export const make = <const A extends Aggregates>(
       Effect.gen(function* () {
         if (!isAccountId(accountId)) return yield* new AccountRefused({ accountId, reason: "Unknown" })
         if (accountId.startsWith("system:")) return yield* new AccountRefused({ accountId, reason: "Reserved" })
-        const account = yield* authorization.account(accountId)
+        // State and roles in one lookup: the account, its memberships, the structures it administers.
+        const account = yield* authorization.signedIn(accountId)
         if (account === undefined) return yield* new AccountRefused({ accountId, reason: "Unknown" })
         const refusal = refusalOf(account.state)
         if (refusal !== undefined) return yield* new AccountRefused({ accountId, reason: refusal })
-        const roles = yield* authorization.roles(accountId)
         // The log never makes anyone a process: only `system` below acts as one.
-        return { accountId, roles: roles.filter((role) => role._tag !== "System") }
+        return { accountId, roles: account.roles.filter((role) => role._tag !== "System") }
       })
 
     const handle = (accountId: string, input: unknown, context: RequestContext) =>
