@@ -146,8 +146,9 @@ export const apply = (
       let refused: unknown
       while (queue.length > 0 && refused === undefined) {
         const change = queue.shift()!
-        if (change._tag === "Read" || change._tag === "Insert") {
-          const key = change._tag === "Read" ? change.key : keyOf(projection, change.collection, change.document)
+        // A read's continuation may update, read or insert keys step 2 did not load: load them now.
+        if (change._tag === "Read" || change._tag === "Insert" || change._tag === "Update") {
+          const key = change._tag === "Insert" ? keyOf(projection, change.collection, change.document) : change.key
           const bad = key === undefined ? undefined : yield* ensureLoaded(change.collection, [key])
           if (bad !== undefined) return yield* undecodable(recorded, bad)
         }
