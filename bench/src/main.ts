@@ -12,6 +12,8 @@
  *   pnpm bench --read-models       # only the read models of packages/read-models: a school of 1,000
  *                                  # accounts over a year (50,000+ events), every read model rebuilt,
  *                                  # p50/p99 of the directory's search and the mail-merge listing
+ *   pnpm bench --workspace         # only the cost of resolving facts: the router with a vouched actor
+ *                                  # against the Workspace, on both databases (--only=sqlite for one)
  *
  * PostgreSQL: DATABASE_URL when set (databases `cartable_bench_*` are created and
  * dropped on that server), otherwise a throwaway cluster from scripts/postgres.sh.
@@ -30,6 +32,7 @@ import * as Postgres from "./postgres.ts"
 import * as ReadModels from "./readModels.ts"
 import * as Sqlite from "./sqlite.ts"
 import * as Users from "./users.ts"
+import * as WorkspaceBench from "./workspace.ts"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
 const postgresScript = Path.join(root, "scripts/postgres.sh")
@@ -54,8 +57,65 @@ const provision = (): { readonly url: string; readonly stop: () => void } => {
 /** The core's catalogue: what an application runs. */
 const domainCatalog = EventCatalog.make(Domain.events)
 
+/** `--workspace`: the router with a vouched actor against the Workspace resolving the facts, side by side. */
+const workspaceBench = async (args: ReturnType<typeof parseArgs>, started: number) => {
+  const sizes: WorkspaceBench.WorkspaceSizes = args.full
+    ? { accounts: 1_000, commands: 10_000, chunk: 250 }
+    : { accounts: 1_000, commands: 3_000, chunk: 250 }
+  console.log("# Cartable: what resolving the facts costs (Workspace against the router with a vouched actor)")
+  console.log(
+    `\nnode ${process.version}; ${Os.cpus().length} CPUs; load average ${Os.loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  )
+  if (args.only !== "postgres") {
+    const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cartable-bench-workspace-"))
+    try {
+      const open = async (round: number) => ({
+        layer: SqliteEventStore.layer({ filename: Path.join(dir, `workspace-${round}.db`), catalog: domainCatalog }),
+        close: async () => undefined,
+      })
+      report(`SQLite ${Sqlite.version()}: resolving facts`, await WorkspaceBench.run(open, sizes, args.repeat))
+    } finally {
+      Fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  if (args.only !== "sqlite") {
+    let server = process.env.DATABASE_URL || undefined
+    let stop: (() => void) | undefined
+    if (server === undefined) {
+      const cluster = provision()
+      server = cluster.url
+      stop = cluster.stop
+    }
+    const databases: Array<string> = []
+    try {
+      const open = async (round: number) => {
+        databases.push(`cartable_bench_workspace_${process.pid}_${round}`)
+        const url = await Postgres.freshDatabase(server!, databases[databases.length - 1]!)
+        return { layer: PostgresEventStore.layer({ url, catalog: domainCatalog }), close: async () => undefined }
+      }
+      const pgSizes = { ...sizes, commands: Math.round(sizes.commands / 3) }
+      report(
+        `PostgreSQL ${await Postgres.version(server)}: resolving facts`,
+        await WorkspaceBench.run(open, pgSizes, args.repeat),
+      )
+    } finally {
+      await Postgres.dropDatabases(server, databases)
+      stop?.()
+    }
+  }
+  console.log(
+    `\nload average after: ${Os.loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  )
+  console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`)
+}
+
 const main = async () => {
   const args = parseArgs()
+  if (process.argv.includes("--workspace")) return workspaceBench(args, performance.now())
   const sqliteUsers: Users.UserSizes = args.full
     ? { streams: 10_000, appends: 20_000, chunk: 500 }
     : { streams: 3_000, appends: 5_000, chunk: 500 }

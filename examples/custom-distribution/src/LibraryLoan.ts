@@ -3,6 +3,7 @@
  * the core's Actor, ids and personal-data marks. One stream per copy of a book.
  */
 import * as Actor from "@cartable/domain/Actor"
+import { fact } from "@cartable/domain/Fact"
 import { AccountId, StructureId } from "@cartable/domain/Ids"
 import { LocalDate } from "@cartable/domain/SchoolYear"
 import * as Decider from "@cartable/kernel/Decider"
@@ -45,8 +46,9 @@ const renameField = (data: unknown, from: string, to: string): unknown => {
   return { ...rest, [to]: value }
 }
 
+// The actor is a fact: the Workspace resolves it from the log and refuses it in an intent.
 export const LendCopy = Schema.TaggedStruct("LendCopy", {
-  actor: Actor.Actor,
+  actor: fact(Actor.Actor),
   copyId: CopyId,
   structureId: StructureId,
   borrowerId: AccountId,
@@ -54,7 +56,7 @@ export const LendCopy = Schema.TaggedStruct("LendCopy", {
   note: Schema.optional(Schema.NonEmptyTrimmedString),
 })
 export const ReturnCopy = Schema.TaggedStruct("ReturnCopy", {
-  actor: Actor.Actor,
+  actor: fact(Actor.Actor),
   copyId: CopyId,
   returnedOn: LocalDate,
 })

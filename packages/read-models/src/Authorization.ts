@@ -403,6 +403,16 @@ export interface AccountFacts {
 }
 
 /**
+ * What the Workspace needs of a signed-in account for every command: its state and its roles.
+ *
+ * @since 0.1.0
+ */
+export interface SignedIn {
+  readonly state: AccountState
+  readonly roles: ReadonlyArray<Actor.Role>
+}
+
+/**
  * The state of an account entry (BR-ACC-12): deletion first, then blocking, then activation.
  *
  * @since 0.1.0
@@ -498,6 +508,11 @@ export declare namespace Authorization {
     readonly actor: (accountId: AccountId) => Effect.Effect<Actor.Actor, ReadModelError>
     /** The roles of an account (see {@link rolesOf}). */
     readonly roles: (accountId: AccountId) => Effect.Effect<ReadonlyArray<Actor.Role>, ReadModelError>
+    /**
+     * A signed-in account's state and roles in the reads of `roles` alone (what the Workspace
+     * looks up for every command); undefined for an account never provisioned.
+     */
+    readonly signedIn: (accountId: AccountId) => Effect.Effect<SignedIn | undefined, ReadModelError>
     /** An account's facts, if it was provisioned. */
     readonly account: (accountId: AccountId) => Effect.Effect<AccountFacts | undefined, ReadModelError>
     /** The facts of the accounts of these ids that exist, in the order of `ids`. */
@@ -537,15 +552,18 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
   const feedIds = yield* ProjectionRuntime.reader(projection, "feedIds")
   const books = yield* ProjectionRuntime.reader(projection, "books")
 
-  const roles = (accountId: AccountId) =>
+  /** The documents the roles are derived from: the account, its memberships, the structures it administers. */
+  const roleDocuments = (accountId: AccountId) =>
     Effect.gen(function* () {
       const [entry, groups] = yield* Effect.all([accounts.get(accountId), memberships.get(accountId)], {
         concurrency: 2,
       })
       const granted = entry?.administratorOf ?? []
       const scopes = granted.length === 0 ? [] : yield* structures.getMany(granted)
-      return rolesOf(entry, groups, scopes)
+      return { entry, roles: rolesOf(entry, groups, scopes) }
     })
+
+  const roles = (accountId: AccountId) => Effect.map(roleDocuments(accountId), (found) => found.roles)
 
   const factsOfMany = (ids: ReadonlyArray<AccountId>) =>
     Effect.gen(function* () {
@@ -566,6 +584,10 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
   return {
     actor: (accountId) => Effect.map(roles(accountId), (list): Actor.Actor => ({ accountId, roles: list })),
     roles,
+    signedIn: (accountId) =>
+      Effect.map(roleDocuments(accountId), ({ entry, roles }) =>
+        entry === undefined ? undefined : { state: stateOf(entry), roles },
+      ),
     account: (accountId) => Effect.map(factsOfMany([accountId]), (found) => found[0]),
     accounts: factsOfMany,
     location: (structureId) =>

@@ -1,0 +1,37 @@
+/**
+ * The library's own automated processes: the only actors that act as `System`.
+ * A closed list, so that no string from outside names a process, and the log's
+ * metadata says which one acted (`system:aaf-import`).
+ *
+ * @since 0.1.0
+ */
+import * as Actor from "@cartable/domain/Actor"
+import * as Schema from "effect/Schema"
+
+/**
+ * The processes that act as `System`:
+ * - `aaf-import`: the directory feed import (AAF, fed by SIECLE/ONDE/STSweb, BR-ACC-1);
+ * - `timetable-import`: the timetable import (STSweb, timetable software, BR-FEED-2);
+ * - `report-follow-up`: the process manager that follows a handled report up (BR-SIG-3, BR-SIG-5);
+ * - `install`: `cartable init`, which appoints the first platform administrator.
+ *
+ * @since 0.1.0
+ */
+export const SystemProcess = Schema.Literal("aaf-import", "timetable-import", "report-follow-up", "install")
+
+/** @since 0.1.0 */
+export type SystemProcess = typeof SystemProcess.Type
+
+/**
+ * Whether a value names one of the library's processes.
+ *
+ * @since 0.1.0
+ */
+export const isSystemProcess: (value: unknown) => value is SystemProcess = Schema.is(SystemProcess)
+
+/**
+ * The actor of a process: its own account id (`system:<process>`) and the `System` role.
+ *
+ * @since 0.1.0
+ */
+export const actor = (process: SystemProcess): Actor.Actor => Actor.system(process)

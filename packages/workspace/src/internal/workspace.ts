@@ -1,0 +1,144 @@
+import { Actor } from "@cartable/domain/Actor"
+import * as Domain from "@cartable/domain/Domain"
+import { AccountId } from "@cartable/domain/Ids"
+import type * as CommandHandler from "@cartable/eventlog/CommandHandler"
+import * as CommandRouter from "@cartable/eventlog/CommandRouter"
+import type { EventStore } from "@cartable/eventlog/EventStore"
+import type { Aggregate } from "@cartable/kernel/Decider"
+import { type AccountState, Authorization } from "@cartable/read-models/Authorization"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
+import * as Intent from "../Intent.ts"
+import * as SystemProcess from "../SystemProcess.ts"
+import type { RequestContext, Workspace } from "../Workspace.ts"
+import { AccountRefused, UnresolvedFact } from "../WorkspaceError.ts"
+import * as CrossFacts from "./crossFacts.ts"
+
+type Aggregates = CommandRouter.Aggregates
+type Command = { readonly _tag: string; readonly [field: string]: unknown }
+
+/** A fact field the cross-facts step must have set (or, when optional, left unset or valid). */
+interface FactCheck {
+  readonly field: string
+  readonly optional: boolean
+  readonly valid: (value: unknown) => boolean
+}
+
+/** What the Workspace does for one command tag: where the actor goes, which other facts to check. */
+interface Plan {
+  readonly actorFields: ReadonlyArray<string>
+  readonly checks: ReadonlyArray<FactCheck>
+}
+
+const planOf = (entry: Intent.IntentOf): Plan => {
+  const ast = AST.isTransformation(entry.command.ast) ? entry.command.ast.to : entry.command.ast
+  const signatures = AST.isTypeLiteral(ast) ? ast.propertySignatures : []
+  const actorFields: Array<string> = []
+  const checks: Array<FactCheck> = []
+  for (const field of entry.factFields) {
+    const signature = signatures.find((candidate) => candidate.name === field)!
+    if (signature.type === Actor.ast) actorFields.push(field)
+    else checks.push({ field, optional: signature.isOptional, valid: Schema.is(Schema.make(signature.type)) })
+  }
+  return { actorFields, checks }
+}
+
+const unresolved = (plan: Plan, command: Command): ReadonlyArray<string> =>
+  plan.checks
+    .filter(({ field, optional, valid }) => (command[field] === undefined ? !optional : !valid(command[field])))
+    .map(({ field }) => field)
+
+const isAccountId = Schema.is(AccountId)
+
+/** A signed-in account's state, as the Authorization facts give it, to a refusal (or none). */
+const refusalOf = (state: AccountState): AccountRefused["reason"] | undefined => {
+  switch (state) {
+    case "blocked":
+      return "Blocked"
+    case "pre-deleted":
+      return "PreDeleted"
+    case "deleted":
+      return "Deleted"
+    default:
+      return undefined
+  }
+}
+
+export const make = <const A extends Aggregates>(
+  aggregates: A,
+  options: CommandHandler.Options = {},
+): Effect.Effect<Workspace.Service<A>, never, EventStore | Authorization> =>
+  Effect.gen(function* () {
+    type C = Aggregate.Command<A[keyof A]>
+    const intents = yield* Effect.try(() => Intent.make(aggregates)).pipe(Effect.orDie)
+    const router = yield* CommandRouter.make(aggregates, options)
+    const authorization = yield* Authorization
+    const plans = new Map([...intents.byTag].map(([tag, entry]) => [tag, planOf(entry)]))
+
+    /** Sets the actor, completes the other facts, checks them, then decides and appends. */
+    const decide = (intent: Intent.Intent, actor: Actor, context: CommandHandler.CommandContext) =>
+      Effect.gen(function* () {
+        // Every tag the intents decode has a plan.
+        const plan = plans.get(intent._tag)!
+        let command: Command = intent
+        if (plan.actorFields.length > 0) {
+          const withActor: Record<string, unknown> = { ...intent }
+          for (const field of plan.actorFields) withActor[field] = actor
+          command = withActor as Command
+        }
+        // The cross-facts step: a report's location, a pupil's classes, the holder of a login, from the log.
+        const completed = yield* Effect.provideService(CrossFacts.complete(command), Authorization, authorization)
+        const missing = unresolved(plan, completed)
+        if (missing.length > 0) return yield* new UnresolvedFact({ command: intent._tag, fields: missing })
+        // The intent decoded with the command's own field Schemas and every fact is set and valid:
+        // the command is one of C, without decoding it again.
+        return yield* router.handleTyped(completed as unknown as C, context)
+      }).pipe(
+        // A login or feed person claimed by a concurrent command: resolve again, and decide refuses it.
+        CrossFacts.retryOnClaimConflict,
+      )
+
+    /** The actor of a signed-in account, from the log; refused unless it may act. */
+    const signedIn = (accountId: string) =>
+      Effect.gen(function* () {
+        if (!isAccountId(accountId)) return yield* new AccountRefused({ accountId, reason: "Unknown" })
+        if (accountId.startsWith("system:")) return yield* new AccountRefused({ accountId, reason: "Reserved" })
+        // State and roles in one lookup: the account, its memberships, the structures it administers.
+        const account = yield* authorization.signedIn(accountId)
+        if (account === undefined) return yield* new AccountRefused({ accountId, reason: "Unknown" })
+        const refusal = refusalOf(account.state)
+        if (refusal !== undefined) return yield* new AccountRefused({ accountId, reason: refusal })
+        // The log never makes anyone a process: only `system` below acts as one.
+        return { accountId, roles: account.roles.filter((role) => role._tag !== "System") }
+      })
+
+    const handle = (accountId: string, input: unknown, context: RequestContext) =>
+      Effect.gen(function* () {
+        const intent = yield* intents.decode(input)
+        const actor = yield* signedIn(accountId)
+        const handled = yield* decide(intent, actor, context)
+        return handled
+      }).pipe(
+        Effect.withSpan("Workspace.handle", {
+          captureStackTrace: false,
+          attributes: { accountId },
+        }),
+      )
+
+    const system = (process: SystemProcess.SystemProcess): Workspace.SystemSession<A> => {
+      if (!SystemProcess.isSystemProcess(process)) throw new Error(`Not a process of the library: ${String(process)}`)
+      const actor = SystemProcess.actor(process)
+      return {
+        process,
+        handle: (input, context) =>
+          Effect.flatMap(intents.decode(input), (intent) => decide(intent, actor, context)).pipe(
+            Effect.withSpan("Workspace.system", { captureStackTrace: false, attributes: { process } }),
+          ),
+      }
+    }
+
+    return { handle, system }
+  })
+
+export const makeCore = make(Domain.aggregates)
