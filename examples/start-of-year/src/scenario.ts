@@ -233,6 +233,7 @@ export const play = (step: Step) =>
       reportId: "report-1",
       structureId: location.structureId,
       location,
+      reporterSchools: [location.structureId],
       content: { kind: "Notification", contentId: "notif-4411", authorId: "p-hugo" },
       reportedAt: "2026-09-08T07:45:00Z",
       comment: "Message insultant sur le fil de la classe",

@@ -250,6 +250,16 @@ const decideAbsent = (command: ReportCommand): Decision => {
           `The location given is ${command.location.structureId}'s, not ${command.structureId}'s`,
         )
       }
+      if (
+        !command.reporterSchools.includes(command.structureId) &&
+        !Actor.administers(command.actor, command.location)
+      ) {
+        return reject(
+          "BR-SIG-2",
+          "InvalidLocation",
+          `The reporter is not in school ${command.structureId}: a report goes to the administrators of his own school`,
+        )
+      }
       const comment = command.comment?.trim()
       const location = normalizedLocation(command.location)
       return events({

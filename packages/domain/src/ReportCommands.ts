@@ -14,8 +14,10 @@ import { ReportDecision, ReportedContent } from "./ReportEvents.ts"
 
 /**
  * Report a notification or a message as inappropriate (BR-SIG-1), at the school
- * where it was shown (`structureId`); a blank comment is dropped. Fact: that
- * school's location from the log, which routes the alert (BR-SIG-2).
+ * where it was shown (`structureId`); a blank comment is dropped. Facts: that
+ * school's location from the log, which routes the alert (BR-SIG-2), and the
+ * schools the reporter belongs to: he reports in one of them, or in one he
+ * administers, so that he cannot send an alert to another school's administrators.
  *
  * @since 0.1.0
  */
@@ -24,6 +26,7 @@ export const ReportContent = Schema.TaggedStruct("ReportContent", {
   reportId: ReportId,
   structureId: StructureId,
   location: fact(Location),
+  reporterSchools: fact(Schema.Array(StructureId)),
   content: ReportedContent,
   reportedAt: Schema.DateTimeUtc,
   comment: Schema.optional(Text.text(Text.limits.comment, "a comment")),

@@ -252,6 +252,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     reportId: "ReportId",
     structureId: "StructureId",
     location,
+    reporterSchools: "ReadonlyArray<StructureId>",
     content:
       '{ readonly kind: "Notification" | "Message"; readonly contentId: ContentId; readonly authorId?: AccountId | undefined }',
     reportedAt: "DateTimeUtc",
@@ -506,6 +507,7 @@ describe("text limits name the field and the limit, never the value", () => {
       reportId: "report-1",
       structureId: "0571994H",
       location: { structureId: "0571994H" },
+      reporterSchools: ["0571994H"],
       content: { kind: "Message", contentId: "msg-1" },
       reportedAt: "2026-09-14T08:00:00.000Z",
     }

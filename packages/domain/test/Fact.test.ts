@@ -5,7 +5,7 @@ import * as Report from "../src/Report.ts"
 
 describe("Fact", () => {
   it("names the fields the library resolves: the actor, and the facts of other aggregates", () => {
-    expect(Fact.factFields(Report.ReportContent)).toEqual(["actor", "location"])
+    expect(Fact.factFields(Report.ReportContent)).toEqual(["actor", "location", "reporterSchools"])
     expect(Fact.factFields(Account.IssuePasswordRenewalCode)).toEqual(["actor", "pupilClassIds"])
     expect(Fact.factFields(Account.ProvisionAccount)).toEqual(["actor", "loginHolder", "feedHolder"])
     expect(Fact.factFields(Account.LinkRelative)).toEqual(["actor", "pupilProfile", "pupilRelatives"])

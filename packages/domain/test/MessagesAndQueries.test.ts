@@ -218,6 +218,7 @@ describe("Report: what a refusal says", () => {
     reportId,
     structureId: location.structureId,
     location,
+    reporterSchools: [location.structureId],
     content: { kind: "Notification", contentId: "notif-42", ...(authorId ? { authorId } : {}) },
     reportedAt: t0,
   })

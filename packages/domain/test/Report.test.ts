@@ -43,6 +43,9 @@ const report = (overrides: Partial<typeof Report.ReportContent.Type> = {}): Repo
   reportedAt: t0,
   ...overrides,
   structureId: overrides.structureId ?? (overrides.location ?? locationA).structureId,
+  reporterSchools: overrides.reporterSchools ?? [
+    overrides.structureId ?? (overrides.location ?? locationA).structureId,
+  ],
 })
 
 const handle = (overrides: Partial<typeof Report.HandleReport.Type> = {}): Report.ReportCommand => ({
@@ -166,6 +169,26 @@ describe("Report rules", () => {
       const summary = Option.getOrThrow(Report.summaryOf(state))
       assert.strictEqual(summary.reportedBy, actors.pupil.accountId)
       assert.strictEqual(summary.reportedAt, t0)
+    },
+  )
+
+  it.prop(
+    "BR-SIG-2 a report is made at a school the reporter is in or administers: nobody alerts another school's administrators",
+    [partialLocationArb, randomActor, FastCheck.subarray(ids.locations.map((l) => l.structureId)), kindArb],
+    ([location, actor, reporterSchools, kind]) => {
+      const spec = given(Report.aggregate).when(
+        report({ actor, location, reporterSchools, content: { kind, contentId: "c-1" } }),
+      )
+      const own = reporterSchools.includes(location.structureId)
+      if (own || holdsOneOf(actor, scopesAbove(location, ["School", "District", "Department", "Academy"]))) {
+        spec.accepted()
+      } else {
+        spec.thenRejects({
+          ruleId: "BR-SIG-2",
+          reason: "InvalidLocation",
+          message: `The reporter is not in school ${location.structureId}: a report goes to the administrators of his own school`,
+        })
+      }
     },
   )
 

@@ -34,6 +34,7 @@ const reportWithComment = (reportId: ReportId, by: AccountId, comment: string) =
         reportId,
         structureId: location.structureId,
         location,
+        reporterSchools: [location.structureId],
         content: { kind: "Message", contentId: "msg-1" },
         reportedAt: at,
         comment,

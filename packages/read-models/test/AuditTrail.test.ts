@@ -50,6 +50,7 @@ const history: ReadonlyArray<readonly [Domain.Command, string]> = [
       actor: { accountId: marie, roles: [] },
       reportId: ReportId.make("rep-1"),
       structureId: schoolA,
+      reporterSchools: [schoolA],
       location: { structureId: schoolA, districtId: S.district, departmentId: S.department, academyId: S.academy },
       content: { kind: "Notification", contentId: "notif-42" },
       reportedAt: DateTime.unsafeMake("2025-10-03T08:00:00Z"),

@@ -24,6 +24,7 @@ const report = (id: string, location: Actor.Location, at: string, comment?: stri
   reportId: ReportId.make(id),
   structureId: location.structureId,
   location,
+  reporterSchools: [location.structureId],
   content: { kind: "Notification", contentId: `notif-${id}`, authorId: AccountId.make("author-1") },
   reportedAt: DateTime.unsafeMake(at),
   ...(comment === undefined ? {} : { comment }),

@@ -101,10 +101,17 @@ export const pool: Arbitraries.Pool = {
 }
 
 /** Any Report command, steered by the pool. @since 0.1.0 */
-export const command: FastCheck.Arbitrary<Report.ReportCommand> = Arbitraries.oneOf(Report.commands, pool).map(
-  // The school where the content was shown, and its location as the library resolves it.
-  (command) => (command._tag === "ReportContent" ? { ...command, structureId: command.location.structureId } : command),
-)
+export const command: FastCheck.Arbitrary<Report.ReportCommand> = FastCheck.tuple(
+  Arbitraries.oneOf(Report.commands, pool),
+  FastCheck.nat({ max: 4 }),
+).map(([command, draw]) => {
+  if (command._tag !== "ReportContent") return command
+  // The school where the content was shown, and its location as the library resolves it; the
+  // reporter's schools mostly hold it (one draw in five: another school's, refused unless he administers it).
+  const structureId = command.location.structureId
+  const others = command.reporterSchools.filter((school) => school !== structureId)
+  return { ...command, structureId, reporterSchools: draw === 0 ? others : [...others, structureId] }
+})
 
 /** Sequences of Report commands. @since 0.1.0 */
 export const commands: FastCheck.Arbitrary<ReadonlyArray<Report.ReportCommand>> = FastCheck.array(command, {

@@ -134,7 +134,9 @@ const steer = ([command, n]: readonly [Report.ReportCommand, number]): Report.Re
   return {
     ...command,
     actor: n % 3 === 0 ? command.actor : { accountId: reporter, roles: [] },
+    structureId: schoolA.structureId,
     location: schoolA,
+    reporterSchools: [schoolA.structureId],
     // Mostly the notifications of the world's sessions, which are in feeds; now and then a later one.
     content: {
       kind: "Notification",

@@ -21,7 +21,7 @@ describe("Intent", () => {
     assert.deepStrictEqual([...intents.byTag.keys()].sort(), [...tags].sort())
     // Written from the Fact marks of the core's commands: the actor everywhere it acts, a report's
     // location and a renewal's pupil classes; first login and renewal have no actor.
-    assert.deepStrictEqual(intents.byTag.get("ReportContent")?.factFields, ["actor", "location"])
+    assert.deepStrictEqual(intents.byTag.get("ReportContent")?.factFields, ["actor", "location", "reporterSchools"])
     assert.deepStrictEqual(intents.byTag.get("IssuePasswordRenewalCode")?.factFields, ["actor", "pupilClassIds"])
     assert.deepStrictEqual(intents.byTag.get("ActivateAccount")?.factFields, [])
     assert.deepStrictEqual(intents.byTag.get("RenewPassword")?.factFields, [])
@@ -94,7 +94,7 @@ describe("Intent", () => {
     assert.isTrue(AST.isTypeLiteral(ast))
     const kept = AST.isTypeLiteral(ast) ? ast.propertySignatures.map((signature) => String(signature.name)) : []
     const expected = Object.keys(Report.ReportContent.fields).filter(
-      (field) => field !== "actor" && field !== "location",
+      (field) => field !== "actor" && field !== "location" && field !== "reporterSchools",
     )
     assert.deepStrictEqual(kept.sort(), expected.sort())
   })

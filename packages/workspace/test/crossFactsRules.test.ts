@@ -230,6 +230,54 @@ describe("cross-aggregate rules, facts from the log", () => {
     { fastCheck },
   )
 
+  // BR-SIG-2: the reporter names the school where the content was shown; it must be one he is in (from the log)
+  // or one he administers, so that nobody sends an alert to another school's administrators.
+  it.effect.prop(
+    "BR-SIG-2 a report is made at a school the reporter is in or administers, as the log says",
+    [FastCheck.constantFrom("school-a", "school-b"), FastCheck.boolean()],
+    ([shownAt, administratorOfB]) =>
+      onMemory(
+        Effect.gen(function* () {
+          yield* submit(register("school-a", "SecondarySchool", "0571994"))
+          yield* submit(register("school-b", "SecondarySchool", "0571995"))
+          yield* setup([provision("pupil-1", "Student", "pupil.p"), provision("admin-b", "Personnel", "admin.b")])
+          if (administratorOfB) {
+            yield* setup([
+              provision("vendor", "Personnel", "vendor.v"),
+              { _tag: "AppointPlatformAdministrator", actor: install, accountId: "vendor" },
+            ])
+            must(
+              yield* submitAs("vendor", {
+                _tag: "GrantAdministratorRight",
+                accountId: "admin-b",
+                structureId: "school-b",
+              }),
+              "the right",
+            )
+          }
+          const report = (reportId: string) => ({
+            _tag: "ReportContent",
+            reportId,
+            structureId: shownAt,
+            content: { kind: "Notification", contentId: "notif-1" },
+            reportedAt: "2026-09-08T07:45:00Z",
+          })
+          // Both accounts are in school-a (provisioned there); only the administrator of school-b covers it.
+          const byPupil = yield* submitAs("pupil-1", report("report-1"))
+          const byAdmin = yield* submitAs("admin-b", report("report-2"))
+          if (shownAt === "school-a") {
+            must(byPupil, "the pupil's report in his school")
+            must(byAdmin, "a report in the administrator's own school")
+          } else {
+            assert.strictEqual(reasonOf(byPupil), "InvalidLocation")
+            if (administratorOfB) must(byAdmin, "a report in the school he administers")
+            else assert.strictEqual(reasonOf(byAdmin), "InvalidLocation")
+          }
+        }),
+      ),
+    { fastCheck },
+  )
+
   // BR-ACC-7: a relative is linked to pupils only, and one person has one relative account per pupil: a second
   // relative account of the same person (same names, case and accents aside: seed 004 "doublons
   // responsables") is refused.

@@ -1,8 +1,8 @@
 /**
  * Completes the cross-aggregate fact fields of a command (ARCHITECTURE.md
  * principle 9) from the Authorization read model: the holders of a login or a
- * feed person, a pupil's classes and relatives, a school's location, an
- * inspector's roles. The command comes with its actor already resolved; the
+ * feed person, a pupil's classes and relatives, a school's location and the
+ * reporter's schools, an inspector's roles. The command comes with its actor already resolved; the
  * fact fields it may carry are replaced, never trusted. One lookup per fact a
  * command needs, none for commands without cross facts.
  *
@@ -91,10 +91,16 @@ const completeWith = (facts: Authorization.Service, command: Fields): Effect.Eff
     case "ReportContent": {
       const structureId = command.structureId as StructureId
       // A school the log does not know has no parents to alert: its own administrators and the platform's.
-      return Effect.map(facts.location(structureId), (location) => ({
-        ...command,
-        location: location ?? { structureId },
-      }))
+      return Effect.map(
+        Effect.all([facts.location(structureId), facts.account((command.actor as Actor.Actor).accountId)], {
+          concurrency: 2,
+        }),
+        ([location, reporter]) => ({
+          ...command,
+          location: location ?? { structureId },
+          reporterSchools: reporter?.structureIds ?? [],
+        }),
+      )
     }
     case "ScheduleInspection":
       return Effect.map(
