@@ -114,7 +114,7 @@ export const run = async (
     const { layer, close } = await open(round)
     const live = Workspace.layer.pipe(
       Layer.provideMerge(Authorization.layer),
-      Layer.provideMerge(ProjectionRuntime.layer({ inline: [Authorization.projection] })),
+      Layer.provideMerge(ProjectionRuntime.layer({ inline: [Authorization.AuthorizationProjection] })),
       Layer.provideMerge(layer),
     )
     const runtime = ManagedRuntime.make(live)

@@ -118,7 +118,7 @@ const leave = (into: Writers, accountId: AccountId, groupId: GroupId) =>
  *
  * @since 0.1.0
  */
-export const projection = Projection.make({
+export const AuthorizationProjection = Projection.make({
   name: "authorization",
   version: 1,
   events: Domain.events,
@@ -539,18 +539,18 @@ export class Authorization extends Context.Tag("@cartable/read-models/Authorizat
 >() {}
 
 /**
- * The queries over the serving tables of {@link projection}.
+ * The queries over the serving tables of {@link AuthorizationProjection}.
  *
  * @since 0.1.0
  */
 export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> = Effect.gen(function* () {
-  const accounts = yield* ProjectionRuntime.reader(projection, "accounts")
-  const memberships = yield* ProjectionRuntime.reader(projection, "memberships")
-  const relatives = yield* ProjectionRuntime.reader(projection, "relatives")
-  const structures = yield* ProjectionRuntime.reader(projection, "structures")
-  const logins = yield* ProjectionRuntime.reader(projection, "logins")
-  const feedIds = yield* ProjectionRuntime.reader(projection, "feedIds")
-  const books = yield* ProjectionRuntime.reader(projection, "books")
+  const accounts = yield* ProjectionRuntime.reader(AuthorizationProjection, "accounts")
+  const memberships = yield* ProjectionRuntime.reader(AuthorizationProjection, "memberships")
+  const relatives = yield* ProjectionRuntime.reader(AuthorizationProjection, "relatives")
+  const structures = yield* ProjectionRuntime.reader(AuthorizationProjection, "structures")
+  const logins = yield* ProjectionRuntime.reader(AuthorizationProjection, "logins")
+  const feedIds = yield* ProjectionRuntime.reader(AuthorizationProjection, "feedIds")
+  const books = yield* ProjectionRuntime.reader(AuthorizationProjection, "books")
 
   /** The documents the roles are derived from: the account, its memberships, the structures it administers. */
   const roleDocuments = (accountId: AccountId) =>

@@ -211,7 +211,7 @@ for (const { name, storage } of stores) {
         const facts = yield* run
         const before = yield* Effect.all([facts.accounts(Object.values(ids)), ...Object.values(ids).map(facts.roles)])
         const runtime = yield* ProjectionRuntime.ProjectionRuntime
-        yield* runtime.rebuild(Authorization.projection)
+        yield* runtime.rebuild(Authorization.AuthorizationProjection)
         const after = yield* Effect.all([facts.accounts(Object.values(ids)), ...Object.values(ids).map(facts.roles)])
         assert.deepStrictEqual(after, before)
       }).pipe(Effect.provide(runtimeOn(storage))),

@@ -35,10 +35,10 @@ const histories = FastCheck.tuple(
 /** Every document of every collection, page by page. */
 const snapshot = Effect.gen(function* () {
   const all: Record<string, ReadonlyArray<unknown>> = {}
-  for (const alias of Object.keys(Authorization.projection.collections)) {
+  for (const alias of Object.keys(Authorization.AuthorizationProjection.collections)) {
     const reader = yield* ProjectionRuntime.reader(
-      Authorization.projection,
-      alias as keyof typeof Authorization.projection.collections,
+      Authorization.AuthorizationProjection,
+      alias as keyof typeof Authorization.AuthorizationProjection.collections,
     )
     const documents: Array<unknown> = []
     let after: string | undefined
@@ -64,7 +64,7 @@ for (const { name, storage } of stores) {
           for (const command of commands) yield* Effect.either(router.handleTyped(command, context))
           const kept = yield* snapshot
           const runtime = yield* ProjectionRuntime.ProjectionRuntime
-          yield* runtime.rebuild(Authorization.projection)
+          yield* runtime.rebuild(Authorization.AuthorizationProjection)
           assert.deepStrictEqual(yield* snapshot, kept)
         }).pipe(Effect.provide(runtimeOn(storage))),
       { fastCheck: { numRuns: name === "memory" ? 30 : 5 }, timeout: 120_000 },

@@ -52,7 +52,7 @@ export const runtimeOn = <E, R>(
   storage: Layer.Layer<ReadModelStore.ReadModelStore | SubjectKeyStore.SubjectKeyStore | EventStoreDriverOf, E, R>,
 ) => {
   const store = EventStore.layer(catalog).pipe(Layer.provideMerge(storage))
-  const runtime = ProjectionRuntime.layer({ inline: [Authorization.projection], background: false }).pipe(
+  const runtime = ProjectionRuntime.layer({ inline: [Authorization.AuthorizationProjection], background: false }).pipe(
     Layer.provideMerge(store),
   )
   return Authorization.layer.pipe(Layer.provideMerge(runtime))

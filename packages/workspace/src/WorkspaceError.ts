@@ -42,3 +42,22 @@ export class UnresolvedFact extends Schema.TaggedError<UnresolvedFact>("@cartabl
     return `${this.command}: the log does not tell ${this.fields.join(", ")}`
   }
 }
+
+/**
+ * A signed-in account that does not hold the role "Gestionnaire publipostage"
+ * of the school asked for its mail-merge (BR-MM-1): nothing was listed.
+ *
+ * @since 0.1.0
+ */
+export class MailMergeRefused extends Schema.TaggedError<MailMergeRefused>("@cartable/workspace/MailMergeRefused")(
+  "MailMergeRefused",
+  {
+    accountId: Schema.String,
+    structureId: Schema.String,
+    ruleId: Schema.optionalWith(Schema.Literal("BR-MM-1"), { default: () => "BR-MM-1" as const }),
+  },
+) {
+  override get message(): string {
+    return `Only a holder of the role "Gestionnaire publipostage" of ${this.structureId} runs its mail-merge`
+  }
+}

@@ -25,7 +25,7 @@ export const catalog = EventCatalog.make(Domain.events)
 export const stack = <E>(storage: Layer.Layer<EventStore.EventStore | ReadModelStore.ReadModelStore, E>) =>
   Workspace.layer.pipe(
     Layer.provideMerge(Authorization.layer),
-    Layer.provideMerge(ProjectionRuntime.layer({ inline: [Authorization.projection] })),
+    Layer.provideMerge(ProjectionRuntime.layer({ inline: [Authorization.AuthorizationProjection] })),
     Layer.provideMerge(storage),
   )
 

@@ -1,19 +1,19 @@
 import { Actor } from "@cartable/domain/Actor"
 import * as Domain from "@cartable/domain/Domain"
-import { AccountId } from "@cartable/domain/Ids"
 import type * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import type { EventStore } from "@cartable/eventlog/EventStore"
 import type { Aggregate } from "@cartable/kernel/Decider"
-import { type AccountState, Authorization } from "@cartable/read-models/Authorization"
+import { Authorization } from "@cartable/read-models/Authorization"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import * as Intent from "../Intent.ts"
 import * as SystemProcess from "../SystemProcess.ts"
 import type { RequestContext, Workspace } from "../Workspace.ts"
-import { AccountRefused, UnresolvedFact } from "../WorkspaceError.ts"
+import { UnresolvedFact } from "../WorkspaceError.ts"
 import * as CrossFacts from "./crossFacts.ts"
+import * as SignedIn from "./signedIn.ts"
 
 type Aggregates = CommandRouter.Aggregates
 type Command = { readonly _tag: string; readonly [field: string]: unknown }
@@ -49,22 +49,6 @@ const unresolved = (plan: Plan, command: Command): ReadonlyArray<string> =>
     .filter(({ field, optional, valid }) => (command[field] === undefined ? !optional : !valid(command[field])))
     .map(({ field }) => field)
 
-const isAccountId = Schema.is(AccountId)
-
-/** A signed-in account's state, as the Authorization facts give it, to a refusal (or none). */
-const refusalOf = (state: AccountState): AccountRefused["reason"] | undefined => {
-  switch (state) {
-    case "blocked":
-      return "Blocked"
-    case "pre-deleted":
-      return "PreDeleted"
-    case "deleted":
-      return "Deleted"
-    default:
-      return undefined
-  }
-}
-
 export const make = <const A extends Aggregates>(
   aggregates: A,
   options: CommandHandler.Options = {},
@@ -99,19 +83,7 @@ export const make = <const A extends Aggregates>(
         CrossFacts.retryOnClaimConflict,
       )
 
-    /** The actor of a signed-in account, from the log; refused unless it may act. */
-    const signedIn = (accountId: string) =>
-      Effect.gen(function* () {
-        if (!isAccountId(accountId)) return yield* new AccountRefused({ accountId, reason: "Unknown" })
-        if (accountId.startsWith("system:")) return yield* new AccountRefused({ accountId, reason: "Reserved" })
-        // State and roles in one lookup: the account, its memberships, the structures it administers.
-        const account = yield* authorization.signedIn(accountId)
-        if (account === undefined) return yield* new AccountRefused({ accountId, reason: "Unknown" })
-        const refusal = refusalOf(account.state)
-        if (refusal !== undefined) return yield* new AccountRefused({ accountId, reason: refusal })
-        // The log never makes anyone a process: only `system` below acts as one.
-        return { accountId, roles: account.roles.filter((role) => role._tag !== "System") }
-      })
+    const signedIn = (accountId: string) => SignedIn.actorOf(authorization, accountId)
 
     const handle = (accountId: string, input: unknown, context: RequestContext) =>
       Effect.gen(function* () {
