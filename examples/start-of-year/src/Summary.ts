@@ -1,28 +1,28 @@
 /**
  * What the demo prints at the end, read from the read models the projection
- * runtime keeps: the classes and the direction from the rosters, the homework
- * books from theirs. The accounts and the reports are still folded from the
- * log here, until the directory and report-queue read models take them (issue 12).
+ * runtime keeps: the accounts from the directory, the classes and the
+ * direction from the rosters, the reports from the platform's report queue,
+ * the homework books from theirs. Only the first line counts the log itself.
  */
-import * as Account from "@cartable/domain/Account"
-import * as Domain from "@cartable/domain/Domain"
-import * as Report from "@cartable/domain/Report"
 import { EventStore } from "@cartable/eventlog/EventStore"
 import type { RecordedEvent } from "@cartable/eventlog/RecordedEvent"
-import * as StreamName from "@cartable/eventlog/StreamName"
-import { type Aggregate, fold } from "@cartable/kernel/Decider"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
+import * as Directory from "@cartable/read-models/Directory"
 import * as HomeworkBooks from "@cartable/read-models/HomeworkBooks"
+import * as ReportQueue from "@cartable/read-models/ReportQueue"
 import * as Rosters from "@cartable/read-models/Rosters"
-import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Schema from "effect/Schema"
 
 const PAGE = 500
 
 /** The read models the summary reads, kept by the runtime in the background. */
-export const projections = [Rosters.RostersProjection, HomeworkBooks.HomeworkBooksProjection]
+export const projections = [
+  Directory.DirectoryProjection,
+  Rosters.RostersProjection,
+  ReportQueue.ReportQueueProjection,
+  HomeworkBooks.HomeworkBooksProjection,
+]
 
 const runtime = ProjectionRuntime.layer({ async: projections })
 
@@ -31,7 +31,10 @@ const runtime = ProjectionRuntime.layer({ async: projections })
  * a storage: an event store and a read-model store on one database.
  */
 export const layer = <E>(storage: Layer.Layer<Layer.Layer.Context<typeof runtime>, E>) =>
-  Layer.mergeAll(Rosters.layer, HomeworkBooks.layer).pipe(Layer.provideMerge(runtime), Layer.provideMerge(storage))
+  Layer.mergeAll(Directory.layer, Rosters.layer, ReportQueue.layer, HomeworkBooks.layer).pipe(
+    Layer.provideMerge(runtime),
+    Layer.provideMerge(storage),
+  )
 
 /** Every event of the log, page by page from position 0. */
 export const readEverything = Effect.gen(function* () {
@@ -44,54 +47,59 @@ export const readEverything = Effect.gen(function* () {
   }
 })
 
-/** Folds every stream of the aggregate's category; the stream category names the aggregate. */
-const foldStreams = <C extends { readonly _tag: string }, E extends { readonly _tag: string }, S, Err, CI, EI>(
-  aggregate: Aggregate<C, E, S, Err, CI, EI>,
-  events: ReadonlyArray<RecordedEvent>,
-): Array<S> => {
-  const isEvent = Schema.is(aggregate.Event)
-  const ofCategory = events.filter((recorded) => StreamName.category(recorded.streamName) === aggregate.category)
-  return Object.values(Arr.groupBy(ofCategory, (recorded) => recorded.streamName)).map((stream) =>
-    fold(aggregate, stream.map((recorded) => recorded.event).filter(isEvent)),
-  )
-}
+/** "n key" for each key in `order` that some item has, in that order. */
+const count = <A>(items: ReadonlyArray<A>, key: (a: A) => string, order: ReadonlyArray<string>) =>
+  order
+    .map((k) => [k, items.filter((item) => key(item) === k).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ")
 
-const count = <A>(items: ReadonlyArray<A>, key: (a: A) => string) => {
-  const counts = new Map<string, number>()
-  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1)
-  return [...counts].map(([k, n]) => `${n} ${k}`).join(", ")
-}
+/** Every entry of the directory, page after page. */
+const everyone = Effect.gen(function* () {
+  const directory = yield* Directory.Directory
+  const all: Array<Directory.Entry> = []
+  let after: string | undefined
+  do {
+    const page = yield* directory.list({ limit: 1_000, ...(after === undefined ? {} : { after }) })
+    all.push(...page.entries)
+    after = page.next
+  } while (after !== undefined)
+  return all
+})
 
-/** The lines about the log itself, its accounts and its reports. */
-const fromTheLog = (events: ReadonlyArray<RecordedEvent>): Array<string> => {
-  const accounts = foldStreams(Domain.aggregates.Account, events).filter(
-    (s): s is Account.Account => s._tag === "Account",
-  )
+/** The lines about the log itself and the accounts, from the directory. */
+const accountLines = Effect.gen(function* () {
+  const events = yield* readEverything
+  const accounts = yield* everyone
   const lines = [
-    `Event log: ${events.length} events in ${new Set(events.map((e) => e.streamName)).size} streams (${count(events, (e) => e.type)})`,
-    `Accounts: ${accounts.length} (${count(accounts, Account.statusOf)}); by profile: ${count(accounts, (a) => a.profile)}`,
+    `Event log: ${events.length} events in ${new Set(events.map((e) => e.streamName)).size} streams`,
+    // The states of BR-ACC-12 and the profiles of BR-ACC-1, in the order DOMAIN.md gives them.
+    `Accounts: ${accounts.length} (${count(accounts, (a) => a.state, ["inactive", "active", "blocked", "pre-deleted", "deleted"])}); by profile: ${count(accounts, (a) => a.profile, ["Student", "Relative", "Teacher", "Personnel", "Guest"])}`,
+    `Activation codes still shown to administrators (BR-ACC-2): ${
+      accounts
+        .filter((a) => a.activationCode !== undefined)
+        .map((a) => `${a.login} ${a.activationCode}`)
+        .join(", ") || "none"
+    }`,
   ]
-  const stillInactive = accounts.filter((a) => Account.statusOf(a) === "inactive")
-  lines.push(
-    `Activation codes still shown to administrators (BR-ACC-2): ${stillInactive.map((a) => `${a.login} ${a.activationCode}`).join(", ") || "none"}`,
-  )
-  for (const relative of accounts.filter((a) => a.relativeOf.length > 1)) {
+  for (const relative of accounts.filter((a) => a.children.length > 1)) {
     lines.push(
-      `One account for all his children (BR-ACC-7): ${relative.login} -> ${relative.relativeOf.map((l) => l.pupilId).join(", ")}`,
+      `One account for all his children (BR-ACC-7): ${relative.login} -> ${relative.children.map((child) => child.id).join(", ")}`,
     )
   }
   return lines
-}
+})
 
-const reportLines = (events: ReadonlyArray<RecordedEvent>): Array<string> =>
-  foldStreams(Domain.aggregates.Report, events).flatMap((report) => {
-    const summary = Report.summaryOf(report)
-    if (summary._tag === "None") return []
-    const s = summary.value
-    return [
-      `Report ${s.reportId}: ${s.status}${s.handling ? ` by ${s.handling.handledBy} (${s.handling.withdrawal})` : ""}, reported by ${s.reportedBy}`,
-    ]
-  })
+/** Every report, as the platform's administrators see their queue (which covers every school). */
+const reportLines = Effect.gen(function* () {
+  const queue = yield* ReportQueue.ReportQueue
+  const page = yield* queue.list({ scope: { level: "Platform" }, limit: 1_000 })
+  return page.reports.map(
+    (report) =>
+      `Report ${report.reportId}: ${report.handling ? `${report.handling.decision} by ${report.handling.handledBy}` : "open"}, reported by ${report.reportedBy}`,
+  )
+})
 
 /**
  * The lines the demo prints about the state of the school, once the read
@@ -101,8 +109,7 @@ export const describe = Effect.gen(function* () {
   yield* Effect.flatMap(ProjectionRuntime.ProjectionRuntime, (runtime) => runtime.catchUp())
   const rosters = yield* Rosters.Rosters
   const books = yield* HomeworkBooks.HomeworkBooks
-  const events = yield* readEverything
-  const lines = fromTheLog(events)
+  const lines = yield* accountLines
   const schools = yield* rosters.schools
   for (const school of schools) {
     const functional = yield* rosters.groups({ structureId: school.structureId, kind: "FunctionalGroup", open: true })
@@ -118,7 +125,7 @@ export const describe = Effect.gen(function* () {
       lines.push(`Class ${group.name}: pupils ${withRole("Student")}; teachers ${withRole("Teacher")}`)
     }
   }
-  lines.push(...reportLines(events))
+  lines.push(...(yield* reportLines))
   for (const school of schools) {
     for (const book of yield* books.books({ structureId: school.structureId })) {
       const sessions = yield* books.sessions({ homeworkBookId: book.homeworkBookId })

@@ -43,8 +43,14 @@ describe("the start-of-year demo", () => {
       const line = (start: string) => lines.find((candidate) => candidate.startsWith(start))
       assert.strictEqual(
         line("Accounts:"),
-        `Accounts: 10 (6 active, 1 blocked, 3 inactive); by profile: 4 Student, 2 Relative, 2 Teacher, 1 Personnel, 1 Guest`,
+        `Accounts: 10 (3 inactive, 6 active, 1 blocked); by profile: 4 Student, 2 Relative, 2 Teacher, 1 Personnel, 1 Guest`,
       )
+      // From the directory: one relative account for both children (BR-ACC-7), codes until activation (BR-ACC-2).
+      assert.strictEqual(
+        line("One account for all his children"),
+        "One account for all his children (BR-ACC-7): claire.martin -> p-lea, p-hugo",
+      )
+      assert.notInclude(line("Activation codes") ?? "", "claire.martin")
       assert.strictEqual(line("Direction of"), `Direction of ${Data.school.name} (BR-GRP-3): ${Data.headId}`)
       for (const { code, name } of Data.classes) {
         assert.strictEqual(
