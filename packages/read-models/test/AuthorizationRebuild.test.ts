@@ -4,6 +4,7 @@ import * as DomainAll from "@cartable/domain/Domain"
 import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
 import * as AccountArbitraries from "@cartable/testing/AccountArbitraries"
+import { interleave } from "@cartable/testing/Histories"
 import * as HomeworkBookArbitraries from "@cartable/testing/HomeworkBookArbitraries"
 import * as ReportArbitraries from "@cartable/testing/ReportArbitraries"
 import * as StructureArbitraries from "@cartable/testing/StructureArbitraries"
@@ -20,17 +21,9 @@ const histories = FastCheck.tuple(
   ReportArbitraries.commands,
   HomeworkBookArbitraries.commands,
   FastCheck.array(FastCheck.nat(3), { minLength: 60, maxLength: 60 }),
-).map(([accounts, structures, reports, books, picks]) => {
-  const queues: Array<Array<DomainAll.Command>> = [[...accounts], [...structures], [...reports], [...books]]
-  const out: Array<DomainAll.Command> = []
-  let i = 0
-  while (queues.some((queue) => queue.length > 0)) {
-    const pick = picks[i++ % picks.length]!
-    const queue = queues.find((_, k) => k >= pick && queues[k]!.length > 0) ?? queues.find((q) => q.length > 0)!
-    out.push(queue.shift()!)
-  }
-  return out
-})
+).map(([accounts, structures, reports, books, picks]) =>
+  interleave<DomainAll.Command>([accounts, structures, reports, books], picks).map(({ item }) => item),
+)
 
 /** Every document of every collection, page by page. */
 const snapshot = Effect.gen(function* () {

@@ -12,6 +12,7 @@ import type * as ReadModel from "@cartable/projections/ReadModel"
 import * as Directory from "@cartable/read-models/Directory"
 import * as MailMerge from "@cartable/read-models/MailMerge"
 import * as AccountArbitraries from "@cartable/testing/AccountArbitraries"
+import { interleave } from "@cartable/testing/Histories"
 import * as HomeworkBookArbitraries from "@cartable/testing/HomeworkBookArbitraries"
 import * as ReportArbitraries from "@cartable/testing/ReportArbitraries"
 import * as SchoolYearHistory from "@cartable/testing/SchoolYearHistory"
@@ -29,17 +30,12 @@ const domainCommands = FastCheck.tuple(
   ReportArbitraries.commands,
   HomeworkBookArbitraries.commands,
   FastCheck.array(FastCheck.nat(4), { minLength: 80, maxLength: 80 }),
-).map(([accounts, structures, reports, books, picks]) => {
-  const queues: Array<Array<Domain.Command>> = [[...accounts], [...structures], [...reports], [...books]]
-  const out: Array<{ readonly command: Domain.Command; readonly catchUp: boolean }> = []
-  let i = 0
-  while (queues.some((queue) => queue.length > 0)) {
-    const pick = picks[i++ % picks.length]!
-    const queue = queues.find((_, k) => k >= pick && queues[k]!.length > 0) ?? queues.find((q) => q.length > 0)!
-    out.push({ command: queue.shift()!, catchUp: pick === 4 })
-  }
-  return out
-})
+).map(([accounts, structures, reports, books, picks]) =>
+  interleave<Domain.Command>([accounts, structures, reports, books], picks).map(({ item, pick }) => ({
+    command: item,
+    catchUp: pick === 4,
+  })),
+)
 
 /** Every document of a collection, page by page (pages of 7 to cross page boundaries). */
 const everything = <A, Idx extends string>(reader: ReadModel.Reader<A, Idx>) =>

@@ -36,6 +36,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
+import { interleave } from "./Histories.ts"
 import { directoryProjection, type StreamSummary, streamsProjection } from "./internal/projectionFixtures.ts"
 
 const catalog = EventCatalog.make(Domain.events)
@@ -66,17 +67,9 @@ const domainCommands = FastCheck.tuple(
   ReportArbitraries.commands,
   HomeworkBookArbitraries.commands,
   FastCheck.array(FastCheck.nat(3), { minLength: 80, maxLength: 80 }),
-).map(([accounts, structures, reports, books, picks]) => {
-  const queues: Array<Array<Domain.Command>> = [[...accounts], [...structures], [...reports], [...books]]
-  const out: Array<Domain.Command> = []
-  let i = 0
-  while (queues.some((queue) => queue.length > 0)) {
-    const pick = picks[i++ % picks.length]!
-    const queue = queues.find((_, k) => k >= pick && queues[k]!.length > 0) ?? queues.find((q) => q.length > 0)!
-    out.push(queue.shift()!)
-  }
-  return out
-})
+).map(([accounts, structures, reports, books, picks]) =>
+  interleave<Domain.Command>([accounts, structures, reports, books], picks).map(({ item }) => item),
+)
 
 const context = { occurredAt: DateTime.unsafeMake("2026-09-01T08:00:00Z") }
 const metadata = (at: string) => new EventMetadata({ occurredAt: DateTime.unsafeMake(at) })

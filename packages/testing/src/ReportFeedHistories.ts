@@ -17,6 +17,7 @@ import { AccountId, SessionId, type StructureId, SubjectCode } from "@cartable/d
 import type * as Report from "@cartable/domain/Report"
 import * as FastCheck from "effect/FastCheck"
 import * as AccountArbitraries from "./AccountArbitraries.ts"
+import { interleave } from "./Histories.ts"
 import * as HomeworkBookArbitraries from "./HomeworkBookArbitraries.ts"
 import * as ReportArbitraries from "./ReportArbitraries.ts"
 import * as StructureArbitraries from "./StructureArbitraries.ts"
@@ -174,14 +175,7 @@ export const commands: FastCheck.Arbitrary<ReadonlyArray<Domain.Command>> = Fast
   reports,
   HomeworkBookArbitraries.commands,
   FastCheck.array(FastCheck.nat(3), { minLength: 64, maxLength: 64 }),
-).map(([accounts, structures, reported, books, picks]) => {
-  const queues: Array<Array<Domain.Command>> = [[...accounts], [...structures], [...reported], [...books]]
-  const out: Array<Domain.Command> = []
-  let i = 0
-  while (queues.some((queue) => queue.length > 0)) {
-    const pick = picks[i++ % picks.length]!
-    const queue = queues.find((_, k) => k >= pick && queues[k]!.length > 0) ?? queues.find((q) => q.length > 0)!
-    out.push(queue.shift()!)
-  }
-  return [...world, ...out]
-})
+).map(([accounts, structures, reported, books, picks]) => [
+  ...world,
+  ...interleave<Domain.Command>([accounts, structures, reported, books], picks).map(({ item }) => item),
+])

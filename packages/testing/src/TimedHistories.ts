@@ -16,6 +16,7 @@ import { AccountId, SessionId, StructureId } from "@cartable/domain/Ids"
 import * as DateTime from "effect/DateTime"
 import * as FastCheck from "effect/FastCheck"
 import * as AccountArbitraries from "./AccountArbitraries.ts"
+import { interleave } from "./Histories.ts"
 import * as HomeworkBookArbitraries from "./HomeworkBookArbitraries.ts"
 import * as ReportArbitraries from "./ReportArbitraries.ts"
 import * as StructureArbitraries from "./StructureArbitraries.ts"
@@ -183,16 +184,11 @@ export const histories: FastCheck.Arbitrary<ReadonlyArray<TimedCommand>> = FastC
   FastCheck.array(FastCheck.nat(4), { minLength: 64, maxLength: 64 }),
   FastCheck.array(step, { minLength: 64, maxLength: 64 }),
 ).map(([accounts, structures, reports, books, erasure, picks, steps]) => {
-  const queues: Array<Array<Domain.Command>> = [[...accounts], [...structures], [...reports], [...books], [...erasure]]
-  const out: Array<TimedCommand> = []
   let at = start
-  let i = 0
-  while (queues.some((queue) => queue.length > 0)) {
-    const pick = picks[i % picks.length]!
-    const queue = queues.find((_, k) => k >= pick && queues[k]!.length > 0) ?? queues.find((q) => q.length > 0)!
-    at += steps[i % steps.length]! * MINUTE
-    i++
-    out.push({ command: queue.shift()!, occurredAt: DateTime.unsafeMake(at) })
-  }
-  return out
+  return interleave<Domain.Command>([accounts, structures, reports, books, erasure], picks).map(
+    ({ item }, i): TimedCommand => {
+      at += steps[i % steps.length]! * MINUTE
+      return { command: item, occurredAt: DateTime.unsafeMake(at) }
+    },
+  )
 })
