@@ -152,17 +152,28 @@ const failedLogin: Decision = Either.left(invalidCredentials)
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
+/** The schools' locations a command carries (BR-ACC-11: an administrator is judged on his scope). */
+type Located = { readonly actor: Actor.Actor; readonly locations?: ReadonlyArray<Actor.Location> | undefined }
+
+/** An administrator of one of the account's schools, at any level (BR-ACC-11). */
+const administersAccount = (command: Located, account: Account) =>
+  Actor.administersSome(command.actor, account.structureIds, command.locations)
+
+/** An administrator of that school, at any level (BR-ACC-11). */
+const administersSchool = (command: Located, structureId: StructureId) =>
+  Actor.administersSome(command.actor, [structureId], command.locations)
+
 /** The feed, the platform, or an administrator of one of the account's schools. */
-const manages = (actor: Actor.Actor, account: Account) =>
-  Actor.isSystem(actor) || Actor.administersAny(actor, account.structureIds)
+const manages = (command: Located, account: Account) =>
+  Actor.isSystem(command.actor) || administersAccount(command, account)
 
 /** The holder himself, or whoever manages the account (BR-ACC-10). */
-const holderOrManager = (actor: Actor.Actor, account: Account) =>
-  actor.accountId === account.accountId || manages(actor, account)
+const holderOrManager = (command: Located, account: Account) =>
+  command.actor.accountId === account.accountId || manages(command, account)
 
 /** The feed, or an administrator of that school (BR-ACC-8). */
-const feedOrAdministratorOf = (actor: Actor.Actor, structureId: StructureId) =>
-  Actor.isSystem(actor) || Actor.administersAny(actor, [structureId])
+const feedOrAdministratorOf = (command: Located, structureId: StructureId) =>
+  Actor.isSystem(command.actor) || administersSchool(command, structureId)
 
 /** A one-time code opens the account while it stands, and never once erased (BR-ACC-2, BR-ACC-5). */
 const codeMatches = (stored: Account["activationCode"], given: string) =>
@@ -221,7 +232,7 @@ const provision = (command: Command<"ProvisionAccount">): Decision => {
         `${command.profile} accounts come from the directory feeds and are never created by hand`,
       )
     }
-    if (!Actor.administersAny(command.actor, [command.structureId])) {
+    if (!administersSchool(command, command.structureId)) {
       return reject("BR-ACC-1", "NotAuthorized", `Only an administrator of ${command.structureId} creates accounts`)
     }
   }
@@ -236,7 +247,7 @@ const provision = (command: Command<"ProvisionAccount">): Decision => {
   }
   const taken = loginTaken(command.loginHolder, command.accountId, command.login)
   if (taken !== undefined) return taken
-  const { actor: _actor, loginHolder: _login, feedHolder: _feed, _tag, ...fields } = command
+  const { actor: _actor, locations: _locations, loginHolder: _login, feedHolder: _feed, _tag, ...fields } = command
   return events({ _tag: "AccountProvisioned", ...fields })
 }
 
@@ -268,11 +279,7 @@ const reprovision = (command: Command<"ProvisionAccount">, account: Account): De
 
 const updateIdentity = (command: Command<"UpdateAccountIdentity">, account: Account): Decision => {
   // (decision) A feed account's identity is the feed's, a manual one its administrators' (as BR-GRP-6).
-  if (
-    account.origin._tag === "Feed"
-      ? !Actor.isSystem(command.actor)
-      : !Actor.administersAny(command.actor, account.structureIds)
-  ) {
+  if (account.origin._tag === "Feed" ? !Actor.isSystem(command.actor) : !administersAccount(command, account)) {
     return reject(
       "BR-ACC-9",
       "NotAuthorized",
@@ -321,7 +328,7 @@ const issueRenewalCode = (command: Command<"IssuePasswordRenewalCode">, account:
     pupilClassIds.some((classId) =>
       account.structureIds.some((structureId) => Actor.teaches(actor, structureId, classId)),
     )
-  if (!Actor.administersAny(actor, account.structureIds) && !teachesPupil) {
+  if (!administersAccount(command, account) && !teachesPupil) {
     return reject(
       "BR-ACC-5",
       "NotAuthorized",
@@ -359,7 +366,7 @@ const notBlocker = () =>
   reject("BR-ACC-6", "NotAuthorized", "Only the feed or an administrator of the account's school blocks or unblocks it")
 
 const block = (command: Command<"BlockAccount">, account: Account): Decision => {
-  if (!manages(command.actor, account)) return notBlocker()
+  if (!manages(command, account)) return notBlocker()
   if (blockedNow(account, command.application)) return none
   return events({
     _tag: "AccountBlocked",
@@ -370,7 +377,7 @@ const block = (command: Command<"BlockAccount">, account: Account): Decision => 
 }
 
 const unblock = (command: Command<"UnblockAccount">, account: Account): Decision => {
-  if (!manages(command.actor, account)) return notBlocker()
+  if (!manages(command, account)) return notBlocker()
   if (!blockedNow(account, command.application)) return none
   return events({
     _tag: "AccountUnblocked",
@@ -385,7 +392,7 @@ const notAttacher = (structureId: StructureId) =>
 
 const attach = (command: Command<"AttachAccountToStructure">, account: Account): Decision => {
   const { structureId } = command
-  if (!feedOrAdministratorOf(command.actor, structureId)) return notAttacher(structureId)
+  if (!feedOrAdministratorOf(command, structureId)) return notAttacher(structureId)
   return account.structureIds.includes(structureId)
     ? none
     : events({ _tag: "AccountAttachedToStructure", accountId: account.accountId, structureId })
@@ -393,7 +400,7 @@ const attach = (command: Command<"AttachAccountToStructure">, account: Account):
 
 const detach = (command: Command<"DetachAccountFromStructure">, account: Account): Decision => {
   const { structureId } = command
-  if (!feedOrAdministratorOf(command.actor, structureId)) return notAttacher(structureId)
+  if (!feedOrAdministratorOf(command, structureId)) return notAttacher(structureId)
   return account.structureIds.includes(structureId)
     ? events({ _tag: "AccountDetachedFromStructure", accountId: account.accountId, structureId })
     : none
@@ -430,7 +437,7 @@ const sameLink = (a: RelativeLink, b: RelativeLink) =>
 
 const linkRelative = (command: Command<"LinkRelative">, account: Account): Decision => {
   const { link } = command
-  if (!manages(command.actor, account)) {
+  if (!manages(command, account)) {
     return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator links relatives")
   }
   if (account.profile !== "Relative") {
@@ -458,7 +465,7 @@ const linkRelative = (command: Command<"LinkRelative">, account: Account): Decis
 }
 
 const unlinkRelative = (command: Command<"UnlinkRelative">, account: Account): Decision => {
-  if (!manages(command.actor, account)) {
+  if (!manages(command, account)) {
     return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator unlinks relatives")
   }
   return account.relativeOf.some((link) => link.pupilId === command.pupilId)
@@ -468,7 +475,7 @@ const unlinkRelative = (command: Command<"UnlinkRelative">, account: Account): D
 
 const linkAccompanyingAdult = (command: Command<"LinkAccompanyingAdult">, account: Account): Decision => {
   const { pupilId, kind } = command
-  if (!manages(command.actor, account)) {
+  if (!manages(command, account)) {
     return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator links accompanying adults")
   }
   if (account.profile === "Student" || pupilId === account.accountId) {
@@ -482,7 +489,7 @@ const linkAccompanyingAdult = (command: Command<"LinkAccompanyingAdult">, accoun
 }
 
 const unlinkAccompanyingAdult = (command: Command<"UnlinkAccompanyingAdult">, account: Account): Decision => {
-  if (!manages(command.actor, account)) {
+  if (!manages(command, account)) {
     return reject("BR-ACC-7", "NotAuthorized", "Only the feed or an administrator unlinks accompanying adults")
   }
   return account.accompanies.some((link) => link.pupilId === command.pupilId)
@@ -494,7 +501,7 @@ const notAliasHolder = () =>
   reject("BR-ACC-10", "NotAuthorized", "Only the holder, the feed or an administrator changes the login alias")
 
 const setLoginAlias = (command: Command<"SetLoginAlias">, account: Account): Decision => {
-  if (!holderOrManager(command.actor, account)) return notAliasHolder()
+  if (!holderOrManager(command, account)) return notAliasHolder()
   if (command.alias === account.login) {
     return reject("BR-ACC-10", "InvalidLink", "The alias must differ from the login")
   }
@@ -506,13 +513,13 @@ const setLoginAlias = (command: Command<"SetLoginAlias">, account: Account): Dec
 }
 
 const removeLoginAlias = (command: Command<"RemoveLoginAlias">, account: Account): Decision => {
-  if (!holderOrManager(command.actor, account)) return notAliasHolder()
+  if (!holderOrManager(command, account)) return notAliasHolder()
   return account.alias === undefined ? none : events({ _tag: "LoginAliasRemoved", accountId: account.accountId })
 }
 
 const linkExternalIdentity = (command: Command<"LinkExternalIdentity">, account: Account): Decision => {
   const { provider, subject } = command
-  if (!holderOrManager(command.actor, account)) {
+  if (!holderOrManager(command, account)) {
     return reject("BR-ACC-10", "NotAuthorized", "Only the holder, the feed or an administrator links an identity")
   }
   if (provider === "EduConnect" && account.profile !== "Student" && account.profile !== "Relative") {
@@ -531,7 +538,7 @@ const linkExternalIdentity = (command: Command<"LinkExternalIdentity">, account:
 }
 
 const unlinkExternalIdentity = (command: Command<"UnlinkExternalIdentity">, account: Account): Decision => {
-  if (!holderOrManager(command.actor, account)) {
+  if (!holderOrManager(command, account)) {
     return reject("BR-ACC-10", "NotAuthorized", "Only the holder, the feed or an administrator unlinks an identity")
   }
   return account.externalIdentities.some((identity) => identity.provider === command.provider)
@@ -544,7 +551,7 @@ const notGranter = (structureId: StructureId) =>
 
 const grantAdministratorRight = (command: Command<"GrantAdministratorRight">, account: Account): Decision => {
   const { actor, structureId } = command
-  if (!Actor.administersAny(actor, [structureId])) return notGranter(structureId)
+  if (!administersSchool(command, structureId)) return notGranter(structureId)
   // (decision) The seeds grant the right to staff; pupils and relatives never administer.
   if (account.profile === "Student" || account.profile === "Relative") {
     return reject("BR-ACC-11", "InvalidState", "Pupils and relatives cannot be administrators")
@@ -561,7 +568,7 @@ const grantAdministratorRight = (command: Command<"GrantAdministratorRight">, ac
 
 const revokeAdministratorRight = (command: Command<"RevokeAdministratorRight">, account: Account): Decision => {
   const { actor, structureId } = command
-  if (!Actor.administersAny(actor, [structureId])) return notGranter(structureId)
+  if (!administersSchool(command, structureId)) return notGranter(structureId)
   return account.administratorOf.includes(structureId)
     ? events({
         _tag: "AdministratorRightRevoked",
@@ -599,7 +606,7 @@ const dismissPlatformAdministrator = (command: Command<"DismissPlatformAdministr
 }
 
 const grantInspectorAccess = (command: Command<"GrantInspectorAccess">, account: Account): Decision => {
-  if (!manages(command.actor, account)) {
+  if (!manages(command, account)) {
     return reject("BR-CDT-5", "NotAuthorized", "Only the feed or an administrator of the account's school does this")
   }
   // (decision) Inspectors are staff: teachers' or personnel accounts.
@@ -612,7 +619,7 @@ const grantInspectorAccess = (command: Command<"GrantInspectorAccess">, account:
 }
 
 const revokeInspectorAccess = (command: Command<"RevokeInspectorAccess">, account: Account): Decision => {
-  if (!manages(command.actor, account)) {
+  if (!manages(command, account)) {
     return reject("BR-CDT-5", "NotAuthorized", "Only the feed or an administrator of the account's school does this")
   }
   return account.inspector
@@ -628,7 +635,7 @@ const notDeleter = () =>
   )
 
 const preDelete = (command: Command<"PreDeleteAccount">, account: Account): Decision => {
-  if (!manages(command.actor, account)) return notDeleter()
+  if (!manages(command, account)) return notDeleter()
   switch (account.deletion) {
     case "None":
       return events({ _tag: "AccountPreDeleted", accountId: account.accountId })
@@ -640,14 +647,14 @@ const preDelete = (command: Command<"PreDeleteAccount">, account: Account): Deci
 }
 
 const restore = (command: Command<"RestoreAccount">, account: Account): Decision => {
-  if (!manages(command.actor, account)) return notDeleter()
+  if (!manages(command, account)) return notDeleter()
   return account.deletion === "PreDeleted"
     ? events({ _tag: "AccountRestored", accountId: account.accountId })
     : reject("BR-ACC-12", "InvalidState", "Only a pre-deleted account is restored")
 }
 
 const deleteAccount = (command: Command<"DeleteAccount">, account: Account): Decision => {
-  if (!manages(command.actor, account)) return notDeleter()
+  if (!manages(command, account)) return notDeleter()
   switch (account.deletion) {
     case "None":
       return reject("BR-ACC-9", "InvalidState", "Deletion follows pre-deletion: pre-delete the account first")
@@ -659,7 +666,7 @@ const deleteAccount = (command: Command<"DeleteAccount">, account: Account): Dec
 }
 
 const eraseData = (command: Command<"EraseAccountData">, account: Account): Decision => {
-  if (!manages(command.actor, account)) return notDeleter()
+  if (!manages(command, account)) return notDeleter()
   if (account.erased) return none
   return account.deletion === "Deleted"
     ? events({ _tag: "AccountDataErased", accountId: account.accountId })

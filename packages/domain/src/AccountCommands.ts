@@ -8,10 +8,20 @@
 import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { AccompanyingKind, Origin, Profile, RelativeLink } from "./AccountEvents.ts"
-import { Actor } from "./Actor.ts"
+import { Actor, Location } from "./Actor.ts"
 import { Login, OneTimeCode } from "./Credentials.ts"
 import { fact, optionalFact } from "./Fact.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
+
+/**
+ * Fact of every command an administrator may give: where the schools concerned
+ * sit (the account's schools, or the school the command names), so that a
+ * district, department or academy administrator is judged on his scope
+ * (BR-ACC-11). Absent, an administrator is judged on the schools' ids alone.
+ *
+ * @since 0.1.0
+ */
+export const schoolLocations = optionalFact(Schema.Array(Location))
 
 /**
  * Another relative account already linked to a pupil, as the log names it: a
@@ -36,6 +46,7 @@ export type LinkedRelative = typeof LinkedRelative.Type
  */
 export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
   actor: fact(Actor),
+  locations: schoolLocations,
   loginHolder: optionalFact(AccountId),
   feedHolder: optionalFact(AccountId),
   accountId: AccountId,
@@ -58,6 +69,7 @@ export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
  */
 export const UpdateAccountIdentity = Schema.TaggedStruct("UpdateAccountIdentity", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   firstName: Text.Name,
   lastName: Text.Name,
@@ -84,6 +96,7 @@ export const ActivateAccount = Schema.TaggedStruct("ActivateAccount", {
  */
 export const IssuePasswordRenewalCode = Schema.TaggedStruct("IssuePasswordRenewalCode", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   renewalCode: OneTimeCode,
   pupilClassIds: fact(Schema.Array(GroupId)),
@@ -100,6 +113,7 @@ export const RenewPassword = Schema.TaggedStruct("RenewPassword", {
 /** Block the account, or one application of it (BR-ACC-6). @since 0.1.0 */
 export const BlockAccount = Schema.TaggedStruct("BlockAccount", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   application: Schema.optional(Text.ShortText),
 })
@@ -107,6 +121,7 @@ export const BlockAccount = Schema.TaggedStruct("BlockAccount", {
 /** Unblock the account, or one application of it (BR-ACC-6). @since 0.1.0 */
 export const UnblockAccount = Schema.TaggedStruct("UnblockAccount", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   application: Schema.optional(Text.ShortText),
 })
@@ -114,6 +129,7 @@ export const UnblockAccount = Schema.TaggedStruct("UnblockAccount", {
 /** Attach the account to a school, e.g. a pupil who moved (BR-ACC-8). @since 0.1.0 */
 export const AttachAccountToStructure = Schema.TaggedStruct("AttachAccountToStructure", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   structureId: StructureId,
 })
@@ -121,6 +137,7 @@ export const AttachAccountToStructure = Schema.TaggedStruct("AttachAccountToStru
 /** Detach the account from a school it left (BR-ACC-8). @since 0.1.0 */
 export const DetachAccountFromStructure = Schema.TaggedStruct("DetachAccountFromStructure", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   structureId: StructureId,
 })
@@ -134,6 +151,7 @@ export const DetachAccountFromStructure = Schema.TaggedStruct("DetachAccountFrom
  */
 export const LinkRelative = Schema.TaggedStruct("LinkRelative", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   link: RelativeLink,
   pupilProfile: optionalFact(Profile),
@@ -143,6 +161,7 @@ export const LinkRelative = Schema.TaggedStruct("LinkRelative", {
 /** Unlink a relative from a pupil (BR-ACC-7). @since 0.1.0 */
 export const UnlinkRelative = Schema.TaggedStruct("UnlinkRelative", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   pupilId: AccountId,
 })
@@ -150,6 +169,7 @@ export const UnlinkRelative = Schema.TaggedStruct("UnlinkRelative", {
 /** Link an accompanying adult to a pupil; fact: the pupil's profile (BR-ACC-7). @since 0.1.0 */
 export const LinkAccompanyingAdult = Schema.TaggedStruct("LinkAccompanyingAdult", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   pupilId: AccountId,
   kind: AccompanyingKind,
@@ -159,6 +179,7 @@ export const LinkAccompanyingAdult = Schema.TaggedStruct("LinkAccompanyingAdult"
 /** Unlink an accompanying adult from a pupil (BR-ACC-7). @since 0.1.0 */
 export const UnlinkAccompanyingAdult = Schema.TaggedStruct("UnlinkAccompanyingAdult", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   pupilId: AccountId,
 })
@@ -166,17 +187,23 @@ export const UnlinkAccompanyingAdult = Schema.TaggedStruct("UnlinkAccompanyingAd
 /** Set the account's login alias; fact: who holds it as a login or alias (BR-ACC-10). @since 0.1.0 */
 export const SetLoginAlias = Schema.TaggedStruct("SetLoginAlias", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   alias: Login,
   aliasHolder: optionalFact(AccountId),
 })
 
 /** Remove the account's login alias (BR-ACC-10). @since 0.1.0 */
-export const RemoveLoginAlias = Schema.TaggedStruct("RemoveLoginAlias", { actor: fact(Actor), accountId: AccountId })
+export const RemoveLoginAlias = Schema.TaggedStruct("RemoveLoginAlias", {
+  actor: fact(Actor),
+  locations: schoolLocations,
+  accountId: AccountId,
+})
 
 /** Link an external identity ("rapprochement") (BR-ACC-10). @since 0.1.0 */
 export const LinkExternalIdentity = Schema.TaggedStruct("LinkExternalIdentity", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   provider: Text.ShortText,
   subject: Text.ShortText,
@@ -185,6 +212,7 @@ export const LinkExternalIdentity = Schema.TaggedStruct("LinkExternalIdentity", 
 /** Unlink an external identity (BR-ACC-10). @since 0.1.0 */
 export const UnlinkExternalIdentity = Schema.TaggedStruct("UnlinkExternalIdentity", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   provider: Text.ShortText,
 })
@@ -192,6 +220,7 @@ export const UnlinkExternalIdentity = Schema.TaggedStruct("UnlinkExternalIdentit
 /** Grant the administrator right on a school (BR-ACC-11). @since 0.1.0 */
 export const GrantAdministratorRight = Schema.TaggedStruct("GrantAdministratorRight", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   structureId: StructureId,
 })
@@ -199,6 +228,7 @@ export const GrantAdministratorRight = Schema.TaggedStruct("GrantAdministratorRi
 /** Revoke the administrator right on a school (BR-ACC-11). @since 0.1.0 */
 export const RevokeAdministratorRight = Schema.TaggedStruct("RevokeAdministratorRight", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
   structureId: StructureId,
 })
@@ -223,26 +253,44 @@ export const DismissPlatformAdministrator = Schema.TaggedStruct("DismissPlatform
 /** Give a staff account inspector access (BR-CDT-5). @since 0.1.0 */
 export const GrantInspectorAccess = Schema.TaggedStruct("GrantInspectorAccess", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
 })
 
 /** Take inspector access away (BR-CDT-5). @since 0.1.0 */
 export const RevokeInspectorAccess = Schema.TaggedStruct("RevokeInspectorAccess", {
   actor: fact(Actor),
+  locations: schoolLocations,
   accountId: AccountId,
 })
 
 /** Pre-delete the account (BR-ACC-12). @since 0.1.0 */
-export const PreDeleteAccount = Schema.TaggedStruct("PreDeleteAccount", { actor: fact(Actor), accountId: AccountId })
+export const PreDeleteAccount = Schema.TaggedStruct("PreDeleteAccount", {
+  actor: fact(Actor),
+  locations: schoolLocations,
+  accountId: AccountId,
+})
 
 /** Restore a pre-deleted account (BR-ACC-12). @since 0.1.0 */
-export const RestoreAccount = Schema.TaggedStruct("RestoreAccount", { actor: fact(Actor), accountId: AccountId })
+export const RestoreAccount = Schema.TaggedStruct("RestoreAccount", {
+  actor: fact(Actor),
+  locations: schoolLocations,
+  accountId: AccountId,
+})
 
 /** Delete a pre-deleted account (BR-ACC-9). @since 0.1.0 */
-export const DeleteAccount = Schema.TaggedStruct("DeleteAccount", { actor: fact(Actor), accountId: AccountId })
+export const DeleteAccount = Schema.TaggedStruct("DeleteAccount", {
+  actor: fact(Actor),
+  locations: schoolLocations,
+  accountId: AccountId,
+})
 
 /** Erase the personal data of a deleted account (BR-ACC-9). @since 0.1.0 */
-export const EraseAccountData = Schema.TaggedStruct("EraseAccountData", { actor: fact(Actor), accountId: AccountId })
+export const EraseAccountData = Schema.TaggedStruct("EraseAccountData", {
+  actor: fact(Actor),
+  locations: schoolLocations,
+  accountId: AccountId,
+})
 
 /**
  * Every Account command, keyed by tag.

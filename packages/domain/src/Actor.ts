@@ -110,6 +110,23 @@ export const administersAny = (actor: Actor, structureIds: ReadonlyArray<Structu
   )
 
 /**
+ * Whether the actor administers at least one of these schools: at its location
+ * when `locations` has it (every level), by its id otherwise (school and
+ * platform levels only, as {@link administersAny}).
+ *
+ * @since 0.1.0
+ */
+export const administersSome = (
+  actor: Actor,
+  structureIds: ReadonlyArray<StructureId>,
+  locations: ReadonlyArray<Location> | undefined,
+): boolean =>
+  structureIds.some((structureId) => {
+    const location = locations?.find((known) => known.structureId === structureId)
+    return location === undefined ? administersAny(actor, [structureId]) : administers(actor, location)
+  }) || administersAny(actor, [])
+
+/**
  * Whether the actor is direction of the school (BR-GRP-3).
  *
  * @since 0.1.0

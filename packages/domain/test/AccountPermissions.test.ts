@@ -19,15 +19,33 @@ const { scopes, classes } = AccountArbitraries
 
 // --- The oracle, from DOMAIN.md -------------------------------------------
 // "administrator of the account's school" (BR-ACC-5, BR-ACC-6, BR-ACC-11): the school's ENT
-// administrator (a School-level administrator whose scope is that school) or the platform vendor.
-// A district, department or academy administrator does not administer accounts (decision).
+// administrator (a School-level administrator whose scope is that school), the platform vendor, and, with
+// BR-SIG-2's levels, the administrators of the district, department and academy the school sits in, as the
+// command's locations fact places it. A school the fact does not place is judged on its id alone.
 const isFeed = (actor: Actor.Actor) => actor.roles.some((role) => role._tag === "System")
-const administratorOf = (actor: Actor.Actor, schools: ReadonlyArray<StructureId>) =>
+const scopesOver = (school: StructureId, locations: ReadonlyArray<Actor.Location> | undefined) => {
+  const at = locations?.find((location) => location.structureId === school)
+  const above =
+    at === undefined
+      ? []
+      : [
+          at.districtId && `District ${at.districtId}`,
+          at.departmentId && `Department ${at.departmentId}`,
+          at.academyId && `Academy ${at.academyId}`,
+        ]
+  return [`School ${school}`, ...above.filter((scope) => typeof scope === "string")]
+}
+const administratorOf = (
+  actor: Actor.Actor,
+  schools: ReadonlyArray<StructureId>,
+  locations: ReadonlyArray<Actor.Location> | undefined,
+) =>
   actor.roles.some(
     (role) =>
       role._tag === "Administrator" &&
       (role.level === "Platform" ||
-        (role.level === "School" && role.scopeId !== undefined && schools.includes(role.scopeId))),
+        (role.scopeId !== undefined &&
+          schools.some((school) => scopesOver(school, locations).includes(`${role.level} ${role.scopeId}`)))),
   )
 // BR-ACC-5: "a teacher for pupils of a class he is attached to", in one of the pupil's schools.
 const teacherOf = (actor: Actor.Actor, schools: ReadonlyArray<StructureId>, classId: GroupId | undefined) =>
@@ -35,8 +53,11 @@ const teacherOf = (actor: Actor.Actor, schools: ReadonlyArray<StructureId>, clas
   actor.roles.some(
     (role) => role._tag === "Teacher" && schools.includes(role.structureId) && role.groupIds.includes(classId),
   )
-const feedOrAdministrator = (actor: Actor.Actor, schools: ReadonlyArray<StructureId>) =>
-  isFeed(actor) || administratorOf(actor, schools)
+const feedOrAdministrator = (
+  actor: Actor.Actor,
+  schools: ReadonlyArray<StructureId>,
+  locations: ReadonlyArray<Actor.Location> | undefined,
+) => isFeed(actor) || administratorOf(actor, schools, locations)
 const holder = (actor: Actor.Actor, accountId: AccountId) => actor.accountId === accountId
 
 // --- Accounts to act on ----------------------------------------------------
@@ -45,6 +66,8 @@ interface Fixture {
   readonly profile: Account.Profile
   readonly schools: ReadonlyArray<StructureId>
   readonly fromFeed: boolean
+  /** The command's locations fact; absent as for a command given without the library's facts. */
+  readonly locations: ReadonlyArray<Actor.Location> | undefined
 }
 
 const fixture: FastCheck.Arbitrary<Fixture> = FastCheck.record({
@@ -52,6 +75,7 @@ const fixture: FastCheck.Arbitrary<Fixture> = FastCheck.record({
   profile: AccountArbitraries.profile,
   schools: FastCheck.shuffledSubarray(scopes.schools, { minLength: 1 }),
   fromFeed: FastCheck.boolean(),
+  locations: FastCheck.option(AccountArbitraries.schoolLocations, { nil: undefined, freq: 5 }),
 })
 
 const login = Credentials.Login.make("marie.a")
@@ -92,8 +116,10 @@ const checkAuthorization = (
   history: ReadonlyArray<Account.AccountEvent>,
   command: Account.AccountCommand,
   allowed: boolean,
+  locations: ReadonlyArray<Actor.Location> | undefined,
 ) => {
-  const decision = Account.decide(command, fold(Account.aggregate, history))
+  const located = locations === undefined ? command : { ...command, locations }
+  const decision = Account.decide(located as Account.AccountCommand, fold(Account.aggregate, history))
   if (allowed) {
     assert.ok(Either.isRight(decision), `expected ${command._tag} to be accepted, got ${JSON.stringify(decision)}`)
   } else {
@@ -134,7 +160,13 @@ describe("Account permissions over random actors", () => {
         lastName: "Arnaud",
         activationCode: Credentials.OneTimeCode.make("3n6g8fmj"),
       }
-      checkAuthorization("BR-ACC-1", [], command, f.fromFeed ? isFeed(actor) : administratorOf(actor, [structureId]))
+      checkAuthorization(
+        "BR-ACC-1",
+        [],
+        command,
+        f.fromFeed ? isFeed(actor) : administratorOf(actor, [structureId], f.locations),
+        f.locations,
+      )
     },
     { fastCheck },
   )
@@ -149,7 +181,13 @@ describe("Account permissions over random actors", () => {
         accountId: f.accountId,
         structureId,
       }
-      const decision = checkAuthorization("BR-ACC-8", historyOf(f), command, feedOrAdministrator(actor, [structureId]))
+      const decision = checkAuthorization(
+        "BR-ACC-8",
+        historyOf(f),
+        command,
+        feedOrAdministrator(actor, [structureId], f.locations),
+        f.locations,
+      )
       if (Either.isRight(decision)) {
         const attached = f.schools.includes(structureId)
         assert.strictEqual(decision.right.length, attach === attached ? 0 : 1)
@@ -181,7 +219,8 @@ describe("Account permissions over random actors", () => {
         "BR-ACC-9",
         historyOf(f, ...before[step]),
         { _tag: step, actor, accountId },
-        feedOrAdministrator(actor, f.schools),
+        feedOrAdministrator(actor, f.schools, f.locations),
+        f.locations,
       )
       if (Either.isRight(decision)) assert.strictEqual(decision.right.length, 1)
     },
@@ -201,7 +240,8 @@ describe("Account permissions over random actors", () => {
         "BR-ACC-10",
         history,
         command,
-        holder(actor, f.accountId) || feedOrAdministrator(actor, f.schools),
+        holder(actor, f.accountId) || feedOrAdministrator(actor, f.schools, f.locations),
+        f.locations,
       )
       if (Either.isRight(decision)) assert.strictEqual(decision.right.length, 1)
     },
@@ -225,7 +265,8 @@ describe("Account permissions over random actors", () => {
         "BR-ACC-10",
         link ? historyOf(f) : historyOf(f, linked),
         command,
-        holder(actor, f.accountId) || feedOrAdministrator(actor, f.schools),
+        holder(actor, f.accountId) || feedOrAdministrator(actor, f.schools, f.locations),
+        f.locations,
       )
       if (Either.isRight(decision)) assert.strictEqual(decision.right.length, 1)
     },
@@ -251,7 +292,8 @@ describe("Account permissions over random actors", () => {
           accountId: f.accountId,
           structureId,
         },
-        administratorOf(actor, [structureId]),
+        administratorOf(actor, [structureId], f.locations),
+        f.locations,
       )
       if (Either.isRight(decision)) assert.strictEqual(decision.right.length, 1)
       byActor(decision, grant ? "grantedBy" : "revokedBy", actor)
@@ -273,8 +315,9 @@ describe("Account permissions over random actors", () => {
           renewalCode: Credentials.OneTimeCode.make("3d3nbrm8"),
           pupilClassIds,
         },
-        administratorOf(actor, f.schools) ||
+        administratorOf(actor, f.schools, f.locations) ||
           (f.profile === "Student" && pupilClassIds.some((classId) => teacherOf(actor, f.schools, classId))),
+        f.locations,
       )
       byActor(decision, "issuedBy", actor)
     },
@@ -310,6 +353,7 @@ describe("Account permissions over random actors", () => {
           pupilClassIds,
         },
         f.profile === "Student" && pupilClassIds.some((classId) => teacherOf(actor, f.schools, classId)),
+        f.locations,
       )
     },
     { fastCheck },
@@ -335,7 +379,8 @@ describe("Account permissions over random actors", () => {
         "BR-ACC-6",
         blocking ? historyOf(f) : historyOf(f, blocked),
         { _tag: blocking ? "BlockAccount" : "UnblockAccount", actor, accountId: f.accountId, ...app },
-        feedOrAdministrator(actor, f.schools),
+        feedOrAdministrator(actor, f.schools, f.locations),
+        f.locations,
       )
       if (Either.isRight(decision)) assert.strictEqual(decision.right.length, 1)
       byActor(decision, blocking ? "blockedBy" : "unblockedBy", actor)
@@ -378,7 +423,13 @@ describe("Account permissions over random actors", () => {
         },
         UnlinkAccompanyingAdult: { _tag: "UnlinkAccompanyingAdult", ...base, pupilId: pupil },
       }
-      const decision = checkAuthorization("BR-ACC-7", history, command[tag], feedOrAdministrator(actor, f.schools))
+      const decision = checkAuthorization(
+        "BR-ACC-7",
+        history,
+        command[tag],
+        feedOrAdministrator(actor, f.schools, f.locations),
+        f.locations,
+      )
       if (Either.isRight(decision)) assert.strictEqual(decision.right.length, 1)
     },
     { fastCheck },
@@ -392,7 +443,8 @@ describe("Account permissions over random actors", () => {
         "BR-ACC-9",
         historyOf(f),
         { _tag: "UpdateAccountIdentity", actor, accountId: f.accountId, firstName: "Maria", lastName: "Arnaud" },
-        f.fromFeed ? isFeed(actor) : administratorOf(actor, f.schools),
+        f.fromFeed ? isFeed(actor) : administratorOf(actor, f.schools, f.locations),
+        f.locations,
       )
       if (Either.isRight(decision)) assert.strictEqual(decision.right.length, 1)
     },

@@ -32,6 +32,8 @@ const actor =
 // A school's location, a fact the library resolves (BR-SIG-2).
 const location =
   "{ readonly structureId: StructureId; readonly districtId?: StructureId | undefined; readonly departmentId?: StructureId | undefined; readonly academyId?: StructureId | undefined }"
+// The locations of the schools an administrator acts on, a fact the library resolves (BR-ACC-11).
+const locations = `ReadonlyArray<${location}> | undefined`
 const profile = '"Student" | "Relative" | "Teacher" | "Personnel" | "Guest"'
 
 // Each command's fields (`?` when optional) and their types, as Effect's Schema prints them.
@@ -39,6 +41,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
   // Account
   ProvisionAccount: {
     actor: actor,
+    "locations?": locations,
     "loginHolder?": "AccountId | undefined",
     "feedHolder?": "AccountId | undefined",
     accountId: "AccountId",
@@ -53,6 +56,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
   },
   UpdateAccountIdentity: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     firstName: "Name",
     lastName: "Name",
@@ -69,6 +73,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
   },
   IssuePasswordRenewalCode: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     renewalCode: "OneTimeCode",
     pupilClassIds: "ReadonlyArray<GroupId>",
@@ -81,26 +86,31 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
   },
   BlockAccount: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     "application?": "ShortText | undefined",
   },
   UnblockAccount: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     "application?": "ShortText | undefined",
   },
   AttachAccountToStructure: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     structureId: "StructureId",
   },
   DetachAccountFromStructure: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     structureId: "StructureId",
   },
   LinkRelative: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     link: "{ readonly pupilId: AccountId; readonly legalAuthority: boolean; readonly financial: boolean; readonly contact: boolean }",
     "pupilProfile?": `${profile} | undefined`,
@@ -109,11 +119,13 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
   },
   UnlinkRelative: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     pupilId: "AccountId",
   },
   LinkAccompanyingAdult: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     pupilId: "AccountId",
     kind: '"AESH" | "HostFamily" | "Other"',
@@ -121,37 +133,44 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
   },
   UnlinkAccompanyingAdult: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     pupilId: "AccountId",
   },
   SetLoginAlias: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     alias: "Login",
     "aliasHolder?": "AccountId | undefined",
   },
   RemoveLoginAlias: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
   },
   LinkExternalIdentity: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     provider: "ShortText",
     subject: "ShortText",
   },
   UnlinkExternalIdentity: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     provider: "ShortText",
   },
   GrantAdministratorRight: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     structureId: "StructureId",
   },
   RevokeAdministratorRight: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
     structureId: "StructureId",
   },
@@ -165,26 +184,32 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
   },
   GrantInspectorAccess: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
   },
   RevokeInspectorAccess: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
   },
   PreDeleteAccount: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
   },
   RestoreAccount: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
   },
   DeleteAccount: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
   },
   EraseAccountData: {
     actor: actor,
+    "locations?": locations,
     accountId: "AccountId",
   },
   // Structure

@@ -6,10 +6,11 @@ import * as Report from "../src/Report.ts"
 describe("Fact", () => {
   it("names the fields the library resolves: the actor, and the facts of other aggregates", () => {
     expect(Fact.factFields(Report.ReportContent)).toEqual(["actor", "location", "reporterSchools"])
-    expect(Fact.factFields(Account.IssuePasswordRenewalCode)).toEqual(["actor", "pupilClassIds"])
-    expect(Fact.factFields(Account.ProvisionAccount)).toEqual(["actor", "loginHolder", "feedHolder"])
-    expect(Fact.factFields(Account.LinkRelative)).toEqual(["actor", "pupilProfile", "pupilRelatives"])
-    expect(Fact.factFields(Account.BlockAccount)).toEqual(["actor"])
+    expect(Fact.factFields(Account.IssuePasswordRenewalCode)).toEqual(["actor", "locations", "pupilClassIds"])
+    expect(Fact.factFields(Account.ProvisionAccount)).toEqual(["actor", "locations", "loginHolder", "feedHolder"])
+    expect(Fact.factFields(Account.LinkRelative)).toEqual(["actor", "locations", "pupilProfile", "pupilRelatives"])
+    expect(Fact.factFields(Account.BlockAccount)).toEqual(["actor", "locations"])
+    expect(Fact.factFields(Account.AppointPlatformAdministrator)).toEqual(["actor"])
   })
 
   it("leaves a command without facts alone: first login is the intent's own fields", () => {

@@ -56,6 +56,46 @@ export const scopes = {
   above: [StructureId.make("district-1"), StructureId.make("department-57"), StructureId.make("academy-nancy")],
 }
 
+const [district, department, academy] = scopes.above as [StructureId, StructureId, StructureId]
+
+/**
+ * Where the pool's schools sit, as the log has them: A and B in district-1,
+ * department-57 and academy-nancy; C in another district of the same
+ * department and academy. @since 0.1.0
+ */
+export const locations: ReadonlyArray<Actor.Location> = [
+  { structureId: scopes.schools[0]!, districtId: district, departmentId: department, academyId: academy },
+  { structureId: scopes.schools[1]!, districtId: district, departmentId: department, academyId: academy },
+  {
+    structureId: scopes.schools[2]!,
+    districtId: StructureId.make("district-2"),
+    departmentId: department,
+    academyId: academy,
+  },
+]
+
+/**
+ * The schools under a hierarchy no role of the pool covers, for the draws
+ * where the fact says the school is elsewhere. @since 0.1.0
+ */
+export const elsewhere: ReadonlyArray<Actor.Location> = scopes.schools.map((structureId) => ({
+  structureId,
+  districtId: StructureId.make("district-9"),
+  departmentId: StructureId.make("department-54"),
+  academyId: StructureId.make("academy-metz"),
+}))
+
+/**
+ * The `locations` fact of an administrator's command: mostly the schools'
+ * real locations, sometimes a hierarchy that does not cover, sometimes only
+ * some schools (the others unknown to the log). @since 0.1.0
+ */
+export const schoolLocations: FastCheck.Arbitrary<ReadonlyArray<Actor.Location>> = FastCheck.oneof(
+  { arbitrary: FastCheck.constant(locations), weight: 4 },
+  { arbitrary: FastCheck.constant(elsewhere), weight: 1 },
+  { arbitrary: FastCheck.subarray([...locations]), weight: 1 },
+)
+
 /** Classes of the pool's schools, for teachers' roles and renewal codes. @since 0.1.0 */
 export const classes: ReadonlyArray<GroupId> = [
   ...ids.classes,
@@ -135,6 +175,7 @@ export const pool: Arbitraries.Pool = {
   structureId: FastCheck.constantFrom(...ids.schools),
   pupilClassIds: FastCheck.subarray([...ids.classes]),
   pupilRelatives: FastCheck.constant([]),
+  locations: schoolLocations,
   login: FastCheck.constantFrom(...ids.logins),
   activationCode: FastCheck.constantFrom(...ids.codes),
   renewalCode: FastCheck.constantFrom(...ids.codes),

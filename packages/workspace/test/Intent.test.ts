@@ -20,9 +20,13 @@ describe("Intent", () => {
     const tags = Object.values(Domain.aggregates).flatMap((aggregate) => CommandRouter.commandTags(aggregate.Command))
     assert.deepStrictEqual([...intents.byTag.keys()].sort(), [...tags].sort())
     // Written from the Fact marks of the core's commands: the actor everywhere it acts, a report's
-    // location and a renewal's pupil classes; first login and renewal have no actor.
+    // location, the schools' locations of an administrator's command and a renewal's pupil classes; first login and renewal have no actor.
     assert.deepStrictEqual(intents.byTag.get("ReportContent")?.factFields, ["actor", "location", "reporterSchools"])
-    assert.deepStrictEqual(intents.byTag.get("IssuePasswordRenewalCode")?.factFields, ["actor", "pupilClassIds"])
+    assert.deepStrictEqual(intents.byTag.get("IssuePasswordRenewalCode")?.factFields, [
+      "actor",
+      "locations",
+      "pupilClassIds",
+    ])
     assert.deepStrictEqual(intents.byTag.get("ActivateAccount")?.factFields, [])
     assert.deepStrictEqual(intents.byTag.get("RenewPassword")?.factFields, [])
     for (const [tag, entry] of intents.byTag) {

@@ -2,13 +2,16 @@
  * Completes the cross-aggregate fact fields of a command (ARCHITECTURE.md
  * principle 9) from the Authorization read model: the holders of a login or a
  * feed person, a pupil's classes and relatives, a school's location and the
- * reporter's schools, an inspector's roles. The command comes with its actor already resolved; the
+ * reporter's schools, an inspector's roles, the locations of the schools an
+ * administrator acts on. The command comes with its actor already resolved; the
  * fact fields it may carry are replaced, never trusted. One lookup per fact a
  * command needs, none for commands without cross facts.
  *
  * @since 0.1.0
  */
+import * as AccountCommands from "@cartable/domain/AccountCommands"
 import type * as Actor from "@cartable/domain/Actor"
+import * as Fact from "@cartable/domain/Fact"
 import { type AccountId, type HomeworkBookId, StructureId } from "@cartable/domain/Ids"
 import type { ReadModelError } from "@cartable/projections/ReadModelStore"
 import { Authorization } from "@cartable/read-models/Authorization"
@@ -38,6 +41,35 @@ const bookLocation = (facts: Authorization.Service, homeworkBookId: HomeworkBook
       ? Effect.succeed(nowhere())
       : Effect.map(facts.location(structureId), (location) => location ?? { structureId }),
   )
+
+/** The Account commands an administrator may give, which carry the schools' locations (BR-ACC-11). */
+const locatedTags: ReadonlySet<string> = new Set(
+  Object.entries(AccountCommands.commands)
+    .filter(([, command]) => Fact.factFields(command).includes("locations"))
+    .map(([tag]) => tag),
+)
+
+/** The school the command names, or else the account's schools as the log has them. */
+const schoolsConcerned = (facts: Authorization.Service, command: Fields) =>
+  typeof command.structureId === "string"
+    ? Effect.succeed([command.structureId as StructureId])
+    : Effect.map(facts.account(command.accountId as AccountId), (account) => account?.structureIds ?? [])
+
+/**
+ * Where the schools concerned sit, one lookup per school, concurrent; a school
+ * the log does not know is left out, so its administrators are judged on its id.
+ */
+const withLocations = (facts: Authorization.Service, command: Fields): Effect.Effect<Fields, ReadModelError> =>
+  Effect.gen(function* () {
+    const structureIds = yield* schoolsConcerned(facts, command)
+    const found = yield* Effect.forEach(structureIds, (structureId) => facts.location(structureId), {
+      concurrency: "unbounded",
+    })
+    return {
+      ...command,
+      locations: found.filter((location): location is Actor.Location => location !== undefined),
+    }
+  })
 
 const completeWith = (facts: Authorization.Service, command: Fields): Effect.Effect<Fields, ReadModelError> => {
   switch (command._tag) {
@@ -133,7 +165,12 @@ const completeWith = (facts: Authorization.Service, command: Fields): Effect.Eff
 export const complete = <C extends { readonly _tag: string }>(
   command: C,
 ): Effect.Effect<C, ReadModelError, Authorization> =>
-  Effect.flatMap(Authorization, (facts) => completeWith(facts, command as Fields) as Effect.Effect<C, ReadModelError>)
+  Effect.flatMap(Authorization, (facts) => {
+    const completed = completeWith(facts, command as Fields)
+    return (
+      locatedTags.has(command._tag) ? Effect.flatMap(completed, (fields) => withLocations(facts, fields)) : completed
+    ) as Effect.Effect<C, ReadModelError>
+  })
 
 const causes = (error: unknown): ReadonlyArray<unknown> => {
   const chain: Array<unknown> = []
