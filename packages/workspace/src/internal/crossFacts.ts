@@ -49,6 +49,14 @@ const locatedTags: ReadonlySet<string> = new Set(
     .map(([tag]) => tag),
 )
 
+/** Whether the actor holds an administrator's right of a district, a department or an academy. */
+const aboveSchool = (actor: Actor.Actor | undefined): boolean =>
+  actor?.roles.some(
+    (role) =>
+      role._tag === "Administrator" &&
+      (role.level === "District" || role.level === "Department" || role.level === "Academy"),
+  ) ?? false
+
 /** The school the command names, or else the account's schools as the log has them. */
 const schoolsConcerned = (facts: Authorization.Service, command: Fields) =>
   typeof command.structureId === "string"
@@ -167,8 +175,13 @@ export const complete = <C extends { readonly _tag: string }>(
 ): Effect.Effect<C, ReadModelError, Authorization> =>
   Effect.flatMap(Authorization, (facts) => {
     const completed = completeWith(facts, command as Fields)
-    return (
-      locatedTags.has(command._tag) ? Effect.flatMap(completed, (fields) => withLocations(facts, fields)) : completed
+    if (!locatedTags.has(command._tag)) return completed as Effect.Effect<C, ReadModelError>
+    // The schools' places only change the answer for a right above the school: a school's right and the
+    // platform's are judged on the id alone, so the lookups are skipped (and a caller's value dropped).
+    return Effect.flatMap(completed, (fields) =>
+      aboveSchool(fields.actor as Actor.Actor)
+        ? withLocations(facts, fields)
+        : Effect.succeed(without(fields, "locations")),
     ) as Effect.Effect<C, ReadModelError>
   })
 
