@@ -8,20 +8,18 @@
 import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { AccompanyingKind, Origin, Profile, RelativeLink } from "./AccountEvents.ts"
-import { Actor, Location } from "./Actor.ts"
+import { Actor, schoolLocations } from "./Actor.ts"
 import { Login, OneTimeCode } from "./Credentials.ts"
 import { fact, optionalFact } from "./Fact.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
 
 /**
- * Fact of every command an administrator may give: where the schools concerned
- * sit (the account's schools, or the school the command names), so that a
- * district, department or academy administrator is judged on his scope
- * (BR-ACC-11). Absent, an administrator is judged on the schools' ids alone.
+ * Fact of every command an administrator may give (defined in Actor.ts, for the
+ * Account and HomeworkBook commands alike).
  *
  * @since 0.1.0
  */
-export const schoolLocations = optionalFact(Schema.Array(Location))
+export { schoolLocations } from "./Actor.ts"
 
 /**
  * Another relative account already linked to a pupil, as the log names it: a

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import { optionalFact } from "./Fact.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
 
 /**
@@ -31,6 +32,16 @@ export const Location = Schema.Struct({
 })
 /** @since 0.1.0 */
 export type Location = typeof Location.Type
+
+/**
+ * Fact of every command an administrator may give: where the schools concerned
+ * sit (the account's schools, the school the command names, a homework book's
+ * school), so that a district, department or academy administrator is judged on
+ * his scope (BR-ACC-11). Absent, an administrator is judged on the schools' ids alone.
+ *
+ * @since 0.1.0
+ */
+export const schoolLocations = optionalFact(Schema.Array(Location))
 
 /**
  * A role the caller vouches for:

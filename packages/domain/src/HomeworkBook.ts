@@ -157,7 +157,12 @@ const isAdministrator = (actor: Actor.Actor) => actor.roles.some((role) => role.
  * its school, not the district, department or academy above it, so their
  * administrators are not recognised here (decision).
  */
-const administersSchool = (actor: Actor.Actor, structureId: StructureId) => Actor.administersAny(actor, [structureId])
+/** An administrator of the school, at its level or above when its location is known (BR-ACC-11). */
+const administersSchool = (
+  actor: Actor.Actor,
+  structureId: StructureId,
+  locations: ReadonlyArray<Actor.Location> | undefined,
+) => Actor.administersSome(actor, [structureId], locations)
 
 /**
  * The freeze applies to everyone; an administrator is told it is BR-CDT-4 that
@@ -170,7 +175,11 @@ const frozen = (actor: Actor.Actor, session: Session, what: string) =>
 
 const open = (command: Command<"OpenHomeworkBook">, state: HomeworkBookState): Decision => {
   const { actor, structureId } = command
-  if (!Actor.isSystem(actor) && !Actor.isDirectionOf(actor, structureId) && !administersSchool(actor, structureId)) {
+  if (
+    !Actor.isSystem(actor) &&
+    !Actor.isDirectionOf(actor, structureId) &&
+    !administersSchool(actor, structureId, command.locations)
+  ) {
     return reject(
       "BR-CDT-1",
       "NotAuthorized",
@@ -254,7 +263,10 @@ const deleteSession = (command: Command<"DeleteSession">, book: HomeworkBook): D
   if (session === undefined) return reject("BR-CDT-1", "NotFound", `Session ${command.sessionId} does not exist`)
   if (coveredByVisa(book, session)) return frozen(command.actor, session, "deleted")
   // (decision) An administrator of the school may delete an unfrozen session: moderation.
-  if (!isAuthor(book, command.actor, session) && !administersSchool(command.actor, book.structureId)) {
+  if (
+    !isAuthor(book, command.actor, session) &&
+    !administersSchool(command.actor, book.structureId, command.locations)
+  ) {
     return reject(
       "BR-CDT-1",
       "NotAuthorized",

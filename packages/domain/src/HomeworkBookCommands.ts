@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Actor, Location, Role } from "./Actor.ts"
+import { Actor, Location, Role, schoolLocations } from "./Actor.ts"
 import { fact } from "./Fact.ts"
 import { SessionText, VisaScope } from "./HomeworkBookEvents.ts"
 import { AccountId, GroupId, HomeworkBookId, InspectionId, SessionId, StructureId, SubjectCode } from "./Ids.ts"
@@ -18,6 +18,7 @@ export const OpenHomeworkBook = Schema.TaggedStruct("OpenHomeworkBook", {
   structureId: StructureId,
   groupId: GroupId,
   schoolYear: SchoolYear,
+  locations: schoolLocations,
 })
 
 /**
@@ -53,6 +54,7 @@ export const DeleteSession = Schema.TaggedStruct("DeleteSession", {
   actor: fact(Actor),
   homeworkBookId: HomeworkBookId,
   sessionId: SessionId,
+  locations: schoolLocations,
 })
 
 /** Place a visa over a period on all sessions, one subject or one teacher (BR-CDT-2). @since 0.1.0 */

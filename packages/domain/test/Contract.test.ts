@@ -302,6 +302,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     structureId: "StructureId",
     groupId: "GroupId",
     schoolYear: "SchoolYear",
+    "locations?": locations,
   },
   RecordSession: {
     actor: actor,
@@ -326,6 +327,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     actor: actor,
     homeworkBookId: "HomeworkBookId",
     sessionId: "SessionId",
+    "locations?": locations,
   },
   PlaceVisa: {
     actor: actor,

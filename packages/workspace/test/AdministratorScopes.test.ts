@@ -36,7 +36,7 @@ const registerAbove = Effect.gen(function* () {
 
 describe("Administrators above the school (BR-ACC-11)", () => {
   it.effect(
-    "BR-ACC-11 an academy administrator blocks a pupil of a school in his academy; another district's is refused",
+    "BR-ACC-11 an academy administrator blocks a pupil and opens a homework book of a school in his academy; another district's is refused",
     () =>
       Effect.gen(function* () {
         yield* setup
@@ -47,6 +47,9 @@ describe("Administrators above the school (BR-ACC-11)", () => {
 
         assert.strictEqual(yield* probe(districtAdmin, "BlockPupil"), "rejected BR-ACC-6 NotAuthorized")
         assert.strictEqual(yield* probe(academyAdmin, "BlockPupil"), "accepted")
+        // The homework book of a school in his academy too (opening it again changes nothing, but is his to do).
+        assert.strictEqual(yield* probe(districtAdmin, "OpenBook"), "rejected BR-CDT-1 NotAuthorized")
+        assert.strictEqual(yield* probe(academyAdmin, "OpenBook"), "accepted")
 
         // The locations are a fact: a caller who sends some is refused before anything is decided.
         const workspace = yield* Workspace.Workspace

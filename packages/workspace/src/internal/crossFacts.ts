@@ -12,6 +12,7 @@
 import * as AccountCommands from "@cartable/domain/AccountCommands"
 import type * as Actor from "@cartable/domain/Actor"
 import * as Fact from "@cartable/domain/Fact"
+import * as HomeworkBookCommands from "@cartable/domain/HomeworkBookCommands"
 import { type AccountId, type HomeworkBookId, StructureId } from "@cartable/domain/Ids"
 import type { ReadModelError } from "@cartable/projections/ReadModelStore"
 import { Authorization } from "@cartable/read-models/Authorization"
@@ -42,9 +43,9 @@ const bookLocation = (facts: Authorization.Service, homeworkBookId: HomeworkBook
       : Effect.map(facts.location(structureId), (location) => location ?? { structureId }),
   )
 
-/** The Account commands an administrator may give, which carry the schools' locations (BR-ACC-11). */
+/** The commands an administrator may give, which carry the schools' locations (BR-ACC-11). */
 const locatedTags: ReadonlySet<string> = new Set(
-  Object.entries(AccountCommands.commands)
+  Object.entries({ ...AccountCommands.commands, ...HomeworkBookCommands.commands })
     .filter(([, command]) => Fact.factFields(command).includes("locations"))
     .map(([tag]) => tag),
 )
@@ -57,11 +58,22 @@ const aboveSchool = (actor: Actor.Actor | undefined): boolean =>
       (role.level === "District" || role.level === "Department" || role.level === "Academy"),
   ) ?? false
 
-/** The school the command names, or else the account's schools as the log has them. */
-const schoolsConcerned = (facts: Authorization.Service, command: Fields) =>
-  typeof command.structureId === "string"
-    ? Effect.succeed([command.structureId as StructureId])
-    : Effect.map(facts.account(command.accountId as AccountId), (account) => account?.structureIds ?? [])
+/** The school the command names, or else the account's schools, or a homework book's, as the log has them. */
+const schoolsConcerned = (
+  facts: Authorization.Service,
+  command: Fields,
+): Effect.Effect<ReadonlyArray<StructureId>, ReadModelError> => {
+  if (typeof command.structureId === "string") return Effect.succeed([command.structureId as StructureId])
+  if (typeof command.accountId === "string") {
+    return Effect.map(facts.account(command.accountId as AccountId), (account) => account?.structureIds ?? [])
+  }
+  if (typeof command.homeworkBookId === "string") {
+    return Effect.map(facts.homeworkBookSchool(command.homeworkBookId as HomeworkBookId), (school) =>
+      school === undefined ? [] : [school],
+    )
+  }
+  return Effect.succeed([])
+}
 
 /**
  * Where the schools concerned sit, one lookup per school, concurrent; a school
