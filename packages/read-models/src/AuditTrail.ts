@@ -20,7 +20,6 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { accountsOf, ownSchoolsOf, personalOf, streamSchoolsOf } from "./internal/eventFacts.ts"
 import { ascending, descending, distinct, joined, prefixOf } from "./internal/ordering.ts"
-import { updateAfterRead } from "./internal/reads.ts"
 
 /**
  * One line of the trail. `stream` is the aggregate changed (`Account-acc-1`),
@@ -117,7 +116,7 @@ const audit = (event: { readonly _tag: string }, into: Into, recorded: RecordedE
       ...(personal.subject === undefined
         ? []
         : [
-            updateAfterRead(into.subjects, personal.subject, (current) => ({
+            into.subjects.update(personal.subject, (current) => ({
               accountId: personal.subject!,
               entries: distinct([...(current?.entries ?? []), key]),
             })),
@@ -127,7 +126,7 @@ const audit = (event: { readonly _tag: string }, into: Into, recorded: RecordedE
         ? [
             into.subjects.read(fields.accountId, (subject) =>
               (subject?.entries ?? []).map((held) =>
-                updateAfterRead(into.entries, held, (current) => current && erased(current)),
+                into.entries.update(held, (current) => current && erased(current)),
               ),
             ),
           ]

@@ -27,6 +27,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Accounts from "./internal/accounts.ts"
 import * as Sheets from "./internal/mailMergePdf.ts"
+import { everything } from "./internal/pages.ts"
 import { searchKey } from "./internal/searchKey.ts"
 
 const SEP = "\u001f"
@@ -278,17 +279,11 @@ export const make: Effect.Effect<MailMerge["Type"], never, ReadModelStore> = Eff
   const groups = yield* ProjectionRuntime.reader(MailMergeProjection, "groups")
 
   const selection = (query: Query) =>
-    Effect.gen(function* () {
-      const documents: Array<Accounts.AccountDocument> = []
-      const equals = [query.school, query.activation ?? ANY, query.profile ?? ANY].join(SEP)
-      let after: string | undefined
-      do {
-        const page = yield* accounts.find({ index: "selection", equals, after, limit: 1000 })
-        documents.push(...page.documents)
-        after = page.next
-      } while (after !== undefined)
-      return documents
-    })
+    everything(
+      accounts,
+      { index: "selection", equals: [query.school, query.activation ?? ANY, query.profile ?? ANY].join(SEP) },
+      1000,
+    )
 
   const list = Effect.fn("MailMerge.list")(function* (query: Query) {
     const documents = yield* selection(query)

@@ -21,7 +21,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { distinct, joined, newestFirst, prefixOf } from "./internal/ordering.ts"
-import { updateAfterRead } from "./internal/reads.ts"
 
 /**
  * An administration scope whose queue is read: a school's, a district's, a
@@ -195,7 +194,7 @@ export const ReportQueueProjection = Projection.make({
     AccountDataErased: (event, into) =>
       into.reporters.read(event.accountId, (reporter) =>
         (reporter?.reportIds ?? []).map((reportId) =>
-          updateAfterRead(into.reports, reportId, (current) => current && withoutComment(current)),
+          into.reports.update(reportId, (current) => current && withoutComment(current)),
         ),
       ),
   },

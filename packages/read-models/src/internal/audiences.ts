@@ -10,7 +10,6 @@ import type { Change, Writer } from "@cartable/projections/Projection"
 import * as ReadModel from "@cartable/projections/ReadModel"
 import * as Schema from "effect/Schema"
 import { distinct, keyOf } from "./ordering.ts"
-import { updateAfterRead } from "./reads.ts"
 
 /** A class or group and its members now; a closed group has none (BR-GRP-4). */
 export const Group = Schema.Struct({
@@ -99,8 +98,7 @@ export const handlers = {
       (school?.classes ?? [])
         .filter((known) => known.schoolYear === event.schoolYear)
         .map((known) =>
-          updateAfterRead(
-            into.groups,
+          into.groups.update(
             groupKey(event.structureId, known.groupId),
             (current) => current && (current.kind === "Class" ? close(current) : current),
           ),
