@@ -9,6 +9,21 @@ import type { Failure } from "../ProjectionRuntime.ts"
 import type { CheckpointConflict } from "../ReadModelStore.ts"
 import type { Core } from "./core.ts"
 
+/**
+ * One batch of a consumer under its lease: "waiting" while another runner
+ * holds it, else the batch's outcome ("busy" while it left work to do).
+ */
+export const underLease = <E>(core: Core, id: string, step: Effect.Effect<boolean, E>) =>
+  Effect.gen(function* () {
+    if (!(yield* core.store.acquireLease(id, core.holder, core.leaseTtl))) {
+      yield* core.setLocal(id, { state: "waiting" })
+      return "idle" as const
+    }
+    const caughtUp = yield* step
+    yield* core.setLocal(id, { state: caughtUp ? "live" : "catching-up" })
+    return caughtUp ? ("idle" as const) : ("busy" as const)
+  })
+
 /** `round` says whether it left work to do ("busy") or reached the head ("idle"). */
 export const follow = (
   core: Core,

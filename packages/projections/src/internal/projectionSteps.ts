@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Projection from "../Projection.ts"
 import * as Core from "./core.ts"
 import * as Engine from "./engine.ts"
+import { underLease } from "./follow.ts"
 import * as Registry from "./registry.ts"
 
 /**
@@ -68,14 +69,8 @@ export const round = (core: Core.Core, projection: Projection.Projection.Any) =>
       yield* core.setLocal(id, { state: "retired" })
       return "idle" as const
     }
-    if (!(yield* core.store.acquireLease(id, core.holder, core.leaseTtl))) {
-      yield* core.setLocal(id, { state: "waiting" })
-      return "idle" as const
-    }
     const size = serving === projection.version ? core.batchSize : core.rebuildBatchSize
-    const caughtUp = yield* step(core, projection, size, serving)
-    yield* core.setLocal(id, { state: caughtUp ? "live" : "catching-up" })
-    return caughtUp ? ("idle" as const) : ("busy" as const)
+    return yield* underLease(core, id, step(core, projection, size, serving))
   })
 
 /** Drops the projection's tables and checkpoint, and replays the log from position 0. */

@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import { ReactorFailed } from "../ProjectionError.ts"
 import * as Reactor from "../Reactor.ts"
 import type { Core } from "./core.ts"
+import { underLease } from "./follow.ts"
 
 /**
  * One batch of a reactor. Its commands run with `context` and append through
@@ -103,14 +104,4 @@ export const round = <R>(
   reactor: Reactor.Reactor<R>,
   context: Context.Context<R>,
   through: EventStore.EventStore.Service,
-) =>
-  Effect.gen(function* () {
-    const id = Reactor.idOf(reactor)
-    if (!(yield* core.store.acquireLease(id, core.holder, core.leaseTtl))) {
-      yield* core.setLocal(id, { state: "waiting" })
-      return "idle" as const
-    }
-    const caughtUp = yield* step(core, reactor, context, through)
-    yield* core.setLocal(id, { state: caughtUp ? "live" : "catching-up" })
-    return caughtUp ? ("idle" as const) : ("busy" as const)
-  })
+) => underLease(core, Reactor.idOf(reactor), step(core, reactor, context, through))
