@@ -105,10 +105,7 @@ export const AccountsCollection = ReadModel.collection("accounts", {
  *
  * @since 0.1.0
  */
-export const GroupsCollection = ReadModel.collection("groups", {
-  document: Accounts.GroupDocument,
-  key: (group) => group.key,
-})
+export const GroupsCollection = Accounts.GroupsCollection
 
 /**
  * The directory's projection (async in the runtime; see its doc page).

@@ -116,10 +116,7 @@ export const AccountsCollection = ReadModel.collection("accounts", {
  *
  * @since 0.1.0
  */
-export const GroupsCollection = ReadModel.collection("groups", {
-  document: Accounts.GroupDocument,
-  key: (group) => group.key,
-})
+export const GroupsCollection = Accounts.GroupsCollection
 
 /**
  * The mail-merge's projection (async in the runtime; see its doc page).

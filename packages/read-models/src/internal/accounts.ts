@@ -10,7 +10,7 @@ import { Profile } from "@cartable/domain/AccountEvents"
 import type * as Domain from "@cartable/domain/Domain"
 import * as PersonalData from "@cartable/kernel/PersonalData"
 import type * as Projection from "@cartable/projections/Projection"
-import type * as ReadModel from "@cartable/projections/ReadModel"
+import * as ReadModel from "@cartable/projections/ReadModel"
 import * as DateTime from "effect/DateTime"
 import * as Schema from "effect/Schema"
 
@@ -83,6 +83,13 @@ export const GroupDocument = Schema.Struct({
  * @since 0.1.0
  */
 export type GroupDocument = typeof GroupDocument.Type
+
+/**
+ * The collection of the fold's classes and groups, by key (the directory's and the mail-merge's).
+ *
+ * @since 0.1.0
+ */
+export const GroupsCollection = ReadModel.collection("groups", { document: GroupDocument, key: (group) => group.key })
 
 /**
  * The state shown for an account: deletion, then pre-deletion, then a block
