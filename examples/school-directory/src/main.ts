@@ -66,6 +66,8 @@ export const program = Effect.gen(function* () {
       login: "marie.anquet",
       activationCode: "3n6g8fmj",
       password: "Un mot de passe solide 2026",
+      // The password's hash, as @cartable/identity's activation computes it (docs/identity.md).
+      passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
       charterAccepted: true,
       email: "marie.anquet@example.org",
     },

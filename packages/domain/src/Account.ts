@@ -8,6 +8,7 @@
 
 import * as Decider from "@cartable/kernel/Decider"
 import * as PersonalData from "@cartable/kernel/PersonalData"
+import * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -44,6 +45,7 @@ export const AccountRejectionReason = Schema.Literal(
   "IdentityConflict",
   "LoginTaken",
   "DuplicateRelative",
+  "NoEmail",
 )
 /** @since 0.1.0 */
 export type AccountRejectionReason = typeof AccountRejectionReason.Type
@@ -79,6 +81,12 @@ export interface Account {
   readonly activationCode: Credentials.OneTimeCode | PersonalData.Erased | undefined
   readonly activated: boolean
   readonly renewalCode: Credentials.OneTimeCode | PersonalData.Erased | undefined
+  /** The hash of the password that opens the account; none before activation or after a renewal code (BR-ACC-4). */
+  readonly passwordHash: Credentials.PasswordHash | PersonalData.Erased | undefined
+  /** The recovery e-mail's token that stands, by digest, until it expires (BR-ACC-4). */
+  readonly recovery:
+    | { readonly tokenDigest: Credentials.TokenDigest | PersonalData.Erased; readonly expiresAt: DateTime.Utc }
+    | undefined
   readonly blocked: boolean
   readonly blockedApplications: ReadonlyArray<string>
   readonly deletion: "None" | "PreDeleted" | "Deleted"
@@ -316,6 +324,7 @@ const activate = (
         // The pattern refuses surrounding spaces, so the address is recorded as typed.
         email: command.email,
         ...(mobile ? { mobile } : {}),
+        passwordHash: Redacted.value(command.passwordHash),
       },
     ] as const
   })
@@ -356,8 +365,62 @@ const renewPassword = (
       return yield* failedLogin
     }
     yield* checkPassword(policy, "BR-ACC-5", command.password)
-    return [{ _tag: "PasswordRenewed", accountId: account.accountId }] as const
+    return [
+      { _tag: "PasswordRenewed", accountId: account.accountId, passwordHash: Redacted.value(command.passwordHash) },
+    ] as const
   })
+
+/** An address to send the recovery e-mail to: set, and not erased (BR-ACC-4). */
+const emailOnFile = (account: Account) => account.email !== undefined && !PersonalData.isErased(account.email)
+
+const requestRecovery = (command: Command<"RequestPasswordRecovery">, account: Account): Decision => {
+  if (!canLogIn(account, command.login)) return failedLogin
+  if (!account.activated) {
+    return reject("BR-ACC-4", "InvalidState", "The account is not activated yet: its activation code stands")
+  }
+  if (!emailOnFile(account)) {
+    return reject("BR-ACC-4", "NoEmail", "The account has no e-mail address on file to recover its password")
+  }
+  return events({
+    _tag: "PasswordRecoveryRequested",
+    accountId: account.accountId,
+    tokenDigest: command.tokenDigest,
+    expiresAt: command.expiresAt,
+  })
+}
+
+/** The recovery token stands: the one on file, not erased, and the attempt before its expiry (BR-ACC-4). */
+const recoveryStands = (account: Account, command: Command<"RecoverPassword">) =>
+  account.recovery !== undefined &&
+  !PersonalData.isErased(account.recovery.tokenDigest) &&
+  account.recovery.tokenDigest === command.tokenDigest &&
+  DateTime.lessThan(command.recoveredAt, account.recovery.expiresAt)
+
+const recoverPassword = (
+  policy: Credentials.PasswordPolicy,
+  command: Command<"RecoverPassword">,
+  account: Account,
+): Decision =>
+  Either.gen(function* () {
+    if (!canLogIn(account, command.login) || !recoveryStands(account, command)) return yield* failedLogin
+    yield* checkPassword(policy, "BR-ACC-4", command.password)
+    return [
+      { _tag: "PasswordRecovered", accountId: account.accountId, passwordHash: Redacted.value(command.passwordHash) },
+    ] as const
+  })
+
+const upgradePasswordHash = (command: Command<"UpgradePasswordHash">, account: Account): Decision => {
+  if (!Actor.isSystem(command.actor)) {
+    return reject("BR-ACC-4", "NotAuthorized", "Only the sign-in process upgrades a password hash")
+  }
+  // The password changed since sign-in verified it: the new one's hash stands.
+  if (account.passwordHash !== Redacted.value(command.previousHash)) return none
+  return events({
+    _tag: "PasswordHashUpgraded",
+    accountId: account.accountId,
+    passwordHash: Redacted.value(command.passwordHash),
+  })
+}
 
 const blockedNow = (account: Account, application: string | undefined) =>
   application === undefined ? account.blocked : account.blockedApplications.includes(application)
@@ -681,8 +744,16 @@ const lifecycleTags: ReadonlySet<AccountCommand["_tag"]> = new Set([
 ])
 
 /** A (pre-)deleted account takes only lifecycle commands, and no login (BR-ACC-6, BR-ACC-12). */
+/** The commands of someone not signed in, proving who he is with a code or a token: refused as a failed login. */
+const signInTags: ReadonlySet<AccountCommand["_tag"]> = new Set([
+  "ActivateAccount",
+  "RenewPassword",
+  "RequestPasswordRecovery",
+  "RecoverPassword",
+])
+
 const removed = (command: AccountCommand, account: Account): Decision =>
-  command._tag === "ActivateAccount" || command._tag === "RenewPassword"
+  signInTags.has(command._tag)
     ? failedLogin
     : reject(
         "BR-ACC-12",
@@ -693,7 +764,7 @@ const removed = (command: AccountCommand, account: Account): Decision =>
 const absent = (command: AccountCommand): Decision =>
   command._tag === "ProvisionAccount"
     ? provision(command)
-    : command._tag === "ActivateAccount" || command._tag === "RenewPassword"
+    : signInTags.has(command._tag)
       ? failedLogin
       : reject("BR-ACC-12", "NotFound", `Account ${command.accountId} does not exist`)
 
@@ -714,6 +785,12 @@ const decideWith =
         return issueRenewalCode(command, state)
       case "RenewPassword":
         return renewPassword(policy, command, state)
+      case "RequestPasswordRecovery":
+        return requestRecovery(command, state)
+      case "RecoverPassword":
+        return recoverPassword(policy, command, state)
+      case "UpgradePasswordHash":
+        return upgradePasswordHash(command, state)
       case "BlockAccount":
         return block(command, state)
       case "UnblockAccount":
@@ -777,6 +854,8 @@ const erase = (account: Account): Account => ({
   email: erasedIfSet(account.email),
   activationCode: erasedIfSet(account.activationCode),
   renewalCode: erasedIfSet(account.renewalCode),
+  passwordHash: erasedIfSet(account.passwordHash),
+  recovery: undefined,
   alias: erasedIfSet(account.alias),
   externalIdentities: account.externalIdentities.map((identity) => ({ ...identity, subject: PersonalData.ERASED })),
 })
@@ -794,6 +873,8 @@ const provisioned = (event: Extract<AccountEvent, { readonly _tag: "AccountProvi
   activationCode: event.activationCode,
   activated: false,
   renewalCode: undefined,
+  passwordHash: undefined,
+  recovery: undefined,
   blocked: false,
   blockedApplications: [],
   deletion: "None",
@@ -827,11 +908,26 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
         email: event.email ?? state.email,
       }
     case "AccountActivated":
-      return { ...state, activated: true, activationCode: undefined, email: event.email }
+      return {
+        ...state,
+        activated: true,
+        activationCode: undefined,
+        email: event.email,
+        passwordHash: event.passwordHash,
+        recovery: undefined,
+      }
     case "PasswordRenewalCodeIssued":
-      return { ...state, renewalCode: event.renewalCode }
+      // The previous password no longer opens the account (BR-ACC-4).
+      return { ...state, renewalCode: event.renewalCode, passwordHash: undefined }
     case "PasswordRenewed":
-      return { ...state, renewalCode: undefined }
+      return { ...state, renewalCode: undefined, passwordHash: event.passwordHash, recovery: undefined }
+    case "PasswordRecoveryRequested":
+      return { ...state, recovery: { tokenDigest: event.tokenDigest, expiresAt: event.expiresAt } }
+    case "PasswordRecovered":
+      // One way of setting a password closes the others: a standing renewal code goes too.
+      return { ...state, renewalCode: undefined, passwordHash: event.passwordHash, recovery: undefined }
+    case "PasswordHashUpgraded":
+      return { ...state, passwordHash: event.passwordHash }
     case "AccountBlocked":
       return event.application === undefined
         ? { ...state, blocked: true }

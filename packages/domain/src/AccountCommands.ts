@@ -9,7 +9,7 @@ import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { AccompanyingKind, Origin, Profile, RelativeLink } from "./AccountEvents.ts"
 import { Actor, schoolLocations } from "./Actor.ts"
-import { Login, OneTimeCode } from "./Credentials.ts"
+import { Login, OneTimeCode, PasswordHash, TokenDigest } from "./Credentials.ts"
 import { fact, optionalFact } from "./Fact.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
 
@@ -74,12 +74,24 @@ export const UpdateAccountIdentity = Schema.TaggedStruct("UpdateAccountIdentity"
   email: Schema.optional(Text.Email),
 })
 
-/** First login: login + activation code, new password, charter, e-mail (BR-ACC-3). @since 0.1.0 */
+/**
+ * A new password's hash: a fact, since the identity flow computes it from the
+ * password it checked, never the caller (BR-ACC-4).
+ */
+const passwordHash = fact(Schema.Redacted(PasswordHash))
+
+/**
+ * First login: login + activation code, new password, charter, e-mail (BR-ACC-3).
+ * Fact: the new password's hash, computed by the identity flow.
+ *
+ * @since 0.1.0
+ */
 export const ActivateAccount = Schema.TaggedStruct("ActivateAccount", {
   accountId: AccountId,
   login: Login,
   activationCode: Text.line(Text.limits.code, "a code"),
   password: Schema.Redacted(Text.text(Text.limits.password, "a password")),
+  passwordHash,
   charterAccepted: Schema.Boolean,
   email: Text.line(Text.limits.email, "an e-mail address"),
   mobile: Schema.optional(Text.line(Text.limits.shortText, "a phone number")),
@@ -100,12 +112,62 @@ export const IssuePasswordRenewalCode = Schema.TaggedStruct("IssuePasswordRenewa
   pupilClassIds: fact(Schema.Array(GroupId)),
 })
 
-/** Log in with login + renewal code and set a new password (BR-ACC-5). @since 0.1.0 */
+/**
+ * Log in with login + renewal code and set a new password (BR-ACC-5). Fact: the
+ * new password's hash.
+ *
+ * @since 0.1.0
+ */
 export const RenewPassword = Schema.TaggedStruct("RenewPassword", {
   accountId: AccountId,
   login: Login,
   renewalCode: Text.line(Text.limits.code, "a code"),
   password: Schema.Redacted(Text.text(Text.limits.password, "a password")),
+  passwordHash,
+})
+
+/**
+ * Ask for a recovery e-mail (BR-ACC-4): facts are the digest of the token the flow
+ * drew and mails, and when it stops working.
+ *
+ * @since 0.1.0
+ */
+export const RequestPasswordRecovery = Schema.TaggedStruct("RequestPasswordRecovery", {
+  accountId: AccountId,
+  login: Login,
+  tokenDigest: fact(TokenDigest),
+  expiresAt: fact(Schema.DateTimeUtc),
+})
+
+/**
+ * Set a new password with the token of a recovery e-mail (BR-ACC-4). Facts: the
+ * given token's digest, the time of the attempt (the flow's clock), the new
+ * password's hash.
+ *
+ * @since 0.1.0
+ */
+export const RecoverPassword = Schema.TaggedStruct("RecoverPassword", {
+  accountId: AccountId,
+  login: Login,
+  tokenDigest: fact(TokenDigest),
+  recoveredAt: fact(Schema.DateTimeUtc),
+  password: Schema.Redacted(Text.text(Text.limits.password, "a password")),
+  passwordHash,
+})
+
+/**
+ * Replace the hash of the current password by a stronger one of the same
+ * password, on sign-in (idp-local's rehash). Only the sign-in process sends it;
+ * nothing happens when `previousHash` is no longer the account's (the password
+ * changed meanwhile).
+ *
+ * @since 0.1.0
+ */
+export const UpgradePasswordHash = Schema.TaggedStruct("UpgradePasswordHash", {
+  actor: fact(Actor),
+  accountId: AccountId,
+  previousHash: fact(Schema.Redacted(PasswordHash)),
+  passwordHash,
 })
 
 /** Block the account, or one application of it (BR-ACC-6). @since 0.1.0 */
@@ -301,6 +363,9 @@ export const commands = {
   ActivateAccount,
   IssuePasswordRenewalCode,
   RenewPassword,
+  RequestPasswordRecovery,
+  RecoverPassword,
+  UpgradePasswordHash,
   BlockAccount,
   UnblockAccount,
   AttachAccountToStructure,

@@ -8,7 +8,7 @@
 import { DataSubjectId, ErasesDataSubjectId, personal } from "@cartable/kernel/PersonalData"
 import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
-import { Login, OneTimeCode } from "./Credentials.ts"
+import { Login, OneTimeCode, PasswordHash, TokenDigest } from "./Credentials.ts"
 import { AccountId, StructureId } from "./Ids.ts"
 
 /**
@@ -94,6 +94,8 @@ export const AccountActivated = Schema.TaggedStruct("AccountActivated", {
   charterAccepted: Schema.Literal(true),
   email: personal(Text.Email),
   mobile: Schema.optional(personal(Text.ShortText)),
+  /** The password's hash; absent in logs written before the identity flows recorded it. */
+  passwordHash: Schema.optional(personal(PasswordHash)),
 }).annotations(subject)
 
 /** A renewal code was issued; the previous password no longer opens the account (BR-ACC-4, BR-ACC-5). @since 0.1.0 */
@@ -104,7 +106,35 @@ export const PasswordRenewalCodeIssued = Schema.TaggedStruct("PasswordRenewalCod
 }).annotations(subject)
 
 /** The holder set a new password with his renewal code (BR-ACC-5). @since 0.1.0 */
-export const PasswordRenewed = Schema.TaggedStruct("PasswordRenewed", { accountId: AccountId })
+export const PasswordRenewed = Schema.TaggedStruct("PasswordRenewed", {
+  accountId: AccountId,
+  /** The new password's hash; absent in logs written before the identity flows recorded it. */
+  passwordHash: Schema.optional(personal(PasswordHash)),
+}).annotations(subject)
+
+/**
+ * A recovery e-mail was sent: its token, known by digest only, sets a new password
+ * once, until `expiresAt` (BR-ACC-4).
+ *
+ * @since 0.1.0
+ */
+export const PasswordRecoveryRequested = Schema.TaggedStruct("PasswordRecoveryRequested", {
+  accountId: AccountId,
+  tokenDigest: personal(TokenDigest),
+  expiresAt: Schema.DateTimeUtc,
+}).annotations(subject)
+
+/** The holder set a new password with the token of a recovery e-mail (BR-ACC-4). @since 0.1.0 */
+export const PasswordRecovered = Schema.TaggedStruct("PasswordRecovered", {
+  accountId: AccountId,
+  passwordHash: personal(PasswordHash),
+}).annotations(subject)
+
+/** The current password's hash was replaced by a stronger hash of the same password. @since 0.1.0 */
+export const PasswordHashUpgraded = Schema.TaggedStruct("PasswordHashUpgraded", {
+  accountId: AccountId,
+  passwordHash: personal(PasswordHash),
+}).annotations(subject)
 
 /** The account, or one application of it, was blocked (BR-ACC-6). @since 0.1.0 */
 export const AccountBlocked = Schema.TaggedStruct("AccountBlocked", {
@@ -254,6 +284,9 @@ export const events = {
   AccountActivated,
   PasswordRenewalCodeIssued,
   PasswordRenewed,
+  PasswordRecoveryRequested,
+  PasswordRecovered,
+  PasswordHashUpgraded,
   AccountBlocked,
   AccountUnblocked,
   AccountAttachedToStructure,

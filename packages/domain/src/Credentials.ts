@@ -142,3 +142,52 @@ export const passwordViolations = (policy: PasswordPolicy, password: string): Re
   if (policy.requireDigitOrSpecial && !/[^\p{L}]/u.test(password)) violations.push("a digit or a special character")
   return violations
 }
+
+/** @since 0.1.0 */
+export type PasswordHash = string & Brand.Brand<"PasswordHash">
+
+/**
+ * A password hash in the PHC string format (`$argon2id$v=19$m=...`, `$scrypt$...`):
+ * what the identity adapters compute; the domain records it, never a password
+ * (BR-ACC-4). Personal data of the holder: encrypted under his key in the log and
+ * erased with him (docs/erasure.md).
+ *
+ * @since 0.1.0
+ */
+export const PasswordHash: Schema.brand<
+  Schema.filter<Schema.filter<Schema.filter<typeof Schema.String>>>,
+  "PasswordHash"
+> = Schema.String.pipe(
+  Schema.minLength(16, { message: () => "a password hash is at least 16 characters" }),
+  Schema.maxLength(512, { message: () => "a password hash is at most 512 characters" }),
+  Schema.pattern(/^\$[a-z0-9-]+\$[\x21-\x7e]+$/, {
+    message: () => "a password hash is a PHC string, e.g. $argon2id$v=19$m=19456,t=2,p=1$...",
+  }),
+  Schema.brand("PasswordHash"),
+  Schema.annotations({
+    identifier: "PasswordHash",
+    arbitrary: () => (fc) =>
+      fc
+        .constantFrom("c2FsdHNhbHQ", "cGVwcGVyMTI", "bm9uY2Vub24")
+        .map((salt) => `$argon2id$v=19$m=19456,t=2,p=1$${salt}$aGFzaGhhc2hoYXNo` as PasswordHash),
+  }),
+)
+
+/** @since 0.1.0 */
+export type TokenDigest = string & Brand.Brand<"TokenDigest">
+
+/**
+ * The SHA-256 digest, base64url without padding, of a recovery token (BR-ACC-4):
+ * the token goes by e-mail, the log keeps only its digest.
+ *
+ * @since 0.1.0
+ */
+export const TokenDigest: Schema.brand<Schema.filter<typeof Schema.String>, "TokenDigest"> = Schema.String.pipe(
+  Schema.pattern(/^[A-Za-z0-9_-]{43}$/, { message: () => "a token digest is 43 base64url characters" }),
+  Schema.brand("TokenDigest"),
+  Schema.annotations({
+    identifier: "TokenDigest",
+    arbitrary: () => (fc) =>
+      fc.constantFrom("A".repeat(43), "b".repeat(42) + "c", "_".repeat(43)).map((d) => d as TokenDigest),
+  }),
+)

@@ -44,6 +44,7 @@ const activation = (overrides: Partial<typeof Account.ActivateAccount.Type> = {}
   login,
   activationCode: code,
   password: Redacted.make("Secret1"),
+  passwordHash: AccountArbitraries.passwordHash,
   charterAccepted: true,
   email: "marie.a@example.org",
   ...overrides,
@@ -54,6 +55,7 @@ const activated: Account.AccountEvent = {
   accountId: pupilId,
   charterAccepted: true,
   email: "marie.a@example.org",
+  passwordHash: Redacted.value(AccountArbitraries.passwordHash),
 }
 
 const profileArb = AccountArbitraries.profile
@@ -93,6 +95,7 @@ const renew = (code: string, password: string): Account.AccountCommand => ({
   login,
   renewalCode: code,
   password: Redacted.make(password),
+  passwordHash: AccountArbitraries.otherPasswordHash,
 })
 
 DeciderLaws.suite(Account.aggregate, { commands: AccountArbitraries.commands })
@@ -156,7 +159,7 @@ describe("Account rules", () => {
   )
 
   it.prop(
-    "BR-ACC-3 activation needs the policy's password, the charter and an e-mail, says what is missing, records no password",
+    "BR-ACC-3 activation needs the policy's password, the charter and an e-mail, says what is missing, records the hash and never the password",
     [AccountArbitraries.passwordCandidate, FastCheck.boolean(), FastCheck.constantFrom(...emailCandidates)],
     ([candidate, charterAccepted, [email, isAddress]]) => {
       const { password, classes } = candidate
@@ -185,7 +188,10 @@ describe("Account rules", () => {
         spec.thenRejects({ ruleId: "BR-ACC-3", reason: "InvalidEmail", message: `"${email}" is not an e-mail address` })
       } else {
         const { events } = spec.accepted()
-        assert.deepStrictEqual(events, [{ _tag: "AccountActivated", accountId: pupilId, charterAccepted: true, email }])
+        const passwordHash = Redacted.value(AccountArbitraries.passwordHash)
+        assert.deepStrictEqual(events, [
+          { _tag: "AccountActivated", accountId: pupilId, charterAccepted: true, email, passwordHash },
+        ])
         assert.notInclude(JSON.stringify(events), password)
       }
     },
@@ -300,8 +306,15 @@ describe("Account rules", () => {
         .thenRejects({ ruleId: "BR-ACC-5", reason: "PasswordPolicy" })
       const renewed = given(Account.aggregate, history)
         .when(renew(newest, "Secret1"))
-        .then([{ _tag: "PasswordRenewed", accountId: pupilId }])
+        .then([
+          {
+            _tag: "PasswordRenewed",
+            accountId: pupilId,
+            passwordHash: Redacted.value(AccountArbitraries.otherPasswordHash),
+          },
+        ])
       assert.ok(renewed._tag === "Account" && renewed.renewalCode === undefined)
+      assert.ok(renewed.passwordHash === Redacted.value(AccountArbitraries.otherPasswordHash))
       // The code is spent: the same code a second time is a wrong password (BR-ACC-4, BR-ACC-5).
       given(Account.aggregate, [...history, { _tag: "PasswordRenewed", accountId: pupilId }])
         .when(renew(newest, "Secret2"))

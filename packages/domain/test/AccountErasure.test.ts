@@ -17,13 +17,17 @@ import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 
 // From DOMAIN.md BR-ACC-9 and BR-ACC-10: names, e-mail, phone, codes, the login and its alias (built
-// from the name, e.g. laou.anquet) and the subject of an external identity are personal data.
+// from the name, e.g. laou.anquet) and the subject of an external identity are personal data; so are the
+// password's hash and a recovery token's digest (BR-ACC-4: secrets of the holder, erased with him).
 const personalByEvent: Readonly<Record<keyof typeof Account.events, ReadonlyArray<string>>> = {
   AccountProvisioned: ["login", "firstName", "lastName", "activationCode"],
   AccountIdentityUpdated: ["firstName", "lastName", "email"],
-  AccountActivated: ["email", "mobile"],
+  AccountActivated: ["email", "mobile", "passwordHash"],
   PasswordRenewalCodeIssued: ["renewalCode"],
-  PasswordRenewed: [],
+  PasswordRenewed: ["passwordHash"],
+  PasswordRecoveryRequested: ["tokenDigest"],
+  PasswordRecovered: ["passwordHash"],
+  PasswordHashUpgraded: ["passwordHash"],
   AccountBlocked: [],
   AccountUnblocked: [],
   AccountAttachedToStructure: [],
@@ -92,6 +96,7 @@ const personalStep: FastCheck.Arbitrary<Account.AccountCommand> = FastCheck.oneo
       login: holderLogin,
       activationCode: "3n6g8fmj",
       charterAccepted: true,
+      passwordHash: AccountArbitraries.passwordHash,
       ...fields,
       ...(mobile === undefined ? {} : { mobile }),
     }),
@@ -112,6 +117,7 @@ const personalStep: FastCheck.Arbitrary<Account.AccountCommand> = FastCheck.oneo
       login: holderLogin,
       renewalCode,
       password: Schema.decodeSync(Schema.Redacted(Schema.String))("Secret2"),
+      passwordHash: AccountArbitraries.otherPasswordHash,
     }),
   ),
   FastCheck.constantFrom("laou.a", "l.anquet").map(
@@ -242,6 +248,7 @@ describe("Account personal data (BR-ACC-9)", () => {
           login: Credentials.Login.make("marie.a"),
           activationCode: PersonalData.ERASED,
           password: Schema.decodeSync(Schema.Redacted(Schema.String))("Secret1"),
+          passwordHash: AccountArbitraries.passwordHash,
           charterAccepted: true,
           email: "marie.a@example.org",
         },

@@ -39,6 +39,8 @@ const fresh: Account.Account = {
   activationCode: Credentials.OneTimeCode.make("3n6g8fmj"),
   activated: false,
   renewalCode: undefined,
+  passwordHash: undefined,
+  recovery: undefined,
   blocked: false,
   blockedApplications: [],
   deletion: "None",

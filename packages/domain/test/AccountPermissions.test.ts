@@ -463,6 +463,7 @@ describe("Account permissions over random actors", () => {
           login,
           activationCode: "3n6g8fmj",
           password: Redacted.make("Secret1"),
+          passwordHash: AccountArbitraries.passwordHash,
           charterAccepted: true,
           email: "marie.a@example.org",
         },

@@ -6,6 +6,7 @@ import type * as Actor from "@cartable/domain/Actor"
 import * as Credentials from "@cartable/domain/Credentials"
 import { AccountId, StructureId } from "@cartable/domain/Ids"
 import { fold } from "@cartable/kernel/Decider"
+import * as AccountArbitraries from "@cartable/testing/AccountArbitraries"
 import { given } from "@cartable/testing/DeciderSpec"
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
@@ -238,10 +239,18 @@ describe("Account: a removed or absent account", () => {
       login,
       activationCode: "3n6g8fmj",
       password,
+      passwordHash: AccountArbitraries.passwordHash,
       charterAccepted: true,
       email: "marie.a@example.org",
     },
-    { _tag: "RenewPassword", accountId, login, renewalCode: "3n6g8fmj", password },
+    {
+      _tag: "RenewPassword",
+      accountId,
+      login,
+      renewalCode: "3n6g8fmj",
+      password,
+      passwordHash: AccountArbitraries.passwordHash,
+    },
   ]
   const others: ReadonlyArray<Command> = [
     { _tag: "BlockAccount", actor: admin, accountId },

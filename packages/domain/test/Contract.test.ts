@@ -70,6 +70,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     charterAccepted: "boolean",
     email: "{ maxLength(320) | filter }",
     "mobile?": "{ maxLength(200) | filter } | undefined",
+    passwordHash: "(PasswordHash <-> Redacted(<redacted>))",
   },
   IssuePasswordRenewalCode: {
     actor: actor,
@@ -83,6 +84,27 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     login: "Login",
     renewalCode: "{ maxLength(64) | filter }",
     password: "({ maxLength(256) | filter } <-> Redacted(<redacted>))",
+    passwordHash: "(PasswordHash <-> Redacted(<redacted>))",
+  },
+  RequestPasswordRecovery: {
+    accountId: "AccountId",
+    login: "Login",
+    tokenDigest: "TokenDigest",
+    expiresAt: "DateTimeUtc",
+  },
+  RecoverPassword: {
+    accountId: "AccountId",
+    login: "Login",
+    tokenDigest: "TokenDigest",
+    recoveredAt: "DateTimeUtc",
+    password: "({ maxLength(256) | filter } <-> Redacted(<redacted>))",
+    passwordHash: "(PasswordHash <-> Redacted(<redacted>))",
+  },
+  UpgradePasswordHash: {
+    actor: actor,
+    accountId: "AccountId",
+    previousHash: "(PasswordHash <-> Redacted(<redacted>))",
+    passwordHash: "(PasswordHash <-> Redacted(<redacted>))",
   },
   BlockAccount: {
     actor: actor,
@@ -492,6 +514,7 @@ describe("text limits name the field and the limit, never the value", () => {
     charterAccepted: true,
     email: "marie@example.fr",
     mobile: "06 12 34 56 78",
+    passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
   }
   it("a command's text fields are refused with their field named", () => {
     const activate = AccountCommands.ActivateAccount
@@ -520,6 +543,7 @@ describe("text limits name the field and the limit, never the value", () => {
       login: "marie.martin",
       renewalCode: "3n6g8fmj",
       password: "Secret1",
+      passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
     }
     expect(issues(renew, renewal)).toEqual([])
     expect(issues(renew, { ...renewal, renewalCode: "x".repeat(65) })).toEqual([

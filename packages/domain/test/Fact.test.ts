@@ -13,7 +13,15 @@ describe("Fact", () => {
     expect(Fact.factFields(Account.AppointPlatformAdministrator)).toEqual(["actor"])
   })
 
-  it("leaves a command without facts alone: first login is the intent's own fields", () => {
-    expect(Fact.factFields(Account.ActivateAccount)).toEqual([])
+  it("names what the identity flows compute: a password's hash, a token's digest, the time of the attempt", () => {
+    expect(Fact.factFields(Account.ActivateAccount)).toEqual(["passwordHash"])
+    expect(Fact.factFields(Account.RenewPassword)).toEqual(["passwordHash"])
+    expect(Fact.factFields(Account.RequestPasswordRecovery)).toEqual(["tokenDigest", "expiresAt"])
+    expect(Fact.factFields(Account.RecoverPassword)).toEqual(["tokenDigest", "recoveredAt", "passwordHash"])
+    expect(Fact.factFields(Account.UpgradePasswordHash)).toEqual(["actor", "previousHash", "passwordHash"])
+  })
+
+  it("leaves a command without facts alone: unlinking a relative is the intent's own fields and the actor", () => {
+    expect(Fact.factFields(Account.UnlinkRelative)).toEqual(["actor", "locations"])
   })
 })

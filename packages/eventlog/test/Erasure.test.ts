@@ -46,8 +46,9 @@ describe("PersonalDataCipher", () => {
     assert.strictEqual(provisioned.subjectField, "accountId")
     assert.isUndefined(provisioned.unsupported)
     assert.strictEqual(cipher.plans.get("AccountDataErased")!.erasedSubjectField, "accountId")
-    assert.deepStrictEqual(cipher.plans.get("AccountActivated")!.fields, ["email", "mobile"])
-    assert.deepStrictEqual(cipher.plans.get("PasswordRenewed")!.fields, [])
+    assert.deepStrictEqual(cipher.plans.get("AccountActivated")!.fields, ["email", "mobile", "passwordHash"])
+    assert.deepStrictEqual(cipher.plans.get("PasswordRenewed")!.fields, ["passwordHash"])
+    assert.deepStrictEqual(cipher.plans.get("AccountBlocked")!.fields, [])
   })
 
   it("seals the personal values of an event in one envelope with a fresh IV, and opens it only with the right key", () => {

@@ -87,9 +87,12 @@ describe("the compiled decoder of tricky Schemas", () => {
 })
 
 describe("the compiled decoder of stored events", () => {
-  it("compiles the Schemas of most of the catalogue: every Account event", () => {
+  it("compiles the Schemas of most of the catalogue: every Account event but the one with a date", () => {
     const compiled = entries.filter((entry) => StoredDecoder.compile(entry.schema) !== undefined).map((e) => e.type)
-    for (const type of Object.keys(AccountEvents.events)) assert.include(compiled, type)
+    // A recovery request's expiry is a DateTime, which its Schema decodes (a rare event: no fast path needed).
+    for (const type of Object.keys(AccountEvents.events)) {
+      if (type !== "PasswordRecoveryRequested") assert.include(compiled, type)
+    }
     assert.isAbove(compiled.length, entries.length / 2)
   })
 

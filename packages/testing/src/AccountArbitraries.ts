@@ -167,6 +167,25 @@ export const actor: FastCheck.Arbitrary<Actor.Actor> = actorAmong(ids.accounts)
 /** Every profile of BR-ACC-1. @since 0.1.0 */
 export const profile: FastCheck.Arbitrary<Account.Profile> = FastCheck.constantFrom(...Account.Profile.literals)
 
+/**
+ * A password hash in the PHC format, as a command carries it (the domain records
+ * hashes, it never computes them). @since 0.1.0
+ */
+export const passwordHash: Redacted.Redacted<Credentials.PasswordHash> = Redacted.make(
+  Credentials.PasswordHash.make("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"),
+)
+
+/** Another hash, for a password that changed. @since 0.1.0 */
+export const otherPasswordHash: Redacted.Redacted<Credentials.PasswordHash> = Redacted.make(
+  Credentials.PasswordHash.make("$argon2id$v=19$m=65536,t=3,p=4$cGVwcGVyMTI$b3RoZXJoYXNoMTIz"),
+)
+
+/** Two recovery token digests. @since 0.1.0 */
+export const tokenDigests: ReadonlyArray<Credentials.TokenDigest> = [
+  Credentials.TokenDigest.make("q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c"),
+  Credentials.TokenDigest.make("Z9Y8X7W6V5U4T3S2R1Q0P9O8N7M6L5K4J3I2H1G0F9E"),
+]
+
 /** The field pool that steers Schema-derived commands. @since 0.1.0 */
 export const pool: Arbitraries.Pool = {
   accountId: FastCheck.constantFrom(...ids.accounts),
@@ -180,6 +199,9 @@ export const pool: Arbitraries.Pool = {
   activationCode: FastCheck.constantFrom(...ids.codes),
   renewalCode: FastCheck.constantFrom(...ids.codes),
   password: FastCheck.constantFrom(...ids.validPasswords, ...ids.invalidPasswords).map(Redacted.make),
+  passwordHash: FastCheck.constantFrom(passwordHash, otherPasswordHash),
+  previousHash: FastCheck.constantFrom(passwordHash, otherPasswordHash),
+  tokenDigest: FastCheck.constantFrom(...tokenDigests),
   charterAccepted: FastCheck.oneof(
     { arbitrary: FastCheck.constant(true), weight: 4 },
     { arbitrary: FastCheck.constant(false), weight: 1 },
