@@ -588,6 +588,9 @@ const linkExternalIdentity = (command: Command<"LinkExternalIdentity">, account:
   if (provider === "EduConnect" && account.profile !== "Student" && account.profile !== "Relative") {
     return reject("BR-ACC-10", "InvalidLink", "EduConnect identities are for pupils and parents only")
   }
+  if (command.identityHolder !== undefined && command.identityHolder !== account.accountId) {
+    return reject("BR-ACC-10", "IdentityConflict", `This ${provider} identity is linked to another account`)
+  }
   const current = account.externalIdentities.find((identity) => identity.provider === provider)
   if (current?.subject === subject) return none
   if (current !== undefined) {

@@ -260,13 +260,19 @@ export const RemoveLoginAlias = Schema.TaggedStruct("RemoveLoginAlias", {
   accountId: AccountId,
 })
 
-/** Link an external identity ("rapprochement") (BR-ACC-10). @since 0.1.0 */
+/**
+ * Link an external identity ("rapprochement") (BR-ACC-10). Fact: the account the
+ * identity is already linked to, if any: an identity opens one account.
+ *
+ * @since 0.1.0
+ */
 export const LinkExternalIdentity = Schema.TaggedStruct("LinkExternalIdentity", {
   actor: fact(Actor),
   locations: schoolLocations,
   accountId: AccountId,
   provider: Text.ShortText,
   subject: Text.ShortText,
+  identityHolder: optionalFact(AccountId),
 })
 
 /** Unlink an external identity (BR-ACC-10). @since 0.1.0 */

@@ -206,6 +206,34 @@ describe("Account: commands sent again", () => {
     given(Account.aggregate, after).when(unlinkFc).then([])
   })
 
+  it.prop(
+    "BR-ACC-10 an identity linked to another account is refused, the holder itself relinks as a repeat",
+    [FastCheck.constantFrom<"none" | "self" | "other">("none", "self", "other")],
+    ([holderKind]) => {
+      const identityHolder =
+        holderKind === "none" ? undefined : holderKind === "self" ? accountId : AccountId.make("acc-2")
+      const link: Command = {
+        _tag: "LinkExternalIdentity",
+        actor: feed,
+        accountId,
+        provider: "EduConnect",
+        subject: "ec-9",
+        ...(identityHolder === undefined ? {} : { identityHolder }),
+      }
+      const spec = given(Account.aggregate, active("Student")).when(link)
+      // From BR-ACC-10: an identity is linked to one account ("rapprochement").
+      if (holderKind === "other") {
+        spec.thenRejects({
+          ruleId: "BR-ACC-10",
+          reason: "IdentityConflict",
+          message: "This EduConnect identity is linked to another account",
+        })
+      } else {
+        spec.then([{ _tag: "ExternalIdentityLinked", accountId, provider: "EduConnect", subject: "ec-9" }])
+      }
+    },
+  )
+
   it("BR-ACC-7 an account is not its own pupil's accompanying adult", () => {
     assert.deepStrictEqual(
       message(active("Personnel", false), {

@@ -177,6 +177,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     accountId: "AccountId",
     provider: "ShortText",
     subject: "ShortText",
+    "identityHolder?": "AccountId | undefined",
   },
   UnlinkExternalIdentity: {
     actor: actor,

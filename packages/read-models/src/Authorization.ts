@@ -66,6 +66,8 @@ export const Structures = ReadModel.collection("structures", {
 export const Logins = ReadModel.collection("logins", { document: Claim, key: (entry) => entry.key })
 /** Feed persons (source, external id), each provisioned once (BR-ACC-8). @since 0.1.0 */
 export const FeedIds = ReadModel.collection("feed_ids", { document: Claim, key: (entry) => entry.key })
+/** External identities (provider, subject), each linked to one account (BR-ACC-10). @since 0.1.0 */
+export const Identities = ReadModel.collection("identities", { document: Claim, key: (entry) => entry.key })
 /** The school of each homework book. @since 0.1.0 */
 export const Books = ReadModel.collection("books", { document: BookEntry, key: (entry) => entry.homeworkBookId })
 
@@ -76,6 +78,13 @@ export const Books = ReadModel.collection("books", { document: BookEntry, key: (
  */
 export const feedKey = (source: string, externalId: string): string => JSON.stringify([source, externalId])
 
+/**
+ * The key of an external identity's claim.
+ *
+ * @since 0.1.0
+ */
+export const identityKey = (provider: string, subject: string): string => JSON.stringify([provider, subject])
+
 type Writers = Projection.Writers<{
   accounts: typeof Accounts
   memberships: typeof MembershipsOf
@@ -84,6 +93,7 @@ type Writers = Projection.Writers<{
   structures: typeof Structures
   logins: typeof Logins
   feedIds: typeof FeedIds
+  identities: typeof Identities
   books: typeof Books
 }>
 
@@ -120,7 +130,8 @@ const leave = (into: Writers, accountId: AccountId, groupId: GroupId) =>
  */
 export const AuthorizationProjection = Projection.make({
   name: "authorization",
-  version: 1,
+  // 2: external identities are claimed, one account each (BR-ACC-10).
+  version: 2,
   events: Domain.events,
   collections: {
     accounts: Accounts,
@@ -130,6 +141,7 @@ export const AuthorizationProjection = Projection.make({
     structures: Structures,
     logins: Logins,
     feedIds: FeedIds,
+    identities: Identities,
     books: Books,
   },
   handlers: {
@@ -227,6 +239,39 @@ export const AuthorizationProjection = Projection.make({
         const { alias, ...rest } = current
         return [release(into.logins, alias, event.accountId), into.accounts.put(rest)].flat()
       }),
+    // BR-ACC-10: an identity opens one account; linking another subject of the provider gives the old one up.
+    ExternalIdentityLinked: (event, into) =>
+      into.accounts.read(event.accountId, (current) => {
+        if (current === undefined) return []
+        const identities = current.identities ?? []
+        const previous = identities.find((identity) => identity.provider === event.provider)
+        if (previous?.subject === event.subject) return []
+        return [
+          release(into.identities, previous && identityKey(previous.provider, previous.subject), event.accountId),
+          // A rebuild reads an erased subject as the marker: nothing to claim.
+          ...(PersonalData.isErased(event.subject)
+            ? []
+            : [claim(into.identities, identityKey(event.provider, event.subject), event.accountId)]),
+          into.accounts.put({
+            ...current,
+            identities: [
+              ...identities.filter((identity) => identity.provider !== event.provider),
+              { provider: event.provider, subject: event.subject },
+            ],
+          }),
+        ].flat()
+      }),
+    ExternalIdentityUnlinked: (event, into) =>
+      into.accounts.read(event.accountId, (current) => {
+        if (current === undefined) return []
+        const identities = current.identities ?? []
+        const previous = identities.find((identity) => identity.provider === event.provider)
+        if (previous === undefined) return []
+        return [
+          release(into.identities, identityKey(previous.provider, previous.subject), event.accountId),
+          into.accounts.put({ ...current, identities: identities.filter((identity) => identity !== previous) }),
+        ].flat()
+      }),
     AdministratorRightGranted: (event, into) =>
       into.accounts.update(
         event.accountId,
@@ -281,8 +326,21 @@ export const AuthorizationProjection = Projection.make({
               release(into.logins, current.login, event.accountId),
               release(into.logins, current.alias, event.accountId),
               release(into.feedIds, current.feedKey, event.accountId),
+              ...(current.identities ?? []).flatMap((identity) =>
+                PersonalData.isErased(identity.subject)
+                  ? []
+                  : [release(into.identities, identityKey(identity.provider, identity.subject), event.accountId)],
+              ),
               into.accounts.put({
                 ...current,
+                ...(current.identities === undefined
+                  ? {}
+                  : {
+                      identities: current.identities.map((identity) => ({
+                        provider: identity.provider,
+                        subject: PersonalData.ERASED,
+                      })),
+                    }),
                 login: PersonalData.ERASED,
                 firstName: PersonalData.ERASED,
                 lastName: PersonalData.ERASED,
@@ -523,6 +581,8 @@ export declare namespace Authorization {
     readonly loginHolder: (login: string) => Effect.Effect<AccountId | undefined, ReadModelError>
     /** The account provisioned from this feed person (BR-ACC-8). */
     readonly feedHolder: (source: string, externalId: string) => Effect.Effect<AccountId | undefined, ReadModelError>
+    /** The account an external identity is linked to (BR-ACC-10). */
+    readonly identityHolder: (provider: string, subject: string) => Effect.Effect<AccountId | undefined, ReadModelError>
     /** The school of a homework book. */
     readonly homeworkBookSchool: (id: HomeworkBookId) => Effect.Effect<StructureId | undefined, ReadModelError>
   }
@@ -550,6 +610,7 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
   const structures = yield* ProjectionRuntime.reader(AuthorizationProjection, "structures")
   const logins = yield* ProjectionRuntime.reader(AuthorizationProjection, "logins")
   const feedIds = yield* ProjectionRuntime.reader(AuthorizationProjection, "feedIds")
+  const identities = yield* ProjectionRuntime.reader(AuthorizationProjection, "identities")
   const books = yield* ProjectionRuntime.reader(AuthorizationProjection, "books")
 
   /** The documents the roles are derived from: the account, its memberships, the structures it administers. */
@@ -597,6 +658,8 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
     loginHolder: (login) => Effect.map(logins.get(login), (entry) => entry?.accountId),
     feedHolder: (source, externalId) =>
       Effect.map(feedIds.get(feedKey(source, externalId)), (entry) => entry?.accountId),
+    identityHolder: (provider, subject) =>
+      Effect.map(identities.get(identityKey(provider, subject)), (entry) => entry?.accountId),
     homeworkBookSchool: (id) => Effect.map(books.get(id), (entry) => entry?.structureId),
   }
 })

@@ -206,6 +206,49 @@ for (const { name, storage } of stores) {
       }).pipe(Effect.provide(runtimeOn(storage))),
     )
 
+    it.effect(
+      "BR-ACC-10 an external identity opens one account: linked, relinked, refused to a second account, unlinked, erased",
+      () =>
+        Effect.gen(function* () {
+          const facts = yield* run
+          const router = yield* CommandRouter.make(DomainAll.aggregates)
+          const link = (accountId: AccountId, subject: string, identityHolder?: AccountId) =>
+            router.handle(
+              {
+                _tag: "LinkExternalIdentity",
+                actor: feed,
+                accountId,
+                provider: "EduConnect",
+                subject,
+                ...(identityHolder === undefined ? {} : { identityHolder }),
+              },
+              context,
+            )
+          const unlink = (accountId: AccountId) =>
+            router.handle({ _tag: "UnlinkExternalIdentity", actor: feed, accountId, provider: "EduConnect" }, context)
+          yield* link(ids.pupil, "ec-1")
+          assert.strictEqual(yield* facts.identityHolder("EduConnect", "ec-1"), ids.pupil)
+          assert.strictEqual(yield* facts.identityHolder("Pronote", "ec-1"), undefined)
+          // The holder the log names is refused by the decision; a writer that did not look is stopped by the claim.
+          const refused = yield* Effect.flip(link(ids.relative, "ec-1", ids.pupil))
+          assert.strictEqual(refused._tag, "AccountRejected")
+          const raced = yield* Effect.either(link(ids.relative, "ec-1"))
+          assert.strictEqual(raced._tag, "Left")
+          assert.strictEqual(yield* facts.identityHolder("EduConnect", "ec-1"), ids.pupil)
+          yield* unlink(ids.pupil)
+          assert.strictEqual(yield* facts.identityHolder("EduConnect", "ec-1"), undefined)
+          yield* link(ids.relative, "ec-1")
+          assert.strictEqual(yield* facts.identityHolder("EduConnect", "ec-1"), ids.relative)
+          const runtime = yield* ProjectionRuntime.ProjectionRuntime
+          yield* runtime.rebuild(Authorization.AuthorizationProjection)
+          assert.strictEqual(yield* facts.identityHolder("EduConnect", "ec-1"), ids.relative)
+          for (const _tag of ["PreDeleteAccount", "DeleteAccount", "EraseAccountData"]) {
+            yield* router.handle({ _tag, actor: feed, accountId: ids.relative }, context)
+          }
+          assert.strictEqual(yield* facts.identityHolder("EduConnect", "ec-1"), undefined)
+        }).pipe(Effect.provide(runtimeOn(storage))),
+    )
+
     it.effect("a rebuild gives the same facts", () =>
       Effect.gen(function* () {
         const facts = yield* run

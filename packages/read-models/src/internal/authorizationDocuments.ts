@@ -22,6 +22,8 @@ export const AccountEntry = Schema.Struct({
   firstName: Schema.String,
   lastName: Schema.String,
   feedKey: Schema.optional(Schema.String),
+  /** The external identities linked to the account ("rapprochement", BR-ACC-10), one per provider. */
+  identities: Schema.optional(Schema.Array(Schema.Struct({ provider: Schema.String, subject: Schema.String }))),
   structureIds: Schema.Array(StructureId),
   activated: Schema.Boolean,
   blocked: Schema.Boolean,

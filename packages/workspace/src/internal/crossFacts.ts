@@ -117,6 +117,11 @@ const completeWith = (facts: Authorization.Service, command: Fields): Effect.Eff
         ...without(command, "aliasHolder"),
         ...optional("aliasHolder", holder),
       }))
+    case "LinkExternalIdentity":
+      return Effect.map(facts.identityHolder(command.provider as string, command.subject as string), (holder) => ({
+        ...without(command, "identityHolder"),
+        ...optional("identityHolder", holder),
+      }))
     case "IssuePasswordRenewalCode":
       return Effect.map(facts.account(command.accountId as AccountId), (account) => ({
         ...command,
