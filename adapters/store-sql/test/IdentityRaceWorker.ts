@@ -26,14 +26,15 @@ export interface Report {
 
 /**
  * One worker's run (`<worker> <database> <id>`): opens the store, waits for `go`,
- * then interleaves its takes (in an order of its own) with its failures.
+ * then interleaves its takes with its failures.
  */
 export const work = async <E>(id: number, layer: Layer.Layer<IdentityStore, E>): Promise<never> => {
   const program = Effect.gen(function* () {
     const store = yield* IdentityStore
     yield* Effect.promise(waitForGo)
-    // Each process walks the keys from a different start, so that they meet on every key.
-    const order = Array.from({ length: ENTRIES }, (_, i) => (i * 7 + id * 31) % ENTRIES)
+    // Every process walks the keys in one order, so that they arrive on each key together; one in
+    // four walks it backwards, and meets the others head-on.
+    const order = Array.from({ length: ENTRIES }, (_, i) => (id % 4 === 3 ? ENTRIES - 1 - i : i))
     const taken: Array<readonly [string, string]> = []
     const counts: Array<number> = []
     for (const [i, k] of order.entries()) {
