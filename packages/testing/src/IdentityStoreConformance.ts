@@ -161,6 +161,33 @@ export const suite = <E>(name: string, env: Layer.Layer<IdentityStore, E>, optio
       }),
     )
 
+    it.effect(`of ${concurrency} concurrent puts of one key exactly one succeeds, the others get KeyTaken`, () =>
+      Effect.gen(function* () {
+        const store = yield* IdentityStore
+        const ns = fresh("put-race")
+        for (let round = 0; round < 5; round++) {
+          const key = `code-${round}`
+          // Round 0 races on a new key, the others on a key whose entry has just expired.
+          if (round > 0) yield* store.put(ns, key, "expired", at(1), at(0))
+          const results = yield* Effect.all(
+            Array.from({ length: concurrency }, (_, i) =>
+              store.put(ns, key, `from-${i}`, at(60_000), at(1)).pipe(
+                Effect.as(`from-${i}`),
+                Effect.catchIf(
+                  (error) => error.reason === "KeyTaken",
+                  () => Effect.succeed(null),
+                ),
+              ),
+            ),
+            { concurrency: "unbounded" },
+          )
+          const winners = results.filter((result) => result !== null)
+          assert.strictEqual(winners.length, 1, key)
+          assert.strictEqual(held(yield* store.get(ns, key, at(2))), winners[0], key)
+        }
+      }),
+    )
+
     it.effect("remove is idempotent: a live, an expired or an absent entry, once or twice", () =>
       Effect.gen(function* () {
         const store = yield* IdentityStore
