@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as IdentityRace from "../../store-sql/test/IdentityRace.ts"
 import * as IdentityUnavailable from "../../store-sql/test/IdentityUnavailable.ts"
-import { database, describeWithServer, layerWithDatabase } from "./TestDatabase.ts"
+import { database as databaseOf, describeWithServer, layerWithDatabase } from "./TestDatabase.ts"
 
 const worker = Path.join(import.meta.dirname, "fixtures", "identityWorker.ts")
 
@@ -31,7 +31,7 @@ describeWithServer("PostgreSQL identity store", (server) => {
 
   it.effect("a failing database gives Unavailable with the driver's message, never the keys or values", () =>
     Effect.gen(function* () {
-      const url = yield* database(server)
+      const url = yield* databaseOf(server)
       yield* IdentityUnavailable.scenario.pipe(Effect.provide(onDatabase(url)))
     }).pipe(Effect.scoped),
   )
@@ -40,8 +40,18 @@ describeWithServer("PostgreSQL identity store", (server) => {
     "4 processes on one database race take (each entry to one process) and recordFailure (counts 1..total)",
     () =>
       Effect.gen(function* () {
-        const url = yield* database(server)
-        yield* IdentityRace.scenario(worker, url, 4).pipe(Effect.provide(onDatabase(url)))
+        const database = yield* databaseOf(server)
+        yield* IdentityRace.seeded({ worker, database, processes: 4, layer: onDatabase(database) })
+      }).pipe(Effect.scoped),
+    120_000,
+  )
+
+  it.live(
+    "4 processes open a fresh database together: the identity tables are migrated once, and every process works",
+    () =>
+      Effect.gen(function* () {
+        const database = yield* databaseOf(server)
+        yield* IdentityRace.fresh({ worker, database, processes: 4, layer: onDatabase(database) })
       }).pipe(Effect.scoped),
     120_000,
   )

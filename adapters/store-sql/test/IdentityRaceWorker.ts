@@ -25,13 +25,16 @@ export interface Report {
 }
 
 /**
- * One worker's run (`<worker> <database> <id>`): opens the store, waits for `go`,
- * then interleaves its takes with its failures.
+ * One worker's run (`<worker> <database> <id> <fresh|seeded>`): opens the store
+ * and waits for `go` (on a fresh database, waits for `go` and then opens it, so
+ * that the processes race on its migrations), then interleaves its takes with its
+ * failures.
  */
-export const work = async <E>(id: number, layer: Layer.Layer<IdentityStore, E>): Promise<never> => {
+export const work = async <E>(id: number, fresh: boolean, layer: Layer.Layer<IdentityStore, E>): Promise<never> => {
+  if (fresh) await waitForGo()
   const program = Effect.gen(function* () {
     const store = yield* IdentityStore
-    yield* Effect.promise(waitForGo)
+    if (!fresh) yield* Effect.promise(waitForGo)
     // Every process walks the keys in one order, so that they arrive on each key together; one in
     // four walks it backwards, and meets the others head-on.
     const order = Array.from({ length: ENTRIES }, (_, i) => (id % 4 === 3 ? ENTRIES - 1 - i : i))

@@ -32,8 +32,17 @@ describe("SQLite identity store", () => {
   it.live(
     "4 processes on one file race take (each entry to one process) and recordFailure (counts 1..total)",
     () => {
-      const filename = Path.join(directory, "race.db")
-      return IdentityRace.scenario(worker, filename, 4).pipe(Effect.provide(onFile(filename)))
+      const database = Path.join(directory, "race.db")
+      return IdentityRace.seeded({ worker, database, processes: 4, layer: onFile(database) })
+    },
+    120_000,
+  )
+
+  it.live(
+    "4 processes open a fresh file together: the identity tables are migrated once, and every process works",
+    () => {
+      const database = Path.join(directory, "fresh.db")
+      return IdentityRace.fresh({ worker, database, processes: 4, layer: onFile(database) })
     },
     120_000,
   )
