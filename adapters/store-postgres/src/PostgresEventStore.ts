@@ -13,8 +13,10 @@ import * as EventStore from "@cartable/eventlog/EventStore"
 import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { SubjectKeyStore, SubjectKeyStoreError } from "@cartable/eventlog/SubjectKeyStore"
+import type { IdentityStore, IdentityStoreError } from "@cartable/identity/IdentityStore"
 import type { ReadModelError, ReadModelStore } from "@cartable/projections/ReadModelStore"
 import * as SqlEventStoreDriver from "@cartable/store-sql/SqlEventStoreDriver"
+import * as SqlIdentityStore from "@cartable/store-sql/SqlIdentityStore"
 import * as SqlReadModelStore from "@cartable/store-sql/SqlReadModelStore"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
@@ -125,3 +127,16 @@ export const layerConfig = (
   EventStore.EventStore | EventStoreDriver | SubjectKeyStore | ReadModelStore | PgClient.PgClient | SqlClient.SqlClient,
   EventStoreError | SubjectKeyStoreError | ReadModelError | ConfigError.ConfigError
 > => Layer.unwrapEffect(Config.map(Config.redacted("DATABASE_URL"), (url) => layer({ ...options, url })))
+
+/**
+ * The identity store (sessions, single-use codes, failure counters:
+ * docs/identity-store.md) on the PostgreSQL client in context: provide it with
+ * {@link layer} or {@link layerDriver}, so that it shares the event store's
+ * database and pool.
+ *
+ * @example
+ * const Store = PostgresEventStore.layerIdentityStore.pipe(Layer.provideMerge(PostgresEventStore.layer(options)))
+ * @since 0.1.0
+ */
+export const layerIdentityStore: Layer.Layer<IdentityStore, IdentityStoreError, SqlClient.SqlClient> =
+  SqlIdentityStore.layer

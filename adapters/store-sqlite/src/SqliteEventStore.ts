@@ -13,8 +13,10 @@ import * as EventStore from "@cartable/eventlog/EventStore"
 import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
 import { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { SubjectKeyStore, SubjectKeyStoreError } from "@cartable/eventlog/SubjectKeyStore"
+import type { IdentityStore, IdentityStoreError } from "@cartable/identity/IdentityStore"
 import type { ReadModelError, ReadModelStore } from "@cartable/projections/ReadModelStore"
 import * as SqlEventStoreDriver from "@cartable/store-sql/SqlEventStoreDriver"
+import * as SqlIdentityStore from "@cartable/store-sql/SqlIdentityStore"
 import * as SqlReadModelStore from "@cartable/store-sql/SqlReadModelStore"
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -113,3 +115,16 @@ export const layer = (
   | SqlClient.SqlClient,
   EventStoreError | SubjectKeyStoreError | ReadModelError
 > => EventStore.layer(options.catalog, options.eventStore).pipe(Layer.provideMerge(layerDriver(options)))
+
+/**
+ * The identity store (sessions, single-use codes, failure counters:
+ * docs/identity-store.md) on the SQLite client in context: provide it with
+ * {@link layer} or {@link layerDriver}, so that it shares the event store's
+ * database and connection.
+ *
+ * @example
+ * const Store = SqliteEventStore.layerIdentityStore.pipe(Layer.provideMerge(SqliteEventStore.layer(options)))
+ * @since 0.1.0
+ */
+export const layerIdentityStore: Layer.Layer<IdentityStore, IdentityStoreError, SqlClient.SqlClient> =
+  SqlIdentityStore.layer

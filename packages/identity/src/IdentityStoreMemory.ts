@@ -53,8 +53,9 @@ export const make: Effect.Effect<IdentityStore.Service> = Effect.sync(() => {
     get: (namespace, key, now) => Effect.sync(() => Option.fromNullable(live(namespace, key, now)?.value)),
     take: (namespace, key, now) =>
       Effect.sync(() => {
+        // An expired entry does not exist for the take: it stays until purge, as in the SQL store.
         const entry = live(namespace, key, now)
-        entries.delete(id(namespace, key))
+        if (entry !== undefined) entries.delete(id(namespace, key))
         return Option.fromNullable(entry?.value)
       }),
     remove: (namespace, key) =>
