@@ -149,7 +149,13 @@ const cases: ReadonlyArray<{
   {
     label: "a redirect",
     reason: "Unavailable",
-    credential: credential({ _tag: "Redirect", location: "https://evil.example/collect" }),
+    // To a validation that would succeed: a client that follows it authenticates.
+    credential: Effect.gen(function* () {
+      const server = yield* CasServer
+      const ticket = yield* server.mint(jeanne)
+      const location = `${server.url}/p3/serviceValidate?service=${encodeURIComponent(SERVICE)}&ticket=${ticket}`
+      return yield* credential({ _tag: "Redirect", location })
+    }),
   },
   { label: "a server that never answers", reason: "Unavailable", credential: credential({ _tag: "Hang" }) },
   {

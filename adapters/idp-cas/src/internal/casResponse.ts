@@ -62,7 +62,6 @@ export const makeReader = (): CasResponseReader => {
   parser.on("error", (error) => refuse(`the response is not well-formed XML: ${error.message}`))
   parser.on("opentag", (tag: SaxesTagNS) => {
     if (tag.uri !== CAS_NAMESPACE) refuse(`element <${tag.name}> is not in the CAS namespace`)
-    if (leaf !== undefined) refuse(`element <${tag.name}> inside a value`)
     const local = tag.local
     const path = open.join("/")
     switch (path) {
@@ -97,6 +96,7 @@ export const makeReader = (): CasResponseReader => {
         leaf = "attribute"
         break
       default:
+        // Below a value (`cas:user`, an attribute, the failure) or deeper than the protocol goes.
         refuse(`unexpected element <${tag.name}>`)
     }
     open.push(local)
