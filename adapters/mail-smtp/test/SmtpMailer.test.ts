@@ -154,6 +154,16 @@ describe("SmtpMailer", () => {
     }),
   )
 
+  it.scopedLive("security none stays in clear, even where the server offers STARTTLS", () =>
+    Effect.gen(function* () {
+      // Offered with a self-signed certificate: upgrading (and verifying it) would fail the send.
+      const server = yield* start()
+      const { send } = yield* mailer({ port: server.port, security: "none" })
+      yield* send(recovery)
+      assert.strictEqual(server.received().length, 1)
+    }),
+  )
+
   it.scopedLive("a recipient that is not one address is Rejected before any connection", () =>
     Effect.gen(function* () {
       const server = yield* start({ hideSTARTTLS: true })
