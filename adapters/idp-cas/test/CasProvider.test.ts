@@ -18,9 +18,10 @@ const ATTRIBUTES = {
   memberOf: ["ENS-0750001A", "ENS-0750002B"],
 }
 
+// Short enough for the server that never answers, long enough for a loaded machine's validations.
 const providerWith = (options: Partial<CasProvider.Config> = {}) =>
   Effect.flatMap(CasServer, (server) =>
-    CasProvider.make({ providerId: PROVIDER, casUrl: server.url, service: SERVICE, timeout: "500 millis", ...options }),
+    CasProvider.make({ providerId: PROVIDER, casUrl: server.url, service: SERVICE, timeout: "2 seconds", ...options }),
   )
 
 const mint = (plan: TicketPlan) => Effect.flatMap(CasServer, (server) => server.mint(plan))
