@@ -28,6 +28,37 @@ const closedPort = Effect.async<number>((resume) => {
   })
 })
 
+/** A server of hand-written discovery documents on 127.0.0.1, one per path prefix. */
+const discoveryServer = Effect.acquireRelease(
+  Effect.async<Http.Server>((resume) => {
+    const server = Http.createServer((request, response) => {
+      const { port } = server.address() as AddressInfo
+      const [, name] = /^\/([\w-]+)\//.exec(request.url ?? "") ?? []
+      const issuer = `http://127.0.0.1:${port}/${name}`
+      const at = name === "http-elsewhere" ? "http://idp.example" : issuer
+      response.writeHead(200, { "content-type": "application/json" })
+      response.end(
+        JSON.stringify({
+          issuer: name === "another-issuer" ? "http://127.0.0.1:1/another" : issuer,
+          authorization_endpoint: `${issuer}/auth`,
+          token_endpoint: `${at}/token`,
+          jwks_uri: `${issuer}/jwks`,
+          response_types_supported: ["code"],
+        }),
+      )
+    })
+    server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+  }),
+  (server) =>
+    Effect.async<void>((resume) => {
+      server.close(() => resume(Effect.void))
+    }),
+).pipe(
+  Effect.map((server) => ({
+    issuer: (name: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/${name}`,
+  })),
+)
+
 layer(RelyingParty.layer, { excludeTestServices: true })("OidcProvider against oidc-provider", (it) => {
   it.effect("a sign-in gives the provider's subject with exactly the released claims, and the returnTo back", () =>
     Effect.gen(function* () {
@@ -155,6 +186,18 @@ layer(RelyingParty.layer, { excludeTestServices: true })("OidcProvider against o
         }),
       )
       assert.strictEqual(yield* refusalOf(provider.authenticate({ url })), "Unavailable")
+    }),
+  )
+
+  it.scoped("a discovery document sending us to plain HTTP off loopback, or naming another issuer, is refused", () =>
+    Effect.gen(function* () {
+      const documents = yield* discoveryServer
+      const elsewhere = yield* RelyingParty.relyingParty({ issuer: documents.issuer("http-elsewhere") })
+      assert.strictEqual(yield* refusalOf(elsewhere.begin()), "MalformedResponse")
+      const mixUp = yield* RelyingParty.relyingParty({ issuer: documents.issuer("another-issuer") })
+      assert.strictEqual(yield* refusalOf(mixUp.begin()), "MalformedResponse")
+      const fine = yield* RelyingParty.relyingParty({ issuer: documents.issuer("loopback") })
+      assert.match((yield* fine.begin()).url, /^http:\/\/127\.0\.0\.1:\d+\/loopback\/auth\?/)
     }),
   )
 
