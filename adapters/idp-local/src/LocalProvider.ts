@@ -47,89 +47,77 @@ const keyOf = (login: unknown) => {
 const NO_LOGIN = "-"
 
 /**
- * What an attempt did, for tests that check the constant-work path: the reads
- * and the verification, whatever the outcome.
+ * Builds the provider over the account stream reads, the Authorization facts and
+ * the hasher.
  *
  * @since 0.1.0
  */
-export interface Work {
-  readonly holderRead: boolean
-  readonly streamRead: string
-  readonly verified: boolean
-}
+export const make: Effect.Effect<
+  IdentityProvider<Local.PasswordCredential>,
+  never,
+  EventStore | Authorization | PasswordHasher
+> = Effect.gen(function* () {
+  const hasher = yield* PasswordHasher
+  const authorization = yield* Authorization
+  const store = yield* EventStore
+  const router = yield* CommandRouter.make({ Account: Account.aggregate })
 
-/**
- * Builds the provider, with an optional probe called once per attempt with the
- * work it did (tests).
- *
- * @since 0.1.0
- */
-export const make = (
-  options: { readonly probe?: (work: Work) => void } = {},
-): Effect.Effect<IdentityProvider<Local.PasswordCredential>, never, EventStore | Authorization | PasswordHasher> =>
-  Effect.gen(function* () {
-    const hasher = yield* PasswordHasher
-    const authorization = yield* Authorization
-    const store = yield* EventStore
-    const router = yield* CommandRouter.make({ Account: Account.aggregate })
-
-    const upgrade = (accountId: AccountId, previous: string, credential: Local.PasswordCredential) =>
-      Effect.gen(function* () {
-        const passwordHash = yield* hasher.hash(credential.password)
-        const occurredAt = yield* DateTime.now
-        yield* router.handleTyped(
-          {
-            _tag: "UpgradePasswordHash",
-            actor: Actor.system("sign-in"),
-            accountId,
-            previousHash: Redacted.make(previous as never),
-            passwordHash: Redacted.make(passwordHash),
-          },
-          { occurredAt },
-        )
-      }).pipe(
-        Effect.catchAll((error) => Effect.logWarning("The password hash could not be upgraded", { error: error._tag })),
-        Effect.provideService(EventStore, store),
+  const upgrade = (accountId: AccountId, previous: string, credential: Local.PasswordCredential) =>
+    Effect.gen(function* () {
+      const passwordHash = yield* hasher.hash(credential.password)
+      const occurredAt = yield* DateTime.now
+      yield* router.handleTyped(
+        {
+          _tag: "UpgradePasswordHash",
+          actor: Actor.system("sign-in"),
+          accountId,
+          previousHash: Redacted.make(previous as never),
+          passwordHash: Redacted.make(passwordHash),
+        },
+        { occurredAt },
       )
+    }).pipe(
+      Effect.catchAll((error) => Effect.logWarning("The password hash could not be upgraded", { error: error._tag })),
+      Effect.provideService(EventStore, store),
+    )
 
-    const authenticate = (credential: Local.PasswordCredential) =>
-      Effect.gen(function* () {
-        const login = keyOf(credential.login)
-        // Read on every path, also for a string no login can be (no holder then): the same work.
-        const found = yield* authorization.loginHolder(login === "" ? NO_LOGIN : login)
-        const holder = login === "" ? undefined : found
-        const streamId = holder ?? NO_ACCOUNT
-        const { state } = yield* Effect.provideService(
-          CommandHandler.load(Account.aggregate, streamId),
-          EventStore,
-          store,
-        )
-        const hash =
-          holder !== undefined &&
-          state._tag === "Account" &&
-          state.passwordHash !== undefined &&
-          !PersonalData.isErased(state.passwordHash)
-            ? state.passwordHash
-            : undefined
-        const password = Redacted.isRedacted(credential.password) ? credential.password : Redacted.make("")
-        const verified = yield* hasher.verify(hash ?? hasher.dummyHash, password)
-        options.probe?.({ holderRead: true, streamRead: streamId, verified: true })
-        // Decided only now, after the same work: a blocked, (pre-)deleted or unknown account, or a wrong
-        // password, are one answer (BR-ACC-6).
-        if (holder === undefined || hash === undefined || !verified || !Account.canLogIn(state, login)) {
-          return yield* Effect.fail(invalidCredentials)
-        }
-        if (hasher.needsRehash(hash)) yield* upgrade(holder, hash, { login, password })
-        return new ExternalIdentity({ provider: LOCAL_PROVIDER, subject: holder, attributes: {} })
-      }).pipe(
-        // A store that fails is not a wrong password: it surfaces as a defect of the provider (its port has
-        // no error for it), logged with its cause.
-        Effect.catchTags({ EventStoreError: Effect.die, ReadModelError: Effect.die }),
-        Effect.withSpan("LocalProvider.authenticate", { captureStackTrace: false }),
+  const authenticate = (credential: Local.PasswordCredential) =>
+    Effect.gen(function* () {
+      const login = keyOf(credential.login)
+      // Read on every path, also for a string no login can be (no holder then): the same work.
+      const found = yield* authorization.loginHolder(login === "" ? NO_LOGIN : login)
+      const holder = login === "" ? undefined : found
+      const streamId = holder ?? NO_ACCOUNT
+      const { state } = yield* Effect.provideService(
+        CommandHandler.load(Account.aggregate, streamId),
+        EventStore,
+        store,
       )
+      const hash =
+        holder !== undefined &&
+        state._tag === "Account" &&
+        state.passwordHash !== undefined &&
+        !PersonalData.isErased(state.passwordHash)
+          ? state.passwordHash
+          : undefined
+      const password = Redacted.isRedacted(credential.password) ? credential.password : Redacted.make("")
+      const verified = yield* hasher.verify(hash ?? hasher.dummyHash, password)
+      // Decided only now, after the same work: a blocked, (pre-)deleted or unknown account, or a wrong
+      // password, are one answer (BR-ACC-6).
+      if (holder === undefined || hash === undefined || !verified || !Account.canLogIn(state, login)) {
+        return yield* Effect.fail(invalidCredentials)
+      }
+      if (hasher.needsRehash(hash)) yield* upgrade(holder, hash, { login, password })
+      return new ExternalIdentity({ provider: LOCAL_PROVIDER, subject: holder, attributes: {} })
+    }).pipe(
+      // A store that fails is not a wrong password: it surfaces as a defect of the provider (its port has
+      // no error for it), logged with its cause.
+      Effect.catchTags({ EventStoreError: Effect.die, ReadModelError: Effect.die }),
+      Effect.withSpan("LocalProvider.authenticate", { captureStackTrace: false }),
+    )
 
-    return { id: LOCAL_PROVIDER, authenticate }
-  })
+  return { id: LOCAL_PROVIDER, authenticate }
+})
 
 /**
  * The provider under identity's {@link Local.LocalProvider} Tag, which the
@@ -139,5 +127,5 @@ export const make = (
  */
 export const layer: Layer.Layer<Local.LocalProvider, never, EventStore | Authorization | PasswordHasher> = Layer.effect(
   Local.LocalProvider,
-  make(),
+  make,
 )
