@@ -18,7 +18,13 @@ import * as Schema from "effect/Schema"
 export class ExternalIdentity extends Schema.Class<ExternalIdentity>("@cartable/identity/ExternalIdentity")({
   provider: Schema.NonEmptyTrimmedString,
   subject: Schema.NonEmptyTrimmedString,
-  attributes: Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }),
+  // A key named `__proto__` would become the record's prototype when decoded: no provider releases one.
+  attributes: Schema.Record({
+    key: Schema.String.pipe(
+      Schema.filter((key) => key !== "__proto__", { message: () => "an attribute is not named __proto__" }),
+    ),
+    value: Schema.Array(Schema.String),
+  }),
 }) {}
 
 /**
