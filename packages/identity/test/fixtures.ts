@@ -50,15 +50,21 @@ export const codes = {
   staff: "54y3p6rd",
 } as const
 
-/** The whole stack over fresh memory stores; `options` go to the flows. */
-export const stack = (
+/** Fresh memory stores: the log, the read models, the keys, and the identity store. */
+export const memory = (): Layer.Layer<EventStore.EventStore | ReadModelStore.ReadModelStore | IdentityStore> =>
+  Layer.merge(
+    EventStore.layer(catalog).pipe(
+      Layer.provideMerge(Layer.merge(ReadModelStore.layerMemoryWithDriver, SubjectKeyStore.layerMemory)),
+    ),
+    IdentityStoreMemory.layer,
+  )
+
+/** The whole stack over a storage (fresh memory stores by default); `options` go to the flows. */
+export const stack = <E>(
   options: Identity.Options = {},
   parameters: Argon2Hasher.Parameters = testParameters,
-  identityStore: Layer.Layer<IdentityStore> = IdentityStoreMemory.layer,
+  storage: Layer.Layer<EventStore.EventStore | ReadModelStore.ReadModelStore | IdentityStore, E> = memory() as never,
 ) => {
-  const storage = EventStore.layer(catalog).pipe(
-    Layer.provideMerge(Layer.merge(ReadModelStore.layerMemoryWithDriver, SubjectKeyStore.layerMemory)),
-  )
   const workspace = Workspace.layer.pipe(
     Layer.provideMerge(Authorization.layer),
     Layer.provideMerge(ProjectionRuntime.layer({ inline: [Authorization.AuthorizationProjection] })),
@@ -66,7 +72,6 @@ export const stack = (
   )
   const adapters = Layer.mergeAll(
     LocalProvider.layer.pipe(Layer.provideMerge(Argon2Hasher.layer(parameters))),
-    identityStore,
     Mailer.layerOutbox,
   ).pipe(Layer.provideMerge(workspace))
   return Identity.layer(options).pipe(Layer.provideMerge(adapters))
