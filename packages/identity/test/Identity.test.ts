@@ -57,6 +57,12 @@ describe("Identity: activation (BR-ACC-2, BR-ACC-3)", () => {
       assert.strictEqual(session.accountId, ids.pupil)
       assert.strictEqual(yield* identity.session(Redacted.value(session.token)), ids.pupil)
       assert.include(yield* accountEvents(ids.pupil), "AccountActivated")
+      // BR-ACC-4: the password is nobody's to read: the log holds its argon2id hash, never the password.
+      const recorded = yield* Effect.flatMap(EventStore.EventStore, (store) =>
+        store.readStream(StreamName.make("Account", ids.pupil)),
+      )
+      assert.notInclude(JSON.stringify(recorded), "Cartable-2026")
+      assert.match(JSON.stringify(recorded), /\$argon2id\$v=19\$/)
       // BR-ACC-2: the code is spent.
       const again = yield* Effect.flip(identity.activate(activation("pupil", "Autre-2026"), request))
       assertRefused(again)
