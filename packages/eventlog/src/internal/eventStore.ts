@@ -15,6 +15,7 @@ import type { StreamName } from "../StreamName.ts"
 import * as StreamNames from "../StreamName.ts"
 import type { KeyState, SubjectKeyStoreError } from "../SubjectKeyStore.ts"
 import * as SubjectKeyStore from "../SubjectKeyStore.ts"
+import * as UnreadPersonalData from "../UnreadPersonalData.ts"
 import * as MetadataCodec from "./metadataCodec.ts"
 import * as StoredJson from "./storedJson.ts"
 
@@ -40,6 +41,10 @@ export const make = Effect.fnUntraced(function* (
   const driver = yield* EventStoreDriver
   const keys = yield* SubjectKeyStore.SubjectKeyStore
   const cipher = PersonalDataCipher.make(catalog)
+  // The type-side personal fields of each type, hidden in events read without decryption.
+  const personalFields = UnreadPersonalData.personalFieldsByType(
+    Array.from(catalog.entries, ([type, entry]) => [type, entry.schema] as const),
+  )
   // The call site of a span is always this file: capturing its stack would only cost.
   const traced =
     options.spans === false
@@ -285,18 +290,23 @@ export const make = Effect.fnUntraced(function* (
     })
   }
 
-  const decodeOne = (row: StoredEvent, data: unknown): Either.Either<RecordedEvent, EventStoreError> => {
+  const decodeOne = (
+    row: StoredEvent,
+    data: unknown,
+    unread: boolean,
+  ): Either.Either<RecordedEvent, EventStoreError> => {
     const event = EventCatalog.decodeEither(catalog, row.type, row.schemaVersion, data)
     if (Either.isLeft(event)) return Either.left(decodeFailed(row, event.left.message, event.left))
     const metadata = metadataOf(row)
     if (Either.isLeft(metadata)) return Either.left(metadata.left)
+    const hidden = unread ? personalFields.get(row.type) : undefined
     return Either.right({
       position: row.position,
       streamName: row.streamName,
       streamVersion: row.streamVersion,
       type: row.type,
       schemaVersion: row.schemaVersion,
-      event: event.right,
+      event: hidden === undefined ? event.right : UnreadPersonalData.hide(row.type, event.right, hidden, true),
       metadata: metadata.right,
     })
   }
@@ -307,20 +317,22 @@ export const make = Effect.fnUntraced(function* (
     parsed: ReadonlyArray<unknown>,
     walked: ReadonlyArray<boolean>,
     states: ReadonlyMap<string, KeyState>,
+    unread: boolean,
   ): Either.Either<ReadonlyArray<RecordedEvent>, EventStoreError> => {
     const recorded: Array<RecordedEvent> = []
-    const decrypt = states.size === 0 ? undefined : PersonalDataCipher.decryptorOwned(states)
+    // In place, whatever the keys: the parsed values are the store's own.
+    let decrypt: ReturnType<typeof PersonalDataCipher.decryptorOwned> | undefined
     for (let index = 0; index < rows.length; index++) {
       const row = rows[index]!
       let data = parsed[index]
       if (walked[index]) {
         // The parsed value is the store's own: decrypted where it lies, without a copy.
-        const decrypted =
-          decrypt === undefined ? PersonalDataCipher.decrypt(row.type, data, states) : decrypt(row.type, data)
+        decrypt ??= PersonalDataCipher.decryptorOwned(states)
+        const decrypted = decrypt(row.type, data)
         if (Either.isLeft(decrypted)) return Either.left(decodeFailed(row, decrypted.left.message, decrypted.left))
         data = decrypted.right
       }
-      const one = decodeOne(row, data)
+      const one = decodeOne(row, data, unread)
       if (Either.isLeft(one)) return Either.left(one.left)
       recorded.push(one.right)
     }
@@ -333,9 +345,10 @@ export const make = Effect.fnUntraced(function* (
     parsed: ReadonlyArray<unknown>,
     walked: ReadonlyArray<boolean>,
     states: ReadonlyMap<string, KeyState>,
+    unread: boolean,
   ): Either.Either<ReadonlyArray<RecordedEvent>, EventStoreError> => {
     try {
-      return decodeParsed(rows, parsed, walked, states)
+      return decodeParsed(rows, parsed, walked, states, unread)
     } catch (cause) {
       return Either.left(decodeFailed(rows[0]!, `A page of events cannot be decoded: ${String(cause)}`, cause))
     }
@@ -344,9 +357,12 @@ export const make = Effect.fnUntraced(function* (
   /**
    * Parses a page, looks up the keys of all its envelopes in one call, decrypts,
    * then decodes. Only rows whose text may hold envelopes or escaped keys are walked.
+   * `unread`: sealed envelopes are dropped unopened and their fields hidden
+   * (UnreadPersonalData), so that no key is looked up for them.
    */
   const decodeRows = (
     rows: ReadonlyArray<StoredEvent>,
+    unread = false,
   ): Effect.Effect<ReadonlyArray<RecordedEvent>, EventStoreError> => {
     const parsed: Array<unknown> = []
     const walked: Array<boolean> = []
@@ -359,12 +375,15 @@ export const make = Effect.fnUntraced(function* (
       }
       const walk = PersonalDataCipher.mayHoldEnvelopes(row.data)
       walked.push(walk)
-      if (walk) PersonalDataCipher.collectSubjects(parsed.at(-1), subjects)
+      if (walk) {
+        if (unread) PersonalDataCipher.dropSealed(parsed.at(-1))
+        PersonalDataCipher.collectSubjects(parsed.at(-1), subjects)
+      }
     }
-    if (subjects.size === 0) return decodeSafely(rows, parsed, walked, noKeys)
+    if (subjects.size === 0) return decodeSafely(rows, parsed, walked, noKeys, unread)
     return keys.lookup([...subjects]).pipe(
       Effect.mapError(keyStoreFailed(rows[0]?.streamName)),
-      Effect.flatMap((states) => decodeSafely(rows, parsed, walked, states)),
+      Effect.flatMap((states) => decodeSafely(rows, parsed, walked, states, unread)),
     )
   }
 
@@ -393,11 +412,19 @@ export const make = Effect.fnUntraced(function* (
       .readAll(afterPosition, limit)
       .pipe(Effect.flatMap(decodeRows), traced("EventStore.readAll", { afterPosition, limit }))
 
-  const readAllOfTypes = (afterPosition: number, limit: number, types: ReadonlySet<string>) =>
+  const readAllOfTypes = (
+    afterPosition: number,
+    limit: number,
+    types: ReadonlySet<string>,
+    options?: EventStore.ReadOptions,
+  ) =>
     driver.readAll(afterPosition, limit).pipe(
       Effect.flatMap((rows) =>
         Effect.map(
-          decodeRows(rows.filter((row) => types.has(row.type))),
+          decodeRows(
+            rows.filter((row) => types.has(row.type)),
+            options?.decrypt === false,
+          ),
           (events): EventStore.Page => ({
             events,
             rows: rows.length,
