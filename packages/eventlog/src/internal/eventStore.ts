@@ -31,6 +31,11 @@ interface Encoded {
 
 const noKeys: ReadonlyMap<string, KeyState> = new Map()
 
+/** How a row that does not decode leaves the synchronous decoding loop of a page. */
+class Stop {
+  constructor(readonly error: EventStoreError) {}
+}
+
 /** Subjects whose key state the store keeps for writing; the oldest is dropped past this. */
 const WRITE_KEYS = 10_000
 
@@ -260,66 +265,66 @@ export const make = Effect.fnUntraced(function* (
     })
 
   // Rows appended together carry the same metadata text: decode it once per run of equal texts.
-  let lastMetadata: { readonly text: string; readonly value: EventMetadata } | undefined
-  const metadataOf = (row: StoredEvent): Either.Either<EventMetadata, EventStoreError> => {
-    if (lastMetadata?.text === row.metadata) return Either.right(lastMetadata.value)
+  let lastText: string | undefined
+  let lastValue: EventMetadata | undefined
+  /** The row's metadata; throws a {@link Stop} when it does not decode. */
+  const metadataOf = (row: StoredEvent): EventMetadata => {
+    if (lastText === row.metadata) return lastValue!
     let json: unknown
     try {
       json = JSON.parse(row.metadata)
     } catch (cause) {
-      return Either.left(decodeFailed(row, `Metadata of ${row.type} is not JSON`, cause))
+      throw new Stop(decodeFailed(row, `Metadata of ${row.type} is not JSON`, cause))
     }
-    const fast = MetadataCodec.decode(json)
-    if (fast !== undefined) {
-      lastMetadata = { text: row.metadata, value: fast }
-      return Either.right(fast)
-    }
-    return Either.match(decodeMetadata(json), {
-      onLeft: (error) =>
-        Either.left(
+    let value = MetadataCodec.decode(json)
+    if (value === undefined) {
+      const decoded = decodeMetadata(json)
+      if (Either.isLeft(decoded)) {
+        throw new Stop(
           decodeFailed(
             row,
-            `Metadata of ${row.type} does not decode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-            error,
+            `Metadata of ${row.type} does not decode: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`,
+            decoded.left,
           ),
-        ),
-      onRight: (value) => {
-        lastMetadata = { text: row.metadata, value }
-        return Either.right(value)
-      },
-    })
+        )
+      }
+      value = decoded.right
+    }
+    lastText = row.metadata
+    lastValue = value
+    return value
   }
 
-  const decodeOne = (
-    row: StoredEvent,
-    data: unknown,
-    unread: boolean,
-  ): Either.Either<RecordedEvent, EventStoreError> => {
+  /** One decoded event; throws a {@link Stop} when it does not decode. */
+  const decodeOne = (row: StoredEvent, data: unknown, unread: boolean): RecordedEvent => {
     const event = EventCatalog.decodeEither(catalog, row.type, row.schemaVersion, data)
-    if (Either.isLeft(event)) return Either.left(decodeFailed(row, event.left.message, event.left))
+    if (Either.isLeft(event)) throw new Stop(decodeFailed(row, event.left.message, event.left))
     const metadata = metadataOf(row)
-    if (Either.isLeft(metadata)) return Either.left(metadata.left)
     const hidden = unread ? personalFields.get(row.type) : undefined
-    return Either.right({
+    return {
       position: row.position,
       streamName: row.streamName,
       streamVersion: row.streamVersion,
       type: row.type,
       schemaVersion: row.schemaVersion,
       event: hidden === undefined ? event.right : UnreadPersonalData.hide(row.type, event.right, hidden, true),
-      metadata: metadata.right,
-    })
+      metadata,
+    }
   }
 
-  /** Decrypts (with the page's key states), unescapes and decodes parsed rows, synchronously. */
+  /**
+   * Decrypts (with the page's key states), unescapes and decodes parsed rows, in
+   * one synchronous loop without an Either per event: a row that does not decode
+   * throws a {@link Stop}.
+   */
   const decodeParsed = (
     rows: ReadonlyArray<StoredEvent>,
     parsed: ReadonlyArray<unknown>,
     walked: ReadonlyArray<boolean>,
     states: ReadonlyMap<string, KeyState>,
     unread: boolean,
-  ): Either.Either<ReadonlyArray<RecordedEvent>, EventStoreError> => {
-    const recorded: Array<RecordedEvent> = []
+  ): ReadonlyArray<RecordedEvent> => {
+    const recorded: Array<RecordedEvent> = new Array(rows.length)
     // In place, whatever the keys: the parsed values are the store's own.
     let decrypt: ReturnType<typeof PersonalDataCipher.decryptorOwned> | undefined
     for (let index = 0; index < rows.length; index++) {
@@ -329,14 +334,12 @@ export const make = Effect.fnUntraced(function* (
         // The parsed value is the store's own: decrypted where it lies, without a copy.
         decrypt ??= PersonalDataCipher.decryptorOwned(states)
         const decrypted = decrypt(row.type, data)
-        if (Either.isLeft(decrypted)) return Either.left(decodeFailed(row, decrypted.left.message, decrypted.left))
+        if (Either.isLeft(decrypted)) throw new Stop(decodeFailed(row, decrypted.left.message, decrypted.left))
         data = decrypted.right
       }
-      const one = decodeOne(row, data, unread)
-      if (Either.isLeft(one)) return Either.left(one.left)
-      recorded.push(one.right)
+      recorded[index] = decodeOne(row, data, unread)
     }
-    return Either.right(recorded)
+    return recorded
   }
 
   /** Whatever a row holds, decoding it answers an Either: a throw (an exhausted stack) is a Decode error. */
@@ -348,8 +351,9 @@ export const make = Effect.fnUntraced(function* (
     unread: boolean,
   ): Either.Either<ReadonlyArray<RecordedEvent>, EventStoreError> => {
     try {
-      return decodeParsed(rows, parsed, walked, states, unread)
+      return Either.right(decodeParsed(rows, parsed, walked, states, unread))
     } catch (cause) {
+      if (cause instanceof Stop) return Either.left(cause.error)
       return Either.left(decodeFailed(rows[0]!, `A page of events cannot be decoded: ${String(cause)}`, cause))
     }
   }
