@@ -2,9 +2,13 @@
  * One workload of users.ts alone, for `node --cpu-prof`: the typed store on a
  * SQLite file of Account streams, the workload repeated for a few seconds.
  *
- *   node --cpu-prof --import tsx src/profile.ts fold|all|command|append [streams] [seconds]
+ *   node --import tsx src/profile.ts fold|all|command|rebuild [streams] [seconds]
+ *
+ * With `PROFILE=<file>`, a CPU profile of the workload alone (not of writing the
+ * log) is written there, for Chrome's DevTools or any .cpuprofile reader.
  */
 import * as Fs from "node:fs"
+import * as Inspector from "node:inspector/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Account from "@cartable/domain/Account"
@@ -50,9 +54,16 @@ const main = async () => {
       { discard: true },
     ),
   )
+  const session = process.env.PROFILE === undefined ? undefined : new Inspector.Session()
+  if (session !== undefined) {
+    session.connect()
+    await session.post("Profiler.enable")
+    await session.post("Profiler.start")
+  }
   let operations = 0
   let commands = 0
   const started = performance.now()
+  const cpu = process.cpuUsage()
   while (performance.now() - started < seconds * 1000) {
     if (workload === "fold") {
       await runtime.runPromise(
@@ -102,7 +113,16 @@ const main = async () => {
     }
   }
   const elapsed = (performance.now() - started) / 1000
-  console.log(`${workload}: ${operations} in ${elapsed.toFixed(1)} s, ${(operations / elapsed).toFixed(0)}/s`)
+  const used = process.cpuUsage(cpu)
+  if (session !== undefined) {
+    const { profile } = await session.post("Profiler.stop")
+    Fs.writeFileSync(process.env.PROFILE!, JSON.stringify(profile))
+    session.disconnect()
+  }
+  const perOperation = (used.user + used.system) / operations
+  console.log(
+    `${workload}: ${operations} in ${elapsed.toFixed(1)} s, ${(operations / elapsed).toFixed(0)}/s, ${perOperation.toFixed(1)} µs of CPU each`,
+  )
 }
 
 main()

@@ -188,40 +188,63 @@ export const make = Effect.fnUntraced(function* (
     metadata: event.metadata,
   })
 
+  /** Encrypts the personal fields of a batch with the key states of its subjects, synchronously. */
+  const sealBatch = (
+    streamName: StreamName,
+    batch: ReadonlyArray<Encoded>,
+    subjects: ReadonlyArray<string | undefined>,
+    states: ReadonlyMap<string, KeyState>,
+  ): Either.Either<ReadonlyArray<EncodedEvent>, EventStoreError> => {
+    const encoded: Array<EncodedEvent> = []
+    for (let index = 0; index < batch.length; index++) {
+      const event = batch[index]!
+      const subject = subjects[index]
+      if (subject === undefined) {
+        encoded.push(toRow(event, event.data))
+        continue
+      }
+      const data = cipher.encrypt(event.type, event.data, states.get(subject)!)
+      if (Either.isLeft(data)) return Either.left(personalDataFailed(streamName)(data.left))
+      encoded.push(toRow(event, data.right))
+    }
+    return Either.right(encoded)
+  }
+
   /**
    * Encrypts the personal fields of a batch, then destroys the keys its erasure
    * events name, before anything is written: a recorded erasure event therefore
    * always means a destroyed key, and the batch's own personal values about the
    * erased subject are written under the key being destroyed, so they read as erased.
+   * Without an erasure and with every key known (the usual append), it takes no
+   * Effect step.
    */
-  const protect = Effect.fnUntraced(function* (
+  const protect = (
     streamName: StreamName,
     batch: ReadonlyArray<Encoded>,
     subjects: ReadonlyArray<string | undefined>,
     erased: ReadonlySet<string>,
-  ) {
+  ): Effect.Effect<ReadonlyArray<EncodedEvent>, EventStoreError> => {
     const states = new Map<string, KeyState>()
+    let missing = false
     for (const subject of subjects) {
       if (subject === undefined || states.has(subject)) continue
-      states.set(subject, yield* keyForWrite(subject).pipe(Effect.mapError(keyStoreFailed(streamName))))
+      const known = writeKeys.get(subject)
+      if (known === undefined) missing = true
+      else states.set(subject, known)
     }
-    const encoded: Array<EncodedEvent> = []
-    for (const [index, event] of batch.entries()) {
-      const subject = subjects[index]
-      const data =
-        subject === undefined
-          ? event.data
-          : yield* Either.mapLeft(
-              cipher.encrypt(event.type, event.data, states.get(subject)!),
-              personalDataFailed(streamName),
-            )
-      encoded.push(toRow(event, data))
-    }
-    for (const subject of erased) {
-      yield* destroyKey(subject).pipe(Effect.mapError(keyStoreFailed(streamName)))
-    }
-    return encoded
-  })
+    if (!missing && erased.size === 0) return sealBatch(streamName, batch, subjects, states)
+    return Effect.gen(function* () {
+      for (const subject of subjects) {
+        if (subject === undefined || states.has(subject)) continue
+        states.set(subject, yield* keyForWrite(subject).pipe(Effect.mapError(keyStoreFailed(streamName))))
+      }
+      const encoded = yield* sealBatch(streamName, batch, subjects, states)
+      for (const subject of erased) {
+        yield* destroyKey(subject).pipe(Effect.mapError(keyStoreFailed(streamName)))
+      }
+      return encoded
+    })
+  }
 
   /**
    * Encodes and protects a batch; without personal data nor erasure it stays

@@ -67,7 +67,14 @@ export const decode = (json: unknown): EventMetadata | undefined => {
   if (actor !== undefined) fields.actor = actor as string
   if (correlationId !== undefined) fields.correlationId = correlationId as string
   if (causationId !== undefined) fields.causationId = causationId as string
-  // Every field was checked above, as the Schema checks it. Built as the class's constructor builds
-  // its instance (Data.Class assigns the fields to it), without the constructor's three copies of them.
-  return Object.assign(Object.create(EventMetadata.prototype) as EventMetadata, fields)
+  // Every field was checked above, as the Schema checks it.
+  return unchecked(fields)
 }
+
+/**
+ * An `EventMetadata` of fields already checked (or to be checked when the store
+ * encodes it), built as the class's constructor builds its instance (Data.Class
+ * assigns the fields to it), without the constructor's three copies of them.
+ */
+export const unchecked = (fields: { -readonly [K in keyof EventMetadata]?: EventMetadata[K] }): EventMetadata =>
+  Object.assign(Object.create(EventMetadata.prototype) as EventMetadata, fields)
