@@ -121,3 +121,66 @@ describe("the compiled decoder of stored events", () => {
     )
   }
 })
+
+describe("the compiled decoder of commands (excess keys refused)", () => {
+  const commands = Object.entries(Domain.aggregates).map(([name, aggregate]) => [name, aggregate.Command] as const)
+
+  it("compiles the Account commands, and decodes one without a transformed field itself", () => {
+    const compiled = StoredDecoder.compile(Domain.aggregates.Account.Command, "error")
+    assert.isDefined(compiled)
+    const input = {
+      _tag: "LinkExternalIdentity",
+      actor: { accountId: "system:aaf", roles: [{ _tag: "System", process: "aaf" }] },
+      accountId: "acc-1",
+      provider: "Pronote",
+      subject: "pronote-1",
+    }
+    const decoded = compiled!(input)
+    assert.notStrictEqual(decoded, StoredDecoder.FALLBACK)
+    assert.deepStrictEqual(
+      decoded,
+      Schema.decodeUnknownSync(Domain.aggregates.Account.Command, { onExcessProperty: "error" })(input),
+    )
+  })
+
+  for (const [name, schema] of commands) {
+    const compiled = StoredDecoder.compile(schema, "error")
+    if (compiled === undefined) continue
+    const command = schema as unknown as Schema.Schema<unknown, unknown>
+    const decode = Schema.decodeUnknownEither(command, { errors: "all", onExcessProperty: "error" })
+    const valid = Arbitrary.make(command).map((value) => Either.getOrThrow(Schema.encodeEither(command)(value)))
+    const altered = FastCheck.tuple(valid, FastCheck.nat(), json, FastCheck.nat(3)).map(([input, at, value, how]) => {
+      if (typeof input !== "object" || input === null) return value
+      const record: Record<string, unknown> = { ...(input as Record<string, unknown>) }
+      const keys = Object.keys(record)
+      const key = keys[at % Math.max(keys.length, 1)] ?? "extra"
+      if (how === 0) record[key] = value
+      else if (how === 1) delete record[key]
+      else if (how === 2) record[`extra${at}`] = value
+      else if (typeof record.actor === "object" && record.actor !== null) {
+        record.actor = { ...(record.actor as object), extra: value }
+      }
+      return record
+    })
+    it.prop(
+      `answers ${name} commands only as Schema does with onExcessProperty "error"`,
+      [FastCheck.oneof(valid, altered, json)],
+      ([input]) => {
+        const fast = compiled(input)
+        if (fast === StoredDecoder.FALLBACK) return
+        const slow = decode(input)
+        assert.isTrue(Either.isRight(slow), `Schema refuses what the compiled decoder took: ${JSON.stringify(input)}`)
+        assert.deepStrictEqual(fast, Either.getOrThrow(slow))
+      },
+      { fastCheck: { numRuns: 200 } },
+    )
+    it.prop(
+      `leaves a valid ${name} command with an excess key to Schema`,
+      [valid],
+      ([input]) => {
+        assert.strictEqual(compiled({ ...(input as object), unexpected: 1 }), StoredDecoder.FALLBACK)
+      },
+      { fastCheck: { numRuns: 50 } },
+    )
+  }
+})
