@@ -2,7 +2,7 @@
  * One workload of users.ts alone, for `node --cpu-prof`: the typed store on a
  * SQLite file of Account streams, the workload repeated for a few seconds.
  *
- *   node --import tsx src/profile.ts fold|all|command|rebuild [streams] [seconds]
+ *   node --import tsx src/profile.ts fold|all|command|append|rebuild [streams] [seconds]
  *
  * With `PROFILE=<file>`, a CPU profile of the workload alone (not of writing the
  * log) is written there, for Chrome's DevTools or any .cpuprofile reader.
@@ -25,7 +25,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { makeStatistics } from "../../examples/school-directory/src/Directory.ts"
-import { commandInput, history, metadataFields, streamOf, typedMetadata } from "./users.ts"
+import { appendedFor, commandInput, history, metadataFields, streamOf, typedMetadata } from "./users.ts"
 
 const [workload = "fold", streamsArg = "3000", secondsArg = "5"] = process.argv.slice(2)
 const streams = Number(streamsArg)
@@ -91,6 +91,19 @@ const main = async () => {
     } else if (workload === "rebuild") {
       await runtime.runPromise(Effect.flatMap(ProjectionRuntime.ProjectionRuntime, (r) => r.rebuild(statistics)))
       operations += streams * 10
+    } else if (workload === "append") {
+      const round = operations / streams
+      await runtime.runPromise(
+        Effect.forEach(
+          Array.from({ length: streams }, (_, i) => i),
+          (i) =>
+            store.append(StreamName.StreamName.make(streamOf(i)), ExpectedVersion.exact(10 + round), [
+              { event: appendedFor(i, round), metadata: typedMetadata(metadataFields(i, 11 + round)) },
+            ]),
+          { discard: true },
+        ),
+      )
+      operations += streams
     } else if (workload === "command") {
       const from = commands
       commands += Math.min(500, streams)

@@ -115,7 +115,7 @@ export const history = (i: number): ReadonlyArray<Account.AccountEvent> => {
 }
 
 /** The single appends: one with personal data, one without, in turn. */
-const appendedFor = (i: number, n: number): Account.AccountEvent => {
+export const appendedFor = (i: number, n: number): Account.AccountEvent => {
   const id = accountId(i)
   const event =
     n % 2 === 0
