@@ -10,13 +10,14 @@ import { type EncodedEvent, EventStoreDriver, type StoredEvent } from "../EventS
 import { EventStoreError } from "../EventStoreError.ts"
 import type { ExpectedVersion } from "../ExpectedVersion.ts"
 import * as PersonalDataCipher from "../PersonalDataCipher.ts"
-import type { NewEvent, RecordedEvent } from "../RecordedEvent.ts"
+import type { AnyEvent, NewEvent, RecordedEvent } from "../RecordedEvent.ts"
 import type { StreamName } from "../StreamName.ts"
 import * as StreamNames from "../StreamName.ts"
 import type { KeyState, SubjectKeyStoreError } from "../SubjectKeyStore.ts"
 import * as SubjectKeyStore from "../SubjectKeyStore.ts"
 import * as UnreadPersonalData from "../UnreadPersonalData.ts"
 import * as MetadataCodec from "./metadataCodec.ts"
+import * as StoredDecoder from "./storedDecoder.ts"
 import * as StoredJson from "./storedJson.ts"
 
 const encodeMetadata = Schema.encodeEither(EventMetadata)
@@ -46,6 +47,23 @@ export const make = Effect.fnUntraced(function* (
   const driver = yield* EventStoreDriver
   const keys = yield* SubjectKeyStore.SubjectKeyStore
   const cipher = PersonalDataCipher.make(catalog)
+  // Decoders of the current version of each type that decode the store's own parsed JSON in place
+  // (internal/storedDecoder.ts, "owned"): no copy of every event; anything else goes to the catalogue.
+  const ownedDecoders = new Map<string, { readonly version: number; readonly decode: StoredDecoder.Decoder }>()
+  for (const [type, entry] of catalog.entries) {
+    const decode = StoredDecoder.compile(entry.schema, "owned")
+    if (decode !== undefined) ownedDecoders.set(type, { version: entry.version, decode })
+  }
+  const decodeOwned = (row: StoredEvent, data: unknown): unknown => {
+    const owned = ownedDecoders.get(row.type)
+    if (owned === undefined || owned.version !== row.schemaVersion) return StoredDecoder.FALLBACK
+    try {
+      return owned.decode(data)
+    } catch {
+      // The catalogue decodes it again and words what went wrong.
+      return StoredDecoder.FALLBACK
+    }
+  }
   // The type-side personal fields of each type, hidden in events read without decryption.
   const personalFields = UnreadPersonalData.personalFieldsByType(
     Array.from(catalog.entries, ([type, entry]) => [type, entry.schema] as const),
@@ -320,8 +338,12 @@ export const make = Effect.fnUntraced(function* (
 
   /** One decoded event; throws a {@link Stop} when it does not decode. */
   const decodeOne = (row: StoredEvent, data: unknown, unread: boolean): RecordedEvent => {
-    const event = EventCatalog.decodeEither(catalog, row.type, row.schemaVersion, data)
-    if (Either.isLeft(event)) throw new Stop(decodeFailed(row, event.left.message, event.left))
+    let decoded = decodeOwned(row, data) as AnyEvent | typeof StoredDecoder.FALLBACK
+    if (decoded === StoredDecoder.FALLBACK) {
+      const event = EventCatalog.decodeEither(catalog, row.type, row.schemaVersion, data)
+      if (Either.isLeft(event)) throw new Stop(decodeFailed(row, event.left.message, event.left))
+      decoded = event.right
+    }
     const metadata = metadataOf(row)
     const hidden = unread ? personalFields.get(row.type) : undefined
     return {
@@ -330,7 +352,7 @@ export const make = Effect.fnUntraced(function* (
       streamVersion: row.streamVersion,
       type: row.type,
       schemaVersion: row.schemaVersion,
-      event: hidden === undefined ? event.right : UnreadPersonalData.hide(row.type, event.right, hidden, true),
+      event: hidden === undefined ? decoded : UnreadPersonalData.hide(row.type, decoded, hidden, true),
       metadata,
     }
   }

@@ -38,8 +38,16 @@ const primitive = (value: unknown): boolean => typeof value !== "object" || valu
  * How a struct treats keys it does not declare: dropped, as Schema's default
  * does (`"ignore"`), or refused, as `onExcessProperty: "error"` does (the
  * command decoder), in which case Schema decides and words the error.
+ * `"owned"` is `"ignore"` for input the caller owns and will not use again
+ * (the JSON the store has just parsed): a struct whose own keys are exactly
+ * its declared ones, in their order, and an array, are decoded where they are
+ * and returned themselves, instead of a copy; the answer has the same keys, in
+ * the same order, and the same values as Schema's.
  */
-export type Excess = "ignore" | "error"
+export type Excess = "ignore" | "error" | "owned"
+
+/** What an in-place struct decoding answers when the input's keys are not the declared ones, in order. */
+const COPY: unique symbol = Symbol.for("@cartable/eventlog/storedDecoder/COPY")
 
 const compileNode = (ast: AST.AST, excess: Excess): Decoder => {
   switch (ast._tag) {
@@ -110,7 +118,8 @@ const compileUnion = (ast: AST.Union, excess: Excess): Decoder => {
   let compiled = 0
   const members = ast.types.map((member) => {
     try {
-      const decoder = compileNode(member, excess)
+      // A member never decodes in place: a member that fails must leave the input as it was for the next.
+      const decoder = compileNode(member, excess === "owned" ? "ignore" : excess)
       compiled++
       return decoder
     } catch (error) {
@@ -151,8 +160,7 @@ const compileStruct = (ast: AST.TypeLiteral, excess: Excess): Decoder => {
     return { name: property.name, optional: property.isOptional, decode: compileNode(property.type, excess) }
   })
   const strict = excess === "error"
-  return (input) => {
-    if (!isObject(input)) return FALLBACK
+  const copying = (input: Record<PropertyKey, unknown>): unknown => {
     const output: Record<string, unknown> = {}
     let present = 0
     for (const field of fields) {
@@ -169,6 +177,31 @@ const compileStruct = (ast: AST.TypeLiteral, excess: Excess): Decoder => {
     if (strict && Reflect.ownKeys(input).length !== present) return FALLBACK
     return output
   }
+  if (excess !== "owned") return (input) => (isObject(input) ? copying(input) : FALLBACK)
+  // The keys in the order they come, each the next declared one (absent optional ones skipped): the
+  // decoded values put back where they are. Any other key, or another order, and the copy decides.
+  const inPlace = (input: Record<PropertyKey, unknown>): unknown => {
+    let index = 0
+    for (const key in input) {
+      while (index < fields.length && fields[index]!.name !== key && fields[index]!.optional) index++
+      const field = fields[index]
+      if (field === undefined || field.name !== key || !Object.hasOwn(input, key)) return COPY
+      const current = input[key]
+      const value = field.decode(current)
+      if (value === FALLBACK) return FALLBACK
+      if (value !== current) input[key] = value
+      index++
+    }
+    for (; index < fields.length; index++) if (!fields[index]!.optional) return FALLBACK
+    return input
+  }
+  return (input) => {
+    if (!isObject(input) || Object.getOwnPropertySymbols(input).length > 0) {
+      return isObject(input) ? copying(input) : FALLBACK
+    }
+    const decoded = inPlace(input)
+    return decoded === COPY ? copying(input) : decoded
+  }
 }
 
 /** Arrays (`Schema.Array`) and tuples of required elements, with at most one rest element. */
@@ -179,7 +212,7 @@ const compileTuple = (ast: AST.TupleType, excess: Excess): Decoder => {
   return (input) => {
     if (!Array.isArray(input)) return FALLBACK
     if (input.length < elements.length || (rest === undefined && input.length > elements.length)) return FALLBACK
-    const output: Array<unknown> = new Array(input.length)
+    const output: Array<unknown> = excess === "owned" ? input : new Array(input.length)
     for (let index = 0; index < input.length; index++) {
       const decode = index < elements.length ? elements[index]! : rest!
       const value = decode(input[index])
