@@ -35,7 +35,7 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 // The projection of the example, as documented in docs/projections.md.
-import { Directory } from "../../examples/school-directory/src/Directory.ts"
+import { Directory, makeStatistics } from "../../examples/school-directory/src/Directory.ts"
 import { type Figure, figure, time } from "./harness.ts"
 
 /** The core's catalogue: what an application runs. */
@@ -176,9 +176,11 @@ export const rebuild = async (
   const count = rebuildEvents()
   const accounts = Math.floor(count / 10)
   const runtime = ManagedRuntime.make(
-    ProjectionRuntime.layer({ async: [Directory], background: false, batchSize: options.batchSize }).pipe(
-      Layer.provideMerge(storage),
-    ),
+    ProjectionRuntime.layer({
+      async: [Directory, statisticsClear, statisticsDecrypting],
+      background: false,
+      batchSize: options.batchSize,
+    }).pipe(Layer.provideMerge(storage)),
   )
   try {
     // Built first: the migrations create the tables the raw driver writes.
@@ -211,16 +213,58 @@ export const rebuild = async (
     if (last === undefined || last.login === "" || last.schools.length !== 2) {
       throw new Error(`the directory's last account is wrong: ${JSON.stringify(last)}`)
     }
+    // The statistics read no personal field: declared `personal: false`, and the same projection declared
+    // `personal: true`, which decrypts what it does not read; each next to a raw read of its own.
+    const statistics = async (projection: typeof statisticsClear) => {
+      const before = await time(async () => {
+        rows = await rawReadAll()
+      })
+      const rebuilt = await time(() =>
+        runtime.runPromise(Effect.flatMap(ProjectionRuntime.ProjectionRuntime, (r) => r.rebuild(projection))),
+      )
+      const after = await time(async () => {
+        rows = await rawReadAll()
+      })
+      const counted = await runtime.runPromise(
+        Effect.flatMap(ProjectionRuntime.reader(projection, "members"), (members) => members.count()),
+      )
+      if (counted !== accounts) throw new Error(`the statistics count ${counted} accounts, not ${accounts}`)
+      return { raw: (before + after) / 2, rebuilt }
+    }
+    const decrypting = await statistics(statisticsDecrypting)
+    const clear = await statistics(statisticsClear)
     const workload = `rebuild a directory of ${accounts.toLocaleString("en")} accounts from ${(accounts * 10).toLocaleString("en")} Account events`
+    const statisticsWorkload = `rebuild the statistics per school (no personal field) from the same ${(accounts * 10).toLocaleString("en")} events`
     const baseline = "raw: read all in pages of 1,000, JSON.parse data and metadata"
     return [
       figure(workload, baseline, accounts * 10, "events", [(raw1 + raw2) / 2]),
       figure(workload, "ProjectionRuntime.rebuild(Directory)", accounts * 10, "events", [ours], baseline),
+      figure(statisticsWorkload, baseline, accounts * 10, "events", [(decrypting.raw + clear.raw) / 2]),
+      figure(
+        statisticsWorkload,
+        "rebuild(Statistics), personal: true (decrypts)",
+        accounts * 10,
+        "events",
+        [decrypting.rebuilt],
+        baseline,
+      ),
+      figure(
+        statisticsWorkload,
+        "rebuild(Statistics), personal: false (no decryption)",
+        accounts * 10,
+        "events",
+        [clear.rebuilt],
+        baseline,
+      ),
     ]
   } finally {
     await runtime.dispose()
   }
 }
+
+/** The example's statistics, as it declares them (no personal field read), and declared as decrypting. */
+const statisticsClear = makeStatistics(false)
+const statisticsDecrypting = makeStatistics(true, "statistics_dec")
 
 /** Commands per second and seconds of the lag workload. */
 const LAG_RATE = Number(process.env.CARTABLE_BENCH_LAG_RATE ?? 200)

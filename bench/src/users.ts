@@ -67,21 +67,21 @@ const feed = { accountId: "system:aaf", roles: [{ _tag: "System", process: "aaf"
 const base = Date.UTC(2025, 8, 1, 7, 30)
 
 /** The metadata of the `seq`-th event of stream `i`: its own time, actor and ids. */
-const metadataFields = (i: number, seq: number) => ({
+export const metadataFields = (i: number, seq: number) => ({
   occurredAt: new Date(base + i * 3_600_000 + seq * 86_400_000).toISOString(),
   actor: seq % 3 === 0 ? feed.accountId : `acc-admin-${i % 40}`,
   correlationId: `aaf-${i}-${seq}-${(i * 2654435761 + seq) % 4294967296}`,
   causationId: `cmd-${i}-${seq}-${(i * 40503 + seq * 7) % 65536}`,
 })
 
-const typedMetadata = (fields: ReturnType<typeof metadataFields>): EventMetadata =>
+export const typedMetadata = (fields: ReturnType<typeof metadataFields>): EventMetadata =>
   new EventMetadata({ ...fields, occurredAt: DateTime.unsafeMake(fields.occurredAt) })
 
-const accountId = (i: number) => `u${i}-${(i * 7919) % 10007}`
+export const accountId = (i: number) => `u${i}-${(i * 7919) % 10007}`
 const structure = (i: number) => ["0571994H", "0570056C", "0573281A", "0541292Z"][i % 4]!
 
 /** The ten events of account `i`, as a feed and a school write them: about 250 bytes each. */
-const history = (i: number): ReadonlyArray<Account.AccountEvent> => {
+export const history = (i: number): ReadonlyArray<Account.AccountEvent> => {
   const id = accountId(i)
   const events: ReadonlyArray<unknown> = [
     {
@@ -115,7 +115,7 @@ const history = (i: number): ReadonlyArray<Account.AccountEvent> => {
 }
 
 /** The single appends: one with personal data, one without, in turn. */
-const appendedFor = (i: number, n: number): Account.AccountEvent => {
+export const appendedFor = (i: number, n: number): Account.AccountEvent => {
   const id = accountId(i)
   const event =
     n % 2 === 0
@@ -127,7 +127,7 @@ const appendedFor = (i: number, n: number): Account.AccountEvent => {
 }
 
 /** The command of the end-to-end workload, as a JSON body decodes. */
-const commandInput = (i: number) => ({
+export const commandInput = (i: number) => ({
   _tag: "LinkExternalIdentity",
   actor: feed,
   accountId: accountId(i),
@@ -135,7 +135,7 @@ const commandInput = (i: number) => ({
   subject: `pronote-${i}-0571994H`,
 })
 
-const streamOf = (i: number) => `Account-${accountId(i)}`
+export const streamOf = (i: number) => `Account-${accountId(i)}`
 
 const range = (count: number) => Array.from({ length: count }, (_, i) => i)
 

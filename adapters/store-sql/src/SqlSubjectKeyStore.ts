@@ -43,6 +43,12 @@ const stateOf = (row: KeyRow): Effect.Effect<SubjectKeyStore.KeyState, SubjectKe
     : // A copy: the driver's buffer may be pooled or reused.
       SubjectKeyStore.fromStoredBytes(row.subject_id, new Uint8Array(row.key))
 
+/** {@link stateOf} without an Effect, for the rows of a lookup: the state, or the error. */
+const stateOfSync = (row: KeyRow): SubjectKeyStore.KeyState | SubjectKeyStore.SubjectKeyStoreError =>
+  row.key === null
+    ? SubjectKeyStore.destroyed
+    : SubjectKeyStore.fromStoredBytesSync(row.subject_id, new Uint8Array(row.key))
+
 /**
  * Runs the store's migrations (a no-op once the event store driver ran them; they
  * are serialised across processes, docs/operations.md), then returns the key store
@@ -74,7 +80,7 @@ export const make: Effect.Effect<
       return row === undefined ? SubjectKeyStore.destroyed : yield* stateOf(row)
     }).pipe(
       Effect.catchTag("SqlError", failed("Could not read or create a subject key", subjectId)),
-      Effect.withSpan("SqlSubjectKeyStore.getOrCreate"),
+      Effect.withSpan("SqlSubjectKeyStore.getOrCreate", { captureStackTrace: false }),
     )
 
   // Every read with personal data looks its subjects up: one fixed text per case,
@@ -92,22 +98,38 @@ export const make: Effect.Effect<
           WHERE subject_id IN (SELECT value FROM json_each(${""}))`.compile()[0],
   })
 
+  // A read with personal data calls this once per stream or page: one step on the
+  // statement, then a synchronous loop, and a span without a captured stack (an
+  // `Error` per call, the dearest part of a span).
+  const statesOf = (
+    subjectIds: ReadonlyArray<string>,
+    rows: ReadonlyArray<KeyRow>,
+  ): Effect.Effect<ReadonlyMap<string, SubjectKeyStore.KeyState>, SubjectKeyStore.SubjectKeyStoreError> => {
+    const states = new Map<string, SubjectKeyStore.KeyState>()
+    for (const row of rows) {
+      const state = stateOfSync(row)
+      if (state instanceof SubjectKeyStore.SubjectKeyStoreError) return Effect.fail(state)
+      states.set(row.subject_id, state)
+    }
+    // A subject without a row never had a key: nothing it could decrypt.
+    for (const subjectId of subjectIds) if (!states.has(subjectId)) states.set(subjectId, SubjectKeyStore.destroyed)
+    return Effect.succeed(states)
+  }
   const lookup = (subjectIds: ReadonlyArray<string>) =>
-    Effect.gen(function* () {
-      const states = new Map<string, SubjectKeyStore.KeyState>()
-      if (subjectIds.length > 0) {
-        const rows =
+    (subjectIds.length === 0
+      ? Effect.succeed(new Map<string, SubjectKeyStore.KeyState>())
+      : Effect.flatMap(
           subjectIds.length === 1
-            ? yield* executor.run<KeyRow>(selectOneText, subjectIds, "cartable_subject_key")
-            : yield* executor.run<KeyRow>(selectManyText, [JSON.stringify(subjectIds)], "cartable_subject_keys")
-        for (const row of rows) states.set(row.subject_id, yield* stateOf(row))
-      }
-      // A subject without a row never had a key: nothing it could decrypt.
-      for (const subjectId of subjectIds) if (!states.has(subjectId)) states.set(subjectId, SubjectKeyStore.destroyed)
-      return states as ReadonlyMap<string, SubjectKeyStore.KeyState>
-    }).pipe(
+            ? executor.run<KeyRow>(selectOneText, subjectIds, "cartable_subject_key")
+            : executor.run<KeyRow>(selectManyText, [JSON.stringify(subjectIds)], "cartable_subject_keys"),
+          (rows) => statesOf(subjectIds, rows),
+        )
+    ).pipe(
       Effect.catchTag("SqlError", failed("Could not look subject keys up")),
-      Effect.withSpan("SqlSubjectKeyStore.lookup", { attributes: { subjects: subjectIds.length } }),
+      Effect.withSpan("SqlSubjectKeyStore.lookup", {
+        attributes: { subjects: subjectIds.length },
+        captureStackTrace: false,
+      }),
     )
 
   // Zeroes the freed cell of the key, then checkpoints the WAL away (internal/walScrubber.ts).
@@ -129,7 +151,7 @@ export const make: Effect.Effect<
       yield* scrubber.request
     }).pipe(
       Effect.catchTag("SqlError", failed("Could not destroy a subject key", subjectId)),
-      Effect.withSpan("SqlSubjectKeyStore.destroy"),
+      Effect.withSpan("SqlSubjectKeyStore.destroy", { captureStackTrace: false }),
     )
 
   return { getOrCreate, lookup, destroy } satisfies SubjectKeyStore.SubjectKeyStore.Service

@@ -11,10 +11,11 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schedule from "effect/Schedule"
 import * as CommandInput from "./CommandInput.ts"
-import { EventMetadata } from "./EventMetadata.ts"
+import type { EventMetadata } from "./EventMetadata.ts"
 import { EventStore } from "./EventStore.ts"
 import { ConcurrencyConflict, EventStoreError } from "./EventStoreError.ts"
 import * as ExpectedVersion from "./ExpectedVersion.ts"
+import * as MetadataCodec from "./internal/metadataCodec.ts"
 import type { RecordedEvent } from "./RecordedEvent.ts"
 import * as StreamName from "./StreamName.ts"
 
@@ -210,15 +211,11 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
         const actor = actorOf(command)
         // Not validated here: the store checks the metadata when it encodes it, and
         // refuses what does not encode (a Schema validation per command cost 5 µs).
-        const metadata = new EventMetadata(
-          {
-            occurredAt: context.occurredAt,
-            ...(actor === undefined ? {} : { actor }),
-            ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
-            ...(context.causationId === undefined ? {} : { causationId: context.causationId }),
-          },
-          true,
-        )
+        const fields: { -readonly [K in keyof EventMetadata]?: EventMetadata[K] } = { occurredAt: context.occurredAt }
+        if (actor !== undefined) fields.actor = actor
+        if (context.correlationId !== undefined) fields.correlationId = context.correlationId
+        if (context.causationId !== undefined) fields.causationId = context.causationId
+        const metadata = MetadataCodec.unchecked(fields)
         const result = yield* store.append(
           streamName,
           ExpectedVersion.exact(version),
@@ -227,9 +224,22 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
         return { events, streamVersion: result.streamVersion }
       })
 
+    const isConflict = (error: unknown): error is ConcurrencyConflict => error instanceof ConcurrencyConflict
+    // The schedule's machinery (its driver, its state) is built only once an attempt met a conflict:
+    // the retried effect fails at once with that conflict, so the schedule sees the same failures,
+    // in the same order, as a retry around the first attempt would, which every command paid for.
+    const retried = (command: C, context: CommandContext, conflict: ConcurrencyConflict) => {
+      let first = true
+      return Effect.suspend(() => {
+        if (!first) return attempt(command, context)
+        first = false
+        return Effect.fail(conflict)
+      }).pipe(Effect.retry({ schedule: retry, while: isConflict }))
+    }
+
     return (command: C, context: CommandContext) =>
       attempt(command, context).pipe(
-        Effect.retry({ schedule: retry, while: (error) => error instanceof ConcurrencyConflict }),
+        Effect.catchIf(isConflict, (conflict) => retried(command, context, conflict)),
         Effect.withSpan("CommandHandler.handle", {
           captureStackTrace: false,
           attributes: { category: aggregate.category, command: command._tag },

@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as StoredDecoder from "./internal/storedDecoder.ts"
 
 /**
  * The bounds of untrusted input: nesting depth, number of values (objects,
@@ -100,10 +101,17 @@ const checkShape = (input: unknown): InvalidField | undefined => {
  */
 export const decode = <C, I>(schema: Schema.Schema<C, I>): ((input: unknown) => Effect.Effect<C, InvalidCommand>) => {
   const decodeEither = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })
+  // The decoder compiled once for the Schema (internal/storedDecoder.ts) answers a valid command
+  // as Schema would; anything else, and every refusal, is Schema's to judge and word.
+  const compiled = StoredDecoder.compile(schema, "error")
   return (input) =>
     Effect.suspend(() => {
       const shape = checkShape(input)
       if (shape !== undefined) return Effect.fail(invalid([shape]))
+      if (compiled !== undefined) {
+        const fast = compiled(input)
+        if (fast !== StoredDecoder.FALLBACK) return Effect.succeed(fast as C)
+      }
       const decoded = decodeEither(input)
       if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
       const issues = ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((issue) => ({

@@ -263,17 +263,19 @@ export const decodeEither = (
       return failed("UpcastFailed", type, `Event ${type}'s upcaster from version ${version} failed: ${cause}`, cause)
     }
   }
-  const failedToDecode = (detail: string, cause?: unknown) =>
-    failed("DecodeFailed", type, `Event ${type} (version ${schemaVersion}) does not decode: ${detail}`, cause)
   try {
-    return Either.match(entry.decodeEither(current), {
-      onLeft: (error) => failedToDecode(describe(error)),
-      onRight: Either.right,
-    })
+    // The decoder's own Right is the answer: no copy of it per event.
+    const decoded = entry.decodeEither(current)
+    return Either.isRight(decoded)
+      ? (decoded as unknown as Either.Either<AnyEvent, CatalogError>)
+      : decodeFailed(type, schemaVersion, describe(decoded.left))
   } catch (cause) {
-    return failedToDecode(String(cause), cause)
+    return decodeFailed(type, schemaVersion, String(cause), cause)
   }
 }
+
+const decodeFailed = (type: string, schemaVersion: number, detail: string, cause?: unknown) =>
+  failed("DecodeFailed", type, `Event ${type} (version ${schemaVersion}) does not decode: ${detail}`, cause)
 
 /**
  * Decodes stored data written with `schemaVersion`, upcasting it first.

@@ -49,12 +49,15 @@ export declare namespace EventStore {
     /**
      * A page of the log for a reader of some event types (a projection): the
      * rows of {@link readAll}, of which only the events of `types` are decoded;
-     * the others are skipped, neither decoded nor decrypted.
+     * the others are skipped, neither decoded nor decrypted. With `decrypt: false`
+     * no personal value is decrypted nor any key looked up: each personal field
+     * throws `PersonalDataUnread` when read (UnreadPersonalData).
      */
     readonly readAllOfTypes: (
       afterPosition: number,
       limit: number,
       types: ReadonlySet<string>,
+      options?: EventStore.ReadOptions,
     ) => Effect.Effect<EventStore.Page, EventStoreError>
     /** The stream's current version (0 when absent) and whether it is tombstoned. */
     readonly streamInfo: (streamName: StreamName) => Effect.Effect<EventStoreDriver.StreamInfo, EventStoreError>
@@ -66,6 +69,18 @@ export declare namespace EventStore {
      * (`PersonalData.ErasesDataSubjectId`, e.g. `AccountDataErased`) does it too.
      */
     readonly eraseSubject: (subjectId: string) => Effect.Effect<void, EventStoreError>
+  }
+
+  /**
+   * Options of a read. `decrypt` (default true): `false` for a reader that reads
+   * no personal field (a projection declaring `personal: false`), which then
+   * pays neither the key lookups nor the decryptions; its events' personal
+   * fields hold no value and throw `PersonalDataUnread` when read.
+   *
+   * @since 0.1.0
+   */
+  export interface ReadOptions {
+    readonly decrypt?: boolean
   }
 
   /**

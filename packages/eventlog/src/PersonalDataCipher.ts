@@ -453,6 +453,26 @@ export const collectSubjects = (data: unknown, into: Set<string>): void => {
   visit(data, 1)
 }
 
+/**
+ * For a read without decryption: removes the sealed envelope of an event's
+ * stored JSON root (which the caller owns) and puts `ERASED` in each of its
+ * fields, so that the event decodes without its key; the reader then hides
+ * those fields (UnreadPersonalData). A malformed envelope is left for
+ * {@link decryptorOwned} to refuse, as a decrypting read does. Envelopes of the
+ * first format (one per value, anywhere) are not touched.
+ *
+ * @since 0.1.0
+ */
+export const dropSealed = (data: unknown): void => {
+  if (!isRecord(data) || !Object.hasOwn(data, ENVELOPE_TAG)) return
+  const envelope = data[ENVELOPE_TAG]
+  if (!isSealedEnvelope(envelope)) return
+  const { fields } = envelope
+  if (new Set(fields).size !== fields.length || fields.some((field) => Object.hasOwn(data, field))) return
+  delete data[ENVELOPE_TAG]
+  for (const field of fields) defineOwn(data, field, PersonalData.ERASED)
+}
+
 class Tampered extends Error {}
 
 /**

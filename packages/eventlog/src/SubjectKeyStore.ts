@@ -123,16 +123,28 @@ export class SubjectKeyStore extends Context.Tag("@cartable/eventlog/SubjectKeyS
  *
  * @since 0.1.0
  */
-export const fromStoredBytes = (subjectId: string, bytes: Uint8Array): Effect.Effect<KeyState, SubjectKeyStoreError> =>
+export const fromStoredBytes = (
+  subjectId: string,
+  bytes: Uint8Array,
+): Effect.Effect<KeyState, SubjectKeyStoreError> => {
+  const state = fromStoredBytesSync(subjectId, bytes)
+  return state instanceof SubjectKeyStoreError ? Effect.fail(state) : Effect.succeed(state)
+}
+
+/**
+ * {@link fromStoredBytes} without an Effect, for a key store's loop over the
+ * rows of a lookup: the key's state, or the error.
+ *
+ * @since 0.1.0
+ */
+export const fromStoredBytesSync = (subjectId: string, bytes: Uint8Array): KeyState | SubjectKeyStoreError =>
   bytes.length === KEY_LENGTH
-    ? Effect.succeed(active(bytes))
-    : Effect.fail(
-        new SubjectKeyStoreError({
-          reason: "InvalidKey",
-          message: `The stored key of subject ${subjectId} is ${bytes.length} bytes long, not ${KEY_LENGTH}`,
-          subjectId,
-        }),
-      )
+    ? active(bytes)
+    : new SubjectKeyStoreError({
+        reason: "InvalidKey",
+        message: `The stored key of subject ${subjectId} is ${bytes.length} bytes long, not ${KEY_LENGTH}`,
+        subjectId,
+      })
 
 /**
  * A key store in memory, for tests and demos. A destroyed key's bytes are

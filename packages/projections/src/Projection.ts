@@ -10,7 +10,9 @@
  * @since 0.1.0
  */
 import type { RecordedEvent } from "@cartable/eventlog/RecordedEvent"
+import * as UnreadPersonalData from "@cartable/eventlog/UnreadPersonalData"
 import type { EventDefinitions, EventsType } from "@cartable/kernel/Decider"
+import type * as Schema from "effect/Schema"
 import type { Collection } from "./ReadModel.ts"
 
 /**
@@ -113,6 +115,12 @@ export interface Projection<
   readonly collections: Cs
   /** The event types it reads. */
   readonly eventTypes: ReadonlySet<string>
+  /**
+   * Whether its handlers read personal fields (default true). `false`: its
+   * events are read without decryption, and a personal field throws
+   * `PersonalDataUnread` when a handler reads it (UnreadPersonalData).
+   */
+  readonly personal: boolean
   /** The changes of one event: calls its handler (an event type it does not read gives none). */
   readonly changes: (recorded: RecordedEvent) => ReadonlyArray<Change>
 }
@@ -155,8 +163,16 @@ export const make = <
   readonly events: Defs
   readonly collections: Cs
   readonly handlers: Handlers<Defs, Cs>
+  /**
+   * `false` when no handler reads a personal field (`PersonalData.personal`):
+   * the runtime then reads its events without decrypting them (no key lookup,
+   * no AES-GCM), and a handler that reads one anyway throws `PersonalDataUnread`,
+   * inline as well as async, so that its tests fail. Default true.
+   */
+  readonly personal?: boolean
 }): Projection<Cs> => {
   const { name, version, collections, handlers } = definition
+  const personal = definition.personal ?? true
   if (!NAME.test(name)) throw new TypeError(`A projection name is 1 to 16 characters of [a-z0-9_], got "${name}"`)
   if (!Number.isSafeInteger(version) || version < 1 || version > 9999) {
     throw new TypeError(`The version of projection ${name} is an integer from 1 to 9,999, got ${version}`)
@@ -172,16 +188,30 @@ export const make = <
     Record<string, (event: unknown, into: unknown, recorded: RecordedEvent) => Change | ReadonlyArray<Change>>
   >
   const eventTypes = new Set(Object.keys(byTag).filter((tag) => byTag[tag] !== undefined))
+  // The personal fields of the types it handles, hidden from its handlers when it reads none.
+  const hidden = personal
+    ? new Map<string, ReadonlyArray<string>>()
+    : UnreadPersonalData.personalFieldsByType(
+        [...eventTypes].flatMap((tag) => {
+          const defined = (definition.events as Readonly<Record<string, unknown>>)[tag]
+          const schema = (Array.isArray(defined) ? defined[0] : defined) as Schema.Schema.Any | undefined
+          return schema === undefined ? [] : [[tag, schema] as const]
+        }),
+      )
   return {
     name,
     version,
     collections,
     eventTypes,
+    personal,
     changes: (recorded) => {
       const handler = byTag[recorded.type]
       if (handler === undefined) return []
-      const result = handler(recorded.event, writers, recorded)
-      return listOf(result)
+      const fields = hidden.get(recorded.type)
+      if (fields === undefined) return listOf(handler(recorded.event, writers, recorded))
+      // A copy: an inline projection sees the appended event itself, which its caller keeps.
+      const event = UnreadPersonalData.hide(recorded.type, recorded.event, fields)
+      return listOf(handler(event, writers, { ...recorded, event }))
     },
   }
 }

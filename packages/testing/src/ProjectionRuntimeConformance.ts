@@ -190,6 +190,60 @@ export const suite = <E>(name: string, storage: Storage<E>): void => {
       }).pipe(Effect.provide(runtime({ inline: [directoryProjection(1), refusing] })), Effect.scoped),
     )
 
+    it.effect(
+      "a projection declaring personal: false builds what a decrypting one builds, erased subjects included",
+      () =>
+        Effect.gen(function* () {
+          const router = yield* CommandRouter.make(Domain.aggregates)
+          yield* router.handleTyped(provision, context)
+          yield* router.handleTyped({ ...provision, accountId: AccountId.make("acc-2") }, context)
+          yield* EventStore.EventStore.pipe(Effect.flatMap((events) => events.eraseSubject("acc-2")))
+          const projections = yield* ProjectionRuntime.ProjectionRuntime
+          const clear = schools("clear", false)
+          const decrypting = schools("decrypting", true)
+          yield* projections.catchUp(clear)
+          yield* projections.catchUp(decrypting)
+          const built = yield* everything(yield* ProjectionRuntime.reader(clear, "members"))
+          assert.deepStrictEqual(built, yield* everything(yield* ProjectionRuntime.reader(decrypting, "members")))
+          assert.deepStrictEqual(built, [
+            { account: "acc-1", school: "school-a" },
+            { account: "acc-2", school: "school-a" },
+          ])
+        }).pipe(
+          Effect.provide(runtime({ async: [schools("clear", false), schools("decrypting", true)] })),
+          Effect.scoped,
+        ),
+    )
+
+    it.effect("a projection declaring personal: false that reads a personal field fails at that event, async", () =>
+      Effect.gen(function* () {
+        const router = yield* CommandRouter.make(Domain.aggregates)
+        yield* router.handleTyped(provision, context)
+        const projections = yield* ProjectionRuntime.ProjectionRuntime
+        const error = yield* Effect.flip(projections.catchUp(schools("lying", false, "lastName")))
+        assert.instanceOf(error, ProjectionFailed)
+        assert.deepStrictEqual([error.position, error.eventType], [1, "AccountProvisioned"])
+        assert.include(error.message, "Field lastName of event AccountProvisioned is personal data")
+        // Declared as reading personal data, the same handler reads the value.
+        yield* projections.catchUp(schools("honest", true, "lastName"))
+        const members = yield* ProjectionRuntime.reader(schools("honest", true, "lastName"), "members")
+        assert.strictEqual((yield* members.get("acc-1"))?.school, "school-a Anquet")
+      }).pipe(
+        Effect.provide(runtime({ async: [schools("lying", false, "lastName"), schools("honest", true, "lastName")] })),
+        Effect.scoped,
+      ),
+    )
+
+    it.effect("an inline projection declaring personal: false that reads a personal field refuses the append", () =>
+      Effect.gen(function* () {
+        const router = yield* CommandRouter.make(Domain.aggregates)
+        const error = yield* Effect.flip(router.handleTyped(provision, context))
+        assert.include(error.message, "Field lastName of event AccountProvisioned is personal data")
+        const log = yield* EventStore.EventStore.pipe(Effect.flatMap((events) => events.readAll(0, 100)))
+        assert.strictEqual(log.length, 0)
+      }).pipe(Effect.provide(runtime({ inline: [schools("lying", false, "lastName")] })), Effect.scoped),
+    )
+
     it.effect("a reactor issues its commands once per event, even when it sees the event again after a crash", () =>
       Effect.gen(function* () {
         const projections = yield* ProjectionRuntime.ProjectionRuntime
@@ -435,6 +489,28 @@ const provision = Schema.decodeUnknownSync(Domain.Command)({
 }) as Extract<Domain.Command, { readonly _tag: "ProvisionAccount" }>
 
 /** Throws on every provision, after the directory wrote its document in the same transaction. */
+const Members = ReadModel.collection("members", {
+  document: Schema.Struct({ account: Schema.String, school: Schema.String }),
+  key: (member) => member.account,
+})
+
+/** Where each account was provisioned; `reads` names a personal field its handler reads too. */
+const schools = (name: string, personal: boolean, reads?: "lastName") =>
+  Projection.make({
+    name,
+    version: 1,
+    events: Domain.events,
+    collections: { members: Members },
+    personal,
+    handlers: {
+      AccountProvisioned: (event, into) =>
+        into.members.put({
+          account: event.accountId,
+          school: reads === undefined ? event.structureId : `${event.structureId} ${event[reads]}`,
+        }),
+    },
+  })
+
 const refusing = Projection.make({
   name: "refusing",
   version: 1,

@@ -24,12 +24,18 @@ export interface Options {
   readonly preparedStatements?: boolean | undefined
 }
 
+/**
+ * A row as the read statements select it: the columns named as `StoredEvent`'s
+ * fields, so that the row becomes the stored event in place (numbers that a
+ * driver gives as text or bigint made numbers, the stream's name set when the
+ * statement does not select it) instead of a copy per row.
+ */
 interface Row {
-  readonly position: number | string | bigint
-  readonly stream_name: string
-  readonly stream_version: number | string
+  position: number | string | bigint
+  streamName?: string
+  streamVersion: number | string
   readonly type: string
-  readonly schema_version: number | string
+  schemaVersion: number | string
   readonly data: string
   readonly metadata: string
 }
@@ -71,15 +77,17 @@ const unavailable = (message: string, streamName?: string) => (cause: unknown) =
     cause,
   })
 
-const toStored = (row: Row, streamName?: StreamName): StoredEvent => ({
-  position: Number(row.position),
-  streamName: streamName ?? (row.stream_name as StreamName),
-  streamVersion: Number(row.stream_version),
-  type: row.type,
-  schemaVersion: Number(row.schema_version),
-  data: row.data,
-  metadata: row.metadata,
-})
+/** The rows, made stored events where they are (see {@link Row}); `streamName` when they do not hold it. */
+const toStored = (rows: ReadonlyArray<Row>, streamName?: StreamName): ReadonlyArray<StoredEvent> => {
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]!
+    if (typeof row.position !== "number") row.position = Number(row.position)
+    if (typeof row.streamVersion !== "number") row.streamVersion = Number(row.streamVersion)
+    if (typeof row.schemaVersion !== "number") row.schemaVersion = Number(row.schemaVersion)
+    if (streamName !== undefined) row.streamName = streamName
+  }
+  return rows as ReadonlyArray<StoredEvent>
+}
 
 /** A PostgreSQL array literal: one text parameter, whatever the batch size. */
 const pgArray = (values: ReadonlyArray<string | number>): string =>
@@ -387,7 +395,8 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     return attempt(1)
   }
 
-  const readStreamText = sql`SELECT position, stream_version, type, schema_version, data, metadata
+  const readStreamText = sql`SELECT position, stream_version AS "streamVersion", type,
+    schema_version AS "schemaVersion", data, metadata
     FROM cartable_events WHERE tenant = ${""} AND stream_name = ${""}
     AND stream_version > CAST(${0} AS INTEGER) ORDER BY stream_version`.compile()[0]
   const readStreamName = statementName("cartable_read_stream", readStreamText)
@@ -403,7 +412,7 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
             info.tombstoned ? Effect.fail(tombstoned(streamName)) : Effect.succeed([]),
           )
         }
-        return Effect.succeed(rows.map((row) => toStored(row, streamName)))
+        return Effect.succeed(toStored(rows, streamName))
       }),
     )
 
@@ -411,15 +420,16 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
   // PostgreSQL, `cartable_read_all` stops below the lowest position a transaction in
   // flight may still commit (parallelAppendsMigration.ts).
   const readAllText = isPg
-    ? `SELECT o_position AS position, o_stream_name AS stream_name, o_stream_version AS stream_version,
-      o_type AS type, o_schema_version AS schema_version, o_data AS data, o_metadata AS metadata
+    ? `SELECT o_position AS position, o_stream_name AS "streamName", o_stream_version AS "streamVersion",
+      o_type AS type, o_schema_version AS "schemaVersion", o_data AS data, o_metadata AS metadata
       FROM cartable_read_all($1, $2)`
-    : sql`SELECT position, stream_name, stream_version, type, schema_version, data, metadata
+    : sql`SELECT position, stream_name AS "streamName", stream_version AS "streamVersion", type,
+    schema_version AS "schemaVersion", data, metadata
     FROM cartable_events WHERE position > ${0} AND type <> '$tombstone' ORDER BY position LIMIT ${0}`.compile()[0]
   const readAllName = statementName("cartable_read_all", readAllText)
   const readAll = (afterPosition: number, limit: number) =>
     executor.run<Row>(readAllText, [afterPosition, limit], readAllName).pipe(
-      Effect.map((rows) => rows.map((row) => toStored(row))),
+      Effect.map((rows) => toStored(rows)),
       Effect.mapError(unavailable("Could not read the log")),
     )
 

@@ -10,12 +10,14 @@ import { type EncodedEvent, EventStoreDriver, type StoredEvent } from "../EventS
 import { EventStoreError } from "../EventStoreError.ts"
 import type { ExpectedVersion } from "../ExpectedVersion.ts"
 import * as PersonalDataCipher from "../PersonalDataCipher.ts"
-import type { NewEvent, RecordedEvent } from "../RecordedEvent.ts"
+import type { AnyEvent, NewEvent, RecordedEvent } from "../RecordedEvent.ts"
 import type { StreamName } from "../StreamName.ts"
 import * as StreamNames from "../StreamName.ts"
 import type { KeyState, SubjectKeyStoreError } from "../SubjectKeyStore.ts"
 import * as SubjectKeyStore from "../SubjectKeyStore.ts"
+import * as UnreadPersonalData from "../UnreadPersonalData.ts"
 import * as MetadataCodec from "./metadataCodec.ts"
+import * as StoredDecoder from "./storedDecoder.ts"
 import * as StoredJson from "./storedJson.ts"
 
 const encodeMetadata = Schema.encodeEither(EventMetadata)
@@ -30,6 +32,11 @@ interface Encoded {
 
 const noKeys: ReadonlyMap<string, KeyState> = new Map()
 
+/** How a row that does not decode leaves the synchronous decoding loop of a page. */
+class Stop {
+  constructor(readonly error: EventStoreError) {}
+}
+
 /** Subjects whose key state the store keeps for writing; the oldest is dropped past this. */
 const WRITE_KEYS = 10_000
 
@@ -40,6 +47,27 @@ export const make = Effect.fnUntraced(function* (
   const driver = yield* EventStoreDriver
   const keys = yield* SubjectKeyStore.SubjectKeyStore
   const cipher = PersonalDataCipher.make(catalog)
+  // Decoders of the current version of each type that decode the store's own parsed JSON in place
+  // (internal/storedDecoder.ts, "owned"): no copy of every event; anything else goes to the catalogue.
+  const ownedDecoders = new Map<string, { readonly version: number; readonly decode: StoredDecoder.Decoder }>()
+  for (const [type, entry] of catalog.entries) {
+    const decode = StoredDecoder.compile(entry.schema, "owned")
+    if (decode !== undefined) ownedDecoders.set(type, { version: entry.version, decode })
+  }
+  const decodeOwned = (row: StoredEvent, data: unknown): unknown => {
+    const owned = ownedDecoders.get(row.type)
+    if (owned === undefined || owned.version !== row.schemaVersion) return StoredDecoder.FALLBACK
+    try {
+      return owned.decode(data)
+    } catch {
+      // The catalogue decodes it again and words what went wrong.
+      return StoredDecoder.FALLBACK
+    }
+  }
+  // The type-side personal fields of each type, hidden in events read without decryption.
+  const personalFields = UnreadPersonalData.personalFieldsByType(
+    Array.from(catalog.entries, ([type, entry]) => [type, entry.schema] as const),
+  )
   // The call site of a span is always this file: capturing its stack would only cost.
   const traced =
     options.spans === false
@@ -178,40 +206,63 @@ export const make = Effect.fnUntraced(function* (
     metadata: event.metadata,
   })
 
+  /** Encrypts the personal fields of a batch with the key states of its subjects, synchronously. */
+  const sealBatch = (
+    streamName: StreamName,
+    batch: ReadonlyArray<Encoded>,
+    subjects: ReadonlyArray<string | undefined>,
+    states: ReadonlyMap<string, KeyState>,
+  ): Either.Either<ReadonlyArray<EncodedEvent>, EventStoreError> => {
+    const encoded: Array<EncodedEvent> = []
+    for (let index = 0; index < batch.length; index++) {
+      const event = batch[index]!
+      const subject = subjects[index]
+      if (subject === undefined) {
+        encoded.push(toRow(event, event.data))
+        continue
+      }
+      const data = cipher.encrypt(event.type, event.data, states.get(subject)!)
+      if (Either.isLeft(data)) return Either.left(personalDataFailed(streamName)(data.left))
+      encoded.push(toRow(event, data.right))
+    }
+    return Either.right(encoded)
+  }
+
   /**
    * Encrypts the personal fields of a batch, then destroys the keys its erasure
    * events name, before anything is written: a recorded erasure event therefore
    * always means a destroyed key, and the batch's own personal values about the
    * erased subject are written under the key being destroyed, so they read as erased.
+   * Without an erasure and with every key known (the usual append), it takes no
+   * Effect step.
    */
-  const protect = Effect.fnUntraced(function* (
+  const protect = (
     streamName: StreamName,
     batch: ReadonlyArray<Encoded>,
     subjects: ReadonlyArray<string | undefined>,
     erased: ReadonlySet<string>,
-  ) {
+  ): Effect.Effect<ReadonlyArray<EncodedEvent>, EventStoreError> => {
     const states = new Map<string, KeyState>()
+    let missing = false
     for (const subject of subjects) {
       if (subject === undefined || states.has(subject)) continue
-      states.set(subject, yield* keyForWrite(subject).pipe(Effect.mapError(keyStoreFailed(streamName))))
+      const known = writeKeys.get(subject)
+      if (known === undefined) missing = true
+      else states.set(subject, known)
     }
-    const encoded: Array<EncodedEvent> = []
-    for (const [index, event] of batch.entries()) {
-      const subject = subjects[index]
-      const data =
-        subject === undefined
-          ? event.data
-          : yield* Either.mapLeft(
-              cipher.encrypt(event.type, event.data, states.get(subject)!),
-              personalDataFailed(streamName),
-            )
-      encoded.push(toRow(event, data))
-    }
-    for (const subject of erased) {
-      yield* destroyKey(subject).pipe(Effect.mapError(keyStoreFailed(streamName)))
-    }
-    return encoded
-  })
+    if (!missing && erased.size === 0) return sealBatch(streamName, batch, subjects, states)
+    return Effect.gen(function* () {
+      for (const subject of subjects) {
+        if (subject === undefined || states.has(subject)) continue
+        states.set(subject, yield* keyForWrite(subject).pipe(Effect.mapError(keyStoreFailed(streamName))))
+      }
+      const encoded = yield* sealBatch(streamName, batch, subjects, states)
+      for (const subject of erased) {
+        yield* destroyKey(subject).pipe(Effect.mapError(keyStoreFailed(streamName)))
+      }
+      return encoded
+    })
+  }
 
   /**
    * Encodes and protects a batch; without personal data nor erasure it stays
@@ -255,76 +306,85 @@ export const make = Effect.fnUntraced(function* (
     })
 
   // Rows appended together carry the same metadata text: decode it once per run of equal texts.
-  let lastMetadata: { readonly text: string; readonly value: EventMetadata } | undefined
-  const metadataOf = (row: StoredEvent): Either.Either<EventMetadata, EventStoreError> => {
-    if (lastMetadata?.text === row.metadata) return Either.right(lastMetadata.value)
+  let lastText: string | undefined
+  let lastValue: EventMetadata | undefined
+  /** The row's metadata; throws a {@link Stop} when it does not decode. */
+  const metadataOf = (row: StoredEvent): EventMetadata => {
+    if (lastText === row.metadata) return lastValue!
     let json: unknown
     try {
       json = JSON.parse(row.metadata)
     } catch (cause) {
-      return Either.left(decodeFailed(row, `Metadata of ${row.type} is not JSON`, cause))
+      throw new Stop(decodeFailed(row, `Metadata of ${row.type} is not JSON`, cause))
     }
-    const fast = MetadataCodec.decode(json)
-    if (fast !== undefined) {
-      lastMetadata = { text: row.metadata, value: fast }
-      return Either.right(fast)
-    }
-    return Either.match(decodeMetadata(json), {
-      onLeft: (error) =>
-        Either.left(
+    let value = MetadataCodec.decode(json)
+    if (value === undefined) {
+      const decoded = decodeMetadata(json)
+      if (Either.isLeft(decoded)) {
+        throw new Stop(
           decodeFailed(
             row,
-            `Metadata of ${row.type} does not decode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-            error,
+            `Metadata of ${row.type} does not decode: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`,
+            decoded.left,
           ),
-        ),
-      onRight: (value) => {
-        lastMetadata = { text: row.metadata, value }
-        return Either.right(value)
-      },
-    })
+        )
+      }
+      value = decoded.right
+    }
+    lastText = row.metadata
+    lastValue = value
+    return value
   }
 
-  const decodeOne = (row: StoredEvent, data: unknown): Either.Either<RecordedEvent, EventStoreError> => {
-    const event = EventCatalog.decodeEither(catalog, row.type, row.schemaVersion, data)
-    if (Either.isLeft(event)) return Either.left(decodeFailed(row, event.left.message, event.left))
+  /** One decoded event; throws a {@link Stop} when it does not decode. */
+  const decodeOne = (row: StoredEvent, data: unknown, unread: boolean): RecordedEvent => {
+    let decoded = decodeOwned(row, data) as AnyEvent | typeof StoredDecoder.FALLBACK
+    if (decoded === StoredDecoder.FALLBACK) {
+      const event = EventCatalog.decodeEither(catalog, row.type, row.schemaVersion, data)
+      if (Either.isLeft(event)) throw new Stop(decodeFailed(row, event.left.message, event.left))
+      decoded = event.right
+    }
     const metadata = metadataOf(row)
-    if (Either.isLeft(metadata)) return Either.left(metadata.left)
-    return Either.right({
+    const hidden = unread ? personalFields.get(row.type) : undefined
+    return {
       position: row.position,
       streamName: row.streamName,
       streamVersion: row.streamVersion,
       type: row.type,
       schemaVersion: row.schemaVersion,
-      event: event.right,
-      metadata: metadata.right,
-    })
+      event: hidden === undefined ? decoded : UnreadPersonalData.hide(row.type, decoded, hidden, true),
+      metadata,
+    }
   }
 
-  /** Decrypts (with the page's key states), unescapes and decodes parsed rows, synchronously. */
+  /**
+   * Decrypts (with the page's key states), unescapes and decodes parsed rows, in
+   * one synchronous loop without an Either per event: a row that does not decode
+   * throws a {@link Stop}.
+   */
   const decodeParsed = (
     rows: ReadonlyArray<StoredEvent>,
     parsed: ReadonlyArray<unknown>,
     walked: ReadonlyArray<boolean>,
     states: ReadonlyMap<string, KeyState>,
-  ): Either.Either<ReadonlyArray<RecordedEvent>, EventStoreError> => {
-    const recorded: Array<RecordedEvent> = []
-    const decrypt = states.size === 0 ? undefined : PersonalDataCipher.decryptorOwned(states)
+    unread: boolean,
+  ): ReadonlyArray<RecordedEvent> => {
+    const recorded: Array<RecordedEvent> = new Array(rows.length)
+    // In place, whatever the keys: the parsed values are the store's own.
+    let decrypt: ReturnType<typeof PersonalDataCipher.decryptorOwned> | undefined
     for (let index = 0; index < rows.length; index++) {
       const row = rows[index]!
       let data = parsed[index]
       if (walked[index]) {
         // The parsed value is the store's own: decrypted where it lies, without a copy.
-        const decrypted =
-          decrypt === undefined ? PersonalDataCipher.decrypt(row.type, data, states) : decrypt(row.type, data)
-        if (Either.isLeft(decrypted)) return Either.left(decodeFailed(row, decrypted.left.message, decrypted.left))
+        decrypt ??= PersonalDataCipher.decryptorOwned(states)
+        const decrypted = decrypt(row.type, data)
+        if (Either.isLeft(decrypted)) throw new Stop(decodeFailed(row, decrypted.left.message, decrypted.left))
         data = decrypted.right
       }
-      const one = decodeOne(row, data)
-      if (Either.isLeft(one)) return Either.left(one.left)
-      recorded.push(one.right)
+      recorded[index] = decodeOne(row, data, unread)
     }
-    return Either.right(recorded)
+    return recorded
   }
 
   /** Whatever a row holds, decoding it answers an Either: a throw (an exhausted stack) is a Decode error. */
@@ -333,10 +393,12 @@ export const make = Effect.fnUntraced(function* (
     parsed: ReadonlyArray<unknown>,
     walked: ReadonlyArray<boolean>,
     states: ReadonlyMap<string, KeyState>,
+    unread: boolean,
   ): Either.Either<ReadonlyArray<RecordedEvent>, EventStoreError> => {
     try {
-      return decodeParsed(rows, parsed, walked, states)
+      return Either.right(decodeParsed(rows, parsed, walked, states, unread))
     } catch (cause) {
+      if (cause instanceof Stop) return Either.left(cause.error)
       return Either.left(decodeFailed(rows[0]!, `A page of events cannot be decoded: ${String(cause)}`, cause))
     }
   }
@@ -344,9 +406,12 @@ export const make = Effect.fnUntraced(function* (
   /**
    * Parses a page, looks up the keys of all its envelopes in one call, decrypts,
    * then decodes. Only rows whose text may hold envelopes or escaped keys are walked.
+   * `unread`: sealed envelopes are dropped unopened and their fields hidden
+   * (UnreadPersonalData), so that no key is looked up for them.
    */
   const decodeRows = (
     rows: ReadonlyArray<StoredEvent>,
+    unread = false,
   ): Effect.Effect<ReadonlyArray<RecordedEvent>, EventStoreError> => {
     const parsed: Array<unknown> = []
     const walked: Array<boolean> = []
@@ -359,12 +424,15 @@ export const make = Effect.fnUntraced(function* (
       }
       const walk = PersonalDataCipher.mayHoldEnvelopes(row.data)
       walked.push(walk)
-      if (walk) PersonalDataCipher.collectSubjects(parsed.at(-1), subjects)
+      if (walk) {
+        if (unread) PersonalDataCipher.dropSealed(parsed.at(-1))
+        PersonalDataCipher.collectSubjects(parsed.at(-1), subjects)
+      }
     }
-    if (subjects.size === 0) return decodeSafely(rows, parsed, walked, noKeys)
+    if (subjects.size === 0) return decodeSafely(rows, parsed, walked, noKeys, unread)
     return keys.lookup([...subjects]).pipe(
       Effect.mapError(keyStoreFailed(rows[0]?.streamName)),
-      Effect.flatMap((states) => decodeSafely(rows, parsed, walked, states)),
+      Effect.flatMap((states) => decodeSafely(rows, parsed, walked, states, unread)),
     )
   }
 
@@ -393,11 +461,19 @@ export const make = Effect.fnUntraced(function* (
       .readAll(afterPosition, limit)
       .pipe(Effect.flatMap(decodeRows), traced("EventStore.readAll", { afterPosition, limit }))
 
-  const readAllOfTypes = (afterPosition: number, limit: number, types: ReadonlySet<string>) =>
+  const readAllOfTypes = (
+    afterPosition: number,
+    limit: number,
+    types: ReadonlySet<string>,
+    options?: EventStore.ReadOptions,
+  ) =>
     driver.readAll(afterPosition, limit).pipe(
       Effect.flatMap((rows) =>
         Effect.map(
-          decodeRows(rows.filter((row) => types.has(row.type))),
+          decodeRows(
+            rows.filter((row) => types.has(row.type)),
+            options?.decrypt === false,
+          ),
           (events): EventStore.Page => ({
             events,
             rows: rows.length,

@@ -37,6 +37,21 @@ export const encode = (metadata: unknown): StoredMetadata | undefined => {
 }
 
 /**
+ * The instant of a stored date as the Schema reads it (what `DateTime.unsafeMake`
+ * takes, kept if it is UTC), or `undefined`. The store writes ISO texts ending
+ * in `Z`, which `unsafeMake` hands to `new Date` as they are: parsed here the
+ * same way, without its zone test, try and Option; anything else goes through it.
+ */
+const dateOf = (text: string): DateTime.Utc | undefined => {
+  if (text.length > 0 && text.charCodeAt(text.length - 1) === 90 /* Z */) {
+    const millis = Date.parse(text)
+    return Number.isNaN(millis) ? undefined : DateTime.unsafeMake(millis)
+  }
+  const date = DateTime.make(text)
+  return Option.isSome(date) && DateTime.isUtc(date.value) ? date.value : undefined
+}
+
+/**
  * The metadata of parsed stored JSON, or `undefined` when it is not of the shape
  * the store writes (a field of another type, a date that does not parse): the
  * Schema decides then. Unknown fields are ignored, as the Schema ignores them.
@@ -46,14 +61,20 @@ export const decode = (json: unknown): EventMetadata | undefined => {
   const { occurredAt, actor, correlationId, causationId } = json as Record<string, unknown>
   if (typeof occurredAt !== "string") return undefined
   if (!optionalString(actor) || !optionalString(correlationId) || !optionalString(causationId)) return undefined
-  const date = DateTime.make(occurredAt)
-  // The Schema takes what `DateTime.unsafeMake` takes and keeps it if it is UTC: the same here.
-  if (Option.isNone(date) || !DateTime.isUtc(date.value)) return undefined
-  const fields: { -readonly [K in keyof EventMetadata]?: EventMetadata[K] } = { occurredAt: date.value }
+  const occurred = dateOf(occurredAt)
+  if (occurred === undefined) return undefined
+  const fields: { -readonly [K in keyof EventMetadata]?: EventMetadata[K] } = { occurredAt: occurred }
   if (actor !== undefined) fields.actor = actor as string
   if (correlationId !== undefined) fields.correlationId = correlationId as string
   if (causationId !== undefined) fields.causationId = causationId as string
-  // Every field was checked above, as the Schema checks it. Built as the class's constructor builds
-  // its instance (Data.Class assigns the fields to it), without the constructor's three copies of them.
-  return Object.assign(Object.create(EventMetadata.prototype) as EventMetadata, fields)
+  // Every field was checked above, as the Schema checks it.
+  return unchecked(fields)
 }
+
+/**
+ * An `EventMetadata` of fields already checked (or to be checked when the store
+ * encodes it), built as the class's constructor builds its instance (Data.Class
+ * assigns the fields to it), without the constructor's three copies of them.
+ */
+export const unchecked = (fields: { -readonly [K in keyof EventMetadata]?: EventMetadata[K] }): EventMetadata =>
+  Object.assign(Object.create(EventMetadata.prototype) as EventMetadata, fields)

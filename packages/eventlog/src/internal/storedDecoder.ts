@@ -34,7 +34,22 @@ const isObject = (input: unknown): input is Record<PropertyKey, unknown> =>
 
 const primitive = (value: unknown): boolean => typeof value !== "object" || value === null
 
-const compileNode = (ast: AST.AST): Decoder => {
+/**
+ * How a struct treats keys it does not declare: dropped, as Schema's default
+ * does (`"ignore"`), or refused, as `onExcessProperty: "error"` does (the
+ * command decoder), in which case Schema decides and words the error.
+ * `"owned"` is `"ignore"` for input the caller owns and will not use again
+ * (the JSON the store has just parsed): a struct whose own keys are exactly
+ * its declared ones, in their order, and an array, are decoded where they are
+ * and returned themselves, instead of a copy; the answer has the same keys, in
+ * the same order, and the same values as Schema's.
+ */
+export type Excess = "ignore" | "error" | "owned"
+
+/** What an in-place struct decoding answers when the input's keys are not the declared ones, in order. */
+const COPY: unique symbol = Symbol.for("@cartable/eventlog/storedDecoder/COPY")
+
+const compileNode = (ast: AST.AST, excess: Excess): Decoder => {
   switch (ast._tag) {
     case "StringKeyword":
       return (input) => (typeof input === "string" ? input : FALLBACK)
@@ -52,7 +67,7 @@ const compileNode = (ast: AST.AST): Decoder => {
       return (input) => (input === literal ? input : FALLBACK)
     }
     case "Refinement": {
-      const from = compileNode(ast.from)
+      const from = compileNode(ast.from, excess)
       const refinement = ast
       return (input) => {
         const value = from(input)
@@ -61,23 +76,64 @@ const compileNode = (ast: AST.AST): Decoder => {
       }
     }
     case "Union":
-      return compileUnion(ast)
+      return compileUnion(ast, excess)
     case "TypeLiteral":
-      return compileStruct(ast)
+      return compileStruct(ast, excess)
     case "TupleType":
-      return compileTuple(ast)
+      return compileTuple(ast, excess)
     default:
       throw new Unsupported(ast._tag)
   }
 }
 
+/** What a member that cannot be compiled answers when it might accept the input: Schema decides. */
+const UNKNOWN: unique symbol = Symbol.for("@cartable/eventlog/storedDecoder/UNKNOWN")
+
+/**
+ * A member of a union that cannot be compiled (a transformation in one of its
+ * fields): it accepts nothing whose literal-typed field (a tag) holds another
+ * value, and for anything else it answers {@link UNKNOWN}, so that the union
+ * leaves the input to Schema. Tagged unions of commands thereby keep their
+ * compiled members when one command holds, say, a redacted password.
+ */
+const guardOf = (ast: AST.AST): Decoder => {
+  const tags =
+    ast._tag === "TypeLiteral"
+      ? ast.propertySignatures.filter(
+          (property) => !property.isOptional && typeof property.name === "string" && property.type._tag === "Literal",
+        )
+      : []
+  return (input) => {
+    if (!isObject(input)) return UNKNOWN
+    for (const tag of tags) {
+      const literal = (tag.type as AST.Literal).literal
+      if (Object.hasOwn(input, tag.name) && input[tag.name as string] !== literal) return FALLBACK
+    }
+    return UNKNOWN
+  }
+}
+
 /** Every member is tried: the answer stands when one accepts, or several accept the same primitive. */
-const compileUnion = (ast: AST.Union): Decoder => {
-  const members = ast.types.map(compileNode)
+const compileUnion = (ast: AST.Union, excess: Excess): Decoder => {
+  let compiled = 0
+  const members = ast.types.map((member) => {
+    try {
+      // A member never decodes in place: a member that fails must leave the input as it was for the next.
+      const decoder = compileNode(member, excess === "owned" ? "ignore" : excess)
+      compiled++
+      return decoder
+    } catch (error) {
+      if (error instanceof Unsupported) return guardOf(member)
+      throw error
+    }
+  })
+  // Nothing to gain when no member compiles: the union is Schema's alone, as before.
+  if (compiled === 0) throw new Unsupported("no member of the union compiles")
   return (input) => {
     let found: unknown = FALLBACK
     for (const member of members) {
       const value = member(input)
+      if (value === UNKNOWN) return FALLBACK
       if (value === FALLBACK) continue
       if (found !== FALLBACK && !(primitive(value) && value === found)) return FALLBACK
       found = value
@@ -94,39 +150,69 @@ interface Field {
 
 /**
  * A struct: its own declared keys, decoded, in declaration order; other keys
- * dropped, as Schema drops them. A missing required key is Schema's to judge.
+ * dropped, as Schema drops them, or with `excess: "error"` left to Schema to
+ * refuse. A missing required key is Schema's to judge.
  */
-const compileStruct = (ast: AST.TypeLiteral): Decoder => {
+const compileStruct = (ast: AST.TypeLiteral, excess: Excess): Decoder => {
   if (ast.indexSignatures.length > 0) throw new Unsupported("index signature")
   const fields: Array<Field> = ast.propertySignatures.map((property) => {
     if (typeof property.name !== "string" || property.name === "__proto__") throw new Unsupported("key")
-    return { name: property.name, optional: property.isOptional, decode: compileNode(property.type) }
+    return { name: property.name, optional: property.isOptional, decode: compileNode(property.type, excess) }
   })
-  return (input) => {
-    if (!isObject(input)) return FALLBACK
+  const strict = excess === "error"
+  const copying = (input: Record<PropertyKey, unknown>): unknown => {
     const output: Record<string, unknown> = {}
+    let present = 0
     for (const field of fields) {
       if (!Object.hasOwn(input, field.name)) {
         if (field.optional) continue
         return FALLBACK
       }
+      present++
       const value = field.decode(input[field.name])
       if (value === FALLBACK) return FALLBACK
       output[field.name] = value
     }
+    // Schema counts every own key, symbols included, the declared ones being all distinct names.
+    if (strict && Reflect.ownKeys(input).length !== present) return FALLBACK
     return output
+  }
+  if (excess !== "owned") return (input) => (isObject(input) ? copying(input) : FALLBACK)
+  // The keys in the order they come, each the next declared one (absent optional ones skipped): the
+  // decoded values put back where they are. Any other key, or another order, and the copy decides.
+  const inPlace = (input: Record<PropertyKey, unknown>): unknown => {
+    let index = 0
+    for (const key in input) {
+      while (index < fields.length && fields[index]!.name !== key && fields[index]!.optional) index++
+      const field = fields[index]
+      if (field === undefined || field.name !== key || !Object.hasOwn(input, key)) return COPY
+      const current = input[key]
+      const value = field.decode(current)
+      if (value === FALLBACK) return FALLBACK
+      if (value !== current) input[key] = value
+      index++
+    }
+    for (; index < fields.length; index++) if (!fields[index]!.optional) return FALLBACK
+    return input
+  }
+  return (input) => {
+    if (!isObject(input) || Object.getOwnPropertySymbols(input).length > 0) {
+      return isObject(input) ? copying(input) : FALLBACK
+    }
+    const decoded = inPlace(input)
+    return decoded === COPY ? copying(input) : decoded
   }
 }
 
 /** Arrays (`Schema.Array`) and tuples of required elements, with at most one rest element. */
-const compileTuple = (ast: AST.TupleType): Decoder => {
+const compileTuple = (ast: AST.TupleType, excess: Excess): Decoder => {
   if (ast.elements.some((element) => element.isOptional) || ast.rest.length > 1) throw new Unsupported("tuple")
-  const elements = ast.elements.map((element) => compileNode(element.type))
-  const rest = ast.rest.length === 1 ? compileNode(ast.rest[0]!.type) : undefined
+  const elements = ast.elements.map((element) => compileNode(element.type, excess))
+  const rest = ast.rest.length === 1 ? compileNode(ast.rest[0]!.type, excess) : undefined
   return (input) => {
     if (!Array.isArray(input)) return FALLBACK
     if (input.length < elements.length || (rest === undefined && input.length > elements.length)) return FALLBACK
-    const output: Array<unknown> = new Array(input.length)
+    const output: Array<unknown> = excess === "owned" ? input : new Array(input.length)
     for (let index = 0; index < input.length; index++) {
       const decode = index < elements.length ? elements[index]! : rest!
       const value = decode(input[index])
@@ -141,9 +227,9 @@ const compileTuple = (ast: AST.TupleType): Decoder => {
  * The compiled decoder of a Schema, or `undefined` when it holds a node this
  * module does not compile (Schema's own decoder is then the only one).
  */
-export const compile = (schema: Schema.Schema.Any): Decoder | undefined => {
+export const compile = (schema: Schema.Schema.Any, excess: Excess = "ignore"): Decoder | undefined => {
   try {
-    return compileNode(schema.ast)
+    return compileNode(schema.ast, excess)
   } catch (error) {
     if (error instanceof Unsupported) return undefined
     throw error

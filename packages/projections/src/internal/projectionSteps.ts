@@ -22,7 +22,8 @@ export const step = (core: Core.Core, projection: Projection.Projection.Any, siz
     const id = Projection.idOf(projection)
     const from = yield* core.positionAt(id)
     // Only the events it handles are decoded: the others only move the checkpoint.
-    const page = yield* events.readAllOfTypes(from, size, projection.eventTypes)
+    // A projection that reads no personal field pays no key lookup nor decryption.
+    const page = yield* events.readAllOfTypes(from, size, projection.eventTypes, { decrypt: projection.personal })
     yield* core.sawHead(page.lastPosition)
     const applied = yield* Engine.apply(projection, page.events, store.get)
     const caughtUp = page.rows < size && applied.failure === undefined
