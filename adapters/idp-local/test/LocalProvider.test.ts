@@ -189,7 +189,9 @@ describe("the local provider", () => {
           events.map((event) => event.type).filter((type) => type === "PasswordHashUpgraded"),
           ["PasswordHashUpgraded"],
         )
-        const upgraded = events.find((event) => event.type === "PasswordHashUpgraded")!.event as unknown as { passwordHash: string }
+        const upgraded = events.find((event) => event.type === "PasswordHashUpgraded")!.event as unknown as {
+          passwordHash: string
+        }
         assert.match(upgraded.passwordHash, /^\$argon2id\$v=19\$m=2048,t=1,p=1\$/)
         assert.isFalse(hasher.needsRehash(upgraded.passwordHash as never))
       }).pipe(Effect.provide(stack({}, { memoryCost: 2_048, timeCost: 1, parallelism: 1 }))),
