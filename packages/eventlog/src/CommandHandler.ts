@@ -30,6 +30,12 @@ export interface CommandContext {
   readonly correlationId?: string
   readonly causationId?: string
   /**
+   * Who acts, for a command that names no actor of its own: the holder of an
+   * account proving himself with a code (first login, renewal, recovery). A
+   * command's own `actor` always wins.
+   */
+  readonly actor?: string
+  /**
    * With a `causationId`: the command is applied at most once per causation id
    * on its stream. When an event of the stream already carries this causation
    * id, nothing is decided again and the handler returns the events recorded
@@ -208,7 +214,7 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
         if (Either.isLeft(decision)) return yield* Effect.fail(decision.left)
         const events = decision.right
         if (events.length === 0) return { events, streamVersion: version }
-        const actor = actorOf(command)
+        const actor = actorOf(command) ?? context.actor
         // Not validated here: the store checks the metadata when it encodes it, and
         // refuses what does not encode (a Schema validation per command cost 5 µs).
         const fields: { -readonly [K in keyof EventMetadata]?: EventMetadata[K] } = { occurredAt: context.occurredAt }

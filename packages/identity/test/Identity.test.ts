@@ -62,6 +62,14 @@ describe("Identity: activation (BR-ACC-2, BR-ACC-3)", () => {
         store.readStream(StreamName.make("Account", ids.pupil)),
       )
       assert.notInclude(JSON.stringify(recorded), "Cartable-2026")
+      // The holder acted, proving himself with his code: the log says so (the feed provisioned him).
+      assert.deepStrictEqual(
+        recorded.map((event) => [event.type, event.metadata.actor]),
+        [
+          ["AccountProvisioned", "system:aaf-import"],
+          ["AccountActivated", ids.pupil],
+        ],
+      )
       assert.match(JSON.stringify(recorded), /\$argon2id\$v=19\$/)
       // BR-ACC-2: the code is spent.
       const again = yield* Effect.flip(identity.activate(activation("pupil", "Autre-2026"), request))

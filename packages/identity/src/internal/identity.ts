@@ -256,7 +256,8 @@ export const make = (options: Options = {}) =>
                   email: fields.email,
                   ...(fields.mobile === undefined ? {} : { mobile: fields.mobile }),
                 },
-                context(now),
+                // The holder acts, proving himself with his code or token.
+                { occurredAt: now, actor: holder },
               ),
             )
             return yield* openSession(holder)
@@ -284,7 +285,8 @@ export const make = (options: Options = {}) =>
                   password: fields.password,
                   passwordHash: Redacted.make(passwordHash),
                 },
-                context(now),
+                // The holder acts, proving himself with his code or token.
+                { occurredAt: now, actor: holder },
               ),
             )
             return yield* openSession(holder)
@@ -322,7 +324,7 @@ export const make = (options: Options = {}) =>
               tokenDigest: digest(token),
               expiresAt: DateTime.addDuration(now, Duration.decode(recoveryTtl)),
             },
-            context(now),
+            { occurredAt: now, actor: holder },
           ),
         )
         // Refused (no address, not activated, blocked): the same silence as an unknown login.
@@ -373,7 +375,8 @@ export const make = (options: Options = {}) =>
                   password: fields.password,
                   passwordHash: Redacted.make(passwordHash),
                 },
-                context(now),
+                // The holder acts, proving himself with his code or token.
+                { occurredAt: now, actor: holder },
               ),
             )
             return yield* openSession(holder)
