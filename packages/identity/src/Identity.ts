@@ -17,6 +17,7 @@
 import type { AccountRejected } from "@cartable/domain/Account"
 import type { AccountId } from "@cartable/domain/Ids"
 import type { InvalidCommand } from "@cartable/eventlog/CommandInput"
+import type { EventStore } from "@cartable/eventlog/EventStore"
 import type { ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { ReadModelError } from "@cartable/projections/ReadModelStore"
 import type { Authorization } from "@cartable/read-models/Authorization"
@@ -132,6 +133,21 @@ export declare namespace Identity {
   export type StoreError = IdentityStoreError | EventStoreError | ReadModelError | ConcurrencyConflict
 
   /**
+   * What the flows run over: the stores, the Authorization facts, the Workspace, the
+   * local provider, the hasher and the mailer.
+   *
+   * @since 0.1.0
+   */
+  export type Requirements =
+    | IdentityStore
+    | PasswordHasher
+    | LocalProvider
+    | Mailer
+    | Workspace
+    | Authorization
+    | EventStore
+
+  /**
    * The flows.
    *
    * @since 0.1.0
@@ -199,35 +215,12 @@ export class Identity extends Context.Tag("@cartable/identity/Identity")<Identit
  *
  * @since 0.1.0
  */
-export const make: (
-  options?: Options,
-) => Effect.Effect<
-  Identity.Service,
-  never,
-  | IdentityStore
-  | PasswordHasher
-  | LocalProvider
-  | Mailer
-  | Workspace
-  | Authorization
-  | import("@cartable/eventlog/EventStore").EventStore
-> = internal.make
+export const make: (options?: Options) => Effect.Effect<Identity.Service, never, Identity.Requirements> = internal.make
 
 /**
  * The flows as a layer.
  *
  * @since 0.1.0
  */
-export const layer = (
-  options?: Options,
-): Layer.Layer<
-  Identity,
-  never,
-  | IdentityStore
-  | PasswordHasher
-  | LocalProvider
-  | Mailer
-  | Workspace
-  | Authorization
-  | import("@cartable/eventlog/EventStore").EventStore
-> => Layer.effect(Identity, make(options))
+export const layer = (options?: Options): Layer.Layer<Identity, never, Identity.Requirements> =>
+  Layer.effect(Identity, make(options))

@@ -232,66 +232,64 @@ export const make = (options: Options = {}) =>
     const holderOf = (login: string) =>
       isLogin(login) ? authorization.loginHolder(login) : Effect.succeed<AccountId | undefined>(undefined)
 
+    /**
+     * The one shape of the flows that prove the holder with a code or a token and set
+     * a password: under the throttle, the login's holder read and the new password
+     * hashed on every path (an unknown login or a throttled attempt takes as long as a
+     * wrong code), then the Account's command as the holder, then a session.
+     */
+    const proveAndSetPassword = (
+      login: string,
+      request: RequestInfo,
+      password: Redacted.Redacted<string>,
+      command: (
+        holder: AccountId,
+        passwordHash: Redacted.Redacted<Credentials.PasswordHash>,
+        now: DateTime.Utc,
+      ) => Account.AccountCommand,
+    ) =>
+      guarded(login, request, (throttled) =>
+        Effect.gen(function* () {
+          const holder = yield* holderOf(login)
+          const passwordHash = yield* hasher.hash(password)
+          if (throttled || holder === undefined) return yield* Effect.fail(invalidCredentials)
+          const now = yield* DateTime.now
+          yield* asInvalidCredentials(
+            router.handleTyped(command(holder, Redacted.make(passwordHash), now), { occurredAt: now, actor: holder }),
+          )
+          return yield* openSession(holder)
+        }),
+      )
+
     const activate: Identity.Service["activate"] = (input, request) =>
       Effect.gen(function* () {
         const fields = yield* decodeActivation(input)
         const login = normalise(fields.login)
-        return yield* guarded(login, request, (throttled) =>
-          Effect.gen(function* () {
-            const holder = yield* holderOf(login)
-            // Hashed on every path: an unknown login or a throttled attempt takes as long as a wrong code.
-            const passwordHash = yield* hasher.hash(fields.password)
-            if (throttled || holder === undefined) return yield* Effect.fail(invalidCredentials)
-            const now = yield* DateTime.now
-            yield* asInvalidCredentials(
-              router.handleTyped(
-                {
-                  _tag: "ActivateAccount",
-                  accountId: holder,
-                  login: login as Credentials.Login,
-                  activationCode: fields.activationCode,
-                  password: fields.password,
-                  passwordHash: Redacted.make(passwordHash),
-                  charterAccepted: fields.charterAccepted,
-                  email: fields.email,
-                  ...(fields.mobile === undefined ? {} : { mobile: fields.mobile }),
-                },
-                // The holder acts, proving himself with his code or token.
-                { occurredAt: now, actor: holder },
-              ),
-            )
-            return yield* openSession(holder)
-          }),
-        )
+        return yield* proveAndSetPassword(login, request, fields.password, (accountId, passwordHash) => ({
+          _tag: "ActivateAccount",
+          accountId,
+          login: login as Credentials.Login,
+          activationCode: fields.activationCode,
+          password: fields.password,
+          passwordHash,
+          charterAccepted: fields.charterAccepted,
+          email: fields.email,
+          ...(fields.mobile === undefined ? {} : { mobile: fields.mobile }),
+        }))
       }).pipe(Effect.withSpan("Identity.activate", { captureStackTrace: false }))
 
     const renew: Identity.Service["renew"] = (input, request) =>
       Effect.gen(function* () {
         const fields = yield* decodeRenewal(input)
         const login = normalise(fields.login)
-        return yield* guarded(login, request, (throttled) =>
-          Effect.gen(function* () {
-            const holder = yield* holderOf(login)
-            const passwordHash = yield* hasher.hash(fields.password)
-            if (throttled || holder === undefined) return yield* Effect.fail(invalidCredentials)
-            const now = yield* DateTime.now
-            yield* asInvalidCredentials(
-              router.handleTyped(
-                {
-                  _tag: "RenewPassword",
-                  accountId: holder,
-                  login: login as Credentials.Login,
-                  renewalCode: fields.renewalCode,
-                  password: fields.password,
-                  passwordHash: Redacted.make(passwordHash),
-                },
-                // The holder acts, proving himself with his code or token.
-                { occurredAt: now, actor: holder },
-              ),
-            )
-            return yield* openSession(holder)
-          }),
-        )
+        return yield* proveAndSetPassword(login, request, fields.password, (accountId, passwordHash) => ({
+          _tag: "RenewPassword",
+          accountId,
+          login: login as Credentials.Login,
+          renewalCode: fields.renewalCode,
+          password: fields.password,
+          passwordHash,
+        }))
       }).pipe(Effect.withSpan("Identity.renew", { captureStackTrace: false }))
 
     /** The address on file of an account, when there is one to write to. */
@@ -358,30 +356,15 @@ export const make = (options: Options = {}) =>
       Effect.gen(function* () {
         const fields = yield* decodeRecovery(input)
         const login = normalise(fields.login)
-        return yield* guarded(login, request, (throttled) =>
-          Effect.gen(function* () {
-            const holder = yield* holderOf(login)
-            const passwordHash = yield* hasher.hash(fields.password)
-            if (throttled || holder === undefined) return yield* Effect.fail(invalidCredentials)
-            const now = yield* DateTime.now
-            yield* asInvalidCredentials(
-              router.handleTyped(
-                {
-                  _tag: "RecoverPassword",
-                  accountId: holder,
-                  login: login as Credentials.Login,
-                  tokenDigest: digest(fields.token),
-                  recoveredAt: now,
-                  password: fields.password,
-                  passwordHash: Redacted.make(passwordHash),
-                },
-                // The holder acts, proving himself with his code or token.
-                { occurredAt: now, actor: holder },
-              ),
-            )
-            return yield* openSession(holder)
-          }),
-        )
+        return yield* proveAndSetPassword(login, request, fields.password, (accountId, passwordHash, now) => ({
+          _tag: "RecoverPassword",
+          accountId,
+          login: login as Credentials.Login,
+          tokenDigest: digest(fields.token),
+          recoveredAt: now,
+          password: fields.password,
+          passwordHash,
+        }))
       }).pipe(Effect.withSpan("Identity.recover", { captureStackTrace: false }))
 
     const sessionInvalid = new SessionInvalid({
