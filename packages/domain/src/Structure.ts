@@ -13,8 +13,8 @@ import * as Actor from "./Actor.ts"
 import type { AccountId, GroupId, StructureId } from "./Ids.ts"
 import { defined } from "./internal/fields.ts"
 import { RuleId } from "./Rules.ts"
-import * as SchoolYears from "./SchoolYear.ts"
 import type { SchoolYear } from "./SchoolYear.ts"
+import * as SchoolYears from "./SchoolYear.ts"
 import { StructureCommand } from "./StructureCommands.ts"
 import type {
   GroupFunction,
@@ -451,7 +451,11 @@ const openSchoolYear = (command: Command<"OpenSchoolYear">, structure: Structure
     .sort()
     .at(-1)
   if (last !== undefined && schoolYear !== following(last)) {
-    return reject("BR-GRP-4", "InvalidState", `The last school year of ${structure.name} is ${last}: ${following(last)} opens next`)
+    return reject(
+      "BR-GRP-4",
+      "InvalidState",
+      `The last school year of ${structure.name} is ${last}: ${following(last)} opens next`,
+    )
   }
   return events({ _tag: "SchoolYearOpened", structureId: structure.structureId, schoolYear })
 }

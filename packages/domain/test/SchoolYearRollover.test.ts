@@ -156,10 +156,12 @@ describe("HomeworkBook: a class's book archived with its class", () => {
       }
       const history = [opened, recorded(sessionId, date)]
       for (const command of [record, edit, remove]) {
-        given(HomeworkBook.aggregate, [...history, archived]).when(command).thenRejects({
-          ruleId: "BR-GRP-4",
-          reason: "Archived",
-        })
+        given(HomeworkBook.aggregate, [...history, archived])
+          .when(command)
+          .thenRejects({
+            ruleId: "BR-GRP-4",
+            reason: "Archived",
+          })
         given(HomeworkBook.aggregate, history).when(command).accepted()
       }
     },
