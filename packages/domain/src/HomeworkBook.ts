@@ -35,6 +35,7 @@ export const HomeworkBookRejectionReason = Schema.Literal(
   "Frozen",
   "InvalidPeriod",
   "Cancelled",
+  "Archived",
 )
 /** @since 0.1.0 */
 export type HomeworkBookRejectionReason = typeof HomeworkBookRejectionReason.Type
@@ -102,6 +103,8 @@ export interface HomeworkBook {
   readonly deletedSessionIds: ReadonlyArray<SessionId>
   readonly visas: ReadonlyArray<Visa>
   readonly inspections: ReadonlyArray<Inspection>
+  /** Archived with its class at the end of the year: no session changes any more (BR-GRP-4). */
+  readonly archived: boolean
 }
 
 /**
@@ -172,6 +175,23 @@ const frozen = (actor: Actor.Actor, session: Session, what: string) =>
   isAdministrator(actor)
     ? reject("BR-CDT-4", "Frozen", `Session ${session.sessionId} is frozen by a visa: administrators cannot unlock it`)
     : reject("BR-CDT-3", "Frozen", `Session ${session.sessionId} is frozen by a visa and can no longer be ${what}`)
+
+/** The book's content closed with its class (BR-GRP-4): nobody writes in it any more, the system included. */
+const archived = (book: HomeworkBook, what: string) =>
+  reject(
+    "BR-GRP-4",
+    "Archived",
+    `Homework book ${book.homeworkBookId} was archived with its class at the end of ${book.schoolYear}: no session can be ${what}`,
+  )
+
+const archive = (command: Command<"ArchiveHomeworkBook">, book: HomeworkBook): Decision => {
+  if (!Actor.isSystem(command.actor)) {
+    return reject("BR-GRP-4", "NotAuthorized", "Only the start-of-year rollover archives a homework book")
+  }
+  return book.archived
+    ? none
+    : events({ _tag: "HomeworkBookArchived", homeworkBookId: book.homeworkBookId, archivedBy: command.actor.accountId })
+}
 
 const open = (command: Command<"OpenHomeworkBook">, state: HomeworkBookState): Decision => {
   const { actor, structureId } = command
@@ -406,11 +426,13 @@ export const decide = (command: HomeworkBookCommand, state: HomeworkBookState): 
   }
   switch (command._tag) {
     case "RecordSession":
-      return recordSession(command, state)
+      return state.archived ? archived(state, "recorded") : recordSession(command, state)
     case "EditSession":
-      return editSession(command, state)
+      return state.archived ? archived(state, "modified") : editSession(command, state)
     case "DeleteSession":
-      return deleteSession(command, state)
+      return state.archived ? archived(state, "deleted") : deleteSession(command, state)
+    case "ArchiveHomeworkBook":
+      return archive(command, state)
     case "PlaceVisa":
       return placeVisa(command, state)
     case "ScheduleInspection":
@@ -458,6 +480,7 @@ export const evolve = (state: HomeworkBookState, event: HomeworkBookEvent): Home
           deletedSessionIds: [],
           visas: [],
           inspections: [],
+          archived: false,
         }
   }
   if (state._tag === "Absent") return state
@@ -509,6 +532,8 @@ export const evolve = (state: HomeworkBookState, event: HomeworkBookEvent): Home
       return { ...state, inspections: inspection(event.inspectionId, (i) => i && { ...i, period: event.period }) }
     case "InspectionCancelled":
       return { ...state, inspections: inspection(event.inspectionId, (i) => i && { ...i, cancelled: true }) }
+    case "HomeworkBookArchived":
+      return { ...state, archived: true }
   }
 }
 

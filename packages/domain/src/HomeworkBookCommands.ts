@@ -102,6 +102,18 @@ export const CancelInspection = Schema.TaggedStruct("CancelInspection", {
 })
 
 /**
+ * Archive the homework book of a class whose year ended: it stays readable,
+ * visas and inspections included, and no session is recorded, edited or
+ * deleted in it any more (BR-GRP-4). Issued by the start-of-year rollover.
+ *
+ * @since 0.1.0
+ */
+export const ArchiveHomeworkBook = Schema.TaggedStruct("ArchiveHomeworkBook", {
+  actor: fact(Actor),
+  homeworkBookId: HomeworkBookId,
+})
+
+/**
  * Every HomeworkBook command, keyed by tag. There is deliberately no command
  * that lifts a visa or unfreezes a session (BR-CDT-4).
  *
@@ -116,6 +128,7 @@ export const commands = {
   ScheduleInspection,
   RescheduleInspection,
   CancelInspection,
+  ArchiveHomeworkBook,
 } as const
 
 /**

@@ -115,6 +115,17 @@ export const InspectionCancelled = Schema.TaggedStruct("InspectionCancelled", {
 })
 
 /**
+ * The book of a class whose year ended was archived: read-only, its content
+ * closed with its class (BR-GRP-4).
+ *
+ * @since 0.1.0
+ */
+export const HomeworkBookArchived = Schema.TaggedStruct("HomeworkBookArchived", {
+  homeworkBookId: HomeworkBookId,
+  archivedBy: AccountId,
+})
+
+/**
  * Every HomeworkBook event, keyed by tag, for the event catalogue.
  *
  * @since 0.1.0
@@ -128,6 +139,7 @@ export const events = {
   InspectionScheduled,
   InspectionRescheduled,
   InspectionCancelled,
+  HomeworkBookArchived,
 } as const
 
 /**

@@ -14,6 +14,7 @@ import type { AccountId, GroupId, StructureId } from "./Ids.ts"
 import { defined } from "./internal/fields.ts"
 import { RuleId } from "./Rules.ts"
 import type { SchoolYear } from "./SchoolYear.ts"
+import * as SchoolYears from "./SchoolYear.ts"
 import { StructureCommand } from "./StructureCommands.ts"
 import type {
   GroupFunction,
@@ -100,6 +101,8 @@ export interface Structure {
   readonly hierarchy: Hierarchy
   readonly groups: ReadonlyMap<GroupId, Group>
   readonly closedYears: ReadonlyArray<SchoolYear>
+  /** The last school year opened with `OpenSchoolYear`, if any (BR-GRP-4). */
+  readonly currentYear: SchoolYear | undefined
 }
 
 /**
@@ -430,6 +433,33 @@ const closeSchoolYear = (command: Command<"CloseSchoolYear">, structure: Structu
   })
 }
 
+/** The school year after `year`: 2027-2028 after 2026-2027. */
+const following = (year: SchoolYear): SchoolYear => SchoolYears.starting(Number(year.slice(0, 4)) + 1)
+
+const openSchoolYear = (command: Command<"OpenSchoolYear">, structure: Structure): Decision => {
+  if (!Actor.isSystem(command.actor) && !Actor.administers(command.actor, locationOf(structure))) {
+    return reject("BR-GRP-4", "NotAuthorized", "Only the feed or an administrator of the school opens a school year")
+  }
+  const { schoolYear } = command
+  if (structure.currentYear === schoolYear) return none
+  if (structure.closedYears.includes(schoolYear)) {
+    return reject("BR-GRP-4", "Closed", `School year ${schoolYear} is closed: it cannot open again`)
+  }
+  // (decision) Years open in order, one after the other, after the last opened or closed (`YYYY-YYYY`
+  // sorts as text): a rollover never skips a year nor goes back one.
+  const last = [...structure.closedYears, ...(structure.currentYear === undefined ? [] : [structure.currentYear])]
+    .sort()
+    .at(-1)
+  if (last !== undefined && schoolYear !== following(last)) {
+    return reject(
+      "BR-GRP-4",
+      "InvalidState",
+      `The last school year of ${structure.name} is ${last}: ${following(last)} opens next`,
+    )
+  }
+  return events({ _tag: "SchoolYearOpened", structureId: structure.structureId, schoolYear })
+}
+
 /** The other classes of the same year a pupil leaves when he joins `group` (BR-GRP-2). */
 const classesToLeave = (structure: Structure, group: Group, accountId: AccountId, role: GroupRole) =>
   group.kind !== "Class" || role !== "Student"
@@ -575,6 +605,8 @@ export const decide = (command: StructureCommand, state: StructureState): Decisi
       return closeGroup(command, state)
     case "CloseSchoolYear":
       return closeSchoolYear(command, state)
+    case "OpenSchoolYear":
+      return openSchoolYear(command, state)
     case "AssignToGroup":
       return assign(command, state)
     case "UnassignFromGroup":
@@ -610,6 +642,7 @@ export const evolve = (state: StructureState, event: StructureEvent): StructureS
           hierarchy: hierarchyOf(event),
           groups: new Map(),
           closedYears: [],
+          currentYear: undefined,
         }
   }
   if (state._tag === "Absent") return state
@@ -648,6 +681,8 @@ export const evolve = (state: StructureState, event: StructureEvent): StructureS
           ]),
         ),
       }
+    case "SchoolYearOpened":
+      return { ...state, currentYear: event.schoolYear }
     case "GroupAssigned":
       return updateGroup(state, event.groupId, (group) => ({
         ...group,

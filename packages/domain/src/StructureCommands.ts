@@ -81,6 +81,18 @@ export const CloseSchoolYear = Schema.TaggedStruct("CloseSchoolYear", {
 })
 
 /**
+ * Open a school year, the one after the last opened: the year change of the
+ * start-of-year rollover, after the ending year's close (BR-GRP-4). Idempotent.
+ *
+ * @since 0.1.0
+ */
+export const OpenSchoolYear = Schema.TaggedStruct("OpenSchoolYear", {
+  actor: fact(Actor),
+  structureId: StructureId,
+  schoolYear: SchoolYear,
+})
+
+/**
  * Put an account in a group with a role; `source` says whether the feed or an
  * administrator owns the membership (BR-GRP-1, BR-GRP-2, BR-GRP-6).
  *
@@ -140,6 +152,7 @@ export const commands = {
   RenameGroup,
   CloseGroup,
   CloseSchoolYear,
+  OpenSchoolYear,
   AssignToGroup,
   UnassignFromGroup,
   ImportGroupMembers,

@@ -150,6 +150,17 @@ export const SchoolYearClosed = Schema.TaggedStruct("SchoolYearClosed", {
 })
 
 /**
+ * A school year was opened: the school's current year, after which only the
+ * year that follows it opens (BR-GRP-4).
+ *
+ * @since 0.1.0
+ */
+export const SchoolYearOpened = Schema.TaggedStruct("SchoolYearOpened", {
+  structureId: StructureId,
+  schoolYear: SchoolYear,
+})
+
+/**
  * An account joined a group, or its role or source there changed (BR-GRP-1,
  * BR-GRP-2, BR-GRP-3, BR-GRP-6).
  *
@@ -192,6 +203,7 @@ export const events = {
   GroupClosed,
   ClassClosed,
   SchoolYearClosed,
+  SchoolYearOpened,
   GroupAssigned,
   GroupUnassigned,
 } as const

@@ -272,6 +272,11 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     structureId: "StructureId",
     schoolYear: "SchoolYear",
   },
+  OpenSchoolYear: {
+    actor: actor,
+    structureId: "StructureId",
+    schoolYear: "SchoolYear",
+  },
   AssignToGroup: {
     actor: actor,
     structureId: "StructureId",
@@ -381,6 +386,10 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     homeworkBookId: "HomeworkBookId",
     inspectionId: "InspectionId",
     location,
+  },
+  ArchiveHomeworkBook: {
+    actor: actor,
+    homeworkBookId: "HomeworkBookId",
   },
 }
 

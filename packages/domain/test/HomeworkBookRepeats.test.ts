@@ -280,7 +280,7 @@ describe("HomeworkBook: commands sent again", () => {
 })
 
 describe("HomeworkBook: evolve", () => {
-  it("an opened book starts with no session, deleted id, visa or inspection, and a second opening changes nothing", () => {
+  it("an opened book starts with no session, deleted id, visa or inspection, not archived, and a second opening changes nothing", () => {
     const expected: HomeworkBook.HomeworkBookState = {
       _tag: "HomeworkBook",
       homeworkBookId: bookId,
@@ -291,6 +291,7 @@ describe("HomeworkBook: evolve", () => {
       deletedSessionIds: [],
       visas: [],
       inspections: [],
+      archived: false,
     }
     assert.deepStrictEqual(fold(HomeworkBook.aggregate, [opened]), expected)
     const again: Event = { ...opened, groupId: GroupId.make("school-a$5B"), schoolYear: ids.otherSchoolYear }

@@ -52,7 +52,10 @@ export const VisaEntry = Schema.Struct({
 export type VisaEntry = typeof VisaEntry.Type
 
 /**
- * A homework book: its class or group, school year and visas.
+ * A homework book: its class or group, school year and visas, and `archived`
+ * once it closed with its class at the end of its year (BR-GRP-4): readable,
+ * no session changes any more. Absent means not archived, so that the books of
+ * logs written before the rollover existed read as they were, with no rebuild.
  *
  * @since 0.1.0
  */
@@ -62,6 +65,7 @@ export const BookEntry = Schema.Struct({
   groupId: GroupId,
   schoolYear: SchoolYear,
   visas: Schema.Array(VisaEntry),
+  archived: Schema.optional(Schema.Boolean),
 })
 /** @since 0.1.0 */
 export type BookEntry = typeof BookEntry.Type
@@ -288,6 +292,8 @@ export const HomeworkBooksProjection = Projections.make({
         inspectionKey(event.homeworkBookId, event.inspectionId),
         (current) => current && { ...current, cancelled: true },
       ),
+    HomeworkBookArchived: (event, into) =>
+      into.books.update(event.homeworkBookId, (book) => book && { ...book, archived: true }),
     // BR-ACC-9: the teacher's words go; the sessions stay, with their dates, subjects and visas.
     AccountDataErased: (event, into) =>
       into.authors.read(event.accountId, (author) => [

@@ -199,6 +199,7 @@ const weights: { readonly [Tag in keyof typeof HomeworkBook.commands]: number } 
   ScheduleInspection: 1,
   RescheduleInspection: 1,
   CancelInspection: 1,
+  ArchiveHomeworkBook: 1,
 }
 
 /**

@@ -15,11 +15,20 @@ import * as Schema from "effect/Schema"
  * - `report-follow-up`: the process manager that follows a handled report up (BR-SIG-3, BR-SIG-5);
  * - `install`: `cartable init`, which appoints the first platform administrator;
  * - `sign-in`: @cartable/identity's sign-in, which links an external identity on first sign-in
- *   (BR-ACC-10) and upgrades a password's hash.
+ *   (BR-ACC-10) and upgrades a password's hash;
+ * - `rollover`: @cartable/rollover's start-of-year rollover, which closes the ending year's classes and
+ *   archives their homework books, then opens the new year (BR-GRP-4).
  *
  * @since 0.1.0
  */
-export const SystemProcess = Schema.Literal("aaf-import", "timetable-import", "report-follow-up", "install", "sign-in")
+export const SystemProcess = Schema.Literal(
+  "aaf-import",
+  "timetable-import",
+  "report-follow-up",
+  "install",
+  "sign-in",
+  "rollover",
+)
 
 /** @since 0.1.0 */
 export type SystemProcess = typeof SystemProcess.Type
