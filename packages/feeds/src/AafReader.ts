@@ -60,12 +60,13 @@ export const fromBytes = <E, R>(
 ): Stream.Stream<AafElement, AafFileError | E, R> =>
   Stream.suspend(() => {
     const parser = FileParser.make(file)
-    const fileError = toFileError(file)
+    const emit = (step: FileParser.Step): Stream.Stream<AafElement, AafFileError> => {
+      const elements = Stream.fromChunk(Chunk.unsafeFromArray(step.elements as Array<AafElement>))
+      return step.error === undefined ? elements : Stream.concat(elements, Stream.fail(step.error))
+    }
     return bytes.pipe(
-      Stream.mapConcatChunkEffect((chunk) =>
-        Effect.try({ try: () => Chunk.unsafeFromArray(parser.write(chunk) as Array<AafElement>), catch: fileError }),
-      ),
-      Stream.concat(Stream.fromIterableEffect(Effect.try({ try: () => parser.end(), catch: fileError }))),
+      Stream.flatMap((chunk) => emit(parser.write(chunk))),
+      Stream.concat(Stream.suspend(() => emit(parser.end()))),
     )
   })
 

@@ -35,11 +35,44 @@ export const sniff = (head: Uint8Array): Sniffed => {
   }
 }
 
+/** Decodes the chunks of one file, in order. */
+export interface Decoder {
+  readonly encoding: string
+  readonly decode: (bytes: Uint8Array, options: { readonly stream: boolean }) => string
+}
+
+// Bytes 0x80 to 0x9F of windows-1252 (the WHATWG table; the five unassigned bytes stay C1 codes).
+const CP1252_HIGH = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ"
+
 /**
- * A streaming decoder. UTF-8 is fatal (a byte sequence that is not UTF-8 is an
- * error, not a replacement character in a name); the single-byte encodings
- * decode every byte. `iso-8859-1` is decoded as windows-1252 (the WHATWG
- * rule), which only differs on C1 control codes no name holds.
+ * windows-1252, which the WHATWG rules also use for `iso-8859-1` and `us-ascii`
+ * labels. Node 20's TextDecoder decodes that label as Latin-1 and drops
+ * 0x80-0x9F (€, œ, curly quotes), so it is decoded here: one byte, one character.
  */
-export const decoder = (label: string): TextDecoder =>
-  new TextDecoder(label, { fatal: label === "utf-8" || label === "utf8" || label === "unicode-1-1-utf-8" })
+const windows1252: Decoder = {
+  encoding: "windows-1252",
+  decode: (bytes) => {
+    let text = ""
+    const step = 8192
+    for (let at = 0; at < bytes.length; at += step) {
+      const part = bytes.subarray(at, at + step)
+      let chunk = Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString("latin1")
+      if (/[\u0080-\u009f]/.test(chunk)) {
+        chunk = chunk.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!)
+      }
+      text += chunk
+    }
+    return text
+  },
+}
+
+/**
+ * A streaming decoder for a label {@link sniff} knows. UTF-8 is fatal (a byte
+ * sequence that is not UTF-8 is an error, not a replacement character in a
+ * name); the single-byte encodings decode every byte.
+ */
+export const decoder = (label: string): Decoder => {
+  const platform = new TextDecoder(label, { fatal: true })
+  if (platform.encoding === "windows-1252") return windows1252
+  return platform.encoding === "utf-8" ? platform : new TextDecoder(label)
+}

@@ -5,20 +5,25 @@
  * completes and nothing accumulates. A file that cannot go on throws
  * {@link AafFileError}.
  */
-import type { TextDecoder } from "node:util"
 import { SaxesParser, type SaxesTagPlain } from "saxes"
 import { AafFileError, type AafFileErrorReason } from "../AafFileError.ts"
 import type { AafElement, RequestKind } from "../AafRecord.ts"
 import { isPlaceholderPhone, phones } from "./attributes.ts"
-import { decoder, SNIFF_BYTES, sniff } from "./encoding.ts"
+import { type Decoder, decoder, SNIFF_BYTES, sniff } from "./encoding.ts"
 import { type RawRequest, strayContent, toElement, unknownRequest } from "./records.ts"
+
+/** What a step of the read gives: the elements completed, and the error that stopped the file, if any. */
+export interface Step {
+  readonly elements: ReadonlyArray<AafElement>
+  readonly error: AafFileError | undefined
+}
 
 /** A file being read. */
 export interface FileParser {
   /** Reads the next bytes; returns the elements they complete. */
-  readonly write: (bytes: Uint8Array) => ReadonlyArray<AafElement>
+  readonly write: (bytes: Uint8Array) => Step
   /** The end of the file: checks that the document is complete. */
-  readonly end: () => ReadonlyArray<AafElement>
+  readonly end: () => Step
 }
 
 const ROOT = "ficAlimMENESR"
@@ -50,7 +55,7 @@ interface Request {
 export const make = (file: string): FileParser => {
   const parser = new SaxesParser({ xmlns: false, position: true })
   const out: Array<AafElement> = []
-  let decode: TextDecoder | undefined
+  let decode: Decoder | undefined
   let head: Uint8Array | undefined
   let lines = 1
   // The open elements below the root, by name; `path.length` is the depth under ficAlimMENESR.
@@ -225,34 +230,44 @@ export const make = (file: string): FileParser => {
     if (sniffed._tag === "Unknown") fail("UnsupportedEncoding", `encoding "${sniffed.label}" is not supported`, 1)
     decode = decoder(sniffed.label)
   }
-  const drain = (): ReadonlyArray<AafElement> => out.splice(0, out.length)
+  // The elements completed before an error stand: they are returned with it.
+  const step = (run: () => void): Step => {
+    let error: AafFileError | undefined
+    try {
+      run()
+    } catch (e) {
+      if (!(e instanceof AafFileError)) throw e
+      error = e
+    }
+    return { elements: out.splice(0, out.length), error }
+  }
 
   return {
-    write: (bytes) => {
-      if (decode === undefined) {
-        // Wait for enough bytes to read the declaration whole.
-        const joined = head === undefined ? bytes : concat(head, bytes)
-        if (joined.byteLength < SNIFF_BYTES) {
-          head = joined
-          return []
-        }
-        head = undefined
-        start(joined)
-        feed(decodeOrFail(joined, true))
-      } else feed(decodeOrFail(bytes, true))
-      return drain()
-    },
-    end: () => {
-      if (decode === undefined) {
-        const bytes = head ?? new Uint8Array(0)
-        head = undefined
-        start(bytes)
-        feed(decodeOrFail(bytes, false))
-      } else feed(decodeOrFail(new Uint8Array(0), false))
-      parser.close()
-      if (!rootSeen) fail("NotWellFormed", "the file holds no element")
-      return drain()
-    },
+    write: (bytes) =>
+      step(() => {
+        if (decode === undefined) {
+          // Wait for enough bytes to read the declaration whole.
+          const joined = head === undefined ? bytes : concat(head, bytes)
+          if (joined.byteLength < SNIFF_BYTES) {
+            head = joined
+            return
+          }
+          head = undefined
+          start(joined)
+          feed(decodeOrFail(joined, true))
+        } else feed(decodeOrFail(bytes, true))
+      }),
+    end: () =>
+      step(() => {
+        if (decode === undefined) {
+          const bytes = head ?? new Uint8Array(0)
+          head = undefined
+          start(bytes)
+          feed(decodeOrFail(bytes, false))
+        } else feed(decodeOrFail(new Uint8Array(0), false))
+        parser.close()
+        if (!rootSeen) fail("NotWellFormed", "the file holds no element")
+      }),
   }
 }
 
