@@ -141,4 +141,10 @@ export const readExport = (folder: string, options?: ReadOptions): Stream.Stream
  * @since 0.1.0
  */
 export const summarise = <E, R>(stream: Stream.Stream<AafElement, E, R>): Effect.Effect<AafSummary.AafSummary, E, R> =>
-  Stream.runFold(stream, AafSummary.empty, AafSummary.add).pipe(Effect.withSpan("AafReader.summarise"))
+  Effect.suspend(() => {
+    // Counted in place: a new summary per record would be garbage at academy scale.
+    const counter = AafSummary.counter()
+    return Stream.runForEachChunk(stream, (chunk) => Effect.sync(() => Chunk.forEach(chunk, counter.add))).pipe(
+      Effect.map(counter.summary),
+    )
+  }).pipe(Effect.withSpan("AafReader.summarise"))

@@ -60,3 +60,33 @@ export const format = (summary: AafSummary): string => {
     .join(", ")
   return `read ${summary.read}: ${summary.good} good + ${summary.bad} bad${reasons === "" ? "" : ` (${reasons})`}`
 }
+
+/**
+ * A mutable count for long reads: `add` each element, then take the `summary`.
+ *
+ * @since 0.1.0
+ */
+export const counter = (): { readonly add: (element: AafElement) => void; readonly summary: () => AafSummary } => {
+  let good = 0
+  let bad = 0
+  const goodByCategory: Partial<Record<Category, number>> = {}
+  const badByReason: Partial<Record<BadRecordReason, number>> = {}
+  return {
+    add: (element) => {
+      if (element._tag === "BadRecord") {
+        bad++
+        badByReason[element.reason] = (badByReason[element.reason] ?? 0) + 1
+      } else {
+        good++
+        goodByCategory[element.category] = (goodByCategory[element.category] ?? 0) + 1
+      }
+    },
+    summary: () => ({
+      read: good + bad,
+      good,
+      bad,
+      goodByCategory: { ...goodByCategory },
+      badByReason: { ...badByReason },
+    }),
+  }
+}
