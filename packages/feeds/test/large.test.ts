@@ -78,17 +78,22 @@ describe("a file larger than 50 MB", () => {
           (e) => e as Error,
         ).pipe(Stream.tap((chunk) => Effect.sync(() => (pulled += chunk.byteLength))))
         yield* AafReader.fromBytes("large.xml", bytes).pipe(
+          // A slow consumer (a real timer: the test clock would never fire): a millisecond per chunk, time for a reader
+          // that reads ahead to do so.
           Stream.runForEachChunk((chunk) =>
-            Effect.sync(() => {
-              largestChunk = Math.max(largestChunk, Chunk.size(chunk))
-              Chunk.forEach(chunk, (element) => {
-                assert.strictEqual(element._tag, "Pupil")
-                consumed++
-                // The bytes the reader has pulled beyond the end of this record.
-                worstLead = Math.max(worstLead, pulled - (header + consumed * size))
-              })
-              rssPeak = Math.max(rssPeak, process.memoryUsage.rss())
-            }),
+            Effect.zipRight(
+              Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1))),
+              Effect.sync(() => {
+                largestChunk = Math.max(largestChunk, Chunk.size(chunk))
+                Chunk.forEach(chunk, (element) => {
+                  assert.strictEqual(element._tag, "Pupil")
+                  consumed++
+                  // The bytes the reader has pulled beyond the end of this record.
+                  worstLead = Math.max(worstLead, pulled - (header + consumed * size))
+                })
+                rssPeak = Math.max(rssPeak, process.memoryUsage.rss())
+              }),
+            ),
           ),
         )
         assert.strictEqual(consumed, records)
