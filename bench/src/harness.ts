@@ -37,7 +37,7 @@ export interface Args {
   readonly postgres: Sizes
 }
 
-const flag = (name: string): string | undefined => {
+export const flag = (name: string): string | undefined => {
   const prefix = `--${name}=`
   const hit = process.argv.find((a) => a === `--${name}` || a.startsWith(prefix))
   return hit === undefined ? undefined : hit.startsWith(prefix) ? hit.slice(prefix.length) : "true"

@@ -14,6 +14,9 @@
  *                                  # p50/p99 of the directory's search and the mail-merge listing
  *   pnpm bench --workspace         # only the cost of resolving facts: the router with a vouched actor
  *                                  # against the Workspace, on both databases (--only=sqlite for one)
+ *   pnpm bench --feeds-read        # only the AAF reader: an academy's export (300 schools, 500,000
+ *                                  # accounts, generated once in a temp folder) read by AafReader and
+ *                                  # by a raw saxes pass; --accounts=N --schools=N --per-part=N
  *
  * PostgreSQL: DATABASE_URL when set (databases `cartable_bench_*` are created and
  * dropped on that server), otherwise a throwaway cluster from scripts/postgres.sh.
@@ -27,6 +30,7 @@ import * as Domain from "@cartable/domain/Domain"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as PostgresEventStore from "@cartable/store-postgres/PostgresEventStore"
 import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
+import * as FeedsRead from "./feedsRead.ts"
 import { type Figure, parseArgs, report } from "./harness.ts"
 import * as Postgres from "./postgres.ts"
 import * as ReadModels from "./readModels.ts"
@@ -116,6 +120,7 @@ const workspaceBench = async (args: ReturnType<typeof parseArgs>, started: numbe
 const main = async () => {
   const args = parseArgs()
   if (process.argv.includes("--workspace")) return workspaceBench(args, performance.now())
+  if (process.argv.includes("--feeds-read")) return FeedsRead.run()
   const sqliteUsers: Users.UserSizes = args.full
     ? { streams: 10_000, appends: 20_000, chunk: 500 }
     : { streams: 3_000, appends: 5_000, chunk: 500 }
