@@ -10,8 +10,9 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Delay from "./internal/delay.ts"
 import * as Due from "./internal/due.ts"
-import { ConfigurationRefused } from "./ManagerError.ts"
+import type { ConfigurationRefused } from "./ManagerError.ts"
 
 /**
  * The delay between a pre-deletion and the deletion by default: 90 days, as the
@@ -49,20 +50,14 @@ export type PreDeleted = Due.DueAccount
 export const make = (
   options: { readonly delay?: Duration.DurationInput | undefined } = {},
 ): Effect.Effect<Deletions, ConfigurationRefused> =>
-  Effect.suspend(() => {
-    const delay = options.delay === undefined ? defaultDelay : Duration.decode(options.delay)
-    if (!Duration.isFinite(delay)) {
-      return Effect.fail(new ConfigurationRefused({ manager: "deletions", message: "The deletion delay is finite" }))
-    }
-    return Effect.succeed(
-      Due.make({
-        name: "deletions",
-        version: 1,
-        delay,
-        start: "AccountPreDeleted",
-        stop: ["AccountRestored", "AccountDeleted"],
-        command: "DeleteAccount",
-        process: "account-lifecycle",
-      }),
-    )
-  })
+  Effect.map(Delay.decode("deletions", options.delay, defaultDelay), (delay) =>
+    Due.make({
+      name: "deletions",
+      version: 1,
+      delay,
+      start: "AccountPreDeleted",
+      stop: ["AccountRestored", "AccountDeleted"],
+      command: "DeleteAccount",
+      process: "account-lifecycle",
+    }),
+  )

@@ -10,8 +10,9 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Delay from "./internal/delay.ts"
 import * as Due from "./internal/due.ts"
-import { ConfigurationRefused } from "./ManagerError.ts"
+import type { ConfigurationRefused } from "./ManagerError.ts"
 
 /**
  * The longest delay BR-ACC-9 allows as a fixed duration: three months are 89 days
@@ -49,18 +50,13 @@ export type Erasures = Due.DueManager
 export const make = (
   options: { readonly delay?: Duration.DurationInput | undefined } = {},
 ): Effect.Effect<Erasures, ConfigurationRefused> =>
-  Effect.suspend(() => {
-    const delay = options.delay === undefined ? defaultDelay : Duration.decode(options.delay)
-    if (!Duration.isFinite(delay) || Duration.greaterThan(delay, retentionLimit)) {
-      return Effect.fail(
-        new ConfigurationRefused({
-          manager: "erasures",
-          ruleId: "BR-ACC-9",
-          message: `Personal data is erased within three months of the deletion: the erasure delay is at most 89 days, got ${Duration.format(delay)}`,
-        }),
-      )
-    }
-    return Effect.succeed(
+  Effect.map(
+    Delay.decode("erasures", options.delay, defaultDelay, {
+      max: retentionLimit,
+      ruleId: "BR-ACC-9",
+      message: "Personal data is erased within three months of the deletion: the erasure delay is at most 89 days",
+    }),
+    (delay) =>
       Due.make({
         name: "erasures",
         version: 1,
@@ -70,5 +66,4 @@ export const make = (
         command: "EraseAccountData",
         process: "account-lifecycle",
       }),
-    )
-  })
+  )

@@ -17,6 +17,7 @@ import * as Scheduler from "@cartable/managers/Scheduler"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
 import * as ReadModelStore from "@cartable/projections/ReadModelStore"
 import * as Authorization from "@cartable/read-models/Authorization"
+import * as NewsFeed from "@cartable/read-models/NewsFeed"
 import * as Workspace from "@cartable/workspace/Workspace"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
@@ -28,13 +29,22 @@ export const deletions = Effect.runSync(Deletions.make())
 export const erasures = Effect.runSync(Erasures.make())
 
 /** The managers' stack over a storage (built once per runner: two stacks over one storage are two runners). */
-export const stack = (managers: { readonly deletions: Deletions.Deletions; readonly erasures: Erasures.Erasures }) =>
+export const stack = (
+  managers: { readonly deletions: Deletions.Deletions; readonly erasures: Erasures.Erasures },
+  options: Pick<ProjectionRuntime.Options, "background" | "pollInterval" | "leaseTtl"> = {},
+) =>
   Layer.mergeAll(Workspace.layer, Scheduler.layer).pipe(
     Layer.provideMerge(
       ProjectionRuntime.layer({
-        inline: [Authorization.AuthorizationProjection, managers.deletions.projection, managers.erasures.projection],
+        inline: [
+          Authorization.AuthorizationProjection,
+          NewsFeed.FeedWithdrawals,
+          managers.deletions.projection,
+          managers.erasures.projection,
+        ],
         reactors: [managers.deletions.reactor, managers.erasures.reactor, ReportFollowUp.reactor],
         background: false,
+        ...options,
       }),
     ),
     Layer.provideMerge(Authorization.layer),
@@ -52,7 +62,7 @@ export const context = { occurredAt: start }
 export const pupilIds = (n: number) => Array.from({ length: n }, (_, i) => `pupil-${i + 1}`)
 
 /** The school and its pupils, from the feed. */
-export const setup = (pupils: ReadonlyArray<string>) =>
+export const setup = (pupils: ReadonlyArray<string>, staff: ReadonlyArray<string> = []) =>
   Effect.gen(function* () {
     const feed = (yield* Workspace.Workspace).system("aaf-import")
     yield* feed.handle(
@@ -68,12 +78,12 @@ export const setup = (pupils: ReadonlyArray<string>) =>
       },
       context,
     )
-    for (const [n, accountId] of pupils.entries()) {
+    for (const [n, accountId] of [...pupils, ...staff].entries()) {
       yield* feed.handle(
         {
           _tag: "ProvisionAccount",
           accountId,
-          profile: "Student",
+          profile: n < pupils.length ? "Student" : "Personnel",
           origin: { _tag: "Feed", source: "AAF", externalId: `jointure-${accountId}` },
           structureId: school,
           login: `eleve.numero${n + 1}`,
