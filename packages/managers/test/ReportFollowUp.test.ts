@@ -16,7 +16,13 @@ const [reporter, ...authors] = pupils
 const vendor = "vendor"
 
 /** A report of a notification by `authorId`, and its handling by the platform's administrator. */
-const reportAndHandle = (n: number, authorId: string, decision: "Kept" | "Deleted", blockAuthor: boolean) =>
+const reportAndHandle = (
+  n: number,
+  authorId: string,
+  decision: "Kept" | "Deleted",
+  blockAuthor: boolean,
+  blockScope: "Account" | "Messaging" | undefined,
+) =>
   Effect.gen(function* () {
     const workspace = yield* Workspace.Workspace
     const reportId = `rep-${n}`
@@ -33,7 +39,14 @@ const reportAndHandle = (n: number, authorId: string, decision: "Kept" | "Delete
     )
     yield* workspace.handle(
       vendor,
-      { _tag: "HandleReport", reportId, decision, handledAt: DateTime.formatIso(context.occurredAt), blockAuthor },
+      {
+        _tag: "HandleReport",
+        reportId,
+        decision,
+        handledAt: DateTime.formatIso(context.occurredAt),
+        blockAuthor,
+        ...(blockAuthor && blockScope !== undefined ? { blockScope } : {}),
+      },
       context,
     )
     return reportId
@@ -47,7 +60,7 @@ const world = Effect.gen(function* () {
 
 describe("ReportFollowUp", () => {
   it.effect.prop(
-    "BR-SIG-5 each report handled with a block blocks its author once, as report-follow-up, even when its handling is seen twice; BR-SIG-3 its notification is withdrawn",
+    "BR-SIG-5 each report handled with a block blocks its author's account or only his messaging, as the handler chose, once, as report-follow-up, even when its handling is seen twice; BR-SIG-3 its notification is withdrawn",
     [
       FastCheck.array(
         FastCheck.record({
@@ -55,6 +68,7 @@ describe("ReportFollowUp", () => {
           decision: FastCheck.constantFrom("Kept" as const, "Deleted" as const),
           block: FastCheck.boolean(),
           replay: FastCheck.boolean(),
+          scope: FastCheck.constantFrom(undefined, "Account" as const, "Messaging" as const),
         }),
         { minLength: 1, maxLength: 5 },
       ),
@@ -72,26 +86,41 @@ describe("ReportFollowUp", () => {
         const blocked = new Map<string, boolean>()
         const expected = new Map<string, Array<string>>()
         const applied = new Set<string>()
-        const handled: Array<{ readonly reportId: string; readonly authorId: string; readonly block: boolean }> = []
+        const handled: Array<{
+          readonly reportId: string
+          readonly authorId: string
+          readonly block: boolean
+          readonly application: string | undefined
+        }> = []
+        // A block of the whole account and one of messaging are two blocks (BR-ACC-6).
+        const keyOf = (report: (typeof handled)[number]) => `${report.authorId}|${report.application}`
         const follow = (report: (typeof handled)[number]) => {
-          if (!report.block || applied.has(report.reportId) || blocked.get(report.authorId)) return
-          blocked.set(report.authorId, true)
+          if (!report.block || applied.has(report.reportId) || blocked.get(keyOf(report))) return
+          blocked.set(keyOf(report), true)
           applied.add(report.reportId)
           const causation = ReportFollowUp.causationId(report.reportId, 0)
-          expected.set(report.authorId, [...(expected.get(report.authorId) ?? []), causation])
+          expected.set(report.authorId, [
+            ...(expected.get(report.authorId) ?? []),
+            `${causation} ${report.application ?? "account"}`,
+          ])
         }
         for (const [n, report] of reports.entries()) {
           const block = report.block && report.decision === "Deleted"
           const authorId = authors[report.author]!
-          const reportId = yield* reportAndHandle(n, authorId, report.decision, block)
-          handled.push({ reportId, authorId, block })
+          const reportId = yield* reportAndHandle(n, authorId, report.decision, block, report.scope)
+          const application = report.scope === "Messaging" ? "messaging" : undefined
+          handled.push({ reportId, authorId, block, application })
           follow(handled[n]!)
           yield* runtime.catchUpReactor(ReportFollowUp.reactor.name)
           if (report.replay) {
             // An administrator unblocks the author; then every handling is seen again (a crash before the
             // checkpoint moved, read again from the start): no report blocks him a second time.
-            yield* workspace.handle(vendor, { _tag: "UnblockAccount", accountId: authorId }, context)
-            blocked.set(authorId, false)
+            yield* workspace.handle(
+              vendor,
+              { _tag: "UnblockAccount", accountId: authorId, ...(application === undefined ? {} : { application }) },
+              context,
+            )
+            blocked.set(keyOf(handled[n]!), false)
             for (const earlier of handled) follow(earlier)
             yield* store.resetCheckpoint(Reactor.idOf(ReportFollowUp.reactor))
             yield* runtime.catchUpReactor(ReportFollowUp.reactor.name)
@@ -101,7 +130,10 @@ describe("ReportFollowUp", () => {
         for (const authorId of authors) {
           const blocks = (yield* accountHistory(authorId)).filter((e) => e.type === "AccountBlocked")
           assert.deepStrictEqual(
-            blocks.map((e) => [e.recorded.metadata.actor, e.recorded.metadata.causationId]),
+            blocks.map((e) => [
+              e.recorded.metadata.actor,
+              `${e.recorded.metadata.causationId} ${(e.recorded.event as { readonly application?: string }).application ?? "account"}`,
+            ]),
             (expected.get(authorId) ?? []).map((id) => ["system:report-follow-up", id]),
             authorId,
           )
