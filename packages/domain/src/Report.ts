@@ -207,7 +207,7 @@ export const withdrawalOf = (decision: ReportDecision, kind: ContentKind): Withd
 
 /**
  * The Account commands a process manager runs after a report was handled
- * (BR-SIG-5): block the author when the handler asked for it. `actor` is who the
+ * (BR-SIG-5): block the author, or only his messaging, when the handler asked for it. `actor` is who the
  * process manager acts as; the handler's authority was checked by `decide`.
  *
  * @example
@@ -216,8 +216,22 @@ export const withdrawalOf = (decision: ReportDecision, kind: ContentKind): Withd
  */
 export const followUpCommands = (event: ReportEvent, actor: Actor.Actor): ReadonlyArray<AccountCommand> =>
   event._tag === "ReportHandled" && event.blockAuthor && event.content.authorId !== undefined
-    ? [{ _tag: "BlockAccount", actor, accountId: event.content.authorId }]
+    ? [
+        {
+          _tag: "BlockAccount",
+          actor,
+          accountId: event.content.authorId,
+          ...(event.blockScope === "Messaging" ? { application: MESSAGING } : {}),
+        },
+      ]
     : []
+
+/**
+ * The application a block of the author's messaging blocks (BR-SIG-5, BR-ACC-6).
+ *
+ * @since 0.1.0
+ */
+export const MESSAGING = "messaging"
 
 const reject = (ruleId: RuleId, reason: ReportRejectionReason, message: string) =>
   Either.left(new ReportRejected({ ruleId, reason, message }))
@@ -303,6 +317,9 @@ const decideExisting = (command: ReportCommand, report: Report): Decision => {
       if (command.blockAuthor && command.decision !== "Deleted") {
         return reject("BR-SIG-5", "InvalidFollowUp", "Blocking the author follows the deletion of his content")
       }
+      if (command.blockScope !== undefined && !command.blockAuthor) {
+        return reject("BR-SIG-5", "InvalidFollowUp", "A block's scope goes with blocking the author")
+      }
       if (command.blockAuthor && report.content.authorId === undefined) {
         return reject("BR-SIG-5", "UnknownAuthor", "The reported content has no known author to block")
       }
@@ -316,6 +333,7 @@ const decideExisting = (command: ReportCommand, report: Report): Decision => {
         withdrawal: withdrawalOf(command.decision, report.content.kind),
         contentDeleted: false,
         blockAuthor: command.blockAuthor,
+        ...defined("blockScope", command.blockScope),
       })
     }
     case "DismissReportAlert":

@@ -10,7 +10,7 @@ import * as Schema from "effect/Schema"
 import { Actor, Location } from "./Actor.ts"
 import { fact } from "./Fact.ts"
 import { ReportId, StructureId } from "./Ids.ts"
-import { ReportDecision, ReportedContent } from "./ReportEvents.ts"
+import { BlockScope, ReportDecision, ReportedContent } from "./ReportEvents.ts"
 
 /**
  * Report a notification or a message as inappropriate (BR-SIG-1), at the school
@@ -34,7 +34,8 @@ export const ReportContent = Schema.TaggedStruct("ReportContent", {
 
 /**
  * Keep or delete the reported content, optionally asking that its author be
- * blocked (BR-SIG-3, BR-SIG-5).
+ * blocked (BR-SIG-3, BR-SIG-5): his whole account, or with `blockScope:
+ * "Messaging"` only his messaging.
  *
  * @since 0.1.0
  */
@@ -44,6 +45,7 @@ export const HandleReport = Schema.TaggedStruct("HandleReport", {
   decision: ReportDecision,
   handledAt: Schema.DateTimeUtc,
   blockAuthor: Schema.Boolean,
+  blockScope: Schema.optional(BlockScope),
 })
 
 /**

@@ -58,6 +58,16 @@ export const ReportDecision = Schema.Literal("Kept", "Deleted")
 export type ReportDecision = typeof ReportDecision.Type
 
 /**
+ * What the author's block covers, when the handler asks for one (BR-SIG-5, BR-ACC-6):
+ * his whole account, or only his messaging (`BlockAccount` with `application: "messaging"`).
+ *
+ * @since 0.1.0
+ */
+export const BlockScope = Schema.Literal("Account", "Messaging")
+/** @since 0.1.0 */
+export type BlockScope = typeof BlockScope.Type
+
+/**
  * What consumers must do with the reported content (BR-SIG-3): a reported
  * message stops being delivered at once (004 "stopper les messages problématiques");
  * once handled, a deleted notification leaves every feed that showed it, a
@@ -98,7 +108,8 @@ export const ContentReported = Schema.TaggedStruct("ContentReported", {
  * An administrator covering the school handled the report, once (BR-SIG-3).
  * `withdrawal` says what consumers must do; `contentDeleted` is always false
  * because deleting a notification never deletes the content it points to.
- * `blockAuthor` asks a process manager to block the author (BR-SIG-5).
+ * `blockAuthor` asks a process manager to block the author (BR-SIG-5), his whole
+ * account unless `blockScope` says `Messaging` (absent in events recorded before it existed).
  *
  * @since 0.1.0
  */
@@ -111,6 +122,7 @@ export const ReportHandled = Schema.TaggedStruct("ReportHandled", {
   withdrawal: Withdrawal,
   contentDeleted: Schema.Literal(false),
   blockAuthor: Schema.Boolean,
+  blockScope: Schema.optional(BlockScope),
 })
 
 /**

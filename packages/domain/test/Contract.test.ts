@@ -317,6 +317,7 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     decision: '"Kept" | "Deleted"',
     handledAt: "DateTimeUtc",
     blockAuthor: "boolean",
+    "blockScope?": '"Account" | "Messaging" | undefined',
   },
   DismissReportAlert: {
     actor: actor,

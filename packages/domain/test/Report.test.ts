@@ -345,16 +345,28 @@ describe("Report rules", () => {
   )
 
   it.prop(
-    "BR-SIG-5 the handler may ask to block the author; the follow-up blocks his account",
-    [coverageArb, kindArb, decisionArb, FastCheck.boolean(), FastCheck.boolean(), FastCheck.nat()],
-    ([{ location, handlers }, kind, decision, blockAuthor, authorKnown, pick]) => {
+    "BR-SIG-5 the handler may ask to block the author, or only his messaging; the follow-up blocks his account or his messaging",
+    [
+      coverageArb,
+      kindArb,
+      decisionArb,
+      FastCheck.boolean(),
+      FastCheck.boolean(),
+      FastCheck.nat(),
+      FastCheck.constantFrom(undefined, "Account" as const, "Messaging" as const),
+    ],
+    ([{ location, handlers }, kind, decision, blockAuthor, authorKnown, pick, blockScope]) => {
       const handler = handlers[pick % handlers.length]!
       const content: Report.ReportedContent = authorKnown
         ? { kind, contentId: "c-1", authorId }
         : { kind, contentId: "c-1" }
       const spec = given(Report.aggregate, history(report({ location, content }))).when(
-        handle({ actor: handler, decision, blockAuthor }),
+        handle({ actor: handler, decision, blockAuthor, ...(blockScope === undefined ? {} : { blockScope }) }),
       )
+      if (blockScope !== undefined && !blockAuthor) {
+        spec.thenRejects({ ruleId: "BR-SIG-5", reason: "InvalidFollowUp" })
+        return
+      }
       if (blockAuthor && decision === "Kept") {
         spec.thenRejects({ ruleId: "BR-SIG-5", reason: "InvalidFollowUp" })
         return
@@ -367,9 +379,16 @@ describe("Report rules", () => {
       assert.ok(handled?._tag === "ReportHandled")
       const processManager = Actor.system("report-follow-up")
       const followUp = Report.followUpCommands(handled, processManager)
+      const messagingOnly = blockScope === "Messaging"
       assert.deepStrictEqual(
         followUp,
-        blockAuthor ? [{ _tag: "BlockAccount", actor: processManager, accountId: authorId }] : [],
+        blockAuthor
+          ? [
+              messagingOnly
+                ? { _tag: "BlockAccount", actor: processManager, accountId: authorId, application: "messaging" }
+                : { _tag: "BlockAccount", actor: processManager, accountId: authorId },
+            ]
+          : [],
       )
       const author: Account.AccountEvent = {
         _tag: "AccountProvisioned",
@@ -384,7 +403,8 @@ describe("Report rules", () => {
       }
       const { state } = run(Account.aggregate, followUp, Account.evolve(Account.initialState, author))
       assert.ok(state._tag === "Account")
-      assert.strictEqual(state.blocked, blockAuthor)
+      assert.strictEqual(state.blocked, blockAuthor && !messagingOnly)
+      assert.deepStrictEqual(state.blockedApplications, blockAuthor && messagingOnly ? ["messaging"] : [])
       for (const command of followUp) {
         assert.ok(Either.isRight(Account.decide(command, Account.evolve(Account.initialState, author))))
       }

@@ -13,6 +13,8 @@ import * as Schema from "effect/Schema"
  * - `aaf-import`: the directory feed import (AAF, fed by SIECLE/ONDE/STSweb, BR-ACC-1);
  * - `timetable-import`: the timetable import (STSweb, timetable software, BR-FEED-2);
  * - `report-follow-up`: the process manager that follows a handled report up (BR-SIG-3, BR-SIG-5);
+ * - `account-lifecycle`: the process managers that delete a pre-deleted account once its delay is over
+ *   and erase a deleted account's personal data within the retention limit (BR-ACC-9, BR-ACC-12);
  * - `install`: `cartable init`, which appoints the first platform administrator;
  * - `sign-in`: @cartable/identity's sign-in, which links an external identity on first sign-in
  *   (BR-ACC-10) and upgrades a password's hash;
@@ -25,6 +27,7 @@ export const SystemProcess = Schema.Literal(
   "aaf-import",
   "timetable-import",
   "report-follow-up",
+  "account-lifecycle",
   "install",
   "sign-in",
   "rollover",
