@@ -91,8 +91,8 @@ describe("Ids", () => {
   it("each id is named and described for errors and JSON Schema", () => {
     for (const name of names) {
       const ast = schemaOf(name).ast
-      assert.deepStrictEqual(AST.getIdentifierAnnotation(ast), Option.some(name))
-      assert.deepStrictEqual(AST.getDescriptionAnnotation(ast), Option.some(expected[name]))
+      assert.strictEqual(Option.getOrUndefined(AST.getIdentifierAnnotation(ast)), name)
+      assert.strictEqual(Option.getOrUndefined(AST.getDescriptionAnnotation(ast)), expected[name])
     }
   })
 
