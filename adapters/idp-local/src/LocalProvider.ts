@@ -32,14 +32,17 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
-/** The stream read when the login is unknown: no account has it (ids never hold a space). */
+/**
+ * The stream read when the login has no holder: the same read as for an account. Were an
+ * account ever given this id, the attempt would still be refused: there is no holder.
+ */
 const NO_ACCOUNT = AccountId.make("no such account")
 
 const isLogin = Schema.is(Credentials.Login)
 
 /** A login as typed (capitals and spaces aside); anything no login can be reads as the empty key. */
 const keyOf = (login: unknown) => {
-  const key = typeof login === "string" && login.length <= 256 ? login.trim().toLowerCase() : ""
+  const key = typeof login === "string" && login.length <= 256 ? Local.normaliseLogin(login) : ""
   return isLogin(key) ? key : ""
 }
 

@@ -15,7 +15,7 @@ import * as Schema from "effect/Schema"
 import { AccountCommand } from "./AccountCommands.ts"
 import type { AccompanyingKind, AccountEvent, Origin, Profile, RelativeLink } from "./AccountEvents.ts"
 import { events as eventDefinitions } from "./AccountEvents.ts"
-import { canLogIn } from "./AccountQueries.ts"
+import { canLogIn, emailOnFile } from "./AccountQueries.ts"
 import * as Actor from "./Actor.ts"
 import * as Credentials from "./Credentials.ts"
 import type { AccountId, StructureId } from "./Ids.ts"
@@ -370,15 +370,12 @@ const renewPassword = (
     ] as const
   })
 
-/** An address to send the recovery e-mail to: set, and not erased (BR-ACC-4). */
-const emailOnFile = (account: Account) => account.email !== undefined && !PersonalData.isErased(account.email)
-
 const requestRecovery = (command: Command<"RequestPasswordRecovery">, account: Account): Decision => {
   if (!canLogIn(account, command.login)) return failedLogin
   if (!account.activated) {
     return reject("BR-ACC-4", "InvalidState", "The account is not activated yet: its activation code stands")
   }
-  if (!emailOnFile(account)) {
+  if (emailOnFile(account) === undefined) {
     return reject("BR-ACC-4", "NoEmail", "The account has no e-mail address on file to recover its password")
   }
   return events({

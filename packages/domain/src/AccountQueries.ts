@@ -88,3 +88,12 @@ export const visibleActivationCode = (state: AccountState): Credentials.OneTimeC
  */
 export const isAdministratorOf = (state: AccountState, structureId: StructureId): boolean =>
   state._tag === "Account" && state.administratorOf.includes(structureId)
+
+/**
+ * The address on file to write to (a recovery e-mail, BR-ACC-4): none before one
+ * was given, none once erased.
+ *
+ * @since 0.1.0
+ */
+export const emailOnFile = (state: AccountState): string | undefined =>
+  state._tag === "Account" && state.email !== undefined && !PersonalData.isErased(state.email) ? state.email : undefined

@@ -20,6 +20,14 @@ export interface PasswordCredential {
 }
 
 /**
+ * A login as a user typed it, as logins are matched: logins are lowercase
+ * (BR-ACC-10), so capitals and the spaces around it are the same login.
+ *
+ * @since 0.1.0
+ */
+export const normaliseLogin = (typed: string): string => typed.trim().toLowerCase()
+
+/**
  * The local provider: its identities are `{ provider: "local", subject: accountId }`.
  *
  * @since 0.1.0

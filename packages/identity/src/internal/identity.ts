@@ -6,7 +6,6 @@ import * as CommandInput from "@cartable/eventlog/CommandInput"
 import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import { EventStore } from "@cartable/eventlog/EventStore"
 import type { ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
-import * as PersonalData from "@cartable/kernel/PersonalData"
 import * as Text from "@cartable/kernel/Text"
 import type { ReadModelError } from "@cartable/projections/ReadModelStore"
 import { Authorization } from "@cartable/read-models/Authorization"
@@ -19,12 +18,12 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { LOCAL_PROVIDER } from "../ExternalIdentity.ts"
+import { type ExternalIdentity, LOCAL_PROVIDER } from "../ExternalIdentity.ts"
 import type { Designation, Identity, Options, RequestInfo, Session } from "../Identity.ts"
 import { defaultThrottle } from "../Identity.ts"
 import { IdentityNotLinked, type InvalidCredentials, invalidCredentials, SessionInvalid } from "../IdentityError.ts"
 import { IdentityStore } from "../IdentityStore.ts"
-import { LocalProvider } from "../LocalProvider.ts"
+import { LocalProvider, normaliseLogin } from "../LocalProvider.ts"
 import { Mailer } from "../Mailer.ts"
 import { PasswordHasher } from "../PasswordHasher.ts"
 import { digest, randomToken } from "./tokens.ts"
@@ -35,9 +34,6 @@ const THROTTLE_ADDRESS = "throttle-address"
 const THROTTLE_RECOVERY = "throttle-recovery"
 /** Recovery e-mails a login may ask for in one throttle window. */
 const RECOVERY_REQUESTS = 3
-
-/** What a login is matched on: logins are lowercase (BR-ACC-10), a user may type capitals or spaces. */
-const normalise = (login: string) => login.trim().toLowerCase()
 
 const isLogin = Schema.is(Credentials.Login)
 const typedLogin = Schema.String.pipe(Schema.maxLength(256, { message: () => "a login is at most 256 characters" }))
@@ -112,8 +108,6 @@ export const make = (options: Options = {}) =>
     const sessionTtl = options.sessionTtl ?? "8 hours"
     const recoveryTtl = options.recovery?.ttl ?? "1 hour"
 
-    const context = (now: DateTime.Utc) => ({ occurredAt: now })
-
     const openSession = (accountId: AccountId) =>
       Effect.gen(function* () {
         const now = yield* DateTime.now
@@ -162,7 +156,7 @@ export const make = (options: Options = {}) =>
       )
 
     const signIn: Identity.Service["signIn"] = (credential, request) => {
-      const login = typeof credential.login === "string" ? normalise(credential.login) : ""
+      const login = typeof credential.login === "string" ? normaliseLogin(credential.login) : ""
       return guarded(login, request, (throttled) =>
         Effect.gen(function* () {
           // The provider does the same work on every path; a throttled success is thrown away.
@@ -182,7 +176,7 @@ export const make = (options: Options = {}) =>
         const now = yield* DateTime.now
         yield* workspace
           .system("sign-in")
-          .handle({ _tag: "LinkExternalIdentity", accountId, provider, subject }, context(now))
+          .handle({ _tag: "LinkExternalIdentity", accountId, provider, subject }, { occurredAt: now })
           .pipe(
             // The store's failures stay what they are; a refusal of the link (another identity of the
             // provider on the account, EduConnect for a teacher, a subject too long) says why.
@@ -195,33 +189,37 @@ export const make = (options: Options = {}) =>
           )
       })
 
+    /** The account a provider's designation names for an identity no account holds yet (BR-ACC-10). */
+    const designatedAccount = (identity: ExternalIdentity) =>
+      Effect.gen(function* () {
+        const designation = options.linking?.[identity.provider]
+        const designated =
+          designation === undefined
+            ? undefined
+            : yield* Effect.provideService(designation.designate(identity), Authorization, authorization)
+        if (designated === undefined) {
+          return yield* new IdentityNotLinked({
+            provider: identity.provider,
+            reason: "NoDesignatedAccount",
+            message: `No account of this ENT is linked to this ${identity.provider} identity: ask your school's administrator / Aucun compte de l'ENT n'est rattaché à cette identité ${identity.provider} : contactez l'administrateur de votre établissement`,
+          })
+        }
+        return designated
+      })
+
     const signInWith: Identity.Service["signInWith"] = (provider, credential, request) =>
       guarded(undefined, request, (throttled) =>
         Effect.gen(function* () {
           const identity = yield* provider.authenticate(credential)
           if (throttled) return yield* Effect.fail(invalidCredentials)
-          let accountId: AccountId | undefined =
+          const linked: AccountId | undefined =
             identity.provider === LOCAL_PROVIDER
               ? (identity.subject as AccountId)
               : yield* authorization.identityHolder(identity.provider, identity.subject)
-          if (accountId === undefined) {
-            const designation = options.linking?.[identity.provider]
-            const designated =
-              designation === undefined
-                ? undefined
-                : yield* Effect.provideService(designation.designate(identity), Authorization, authorization)
-            if (designated === undefined) {
-              return yield* new IdentityNotLinked({
-                provider: identity.provider,
-                reason: "NoDesignatedAccount",
-                message: `No account of this ENT is linked to this ${identity.provider} identity: ask your school's administrator / Aucun compte de l'ENT n'est rattaché à cette identité ${identity.provider} : contactez l'administrateur de votre établissement`,
-              })
-            }
-            yield* admitted(designated)
-            yield* linkFirstSignIn(identity.provider, identity.subject, designated)
-            accountId = designated
-          }
+          const accountId = linked ?? (yield* designatedAccount(identity))
+          // Judged before a first sign-in links anything: a blocked account takes no new identity.
           yield* admitted(accountId)
+          if (linked === undefined) yield* linkFirstSignIn(identity.provider, identity.subject, accountId)
           return yield* openSession(accountId)
         }),
       ).pipe(
@@ -264,7 +262,7 @@ export const make = (options: Options = {}) =>
     const activate: Identity.Service["activate"] = (input, request) =>
       Effect.gen(function* () {
         const fields = yield* decodeActivation(input)
-        const login = normalise(fields.login)
+        const login = normaliseLogin(fields.login)
         return yield* proveAndSetPassword(login, request, fields.password, (accountId, passwordHash) => ({
           _tag: "ActivateAccount",
           accountId,
@@ -281,7 +279,7 @@ export const make = (options: Options = {}) =>
     const renew: Identity.Service["renew"] = (input, request) =>
       Effect.gen(function* () {
         const fields = yield* decodeRenewal(input)
-        const login = normalise(fields.login)
+        const login = normaliseLogin(fields.login)
         return yield* proveAndSetPassword(login, request, fields.password, (accountId, passwordHash) => ({
           _tag: "RenewPassword",
           accountId,
@@ -296,17 +294,14 @@ export const make = (options: Options = {}) =>
     const emailOf = (accountId: AccountId) =>
       Effect.map(
         Effect.provideService(CommandHandler.load(Account.aggregate, accountId), EventStore, eventStore),
-        ({ state }) =>
-          state._tag === "Account" && state.email !== undefined && !PersonalData.isErased(state.email)
-            ? state.email
-            : undefined,
+        ({ state }) => Account.emailOnFile(state),
       )
 
     const requestRecovery: Identity.Service["requestRecovery"] = (input, _request) =>
       Effect.gen(function* () {
         const fields = yield* decodeRecoveryRequest(input)
         const recovery = options.recovery
-        const login = normalise(fields.login)
+        const login = normaliseLogin(fields.login)
         const now = yield* DateTime.now
         // At most a few e-mails per login and window: a flood of requests sends no flood of mail.
         const asked = yield* store.recordFailure(THROTTLE_RECOVERY, digest(login), now, throttle.window)
@@ -355,7 +350,7 @@ export const make = (options: Options = {}) =>
     const recover: Identity.Service["recover"] = (input, request) =>
       Effect.gen(function* () {
         const fields = yield* decodeRecovery(input)
-        const login = normalise(fields.login)
+        const login = normaliseLogin(fields.login)
         return yield* proveAndSetPassword(login, request, fields.password, (accountId, passwordHash, now) => ({
           _tag: "RecoverPassword",
           accountId,
