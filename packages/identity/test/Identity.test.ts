@@ -308,6 +308,8 @@ describe("Identity: recovery by e-mail (BR-ACC-4)", () => {
       yield* identity.requestRecovery({ login: logins.pupil }, request)
       const [mail] = yield* outbox.sent
       assert.strictEqual(mail?.to, "pupil@example.org")
+      // The test clock starts at the epoch; the token stands for the configured hour.
+      assert.include(mail?.text, "before 1970-01-01 01:00 UTC")
       const token = tokenOf(mail?.text ?? "")
       assert.lengthOf(token, 43)
       // The log keeps the token's digest only.

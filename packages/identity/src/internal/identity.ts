@@ -60,6 +60,9 @@ const decodeRenewal = CommandInput.decode(Renewal)
 const decodeRecoveryRequest = CommandInput.decode(RecoveryRequest)
 const decodeRecovery = CommandInput.decode(Recovery)
 
+/** An instant as a person reads it in a mail: `2026-09-14 09:00 UTC`. */
+const until = (at: DateTime.Utc) => `${DateTime.formatIso(at).slice(0, 16).replace("T", " ")} UTC`
+
 const refusedStates: ReadonlySet<string> = new Set(["blocked", "pre-deleted", "deleted"])
 
 /** A refused code or token reads as a wrong password (BR-ACC-6); the other rejections say what to fix. */
@@ -308,6 +311,7 @@ export const make = (options: Options = {}) =>
         const holder = yield* holderOf(login)
         if (recovery === undefined || holder === undefined || asked > RECOVERY_REQUESTS) return
         const token = randomToken()
+        const expiresAt = DateTime.addDuration(now, Duration.decode(recoveryTtl))
         const requested = yield* Effect.either(
           router.handleTyped(
             {
@@ -315,7 +319,7 @@ export const make = (options: Options = {}) =>
               accountId: holder,
               login: login as Credentials.Login,
               tokenDigest: digest(token),
-              expiresAt: DateTime.addDuration(now, Duration.decode(recoveryTtl)),
+              expiresAt,
             },
             { occurredAt: now, actor: holder },
           ),
@@ -332,8 +336,9 @@ export const make = (options: Options = {}) =>
             to: email,
             subject: "Password recovery / Réinitialisation du mot de passe",
             text: [
-              "To choose a new password, open this link within the hour:",
-              "Pour choisir un nouveau mot de passe, ouvrez ce lien dans l'heure :",
+              // The link stands for the configured time, not always an hour: the mail says until when.
+              `To choose a new password, open this link once, before ${until(expiresAt)}:`,
+              `Pour choisir un nouveau mot de passe, ouvrez ce lien une fois, avant le ${until(expiresAt)} :`,
               "",
               recovery.link(token),
               "",
