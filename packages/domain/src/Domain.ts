@@ -6,6 +6,7 @@
  * const catalog = EventCatalog.make({ ...Domain.events, ...MyDistribution.events })
  * @since 0.1.0
  */
+import type { Aggregate } from "@cartable/kernel/Decider"
 import * as Schema from "effect/Schema"
 import * as Account from "./Account.ts"
 import * as HomeworkBook from "./HomeworkBook.ts"
@@ -50,3 +51,10 @@ export const Command = Schema.Union(
 
 /** @since 0.1.0 */
 export type Command = typeof Command.Type
+
+/**
+ * Any event of the core domain.
+ *
+ * @since 0.1.0
+ */
+export type Event = Aggregate.Event<(typeof aggregates)[keyof typeof aggregates]>

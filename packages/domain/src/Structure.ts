@@ -24,6 +24,7 @@ import type {
   Source,
   StructureEvent,
   StructureKind,
+  Teaching,
 } from "./StructureEvents.ts"
 import { events as eventDefinitions } from "./StructureEvents.ts"
 import type { Uai } from "./Uai.ts"
@@ -65,7 +66,7 @@ export class StructureRejected extends Schema.TaggedError<StructureRejected>("@c
  *
  * @since 0.1.0
  */
-export interface Member {
+export interface Member extends Teaching {
   readonly role: GroupRole
   readonly source: Source
 }
@@ -103,6 +104,10 @@ export interface Structure {
   readonly closedYears: ReadonlyArray<SchoolYear>
   /** The last school year opened with `OpenSchoolYear`, if any (BR-GRP-4). */
   readonly currentYear: SchoolYear | undefined
+  /** The digest of the full import held for an administrator's confirmation, if any (BR-FEED-1). */
+  readonly heldImport: string | undefined
+  /** The digest of the last held import an administrator confirmed, if any (BR-FEED-1). */
+  readonly confirmedImport: string | undefined
 }
 
 /**
@@ -491,7 +496,7 @@ const unassigned = (
 const assigned = (
   structure: Structure,
   groupId: GroupId,
-  member: { readonly accountId: AccountId; readonly role: GroupRole },
+  member: { readonly accountId: AccountId; readonly role: GroupRole } & Teaching,
   source: Source,
   by: Actor.Actor,
 ): StructureEvent => ({
@@ -502,7 +507,24 @@ const assigned = (
   role: member.role,
   source,
   assignedBy: by.accountId,
+  ...teachingOf(member),
 })
+
+/** What a teacher teaches, without empty fields, so that an event reads back from JSON as decided. */
+const teachingOf = (member: Teaching): Teaching => ({
+  ...(member.subjects === undefined || member.subjects.length === 0 ? {} : { subjects: member.subjects }),
+  ...(member.principal === true ? { principal: true } : {}),
+})
+
+const sameTeaching = (a: Teaching, b: Teaching): boolean => {
+  const left = teachingOf(a)
+  const right = teachingOf(b)
+  return (
+    left.principal === right.principal &&
+    (left.subjects ?? []).length === (right.subjects ?? []).length &&
+    (left.subjects ?? []).every((subject, i) => right.subjects?.[i] === subject)
+  )
+}
 
 const feedOwned = (accountId: AccountId, groupId: GroupId) =>
   reject(
@@ -565,22 +587,47 @@ const importMembers = (command: Command<"ImportGroupMembers">, structure: Struct
   if (stray !== undefined) {
     return reject("BR-GRP-6", "InvalidImport", `${stray.accountId} is listed as ${stray.role}, a role not imported`)
   }
-  const wanted = new Map(command.members.map((member) => [member.accountId, member.role]))
+  const wanted = new Map(command.members.map((member) => [member.accountId, member]))
   // The import replaces every membership of the roles it carries, manual edits included (BR-GRP-6).
   const leaving = [...group.members]
     .filter(([accountId, member]) => roles.includes(member.role) && !wanted.has(accountId))
     .map(([accountId]) => unassigned(structure, group.groupId, accountId, "Feed", actor))
-  const joining = [...wanted].flatMap(([accountId, role]) => {
-    const current = group.members.get(accountId)
-    if (current?.role === role && current.source === "Feed") return []
+  const joining = [...wanted.values()].flatMap((member) => {
+    const current = group.members.get(member.accountId)
+    if (current?.role === member.role && current.source === "Feed" && sameTeaching(current, member)) return []
     return [
-      ...classesToLeave(structure, group, accountId, role).map((other) =>
-        unassigned(structure, other.groupId, accountId, "Feed", actor),
+      ...classesToLeave(structure, group, member.accountId, member.role).map((other) =>
+        unassigned(structure, other.groupId, member.accountId, "Feed", actor),
       ),
-      assigned(structure, group.groupId, { accountId, role }, "Feed", actor),
+      assigned(structure, group.groupId, member, "Feed", actor),
     ]
   })
   return events(...leaving, ...joining)
+}
+
+const holdImport = (command: Command<"HoldFeedImport">, structure: Structure): Decision => {
+  if (!Actor.isSystem(command.actor)) {
+    return reject("BR-FEED-1", "NotAuthorized", "Only a directory feed import holds itself")
+  }
+  const { structureId, digest, accounts, preDeletions, moves, threshold } = command
+  if (structure.heldImport === digest || structure.confirmedImport === digest) return none
+  return events({ _tag: "FeedImportHeld", structureId, digest, accounts, preDeletions, moves, threshold })
+}
+
+const confirmImport = (command: Command<"ConfirmFeedImport">, structure: Structure): Decision => {
+  if (!Actor.administers(command.actor, locationOf(structure))) {
+    return reject("BR-FEED-1", "NotAuthorized", `Only an administrator of ${structure.name} confirms its held import`)
+  }
+  if (structure.confirmedImport === command.digest) return none
+  if (structure.heldImport !== command.digest) {
+    return reject("BR-FEED-1", "NotFound", `${structure.name} has no held import ${command.digest}`)
+  }
+  return events({
+    _tag: "FeedImportConfirmed",
+    structureId: structure.structureId,
+    digest: command.digest,
+    confirmedBy: command.actor.accountId,
+  })
 }
 
 /**
@@ -613,6 +660,10 @@ export const decide = (command: StructureCommand, state: StructureState): Decisi
       return unassign(command, state)
     case "ImportGroupMembers":
       return importMembers(command, state)
+    case "HoldFeedImport":
+      return holdImport(command, state)
+    case "ConfirmFeedImport":
+      return confirmImport(command, state)
   }
 }
 
@@ -643,6 +694,8 @@ export const evolve = (state: StructureState, event: StructureEvent): StructureS
           groups: new Map(),
           closedYears: [],
           currentYear: undefined,
+          heldImport: undefined,
+          confirmedImport: undefined,
         }
   }
   if (state._tag === "Absent") return state
@@ -683,10 +736,18 @@ export const evolve = (state: StructureState, event: StructureEvent): StructureS
       }
     case "SchoolYearOpened":
       return { ...state, currentYear: event.schoolYear }
+    case "FeedImportHeld":
+      return { ...state, heldImport: event.digest }
+    case "FeedImportConfirmed":
+      return { ...state, heldImport: undefined, confirmedImport: event.digest }
     case "GroupAssigned":
       return updateGroup(state, event.groupId, (group) => ({
         ...group,
-        members: new Map(group.members).set(event.accountId, { role: event.role, source: event.source }),
+        members: new Map(group.members).set(event.accountId, {
+          role: event.role,
+          source: event.source,
+          ...teachingOf(event),
+        }),
       }))
     case "GroupUnassigned":
       return updateGroup(state, event.groupId, (group) => {

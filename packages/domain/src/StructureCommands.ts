@@ -12,7 +12,7 @@ import { Actor } from "./Actor.ts"
 import { fact } from "./Fact.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
 import { SchoolYear } from "./SchoolYear.ts"
-import { GroupFunction, GroupKind, GroupRole, Hierarchy, Source, StructureKind } from "./StructureEvents.ts"
+import { GroupFunction, GroupKind, GroupRole, Hierarchy, Source, StructureKind, Teaching } from "./StructureEvents.ts"
 import { Uai } from "./Uai.ts"
 
 /**
@@ -117,11 +117,12 @@ export const UnassignFromGroup = Schema.TaggedStruct("UnassignFromGroup", {
 })
 
 /**
- * One member of a feed-owned group, as the feed lists it.
+ * One member of a feed-owned group, as the feed lists it; a teacher with what
+ * he teaches there (BR-GRP-1).
  *
  * @since 0.1.0
  */
-export const GroupMember = Schema.Struct({ accountId: AccountId, role: GroupRole })
+export const GroupMember = Schema.Struct({ accountId: AccountId, role: GroupRole, ...Teaching.fields })
 /** @since 0.1.0 */
 export type GroupMember = typeof GroupMember.Type
 
@@ -142,6 +143,35 @@ export const ImportGroupMembers = Schema.TaggedStruct("ImportGroupMembers", {
 })
 
 /**
+ * Hold a full import for the school: it would pre-delete or move more than the
+ * blocking share of its accounts (BR-FEED-1). The directory feed only;
+ * idempotent for the same digest.
+ *
+ * @since 0.1.0
+ */
+export const HoldFeedImport = Schema.TaggedStruct("HoldFeedImport", {
+  actor: fact(Actor),
+  structureId: StructureId,
+  digest: Text.ShortText,
+  accounts: Schema.NonNegativeInt,
+  preDeletions: Schema.NonNegativeInt,
+  moves: Schema.NonNegativeInt,
+  threshold: Schema.Number.pipe(Schema.between(0, 1)),
+})
+
+/**
+ * An administrator of the school confirms the held import of this digest
+ * (BR-FEED-1); the next import that finds the same change applies it.
+ *
+ * @since 0.1.0
+ */
+export const ConfirmFeedImport = Schema.TaggedStruct("ConfirmFeedImport", {
+  actor: fact(Actor),
+  structureId: StructureId,
+  digest: Text.ShortText,
+})
+
+/**
  * Every Structure command, keyed by tag.
  *
  * @since 0.1.0
@@ -156,6 +186,8 @@ export const commands = {
   AssignToGroup,
   UnassignFromGroup,
   ImportGroupMembers,
+  HoldFeedImport,
+  ConfirmFeedImport,
 } as const
 
 /**

@@ -161,6 +161,21 @@ export const SchoolYearOpened = Schema.TaggedStruct("SchoolYearOpened", {
 })
 
 /**
+ * What a teacher teaches in a class or group, as the feed says it
+ * (`ENTAuxEnsClassesMatieres`, `ENTAuxEnsClassesPrincipal`): the subjects' labels,
+ * and whether he is the class's principal teacher (BR-GRP-1). Both absent for
+ * pupils, members and teachers attached by hand.
+ *
+ * @since 0.1.0
+ */
+export const Teaching = Schema.Struct({
+  subjects: Schema.optional(Schema.Array(Text.ShortText)),
+  principal: Schema.optional(Schema.Literal(true)),
+})
+/** @since 0.1.0 */
+export type Teaching = typeof Teaching.Type
+
+/**
  * An account joined a group, or its role or source there changed (BR-GRP-1,
  * BR-GRP-2, BR-GRP-3, BR-GRP-6).
  *
@@ -173,6 +188,7 @@ export const GroupAssigned = Schema.TaggedStruct("GroupAssigned", {
   role: GroupRole,
   source: Source,
   assignedBy: AccountId,
+  ...Teaching.fields,
 })
 
 /**
@@ -187,6 +203,39 @@ export const GroupUnassigned = Schema.TaggedStruct("GroupUnassigned", {
   accountId: AccountId,
   source: Source,
   unassignedBy: AccountId,
+})
+
+/**
+ * A full directory import would have pre-deleted or moved away more than the
+ * configured share of the school's accounts: nothing was applied to the school,
+ * and the import waits for an administrator's confirmation of this very change,
+ * named by its digest (BR-FEED-1).
+ *
+ * @since 0.1.0
+ */
+export const FeedImportHeld = Schema.TaggedStruct("FeedImportHeld", {
+  structureId: StructureId,
+  digest: Text.ShortText,
+  /** The school's feed accounts before the import. */
+  accounts: Schema.NonNegativeInt,
+  /** The accounts the import would pre-delete. */
+  preDeletions: Schema.NonNegativeInt,
+  /** The accounts the import would move to another school. */
+  moves: Schema.NonNegativeInt,
+  /** The blocking share, between 0 and 1. */
+  threshold: Schema.Number,
+})
+
+/**
+ * An administrator of the school confirmed the held import of this digest: the
+ * next import that finds the same change applies it (BR-FEED-1).
+ *
+ * @since 0.1.0
+ */
+export const FeedImportConfirmed = Schema.TaggedStruct("FeedImportConfirmed", {
+  structureId: StructureId,
+  digest: Text.ShortText,
+  confirmedBy: AccountId,
 })
 
 /**
@@ -206,6 +255,8 @@ export const events = {
   SchoolYearOpened,
   GroupAssigned,
   GroupUnassigned,
+  FeedImportHeld,
+  FeedImportConfirmed,
 } as const
 
 /**

@@ -297,7 +297,22 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     structureId: "StructureId",
     groupId: "GroupId",
     roles: 'readonly ["Student" | "Teacher" | "Member", ...("Student" | "Teacher" | "Member")[]]',
-    members: 'ReadonlyArray<{ readonly accountId: AccountId; readonly role: "Student" | "Teacher" | "Member" }>',
+    members:
+      'ReadonlyArray<{ readonly accountId: AccountId; readonly role: "Student" | "Teacher" | "Member"; readonly subjects?: ReadonlyArray<ShortText> | undefined; readonly principal?: true | undefined }>',
+  },
+  HoldFeedImport: {
+    actor: actor,
+    structureId: "StructureId",
+    digest: "ShortText",
+    accounts: "NonNegativeInt",
+    preDeletions: "NonNegativeInt",
+    moves: "NonNegativeInt",
+    threshold: "between(0, 1)",
+  },
+  ConfirmFeedImport: {
+    actor: actor,
+    structureId: "StructureId",
+    digest: "ShortText",
   },
   // Report
   ReportContent: {

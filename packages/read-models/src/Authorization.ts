@@ -46,8 +46,25 @@ export const AccountState = Schema.Literal("inactive", "active", "blocked", "pre
 /** @since 0.1.0 */
 export type AccountState = typeof AccountState.Type
 
-/** One account's documents, by id. @since 0.1.0 */
-export const Accounts = ReadModel.collection("accounts", { document: AccountEntry, key: (entry) => entry.accountId })
+/**
+ * The key of a feed's accounts in one school, for {@link Authorization.Service.feedAccounts}.
+ *
+ * @since 0.1.0
+ */
+export const feedSchoolKey = (source: string, structureId: string): string => JSON.stringify([source, structureId])
+
+const feedSchools = (entry: AccountEntry): ReadonlyArray<string> | undefined => {
+  if (entry.feedKey === undefined) return undefined
+  const [source] = JSON.parse(entry.feedKey) as [string, string]
+  return entry.structureIds.map((structureId) => feedSchoolKey(source, structureId))
+}
+
+/** One account's documents, by id; the feed accounts indexed by feed and school. @since 0.1.0 */
+export const Accounts = ReadModel.collection("accounts", {
+  document: AccountEntry,
+  key: (entry) => entry.accountId,
+  indexes: { feed_school: feedSchools },
+})
 /** The open groups each account belongs to, by account id. @since 0.1.0 */
 export const MembershipsOf = ReadModel.collection("memberships", {
   document: Memberships,
@@ -131,7 +148,8 @@ const leave = (into: Writers, accountId: AccountId, groupId: GroupId) =>
 export const AuthorizationProjection = Projection.make({
   name: "authorization",
   // 2: external identities are claimed, one account each (BR-ACC-10).
-  version: 2,
+  // 3: feed accounts indexed by feed and school, for the directory import (BR-FEED-1).
+  version: 3,
   events: Domain.events,
   collections: {
     accounts: Accounts,
@@ -461,6 +479,20 @@ export interface AccountFacts {
 }
 
 /**
+ * An account a directory feed provisioned: the feed's id of the person and
+ * what an import compares with its export.
+ *
+ * @since 0.1.0
+ */
+export interface FeedAccount {
+  readonly accountId: AccountId
+  readonly externalId: string
+  readonly profile: Profile
+  readonly state: AccountState
+  readonly structureIds: ReadonlyArray<StructureId>
+}
+
+/**
  * What the Workspace needs of a signed-in account for every command: its state and its roles.
  *
  * @since 0.1.0
@@ -581,6 +613,11 @@ export declare namespace Authorization {
     readonly loginHolder: (login: string) => Effect.Effect<AccountId | undefined, ReadModelError>
     /** The account provisioned from this feed person (BR-ACC-8). */
     readonly feedHolder: (source: string, externalId: string) => Effect.Effect<AccountId | undefined, ReadModelError>
+    /** Every account a feed provisioned that is attached to this school, deleted ones included. */
+    readonly feedAccounts: (
+      source: string,
+      structureId: StructureId,
+    ) => Effect.Effect<ReadonlyArray<FeedAccount>, ReadModelError>
     /** The account an external identity is linked to (BR-ACC-10). */
     readonly identityHolder: (provider: string, subject: string) => Effect.Effect<AccountId | undefined, ReadModelError>
     /** The school of a homework book. */
@@ -658,6 +695,22 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
     loginHolder: (login) => Effect.map(logins.get(login), (entry) => entry?.accountId),
     feedHolder: (source, externalId) =>
       Effect.map(feedIds.get(feedKey(source, externalId)), (entry) => entry?.accountId),
+    feedAccounts: (source, structureId) =>
+      Effect.gen(function* () {
+        const found: Array<FeedAccount> = []
+        const equals = feedSchoolKey(source, structureId)
+        let after: string | undefined
+        do {
+          const page = yield* accounts.find({ index: "feed_school", equals, after, limit: 1_000 })
+          for (const entry of page.documents) {
+            const [, externalId] = JSON.parse(entry.feedKey!) as [string, string]
+            const { accountId, profile, structureIds } = entry
+            found.push({ accountId, externalId, profile, state: stateOf(entry), structureIds })
+          }
+          after = page.next
+        } while (after !== undefined)
+        return found
+      }),
     identityHolder: (provider, subject) =>
       Effect.map(identities.get(identityKey(provider, subject)), (entry) => entry?.accountId),
     homeworkBookSchool: (id) => Effect.map(books.get(id), (entry) => entry?.structureId),

@@ -1,0 +1,478 @@
+/**
+ * The import's run (FeedImport.ts says what it does): read the export into a
+ * plan, then give its commands in an order where what a command names exists:
+ * schools (and their holds), people, classes and groups with their members,
+ * relatives' links, then the pre-deletions of the absent.
+ */
+import * as Crypto from "node:crypto"
+import * as Account from "@cartable/domain/Account"
+import type { Profile, RelativeLink } from "@cartable/domain/AccountEvents"
+import * as Actor from "@cartable/domain/Actor"
+import type * as Domain from "@cartable/domain/Domain"
+import { AccountId, type StructureId } from "@cartable/domain/Ids"
+import * as Structure from "@cartable/domain/Structure"
+import * as CommandHandler from "@cartable/eventlog/CommandHandler"
+import type { EventStore } from "@cartable/eventlog/EventStore"
+import { Authorization, type FeedAccount } from "@cartable/read-models/Authorization"
+import { Workspace } from "@cartable/workspace/Workspace"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Stream from "effect/Stream"
+import type { AafElement, Source } from "../AafRecord.ts"
+import type { HeldSchool, Options, Report } from "../FeedImport.ts"
+import { FeedImportError } from "../FeedImportError.ts"
+import type { ImportProblem } from "../ImportProblem.ts"
+import { collector, type PersonPlan, type SchoolPlan } from "./importPlan.ts"
+import * as Logins from "./logins.ts"
+
+/** The code of the direction's functional group in every school (BR-GRP-3); no feed class code has a `@`. */
+const DIRECTION = "@direction"
+
+const feedActor = Actor.system("aaf-import")
+
+const fatal = new Set(["EventStoreError", "ReadModelError", "ConcurrencyConflict"])
+
+/** A command's failure that a record explains (a rule, a fact, a field), as opposed to a store's. */
+const isRefusal = (error: { readonly _tag: string }): boolean => !fatal.has(error._tag)
+
+const describe = (error: { readonly _tag: string; readonly message?: string; readonly ruleId?: string }): string =>
+  `${error.ruleId === undefined ? error._tag : error.ruleId}: ${error.message ?? error._tag}`
+
+const digestOf = (structureId: string, preDeleted: ReadonlyArray<string>, moved: ReadonlyArray<string>): string =>
+  Crypto.createHash("sha256")
+    .update(JSON.stringify([structureId, [...preDeleted].sort(), [...moved].sort()]))
+    .digest("hex")
+    .slice(0, 24)
+
+const live = (account: FeedAccount) => account.state !== "deleted" && account.state !== "pre-deleted"
+
+export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Options) =>
+  Effect.gen(function* () {
+    const source = options.source ?? "AAF"
+    const threshold = options.threshold ?? 0.1
+    if (!(threshold >= 0 && threshold <= 1)) {
+      return yield* new FeedImportError({
+        reason: "InvalidOptions",
+        message: `A threshold is a share from 0 to 1, got ${threshold}`,
+      })
+    }
+    if (source.trim() === "") {
+      return yield* new FeedImportError({ reason: "InvalidOptions", message: "A feed's source is not empty" })
+    }
+    const full = options.mode === "full"
+    const workspace = yield* Workspace
+    const facts = yield* Authorization
+    const session = workspace.system("aaf-import")
+    const context = {
+      occurredAt: options.occurredAt,
+      ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+    }
+
+    const collecting = collector()
+    yield* Stream.runForEach(elements, (element) => Effect.sync(() => collecting.add(element)))
+    const plan = collecting.plan()
+
+    const problems: Array<ImportProblem> = [...plan.problems]
+    const failed = new Set<string>()
+    const held: Array<HeldSchool> = []
+    const counts = { provisioned: 0, updated: 0, preDeleted: 0, restored: 0 }
+    let appended = 0
+
+    /** Reports a record once, whatever number of its commands fail. */
+    const report = (
+      key: string,
+      origin: { readonly source: Source; readonly category: ImportProblem["category"]; readonly id: string },
+      reason: "Refused" | "Held",
+      message: string,
+    ) => {
+      if (failed.has(key)) return
+      failed.add(key)
+      problems.push({ ...origin, severity: "problem", reason, message })
+    }
+
+    /** Gives one command; a refusal is the record's problem, a store failure stops the import. */
+    const give = (intent: Record<string, unknown>, onRefused: (message: string) => void) =>
+      session.handle(intent, context).pipe(
+        Effect.map((handled) => {
+          appended += handled.events.length
+          return handled.events as ReadonlyArray<Domain.Event>
+        }),
+        Effect.catchIf(isRefusal, (error) =>
+          Effect.sync(() => {
+            onRefused(describe(error as never))
+            return undefined
+          }),
+        ),
+      ) as Effect.Effect<ReadonlyArray<Domain.Event> | undefined, EventStoreErrorLike>
+
+    /**
+     * A school's Structure stream, loaded once: its commands are decided here first with the domain's own
+     * decide, and given only when they change something (an export imported again gives none); the state
+     * follows the events they record. A command decided on a state another writer changed meanwhile is
+     * decided again by the Workspace on the log: this only spares the no-ops.
+     */
+    const schoolStream = (structureId: string): Effect.Effect<SchoolStream, EventStoreErrorLike, EventStore> =>
+      Effect.map(CommandHandler.load(Structure.aggregate, structureId), (loaded) => {
+        let state = loaded.state
+        return {
+          state: () => state,
+          give: (intent: Record<string, unknown>, onRefused: (message: string) => void) =>
+            Effect.gen(function* () {
+              const decided = Structure.decide({ ...intent, actor: feedActor } as Structure.StructureCommand, state)
+              if (Either.isRight(decided) && decided.right.length === 0) return []
+              const events = yield* give(intent, onRefused)
+              if (events !== undefined) {
+                for (const event of events) state = Structure.evolve(state, event as Structure.StructureEvent)
+              }
+              return events
+            }),
+        }
+      })
+
+    const schoolKey = (school: SchoolPlan) => `school:${school.jointure}`
+    const personKey = (person: PersonPlan) => `${person.category}:${person.id}`
+    const refuseSchool = (school: SchoolPlan) => (message: string) =>
+      report(
+        schoolKey(school),
+        { source: school.source, category: "EtabEducNat", id: school.jointure },
+        "Refused",
+        message,
+      )
+    const refusePerson = (person: PersonPlan) => (message: string) =>
+      report(personKey(person), { source: person.source, category: person.category, id: person.id }, "Refused", message)
+
+    // 1. Schools: registered, their year opened, their hold decided before anyone of them is touched.
+    const planned = new Map(plan.people.map((person) => [person.id, person]))
+    const exportSchools = new Set(plan.schools.map((school) => school.uai as string))
+    const blocked = new Set<string>()
+    const absentOf = new Map<string, ReadonlyArray<FeedAccount>>()
+    const streams = new Map<string, SchoolStream>()
+    for (const school of plan.schools) {
+      const refused = refuseSchool(school)
+      const stream = yield* schoolStream(school.uai)
+      const registered = yield* stream.give(
+        {
+          _tag: "RegisterStructure",
+          structureId: school.uai,
+          uai: school.uai,
+          name: school.name,
+          kind: school.kind,
+          ...(school.academy === undefined ? {} : { academyId: `academie-${school.academy.toLowerCase()}` }),
+        },
+        refused,
+      )
+      const state = stream.state()
+      if (registered === undefined || state._tag === "Absent") {
+        blocked.add(school.uai)
+        continue
+      }
+      if (state.currentYear === undefined) {
+        yield* stream.give({ _tag: "OpenSchoolYear", structureId: school.uai, schoolYear: options.schoolYear }, refused)
+      }
+      streams.set(school.uai, stream)
+      if (!full) continue
+      const current = (yield* facts.feedAccounts(source, school.uai as string as StructureId)).filter(live)
+      const absent = current.filter((account) => !planned.has(account.externalId))
+      const moved = current.filter((account) => {
+        const person = planned.get(account.externalId)
+        return person !== undefined && !person.schools.includes(school.uai)
+      })
+      absentOf.set(school.uai, absent)
+      const share = current.length === 0 ? 0 : (absent.length + moved.length) / current.length
+      if (share <= threshold) continue
+      const digest = digestOf(
+        school.uai,
+        absent.map((account) => account.accountId),
+        moved.map((account) => account.accountId),
+      )
+      if (state.confirmedImport === digest) continue
+      const counted = { accounts: current.length, preDeletions: absent.length, moves: moved.length }
+      yield* stream.give({ _tag: "HoldFeedImport", structureId: school.uai, digest, ...counted, threshold }, refused)
+      blocked.add(school.uai)
+      held.push({ structureId: school.uai, digest, ...counted, share, threshold })
+      report(
+        schoolKey(school),
+        { source: school.source, category: "EtabEducNat", id: school.jointure },
+        "Held",
+        heldMessage(school.uai, held),
+      )
+    }
+
+    // 2. People: provisioned once per feed person, kept up to date, attached to their schools.
+    const accountOf = new Map<string, AccountId>()
+    /** The links each relative account has now, for the links' step to give only the changed ones. */
+    const linksOf = new Map<AccountId, ReadonlyArray<RelativeLink>>()
+    for (const person of plan.people) {
+      const stop = person.schools.find((uai) => blocked.has(uai))
+      if (stop !== undefined) {
+        const why = held.some((h) => h.structureId === stop) ? "Held" : "Refused"
+        report(
+          personKey(person),
+          { source: person.source, category: person.category, id: person.id },
+          why,
+          why === "Held" ? heldMessage(stop, held) : `School ${stop} was refused`,
+        )
+        continue
+      }
+      const refused = refusePerson(person)
+      const existing = yield* facts.feedHolder(source, person.id)
+      let accountId: AccountId
+      let attached: ReadonlyArray<string>
+      if (existing === undefined) {
+        accountId = AccountId.make(Crypto.randomUUID())
+        const login = yield* freeLogin(facts, person.firstName, person.lastName)
+        const activationCode = yield* options.activationCode
+        const done = yield* give(
+          {
+            _tag: "ProvisionAccount",
+            accountId,
+            profile: person.profile satisfies Profile,
+            origin: { _tag: "Feed", source, externalId: person.id },
+            structureId: person.schools[0],
+            login,
+            firstName: person.firstName,
+            lastName: person.lastName,
+            activationCode,
+          },
+          refused,
+        )
+        if (done === undefined) continue
+        counts.provisioned++
+        attached = [person.schools[0]!]
+        if (person.category === "PersRelEleve") linksOf.set(accountId, [])
+        if (person.email !== undefined) {
+          const { firstName, lastName, email } = person
+          yield* give({ _tag: "UpdateAccountIdentity", accountId, firstName, lastName, email }, refused)
+        }
+      } else {
+        accountId = existing
+        const { state: account } = yield* CommandHandler.load(Account.aggregate, existing)
+        if (account._tag !== "Account") continue
+        if (account.deletion === "Deleted") {
+          refused(`BR-ACC-8: the account of this feed person was deleted (${existing}): it is not provisioned again`)
+          continue
+        }
+        if (account.deletion === "PreDeleted") {
+          const restored = yield* give({ _tag: "RestoreAccount", accountId }, refused)
+          if (restored !== undefined && restored.length > 0) counts.restored++
+        }
+        const { firstName, lastName, email } = person
+        // An e-mail the export does not give is left as it was (UpdateAccountIdentity).
+        if (
+          account.firstName !== firstName ||
+          account.lastName !== lastName ||
+          (email !== undefined && account.email !== email)
+        ) {
+          const updated = yield* give(
+            {
+              _tag: "UpdateAccountIdentity",
+              accountId,
+              firstName,
+              lastName,
+              ...(email === undefined ? {} : { email }),
+            },
+            refused,
+          )
+          if (updated !== undefined && updated.length > 0) counts.updated++
+        }
+        if (person.category === "PersRelEleve") linksOf.set(accountId, account.relativeOf)
+        attached = account.structureIds
+        // A full export is the truth of its schools: one the person left is detached (BR-ACC-8).
+        if (full) {
+          for (const structureId of attached) {
+            if (!exportSchools.has(structureId) || blocked.has(structureId)) continue
+            if (person.schools.includes(structureId as never)) continue
+            yield* give({ _tag: "DetachAccountFromStructure", accountId, structureId }, refused)
+          }
+        }
+      }
+      for (const structureId of person.schools) {
+        if (attached.includes(structureId)) continue
+        yield* give({ _tag: "AttachAccountToStructure", accountId, structureId }, refused)
+      }
+      if (!failed.has(personKey(person))) accountOf.set(person.id, accountId)
+    }
+
+    // 3. Classes, groups and the direction, with the members the feed owns (BR-GRP-6, BR-FEED-2).
+    for (const school of plan.schools) {
+      const stream = streams.get(school.uai)
+      if (blocked.has(school.uai) || stream === undefined) continue
+      const refused = refuseSchool(school)
+      const members = new Map<string, Array<Record<string, unknown>>>()
+      const add = (code: string, member: Record<string, unknown>) => {
+        const list = members.get(code) ?? []
+        list.push(member)
+        members.set(code, list)
+      }
+      for (const person of plan.people) {
+        const accountId = accountOf.get(person.id)
+        if (accountId === undefined) continue
+        for (const { uai, code } of [...person.classes, ...person.groups]) {
+          if (uai === school.uai) add(code, { accountId, role: "Student" })
+        }
+        for (const teaching of person.teaches) {
+          if (teaching.uai !== school.uai) continue
+          add(teaching.code, {
+            accountId,
+            role: "Teacher",
+            ...(teaching.subjects.length === 0 ? {} : { subjects: teaching.subjects }),
+            ...(teaching.principal ? { principal: true } : {}),
+          })
+        }
+        if (person.direction.includes(school.uai)) add(DIRECTION, { accountId, role: "Member" })
+      }
+      const groups: ReadonlyArray<readonly [string, string, Structure.GroupKind]> = [
+        ...[...school.classes].map(([code, name]) => [code, name, "Class"] as const),
+        ...[...school.groups].map(([code, name]) => [code, name, "TeachingGroup"] as const),
+        [DIRECTION, Structure.functionalGroupNames.Direction, "FunctionalGroup"],
+      ]
+      for (const [code, name, kind] of groups) {
+        const groupId = Structure.groupIdOf(school.uai as string as StructureId, code)
+        const opened = yield* stream.give(
+          {
+            _tag: "OpenGroup",
+            structureId: school.uai,
+            groupId,
+            kind,
+            name,
+            schoolYear: options.schoolYear,
+            owner: "Feed",
+            ...(kind === "FunctionalGroup" ? { function: "Direction" } : {}),
+          },
+          refused,
+        )
+        if (opened === undefined) continue
+        yield* stream.give(
+          {
+            _tag: "ImportGroupMembers",
+            structureId: school.uai,
+            groupId,
+            roles: kind === "FunctionalGroup" ? ["Member"] : ["Student", "Teacher"],
+            members: members.get(code) ?? [],
+          },
+          refused,
+        )
+      }
+      // The feed's classes and groups the school no longer lists close (their memberships end with them).
+      const state = stream.state()
+      if (full && state._tag === "Structure") {
+        for (const group of state.groups.values()) {
+          if (!group.open || group.owner !== "Feed" || group.kind === "FunctionalGroup") continue
+          const code = group.groupId.slice(school.uai.length + 1)
+          if (school.classes.has(code) || school.groups.has(code)) continue
+          yield* stream.give({ _tag: "CloseGroup", structureId: school.uai, groupId: group.groupId }, refused)
+        }
+      }
+    }
+
+    // 4. Relatives' links, with their flags (BR-ACC-7); a full export's links are all of the pupil's.
+    for (const person of plan.people) {
+      const pupilId = accountOf.get(person.id)
+      if (person.category !== "Eleve" || pupilId === undefined) continue
+      const refused = refusePerson(person)
+      const wanted = new Set<string>()
+      for (const link of person.relatives) {
+        const relativeId = accountOf.get(link.relativeId)
+        if (relativeId === undefined) continue
+        wanted.add(relativeId)
+        const { legalAuthority, financial, contact } = link
+        const now = linksOf.get(relativeId)?.find((current) => current.pupilId === pupilId)
+        if (now?.legalAuthority === legalAuthority && now.financial === financial && now.contact === contact) continue
+        yield* give(
+          { _tag: "LinkRelative", accountId: relativeId, link: { pupilId, legalAuthority, financial, contact } },
+          refused,
+        )
+      }
+      if (!full) continue
+      const pupil = yield* facts.account(pupilId)
+      for (const relativeId of pupil?.relativeIds ?? []) {
+        if (wanted.has(relativeId)) continue
+        yield* give({ _tag: "UnlinkRelative", accountId: relativeId, pupilId }, refused)
+      }
+    }
+
+    // 5. The absent: pre-deleted when every school of theirs is in the export, else detached from those (BR-ACC-12).
+    const done = new Set<string>()
+    for (const [uai, absent] of absentOf) {
+      if (blocked.has(uai)) continue
+      for (const account of absent) {
+        if (done.has(account.accountId)) continue
+        done.add(account.accountId)
+        const elsewhere = account.structureIds.some((structureId) => !exportSchools.has(structureId))
+        const refused = (message: string) =>
+          problems.push({
+            source: { file: "(log)", line: 0 },
+            severity: "warning",
+            reason: "DroppedLink",
+            message: `${account.accountId}: ${message}`,
+            category: undefined,
+            id: account.externalId,
+          })
+        if (!elsewhere) {
+          const changed = yield* give({ _tag: "PreDeleteAccount", accountId: account.accountId }, refused)
+          if (changed !== undefined && changed.length > 0) counts.preDeleted++
+          continue
+        }
+        for (const structureId of account.structureIds) {
+          if (!exportSchools.has(structureId) || blocked.has(structureId)) continue
+          yield* give({ _tag: "DetachAccountFromStructure", accountId: account.accountId, structureId }, refused)
+        }
+      }
+    }
+
+    // 6. An incremental export's deletions pre-delete (the delay of the process managers follows).
+    for (const deletion of plan.deletions) {
+      const accountId = yield* facts.feedHolder(source, deletion.id)
+      const account = accountId === undefined ? undefined : yield* facts.account(accountId)
+      if (accountId === undefined || account === undefined || !liveState(account.state)) continue
+      const changed = yield* give({ _tag: "PreDeleteAccount", accountId }, (message) =>
+        report(`${deletion.category}:${deletion.id}`, { ...deletion }, "Refused", message),
+      )
+      if (changed !== undefined && changed.length > 0) counts.preDeleted++
+    }
+
+    const reported = problems.filter((problem) => problem.severity === "problem").length
+    return {
+      read: plan.read,
+      imported: plan.read - reported,
+      reported,
+      problems,
+      held,
+      schools: plan.schools.length,
+      accounts: counts,
+      events: appended,
+    } satisfies Report
+  })
+
+type EventStoreErrorLike = import("../FeedImport.ts").Error
+
+/** A school's Structure stream as the import follows it (see `schoolStream`). */
+interface SchoolStream {
+  readonly state: () => Structure.StructureState
+  readonly give: (
+    intent: Record<string, unknown>,
+    onRefused: (message: string) => void,
+  ) => Effect.Effect<ReadonlyArray<Domain.Event> | undefined, EventStoreErrorLike>
+}
+
+const liveState = (state: string) => state !== "deleted" && state !== "pre-deleted"
+
+const heldMessage = (uai: string, held: ReadonlyArray<HeldSchool>): string => {
+  const school = held.find((h) => h.structureId === uai)
+  if (school === undefined) return `School ${uai} was refused`
+  return (
+    `BR-FEED-1: the import of ${uai} would pre-delete ${school.preDeletions} and move ${school.moves} of its ` +
+    `${school.accounts} accounts (${Math.round(school.share * 100)} % > ${Math.round(school.threshold * 100)} %): ` +
+    `held until an administrator confirms ${school.digest}`
+  )
+}
+
+/** The first login of the person's names that nobody holds (BR-ACC-10). */
+const freeLogin = (facts: Authorization.Service, firstName: string, lastName: string) =>
+  Effect.gen(function* () {
+    const base = Logins.base(firstName, lastName)
+    for (let n = 1; ; n++) {
+      const login = Logins.candidate(base, n)
+      if ((yield* facts.loginHolder(login)) === undefined) return login
+    }
+  })

@@ -1,0 +1,334 @@
+// The directory import, checked against what DOMAIN.md says the ENT shows for a directory: one account
+// per feed person (BR-ACC-7, BR-ACC-8), feed memberships replaced by the feed (BR-GRP-6), classes keyed
+// on their codes (BR-GRP-5), absent accounts pre-deleted (BR-ACC-12) unless past the blocking share
+// (BR-FEED-1). The oracles read the model of tests/directory.ts, never the importer's plan.
+import { join } from "node:path"
+import * as Account from "@cartable/domain/Account"
+import { AccountId, StructureId } from "@cartable/domain/Ids"
+import * as Structure from "@cartable/domain/Structure"
+import * as CommandHandler from "@cartable/eventlog/CommandHandler"
+import * as AafReader from "@cartable/feeds/AafReader"
+import * as FeedImport from "@cartable/feeds/FeedImport"
+import { Authorization } from "@cartable/read-models/Authorization"
+import { Workspace } from "@cartable/workspace/Workspace"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
+import * as Layer from "effect/Layer"
+import * as Dir from "./directory.ts"
+import { at, memory, options, stack } from "./importWorld.ts"
+
+const example = join(import.meta.dirname, "../../../examples/aaf-export")
+const inMemory = <A, E>(
+  effect: Effect.Effect<A, E, Workspace | Authorization | import("@cartable/eventlog/EventStore").EventStore>,
+) => Effect.provide(effect, stack.pipe(Layer.provideMerge(memory())))
+
+const importing = (d: Dir.Directory, overrides: Partial<FeedImport.Options> = {}) =>
+  FeedImport.run(Dir.elements(d), options(overrides))
+
+const accountOf = (externalId: string) =>
+  Effect.gen(function* () {
+    const id = yield* (yield* Authorization).feedHolder("AAF", externalId)
+    if (id === undefined) return undefined
+    const { state } = yield* CommandHandler.load(Account.aggregate, id)
+    return state._tag === "Account" ? state : undefined
+  })
+
+const schoolState = (uai: string) =>
+  Effect.map(CommandHandler.load(Structure.aggregate, uai), ({ state }) => {
+    assert.ok(state._tag === "Structure", `${uai} is registered`)
+    return state
+  })
+
+const group = (school: Structure.Structure, code: string) =>
+  school.groups.get(Structure.groupIdOf(StructureId.make(school.structureId), code))
+
+/** What DOMAIN.md says the ENT shows for the directory `d`, checked on the log. */
+const assertShows = (d: Dir.Directory) =>
+  Effect.gen(function* () {
+    const seen = new Set<string>()
+    for (const pupil of d.pupils) {
+      const account = yield* accountOf(pupil.id)
+      assert.ok(account !== undefined, `pupil ${pupil.id} has an account`)
+      assert.strictEqual(account.profile, "Student")
+      assert.deepStrictEqual([account.firstName, account.lastName], [pupil.firstName, pupil.lastName])
+      const uai = Dir.uaiOfSchool(d, pupil.school)
+      assert.include(account.structureIds, uai)
+      seen.add(account.accountId)
+      const school = yield* schoolState(uai)
+      // BR-GRP-2: his one class of the year, as the feed says, and his groups.
+      for (const code of ["6A", "6B"]) {
+        const member = group(school, code)?.members.get(account.accountId)
+        assert.strictEqual(member?.role, code === pupil.classCode ? "Student" : undefined, `${pupil.id} in ${code}`)
+      }
+      assert.strictEqual(
+        group(school, "G-ANG")?.members.get(account.accountId)?.role,
+        pupil.groupCodes.includes("G-ANG") ? "Student" : undefined,
+      )
+    }
+    for (const relative of d.relatives) {
+      const account = yield* accountOf(relative.id)
+      assert.ok(account !== undefined, `relative ${relative.id} has one account`)
+      assert.strictEqual(account.profile, "Relative")
+      assert.strictEqual(account.email, relative.email)
+      // BR-ACC-7: one account for all his children, linked to each with the feed's flags.
+      const children = d.pupils.filter((p) => p.links.some((l) => l.relativeId === relative.id))
+      assert.strictEqual(account.relativeOf.length, children.length)
+      for (const child of children) {
+        const link = child.links.find((l) => l.relativeId === relative.id)!
+        const pupil = yield* accountOf(child.id)
+        const linked = account.relativeOf.find((l) => l.pupilId === pupil?.accountId)
+        assert.deepStrictEqual(linked && [linked.legalAuthority, linked.financial, linked.contact], [
+          link.legal !== 0,
+          link.financial,
+          link.contact,
+        ])
+        assert.include(account.structureIds, Dir.uaiOfSchool(d, child.school))
+      }
+      seen.add(account.accountId)
+    }
+    for (const staff of d.staff) {
+      const account = yield* accountOf(staff.id)
+      assert.ok(account !== undefined, `staff ${staff.id} has an account`)
+      assert.strictEqual(account.profile, staff.teaches.length > 0 ? "Teacher" : "Personnel")
+      const school = yield* schoolState(Dir.uaiOfSchool(d, staff.school))
+      for (const teaching of staff.teaches) {
+        const member = group(school, teaching.code)?.members.get(account.accountId)
+        const labels = teaching.subjects.map((code) => Dir.subjects.find(([c]) => c === code)![1])
+        assert.deepStrictEqual(member, {
+          role: "Teacher",
+          source: "Feed",
+          subjects: labels,
+          ...(teaching.principal ? { principal: true } : {}),
+        })
+      }
+      // BR-GRP-3: the head is in the direction's functional group.
+      const direction = [...school.groups.values()].find((g) => g.function === "Direction")
+      assert.strictEqual(direction?.members.has(account.accountId), staff.direction)
+      seen.add(account.accountId)
+    }
+    assert.strictEqual(seen.size, d.pupils.length + d.relatives.length + d.staff.length, "one account per person")
+  })
+
+describe("FeedImport", () => {
+  it.effect("the example export: imported + reported = read, then nothing appended when imported again", () =>
+    inMemory(
+      Effect.gen(function* () {
+        const first = yield* FeedImport.run(AafReader.readExport(join(example, "complet")), options())
+        assert.strictEqual(first.imported + first.reported, first.read)
+        assert.strictEqual(first.read, 53)
+        assert.strictEqual(first.reported, first.problems.filter((p) => p.severity === "problem").length)
+        // The reader's 9 bad records, then the links to an absent relative and the relatives left with no school.
+        assert.deepStrictEqual(
+          first.problems.filter((p) => p.severity === "problem").map((p) => p.reason),
+          [
+            "InvalidUai",
+            "MalformedValue",
+            "MissingId",
+            "MalformedDate",
+            "MalformedValue",
+            "TooManyValues",
+            "UnknownCategory",
+            "UnknownRequest",
+            "UnexpectedContent",
+            "UnknownRelative",
+            "UnknownRelative",
+            "NoSchool",
+            "NoSchool",
+          ],
+        )
+        assert.isAbove(first.accounts.provisioned, 0)
+        const again = yield* FeedImport.run(AafReader.readExport(join(example, "complet")), options())
+        assert.strictEqual(again.events, 0)
+        assert.deepStrictEqual(again.accounts, { provisioned: 0, updated: 0, preDeleted: 0, restored: 0 })
+      }),
+    ),
+  )
+
+  it.effect.prop(
+    "BR-ACC-7 BR-ACC-8 BR-GRP-6 one account per feed person, in his class and groups, relatives linked with their flags; a second import appends nothing",
+    [Dir.directory],
+    ([d]) =>
+      inMemory(
+        Effect.gen(function* () {
+          const first = yield* importing(d)
+          assert.strictEqual(first.reported, 0, JSON.stringify(first.problems))
+          yield* assertShows(d)
+          const again = yield* importing(d)
+          assert.strictEqual(again.events, 0, "a second import of the same export appends nothing")
+          yield* assertShows(d)
+        }),
+      ),
+    { fastCheck: { numRuns: 8 } },
+  )
+
+  it.effect.prop(
+    "BR-GRP-5 a class renamed in the feed is the same class; a corrected name or e-mail updates the account",
+    [Dir.directory],
+    ([d]) =>
+      inMemory(
+        Effect.gen(function* () {
+          yield* importing(d)
+          const before = yield* accountOf(d.pupils[0]!.id)
+          const renamed: Dir.Directory = {
+            ...d,
+            schools: d.schools.map((s) => ({
+              ...s,
+              classes: s.classes.map(([code, label]) => [code, `${label} (bis)`]),
+            })),
+            pupils: d.pupils.map((p, i) => (i === 0 ? { ...p, lastName: `${p.lastName}-Corrigé` } : p)),
+            relatives: d.relatives.map((r) => ({ ...r, email: `new.${r.id}@example.org` })),
+          }
+          const second = yield* importing(renamed)
+          assert.strictEqual(second.accounts.provisioned, 0)
+          yield* assertShows(renamed)
+          const after = yield* accountOf(d.pupils[0]!.id)
+          assert.strictEqual(after?.accountId, before?.accountId)
+          for (const school of d.schools) {
+            const state = yield* schoolState(school.uai)
+            for (const [code, label] of school.classes) assert.strictEqual(group(state, code)?.name, `${label} (bis)`)
+          }
+        }),
+      ),
+    { fastCheck: { numRuns: 4 } },
+  )
+
+  it.effect("BR-ACC-8 a pupil moving school keeps his account, and his relatives theirs", () =>
+    inMemory(
+      Effect.gen(function* () {
+        const d = FastCheck.sample(Dir.directory, { seed: 7, numRuns: 1 })[0]!
+        yield* importing(d)
+        const mover = d.pupils[0]!
+        const before = yield* accountOf(mover.id)
+        const relativesBefore = yield* Effect.forEach(mover.links, (l) => accountOf(l.relativeId))
+        const other = d.schools.find((s) => s.jointure !== mover.school)!
+        const moved: Dir.Directory = {
+          ...d,
+          pupils: d.pupils.map((p, i) =>
+            i === 0 ? { ...p, school: other.jointure, classCode: "6B", groupCodes: [] } : p,
+          ),
+        }
+        const second = yield* importing(moved, { threshold: 1 })
+        assert.strictEqual(second.accounts.provisioned, 0)
+        const after = yield* accountOf(mover.id)
+        assert.strictEqual(after?.accountId, before?.accountId)
+        assert.deepStrictEqual(after?.structureIds, [StructureId.make(other.uai)])
+        const relativesAfter = yield* Effect.forEach(mover.links, (l) => accountOf(l.relativeId))
+        assert.deepStrictEqual(
+          relativesAfter.map((r) => r?.accountId),
+          relativesBefore.map((r) => r?.accountId),
+        )
+        yield* assertShows(moved)
+      }),
+    ),
+  )
+
+  it.effect.prop(
+    "BR-FEED-1 BR-ACC-12 a full import pre-deletes the absent unless more than the blocking share of a school would go; then nothing applies there until confirmed",
+    [Dir.directory, FastCheck.integer({ min: 1, max: 12 }), FastCheck.constantFrom(0, 0.1, 0.25, 0.5)],
+    ([d, removed, threshold]) =>
+      inMemory(
+        Effect.gen(function* () {
+          yield* importing(d)
+          const school = d.schools[0]!
+          const people = [
+            ...d.pupils.filter((p) => p.school === school.jointure).map((p) => p.id),
+            ...d.staff.filter((s) => s.school === school.jointure).map((s) => s.id),
+          ]
+          const gone = new Set(people.slice(0, removed))
+          if (gone.size === 0) return
+          // Pupils and staff of school A leave; relatives stay through their children, linked or not.
+          const later: Dir.Directory = {
+            ...d,
+            pupils: d.pupils.filter((p) => !gone.has(p.id)),
+            staff: d.staff.filter((s) => !gone.has(s.id)),
+          }
+          const linked = new Set(later.pupils.flatMap((p) => p.links.map((l) => l.relativeId)))
+          const orphans = d.relatives.filter((r) => !linked.has(r.id))
+          const next = { ...later, relatives: d.relatives.filter((r) => linked.has(r.id)) }
+          // The school's accounts before, and those that leave it: absent from the export, or elsewhere only.
+          const before = Dir.everyone(d).filter((id) => Dir.schoolsOf(d, id).includes(school.jointure))
+          const leaving = before.filter((id) => !Dir.schoolsOf(next, id).includes(school.jointure))
+          const report = yield* importing(next, { threshold })
+          const heldHere = report.held.find((h) => h.structureId === school.uai)
+          // "More than a configured share": exactly the share is not held.
+          assert.strictEqual(
+            heldHere !== undefined,
+            leaving.length / before.length > threshold,
+            JSON.stringify(report.held),
+          )
+          for (const id of gone) {
+            const account = yield* accountOf(id)
+            assert.strictEqual(account?.deletion, heldHere === undefined ? "PreDeleted" : "None")
+          }
+          if (heldHere === undefined) return
+          // Nothing of the school was applied; an administrator confirms, and the same import applies.
+          yield* confirm(d.schools[1]!.uai, school.uai, heldHere.digest)
+          const applied = yield* importing(next, { threshold })
+          assert.deepStrictEqual(applied.held, [])
+          for (const id of gone) assert.strictEqual((yield* accountOf(id))?.deletion, "PreDeleted")
+          // They come back: restored (BR-ACC-12), with their accounts.
+          const back = yield* importing(d, { threshold: 1 })
+          assert.strictEqual(back.accounts.restored, gone.size + orphans.length)
+          for (const id of gone) assert.strictEqual((yield* accountOf(id))?.deletion, "None")
+          yield* assertShows(d)
+        }),
+      ),
+    { fastCheck: { numRuns: 12 } },
+  )
+
+  it.effect("BR-FEED-1 a confirmation applies the change it was given for, not another one", () =>
+    inMemory(
+      Effect.gen(function* () {
+        const d = FastCheck.sample(Dir.directory, { seed: 3, numRuns: 1 })[0]!
+        const school = d.schools[0]!
+        const here = d.pupils.filter((p) => p.school === school.jointure)
+        if (here.length < 2) return assert.fail("the sample has two pupils in school A")
+        yield* importing(d)
+        const without = (n: number): Dir.Directory => {
+          const gone = new Set(here.slice(0, n).map((p) => p.id))
+          return { ...d, pupils: d.pupils.filter((p) => !gone.has(p.id)) }
+        }
+        const first = yield* importing(without(1), { threshold: 0 })
+        const digest = first.held.find((h) => h.structureId === school.uai)!.digest
+        yield* confirm(d.schools[1]!.uai, school.uai, digest)
+        // Another change than the one confirmed: held again, under its own digest, nothing applied.
+        const other = yield* importing(without(2), { threshold: 0 })
+        const again = other.held.find((h) => h.structureId === school.uai)
+        assert.ok(again !== undefined && again.digest !== digest)
+        assert.strictEqual((yield* accountOf(here[0]!.id))?.deletion, "None")
+        // The confirmed change applies.
+        const applied = yield* importing(without(1), { threshold: 0 })
+        assert.isUndefined(applied.held.find((h) => h.structureId === school.uai))
+        assert.strictEqual((yield* accountOf(here[0]!.id))?.deletion, "PreDeleted")
+        assert.strictEqual((yield* accountOf(here[1]!.id))?.deletion, "None")
+      }),
+    ),
+  )
+})
+
+/** The platform's administrator confirms the held import, through the Workspace as he would. */
+const confirm = (home: string, uai: string, digest: string) =>
+  Effect.gen(function* () {
+    const ws = yield* Workspace
+    const vendor = AccountId.make("vendor-1")
+    yield* ws
+      .system("aaf-import")
+      .handle(
+        {
+          _tag: "ProvisionAccount",
+          accountId: vendor,
+          profile: "Personnel",
+          origin: { _tag: "Feed", source: "VENDOR", externalId: "vendor-1" },
+          structureId: home,
+          login: "vendor.admin",
+          firstName: "Vendor",
+          lastName: "Admin",
+          activationCode: "abcdefgh",
+        },
+        { occurredAt: at },
+      )
+      .pipe(Effect.ignore)
+    yield* ws.system("install").handle({ _tag: "AppointPlatformAdministrator", accountId: vendor }, { occurredAt: at })
+    yield* ws.handle(vendor, { _tag: "ConfirmFeedImport", structureId: uai, digest }, { occurredAt: at })
+  })
