@@ -48,7 +48,9 @@ import * as internal from "./internal/importRun.ts"
  * - `activationCode`: where new accounts' codes come from (a CSPRNG:
  *   `@cartable/idp-local/Codes`'s `generate`);
  * - `threshold`: the blocking share of BR-FEED-1, from 0 to 1 (0.1 by default);
- * - `correlationId`: recorded on every event of the run.
+ * - `correlationId`: recorded on every event of the run;
+ * - `reportFile`: a file the run writes its problems and warnings to, one per
+ *   line (`ImportProblem.header`), for the administrator who checks the import.
  *
  * @since 0.1.0
  */
@@ -60,6 +62,7 @@ export interface Options {
   readonly activationCode: Effect.Effect<OneTimeCode>
   readonly threshold?: number | undefined
   readonly correlationId?: string | undefined
+  readonly reportFile?: string | undefined
 }
 
 /**

@@ -9,8 +9,8 @@ import * as Schema from "effect/Schema"
 
 /**
  * The import's options are wrong (`InvalidOptions`: a threshold outside 0..1,
- * an empty source), or a command it gave failed in a way no record explains
- * (`Unexpected`: the message says which).
+ * an empty source), or its report file could not be written (`Unexpected`:
+ * the message says which).
  *
  * @since 0.1.0
  */

@@ -2,6 +2,8 @@
 // per feed person (BR-ACC-7, BR-ACC-8), feed memberships replaced by the feed (BR-GRP-6), classes keyed
 // on their codes (BR-GRP-5), absent accounts pre-deleted (BR-ACC-12) unless past the blocking share
 // (BR-FEED-1). The oracles read the model of tests/directory.ts, never the importer's plan.
+import * as Fs from "node:fs"
+import * as Os from "node:os"
 import { join } from "node:path"
 import * as Account from "@cartable/domain/Account"
 import { AccountId, StructureId } from "@cartable/domain/Ids"
@@ -15,6 +17,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import * as Writer from "./aafWriter.ts"
 import * as Dir from "./directory.ts"
 import { at, memory, options, stack } from "./importWorld.ts"
 
@@ -114,7 +118,17 @@ describe("FeedImport", () => {
   it.effect("the example export: imported + reported = read, then nothing appended when imported again", () =>
     inMemory(
       Effect.gen(function* () {
-        const first = yield* FeedImport.run(AafReader.readExport(join(example, "complet")), options())
+        const reportFile = join(Os.tmpdir(), `cartable-import-report-${process.pid}.csv`)
+        const first = yield* FeedImport.run(AafReader.readExport(join(example, "complet")), options({ reportFile }))
+        // The report file: its header, then one line per problem or warning, with file and line.
+        const lines = Fs.readFileSync(reportFile, "utf8").trimEnd().split("\n")
+        assert.strictEqual(lines[0], "file;line;severity;reason;category;id;message")
+        assert.strictEqual(lines.length, first.problems.length + 1)
+        assert.match(
+          lines[1]!,
+          /^CARTABLE_Complet_20250901_EtabEducNat_0000\.xml;39;problem;InvalidUai;EtabEducNat;1003;/,
+        )
+        Fs.rmSync(reportFile)
         assert.strictEqual(first.imported + first.reported, first.read)
         assert.strictEqual(first.read, 53)
         assert.strictEqual(first.reported, first.problems.filter((p) => p.severity === "problem").length)
@@ -332,3 +346,77 @@ const confirm = (home: string, uai: string, digest: string) =>
     yield* ws.system("install").handle({ _tag: "AppointPlatformAdministrator", accountId: vendor }, { occurredAt: at })
     yield* ws.handle(vendor, { _tag: "ConfirmFeedImport", structureId: uai, digest }, { occurredAt: at })
   })
+
+describe("FeedImport, incremental", () => {
+  it.effect(
+    "the example's incremental export, read with the schools of the full one: class change, corrected name, emptied groups, departure",
+    () =>
+      inMemory(
+        Effect.gen(function* () {
+          yield* FeedImport.run(AafReader.readExport(join(example, "complet")), options())
+          const schools = (yield* AafReader.exportFiles(join(example, "complet"))).filter((f) =>
+            f.includes("EtabEducNat"),
+          )
+          const delta = yield* AafReader.exportFiles(join(example, "delta"))
+          const before = yield* accountOf("4010")
+          const report = yield* FeedImport.run(
+            AafReader.readFiles([...schools, ...delta]),
+            options({ mode: "incremental" }),
+          )
+          assert.strictEqual(report.imported + report.reported, report.read)
+          // 4004's class value has three fields: the reader's bad record; everything else applies.
+          assert.deepStrictEqual(
+            report.problems.filter((p) => p.severity === "problem").map((p) => [p.reason, p.id]),
+            [
+              ["InvalidUai", undefined],
+              ["MalformedValue", "4004"],
+            ].map(([reason, id]) => [reason, id ?? report.problems[0]!.id]),
+          )
+          const college = yield* schoolState("0751234J")
+          const moved = yield* accountOf("4003")
+          assert.strictEqual(group(college, "5B")?.members.get(moved!.accountId)?.role, "Student")
+          assert.isUndefined(group(college, "6A")?.members.get(moved!.accountId))
+          const renamed = yield* accountOf("4010")
+          assert.strictEqual(renamed?.accountId, before?.accountId)
+          assert.strictEqual(renamed?.firstName, "Camille-Rose")
+          for (const g of college.groups.values()) {
+            if (g.kind === "TeachingGroup") assert.isFalse(g.members.has(renamed!.accountId))
+          }
+          // 4020 leaves; the full import had reported him (his relative 5019 is not in the export): nothing to pre-delete.
+          assert.isUndefined(yield* accountOf("4020"))
+          assert.strictEqual(report.accounts.preDeleted, 0)
+          // Applied again: nothing more.
+          const again = yield* FeedImport.run(
+            AafReader.readFiles([...schools, ...delta]),
+            options({ mode: "incremental" }),
+          )
+          assert.strictEqual(again.events, 0)
+        }),
+      ),
+  )
+
+  it.effect(
+    "BR-ACC-12 a delete request pre-deletes the person's account; the next full import that lists him restores it",
+    () =>
+      inMemory(
+        Effect.gen(function* () {
+          const d = FastCheck.sample(Dir.directory, { seed: 11, numRuns: 1 })[0]!
+          yield* importing(d)
+          const pupil = d.pupils[0]!
+          const xml = Writer.document([
+            { kind: "delete", categoryAttribute: "categoriePersonne", category: "Eleve", id: pupil.id, attributes: [] },
+          ])
+          const delta = AafReader.fromBytes(
+            "T_Delta_20250915_Eleve_0000.xml",
+            Stream.make(new TextEncoder().encode(xml)),
+          )
+          const report = yield* FeedImport.run(delta, options({ mode: "incremental" }))
+          assert.strictEqual(report.accounts.preDeleted, 1)
+          assert.strictEqual((yield* accountOf(pupil.id))?.deletion, "PreDeleted")
+          const back = yield* importing(d)
+          assert.strictEqual(back.accounts.restored, 1)
+          assert.strictEqual((yield* accountOf(pupil.id))?.deletion, "None")
+        }),
+      ),
+  )
+})

@@ -63,6 +63,8 @@ export interface PersonPlan {
 export interface Plan {
   readonly schools: ReadonlyArray<SchoolPlan>
   readonly people: ReadonlyArray<PersonPlan>
+  /** Modify requests of people (incremental exports): the attributes they replace. */
+  readonly modifications: ReadonlyArray<Pupil | Relative | Staff>
   /** Ids of delete requests of people (incremental exports). */
   readonly deletions: ReadonlyArray<{ readonly id: string; readonly category: Category; readonly source: Source }>
   readonly problems: ReadonlyArray<ImportProblem>
@@ -98,6 +100,7 @@ class Collector {
   readonly people = new Map<string, PersonRecord>()
   readonly subjects = new Map<string, string>()
   readonly deletions: Array<Plan["deletions"][number]> = []
+  readonly modifications: Array<PersonRecord> = []
   readonly problems: Array<ImportProblem> = []
   read = 0
 
@@ -139,6 +142,10 @@ class Collector {
       if (element._tag !== "School") {
         this.deletions.push({ id: element.id, category: element.category, source: element.source })
       } else this.problem(element, "UnknownProfile", "A school is never deleted by a feed: it stays registered")
+      return
+    }
+    if (element.request === "modify" && element._tag !== "School") {
+      this.modifications.push(element)
       return
     }
     const into: Map<string, AafRecord> = element._tag === "School" ? this.schools : this.people
@@ -394,6 +401,7 @@ const build = (collected: Collector): Plan => {
     schools: [...schools.values()],
     people: final,
     deletions: collected.deletions,
+    modifications: collected.modifications,
     problems: collected.problems,
     read: collected.read,
   }

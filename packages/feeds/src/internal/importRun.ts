@@ -5,6 +5,7 @@
  * relatives' links, then the pre-deletions of the absent.
  */
 import * as Crypto from "node:crypto"
+import * as Fs from "node:fs"
 import * as Account from "@cartable/domain/Account"
 import type { Profile, RelativeLink } from "@cartable/domain/AccountEvents"
 import * as Actor from "@cartable/domain/Actor"
@@ -21,7 +22,7 @@ import * as Stream from "effect/Stream"
 import type { AafElement, Source } from "../AafRecord.ts"
 import type { HeldSchool, Options, Report } from "../FeedImport.ts"
 import { FeedImportError } from "../FeedImportError.ts"
-import type { ImportProblem } from "../ImportProblem.ts"
+import * as ImportProblem from "../ImportProblem.ts"
 import { collector, type PersonPlan, type SchoolPlan } from "./importPlan.ts"
 import * as Logins from "./logins.ts"
 
@@ -72,7 +73,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     yield* Stream.runForEach(elements, (element) => Effect.sync(() => collecting.add(element)))
     const plan = collecting.plan()
 
-    const problems: Array<ImportProblem> = [...plan.problems]
+    const problems: Array<ImportProblem.ImportProblem> = [...plan.problems]
     const failed = new Set<string>()
     const held: Array<HeldSchool> = []
     const counts = { provisioned: 0, updated: 0, preDeleted: 0, restored: 0 }
@@ -81,7 +82,11 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     /** Reports a record once, whatever number of its commands fail. */
     const report = (
       key: string,
-      origin: { readonly source: Source; readonly category: ImportProblem["category"]; readonly id: string },
+      origin: {
+        readonly source: Source
+        readonly category: ImportProblem.ImportProblem["category"]
+        readonly id: string
+      },
       reason: "Refused" | "Held",
       message: string,
     ) => {
@@ -342,6 +347,23 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           refused,
         )
         if (opened === undefined) continue
+        if (!full) {
+          // An incremental export lists some people only: it adds their memberships, it replaces nobody's.
+          for (const member of members.get(code) ?? []) {
+            yield* stream.give(
+              {
+                _tag: "AssignToGroup",
+                structureId: school.uai,
+                groupId,
+                accountId: member.accountId,
+                role: member.role,
+                source: "Feed",
+              },
+              refused,
+            )
+          }
+          continue
+        }
         yield* stream.give(
           {
             _tag: "ImportGroupMembers",
@@ -431,7 +453,100 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       if (changed !== undefined && changed.length > 0) counts.preDeleted++
     }
 
+    // 7. An incremental export's modifications: the attributes they replace, and those only.
+    const uaiOf = new Map(plan.schools.map((school) => [school.jointure, school.uai as string]))
+    for (const record of plan.modifications) {
+      const origin = { source: record.source, category: record.category, id: record.id }
+      const key = `${record.category}:${record.id}`
+      const refused = (message: string) => report(key, origin, "Refused", message)
+      const accountId = yield* facts.feedHolder(source, record.id)
+      if (accountId === undefined) {
+        refused("No account holds this feed person: a modification follows the import that added him")
+        continue
+      }
+      const { state: account } = yield* CommandHandler.load(Account.aggregate, accountId)
+      if (account._tag !== "Account") continue
+      const replaced = (name: string) => record.attributes.get(name)
+      const names = [replaced("givenName"), replaced("sn")]
+      if (names.some((values) => values !== undefined && values.length === 0)) {
+        report(key, origin, "Refused", "givenName or sn: replaced with no value (a person keeps a name)")
+        continue
+      }
+      const firstName = names[0]?.[0] ?? account.firstName
+      const lastName = names[1]?.[0] ?? account.lastName
+      const mail = replaced("mail")?.[0]
+      if (
+        firstName !== account.firstName ||
+        lastName !== account.lastName ||
+        (mail !== undefined && mail !== account.email)
+      ) {
+        const updated = yield* give(
+          {
+            _tag: "UpdateAccountIdentity",
+            accountId,
+            firstName,
+            lastName,
+            ...(mail === undefined ? {} : { email: mail }),
+          },
+          refused,
+        )
+        if (updated !== undefined && updated.length > 0) counts.updated++
+      }
+      if (record._tag !== "Pupil") continue
+      for (const [attribute, list, kind] of [
+        ["ENTEleveClasses", record.classes, "Class"],
+        ["ENTEleveGroupes", record.groups, "TeachingGroup"],
+      ] as const) {
+        if (replaced(attribute) === undefined) continue
+        const wanted: Array<{ readonly structureId: string; readonly groupId: string }> = []
+        for (const { structureId, code } of list) {
+          const uai = uaiOf.get(structureId)
+          if (uai === undefined) {
+            report(
+              key,
+              origin,
+              "Refused",
+              `${attribute}: school ${structureId} is not in the files read (add the schools of the last full export)`,
+            )
+            break
+          }
+          wanted.push({ structureId: uai, groupId: Structure.groupIdOf(uai as StructureId, code) })
+        }
+        if (failed.has(key)) break
+        for (const target of wanted) {
+          const stream = streams.get(target.structureId)
+          if (stream === undefined) continue
+          yield* stream.give({ _tag: "AssignToGroup", ...target, accountId, role: "Student", source: "Feed" }, refused)
+        }
+        // The feed's memberships of that kind the modification no longer lists end (BR-GRP-6).
+        for (const [structureId, stream] of streams) {
+          const state = stream.state()
+          if (state._tag !== "Structure") continue
+          for (const group of state.groups.values()) {
+            if (!group.open || group.kind !== kind || group.members.get(accountId)?.source !== "Feed") continue
+            if (wanted.some((w) => w.groupId === group.groupId)) continue
+            yield* stream.give(
+              { _tag: "UnassignFromGroup", structureId, groupId: group.groupId, accountId, source: "Feed" },
+              refused,
+            )
+          }
+        }
+      }
+    }
+
     const reported = problems.filter((problem) => problem.severity === "problem").length
+    if (options.reportFile !== undefined) {
+      const file = options.reportFile
+      const text = [ImportProblem.header, ...problems.map(ImportProblem.toLine)].join("\n")
+      yield* Effect.tryPromise({
+        try: () => Fs.promises.writeFile(file, `${text}\n`),
+        catch: (cause) =>
+          new FeedImportError({
+            reason: "Unexpected",
+            message: `The report file ${file} could not be written: ${String(cause)}`,
+          }),
+      })
+    }
     return {
       read: plan.read,
       imported: plan.read - reported,
