@@ -17,6 +17,8 @@
  *   pnpm bench --feeds-read        # only the AAF reader: an academy's export (300 schools, 500,000
  *                                  # accounts, generated once in a temp folder) read by AafReader and
  *                                  # by a raw saxes pass; --accounts=N --schools=N --per-part=N
+ *   pnpm bench --feeds-import      # only the directory import: a generated export (10,000 accounts by
+ *                                  # default, --accounts=N) imported into SQLite, then imported again
  *
  * PostgreSQL: DATABASE_URL when set (databases `cartable_bench_*` are created and
  * dropped on that server), otherwise a throwaway cluster from scripts/postgres.sh.
@@ -30,6 +32,7 @@ import * as Domain from "@cartable/domain/Domain"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as PostgresEventStore from "@cartable/store-postgres/PostgresEventStore"
 import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
+import * as FeedsImport from "./feedsImport.ts"
 import * as FeedsRead from "./feedsRead.ts"
 import { type Figure, parseArgs, report } from "./harness.ts"
 import * as Postgres from "./postgres.ts"
@@ -121,6 +124,7 @@ const main = async () => {
   const args = parseArgs()
   if (process.argv.includes("--workspace")) return workspaceBench(args, performance.now())
   if (process.argv.includes("--feeds-read")) return FeedsRead.run()
+  if (process.argv.includes("--feeds-import")) return FeedsImport.run()
   const sqliteUsers: Users.UserSizes = args.full
     ? { streams: 10_000, appends: 20_000, chunk: 500 }
     : { streams: 3_000, appends: 5_000, chunk: 500 }

@@ -151,7 +151,51 @@ describe("FeedImport", () => {
             "NoSchool",
           ],
         )
-        assert.isAbove(first.accounts.provisioned, 0)
+        // The directory it shows, as examples/aaf-export/README.md describes the export.
+        const college = yield* schoolState("0751234J")
+        const lycee = yield* schoolState("0921567D")
+        const [p4001, p4002, r5001, r5002, r5010, p4005, p4015, t3001, t3002, h3003, h3004] = yield* Effect.forEach(
+          ["4001", "4002", "5001", "5002", "5010", "4005", "4015", "3001", "3002", "3003", "3004"],
+          accountOf,
+        )
+        // Siblings share their parents' accounts, linked to each with the feed's flags (BR-ACC-7).
+        const linkOf = (relative: Account.Account | undefined, pupil: Account.Account | undefined) =>
+          relative?.relativeOf.find((l) => l.pupilId === pupil?.accountId)
+        assert.deepStrictEqual(linkOf(r5001, p4001), {
+          pupilId: p4001!.accountId,
+          legalAuthority: true,
+          financial: true,
+          contact: true,
+        })
+        assert.deepStrictEqual(linkOf(r5002, p4002), {
+          pupilId: p4002!.accountId,
+          legalAuthority: true,
+          financial: false,
+          contact: true,
+        })
+        // A parent of pupils in two schools: one account, attached to both.
+        assert.ok(linkOf(r5010, p4005) !== undefined && linkOf(r5010, p4015) !== undefined)
+        assert.deepStrictEqual([...r5010!.structureIds].sort(), ["0751234J", "0921567D"])
+        assert.strictEqual(group(college, "5B")?.members.get(p4005!.accountId)?.role, "Student")
+        assert.strictEqual(group(lycee, "2NDE1")?.members.get(p4015!.accountId)?.role, "Student")
+        // Teachers with their subjects' labels and principal classes; the maths teacher in both schools.
+        assert.deepStrictEqual(group(college, "6A")?.members.get(t3001!.accountId), {
+          role: "Teacher",
+          source: "Feed",
+          subjects: ["ANGLAIS LV1"],
+          principal: true,
+        })
+        assert.deepStrictEqual(group(lycee, "G-MATHS")?.members.get(t3002!.accountId), {
+          role: "Teacher",
+          source: "Feed",
+          subjects: ["MATHÉMATIQUES"],
+        })
+        assert.strictEqual(group(lycee, "2NDE1")?.members.get(t3002!.accountId)?.principal, true)
+        assert.deepStrictEqual([t3001!.profile, t3002!.profile, h3003!.profile], ["Teacher", "Teacher", "Personnel"])
+        // The heads (DIR) in their school's "Chef d'établissement" (BR-GRP-3).
+        assert.isTrue(group(college, "@direction")?.members.has(h3003!.accountId))
+        assert.isTrue(group(lycee, "@direction")?.members.has(h3004!.accountId))
+        assert.strictEqual(group(college, "@direction")?.name, "Chef d'établissement")
         const again = yield* FeedImport.run(AafReader.readExport(join(example, "complet")), options())
         assert.strictEqual(again.events, 0)
         assert.deepStrictEqual(again.accounts, { provisioned: 0, updated: 0, preDeleted: 0, restored: 0 })
