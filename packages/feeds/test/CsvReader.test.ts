@@ -579,6 +579,11 @@ describe("CsvReader", () => {
         assert.deepStrictEqual(yield* stop("profile;last_name\n"), notWellFormed(1))
         assert.deepStrictEqual(yield* stop("profile;id\n"), notWellFormed(2))
         assert.deepStrictEqual(yield* stop("profile;id\neleve;1\n"), notWellFormed(2))
+        const notSchool = yield* Effect.flip(readText("profile;id\neleve;1\n"))
+        assert.strictEqual(
+          notSchool.message,
+          'school.csv:2: the first row after the header must be the school\'s (profile etablissement, its UAI as id): its profile is "eleve"',
+        )
         assert.deepStrictEqual(yield* stop("profile;id\netablissement;\neleve;1\n"), notWellFormed(2))
         assert.deepStrictEqual(yield* stop("profile;id;name\netablissement;0751234J\n"), notWellFormed(2))
         // The rows before an unclosed quote stand; the error names the quote's line.
@@ -615,6 +620,24 @@ describe("CsvReader", () => {
         elements.map((e) => (e._tag === "Staff" ? e.functions.map((f) => f.code) : [])),
         [[], [], [], [], [], [], ["ENS"]],
       )
+    }),
+  )
+
+  it.effect("streamed: records come as their rows end, from an endless file", () =>
+    Effect.gen(function* () {
+      // A reader that waited for the end of the file before emitting would never finish here.
+      let pulled = 0
+      const head = Stream.make(bytesOf("profile;id;last_name\r\netablissement;0751234J;\r\n"))
+      const rows = Stream.repeatEffect(Effect.sync(() => bytesOf(`eleve;${++pulled};Durand\r\n`)))
+      const first = yield* collect(CsvReader.fromBytes("endless.csv", Stream.concat(head, rows)).pipe(Stream.take(5)))
+      assert.deepStrictEqual(first.map(described), [
+        "2 School 0751234J",
+        "3 Pupil 0751234J-1",
+        "4 Pupil 0751234J-2",
+        "5 Pupil 0751234J-3",
+        "6 Pupil 0751234J-4",
+      ])
+      assert.isBelow(pulled, 10)
     }),
   )
 

@@ -34,16 +34,18 @@ export const make = (file: string): StepParser => {
       // Every later row's ids and memberships hang on the school's: without it nothing can be read.
       const profile = Rows.profileOf(Rows.cell(header, row, "profile"))
       const id = Rows.cell(header, row, "id")
-      if (
-        profile !== "etablissement" ||
-        !Rows.isValidId(id) ||
-        row.malformed !== undefined ||
-        row.count !== header.count
-      ) {
+      const why =
+        profile !== "etablissement"
+          ? `its profile is "${Rows.cell(header, row, "profile")}"`
+          : !Rows.isValidId(id)
+            ? "its id (the UAI) is empty or holds a $ or a |"
+            : (row.malformed ??
+              (row.count !== header.count ? `it has ${row.count} cells, the header ${header.count}` : undefined))
+      if (why !== undefined) {
         fail(
           "NotWellFormed",
           row.line,
-          "the first row after the header must be the school's: profile etablissement, its UAI as id, every cell of the header",
+          `the first row after the header must be the school's (profile etablissement, its UAI as id): ${why}`,
         )
       }
       out.push(Rows.element(file, header, undefined, row))
