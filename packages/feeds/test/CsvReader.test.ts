@@ -117,6 +117,7 @@ interface Layout {
   readonly blanks: ReadonlyArray<number>
 }
 
+/** A row's cells by column; `+extra` is one cell more than the header has. */
 type Cells = Partial<Record<string, string>>
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0")
@@ -192,7 +193,8 @@ const writeCsv = (rows: ReadonlyArray<Cells>, layout: Layout): { text: string; l
       text += (i % 2 === 0 ? "" : layout.separator.repeat(layout.columns.length - 1)) + layout.eol
       line++
     }
-    const cells = layout.columns.map((c) => row[c] ?? "")
+    const extra = row["+extra"]
+    const cells = [...layout.columns.map((c) => row[c] ?? ""), ...(extra === undefined ? [] : [extra])]
     lines.push(line)
     text += lineOf(cells) + layout.eol
     line += 1 + cells.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0)
@@ -396,6 +398,52 @@ const layout = (rows: number): fc.Arbitrary<Layout> =>
     blanks: fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, rows) }), { maxLength: 3 }),
   })
 
+// Rows that the docs' table of bad rows refuses, each with the reason, the category and the id the record names.
+const badRow = fc
+  .tuple(id, name)
+  .chain(([rid, n]) =>
+    fc.constantFrom(
+      {
+        cells: { profile: "eleve", id: rid, last_name: n, birth_date: "31/04/2016" },
+        reason: "MalformedDate",
+        category: "Eleve",
+        id: rid,
+      },
+      {
+        cells: { profile: "responsable", id: "", last_name: n },
+        reason: "MissingId",
+        category: "PersRelEleve",
+        id: undefined,
+      },
+      { cells: { profile: "eleeve", id: rid, last_name: n }, reason: "UnknownCategory", category: undefined, id: rid },
+      {
+        cells: { profile: "eleve", id: rid, relatives: `${rid}$10$1$3$1$1` },
+        reason: "MalformedValue",
+        category: "Eleve",
+        id: rid,
+      },
+      { cells: { profile: "eleve", id: `${rid}|x` }, reason: "MalformedValue", category: "Eleve", id: `${rid}|x` },
+      {
+        cells: { profile: "responsable", id: rid, classes: "CP" },
+        reason: "UnexpectedContent",
+        category: "PersRelEleve",
+        id: rid,
+      },
+      {
+        cells: { profile: "enseignant", id: rid, last_name: n, "+extra": "x" },
+        reason: "MalformedRow",
+        category: "PersEducNat",
+        id: rid,
+      },
+      {
+        cells: { profile: "etablissement", id: "0921567D" },
+        reason: "UnexpectedContent",
+        category: "EtabEducNat",
+        id: "0921567D",
+      },
+    ),
+  )
+
 describe("CsvReader", () => {
   it.effect.prop(
     "a school written as CSV reads back as the records its rows map to, whatever the separator, line ends, BOM, quoting, column order and chunk cuts",
@@ -409,6 +457,58 @@ describe("CsvReader", () => {
           cuts.map((c) => c % (bytes.byteLength + 1)),
         )
         assert.deepStrictEqual(elements.map(plain), expectedOf(model, lines))
+      }),
+  )
+
+  it.effect.prop(
+    "a bad row among good ones is reported at its line with its reason, category and id; the good rows read as before",
+    [
+      school.chain((s) =>
+        fc.tuple(
+          fc.constant(s),
+          fc.array(fc.tuple(fc.integer({ min: 1, max: s.people.length + 1 }), badRow), { minLength: 1, maxLength: 4 }),
+          layout(s.people.length + 5),
+        ),
+      ),
+    ],
+    ([[model, bads, shape]]) =>
+      Effect.gen(function* () {
+        const rows: Array<{ cells: Cells; bad: (typeof bads)[number][1] | undefined }> = cellsOf(model).map(
+          (cells) => ({
+            cells,
+            bad: undefined,
+          }),
+        )
+        // Inserted from the last position down, so that each position is of the good rows' list.
+        for (const [at, bad] of [...bads].sort((a, b) => b[0] - a[0])) rows.splice(at, 0, { cells: bad.cells, bad })
+        const { text, lines } = writeCsv(
+          rows.map((r) => r.cells),
+          shape,
+        )
+        const good = expectedOf(
+          model,
+          lines.filter((_, i) => rows[i]!.bad === undefined),
+        )
+        let next = 0
+        const expected = rows.map((r, i) =>
+          r.bad === undefined
+            ? good[next++]
+            : {
+                reason: r.bad.reason,
+                line: lines[i],
+                category: r.bad.category,
+                id: r.bad.id === undefined || r.bad.category === "EtabEducNat" ? r.bad.id : `${model.uai}-${r.bad.id}`,
+              },
+        )
+        const elements = yield* readText(text)
+        assert.deepStrictEqual(
+          elements.map((e) =>
+            e._tag === "BadRecord"
+              ? { reason: e.reason, line: e.source.line, category: e.category, id: e.id }
+              : plain(e),
+          ),
+          expected,
+        )
       }),
   )
 
