@@ -399,50 +399,48 @@ const layout = (rows: number): fc.Arbitrary<Layout> =>
   })
 
 // Rows that the docs' table of bad rows refuses, each with the reason, the category and the id the record names.
-const badRow = fc
-  .tuple(id, name)
-  .chain(([rid, n]) =>
-    fc.constantFrom(
-      {
-        cells: { profile: "eleve", id: rid, last_name: n, birth_date: "31/04/2016" },
-        reason: "MalformedDate",
-        category: "Eleve",
-        id: rid,
-      },
-      {
-        cells: { profile: "responsable", id: "", last_name: n },
-        reason: "MissingId",
-        category: "PersRelEleve",
-        id: undefined,
-      },
-      { cells: { profile: "eleeve", id: rid, last_name: n }, reason: "UnknownCategory", category: undefined, id: rid },
-      {
-        cells: { profile: "eleve", id: rid, relatives: `${rid}$10$1$3$1$1` },
-        reason: "MalformedValue",
-        category: "Eleve",
-        id: rid,
-      },
-      { cells: { profile: "eleve", id: `${rid}|x` }, reason: "MalformedValue", category: "Eleve", id: `${rid}|x` },
-      {
-        cells: { profile: "responsable", id: rid, classes: "CP" },
-        reason: "UnexpectedContent",
-        category: "PersRelEleve",
-        id: rid,
-      },
-      {
-        cells: { profile: "enseignant", id: rid, last_name: n, "+extra": "x" },
-        reason: "MalformedRow",
-        category: "PersEducNat",
-        id: rid,
-      },
-      {
-        cells: { profile: "etablissement", id: "0921567D" },
-        reason: "UnexpectedContent",
-        category: "EtabEducNat",
-        id: "0921567D",
-      },
-    ),
-  )
+const badRow = fc.tuple(id, name).chain(([rid, n]) =>
+  fc.constantFrom(
+    {
+      cells: { profile: "eleve", id: rid, last_name: n, birth_date: "31/04/2016" },
+      reason: "MalformedDate",
+      category: "Eleve",
+      id: rid,
+    },
+    {
+      cells: { profile: "responsable", id: "", last_name: n },
+      reason: "MissingId",
+      category: "PersRelEleve",
+      id: undefined,
+    },
+    { cells: { profile: "eleeve", id: rid, last_name: n }, reason: "UnknownCategory", category: undefined, id: rid },
+    {
+      cells: { profile: "eleve", id: rid, relatives: `${rid}$10$1$3$1$1` },
+      reason: "MalformedValue",
+      category: "Eleve",
+      id: rid,
+    },
+    { cells: { profile: "eleve", id: `${rid}|x` }, reason: "MalformedValue", category: "Eleve", id: `${rid}|x` },
+    {
+      cells: { profile: "responsable", id: rid, classes: "CP" },
+      reason: "UnexpectedContent",
+      category: "PersRelEleve",
+      id: rid,
+    },
+    {
+      cells: { profile: "enseignant", id: rid, last_name: n, "+extra": "x" },
+      reason: "MalformedRow",
+      category: "PersEducNat",
+      id: rid,
+    },
+    {
+      cells: { profile: "etablissement", id: "0921567D" },
+      reason: "UnexpectedContent",
+      category: "EtabEducNat",
+      id: "0921567D",
+    },
+  ),
+)
 
 describe("CsvReader", () => {
   it.effect.prop(
