@@ -21,10 +21,11 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as AafExport from "./AafExport.ts"
-import { AafFileError } from "./AafFileError.ts"
+import type { AafFileError } from "./AafFileError.ts"
 import type { AafElement, BadRecord } from "./AafRecord.ts"
 import * as AafSummary from "./AafSummary.ts"
 import * as FileParser from "./internal/fileParser.ts"
+import { fileBytes, fromParser, toFileError } from "./internal/steps.ts"
 
 /**
  * How files are read.
@@ -36,18 +37,6 @@ export interface ReadOptions {
   readonly chunkBytes?: number
 }
 
-const DEFAULT_CHUNK = 64 * 1024
-
-const toFileError = (file: string) => (error: unknown) =>
-  error instanceof AafFileError
-    ? error
-    : new AafFileError({
-        reason: "Unreadable",
-        file,
-        line: 0,
-        detail: error instanceof Error ? error.message : String(error),
-      })
-
 /**
  * Reads the bytes of one file named `file` (the name every source carries).
  * The stream fails with {@link AafFileError} where the file cannot go on.
@@ -57,18 +46,7 @@ const toFileError = (file: string) => (error: unknown) =>
 export const fromBytes = <E, R>(
   file: string,
   bytes: Stream.Stream<Uint8Array, E, R>,
-): Stream.Stream<AafElement, AafFileError | E, R> =>
-  Stream.suspend(() => {
-    const parser = FileParser.make(file)
-    const emit = (step: FileParser.Step): Stream.Stream<AafElement, AafFileError> => {
-      const elements = Stream.fromChunk(Chunk.unsafeFromArray(step.elements as Array<AafElement>))
-      return step.error === undefined ? elements : Stream.concat(elements, Stream.fail(step.error))
-    }
-    return bytes.pipe(
-      Stream.flatMap((chunk) => emit(parser.write(chunk))),
-      Stream.concat(Stream.suspend(() => emit(parser.end()))),
-    )
-  })
+): Stream.Stream<AafElement, AafFileError | E, R> => fromParser(() => FileParser.make(file), bytes)
 
 /**
  * Reads one file from disk, streamed. Sources name it by its base name.
@@ -77,15 +55,7 @@ export const fromBytes = <E, R>(
  */
 export const readFile = (path: string, options?: ReadOptions): Stream.Stream<AafElement, AafFileError> => {
   const file = Path.basename(path)
-  return fromBytes(
-    file,
-    Stream.suspend(() =>
-      Stream.fromAsyncIterable<Uint8Array, AafFileError>(
-        Fs.createReadStream(path, { highWaterMark: options?.chunkBytes ?? DEFAULT_CHUNK }),
-        toFileError(file),
-      ),
-    ),
-  )
+  return fromBytes(file, fileBytes(path, file, options?.chunkBytes))
 }
 
 /**

@@ -184,8 +184,10 @@ export const AafRecord = Schema.Union(School, Pupil, Relative, Staff, Subject, M
 export type AafRecord = typeof AafRecord.Type
 
 /**
- * Why a record was not read. The last five stop the rest of their file (see
- * `AafFileError`): the records before stay read, the other files go on.
+ * Why a record was not read. `MalformedRow` is the CSV variant's (a row that is
+ * not RFC 4180, or whose cells are not the header's). The last five stop the
+ * rest of their file (see `AafFileError`): the records before stay read, the
+ * other files go on.
  *
  * @since 0.1.0
  */
@@ -198,6 +200,7 @@ export const BadRecordReason = Schema.Literal(
   "MalformedDate",
   "InvalidUai",
   "TooManyValues",
+  "MalformedRow",
   "NotWellFormed",
   "DoctypeRefused",
   "UnsupportedEncoding",

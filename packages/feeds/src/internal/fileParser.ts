@@ -11,20 +11,10 @@ import type { AafElement, RequestKind } from "../AafRecord.ts"
 import { isPlaceholderPhone, phones } from "./attributes.ts"
 import { type Decoder, decoder, SNIFF_BYTES, sniff } from "./encoding.ts"
 import { type RawRequest, strayContent, toElement, unknownRequest } from "./records.ts"
+import { type StepParser, step as stepOf } from "./steps.ts"
 
-/** What a step of the read gives: the elements completed, and the error that stopped the file, if any. */
-export interface Step {
-  readonly elements: ReadonlyArray<AafElement>
-  readonly error: AafFileError | undefined
-}
-
-/** A file being read. */
-export interface FileParser {
-  /** Reads the next bytes; returns the elements they complete. */
-  readonly write: (bytes: Uint8Array) => Step
-  /** The end of the file: checks that the document is complete. */
-  readonly end: () => Step
-}
+/** A file being read: `end` checks that the document is complete. */
+export type FileParser = StepParser
 
 const ROOT = "ficAlimMENESR"
 const requestKinds: Readonly<Record<string, RequestKind>> = {
@@ -230,17 +220,7 @@ export const make = (file: string): FileParser => {
     if (sniffed._tag === "Unknown") fail("UnsupportedEncoding", `encoding "${sniffed.label}" is not supported`, 1)
     decode = decoder(sniffed.label)
   }
-  // The elements completed before an error stand: they are returned with it.
-  const step = (run: () => void): Step => {
-    let error: AafFileError | undefined
-    try {
-      run()
-    } catch (e) {
-      if (!(e instanceof AafFileError)) throw e
-      error = e
-    }
-    return { elements: out.splice(0, out.length), error }
-  }
+  const step = (run: () => void) => stepOf(out, run)
 
   return {
     write: (bytes) =>

@@ -43,7 +43,8 @@ class Bad {
   ) {}
 }
 
-const bad = (
+/** A bad record at `source`. */
+export const bad = (
   source: Source,
   reason: BadRecordReason,
   message: string,
