@@ -10,6 +10,7 @@ import { AccountId, StructureId } from "@cartable/domain/Ids"
 import * as Structure from "@cartable/domain/Structure"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as AafReader from "@cartable/feeds/AafReader"
+import * as CsvReader from "@cartable/feeds/CsvReader"
 import * as FeedImport from "@cartable/feeds/FeedImport"
 import { Authorization } from "@cartable/read-models/Authorization"
 import { Workspace } from "@cartable/workspace/Workspace"
@@ -390,6 +391,42 @@ const confirm = (home: string, uai: string, digest: string) =>
     yield* ws.system("install").handle({ _tag: "AppointPlatformAdministrator", accountId: vendor }, { occurredAt: at })
     yield* ws.handle(vendor, { _tag: "ConfirmFeedImport", structureId: uai, digest }, { occurredAt: at })
   })
+
+describe("FeedImport, the CSV variant", () => {
+  it.effect(
+    "a small school's CSV file: the same rules, imported + reported = read, nothing appended the second time",
+    () =>
+      inMemory(
+        Effect.gen(function* () {
+          const file = join(example, "csv", "ecole-des-tilleuls.csv")
+          const first = yield* FeedImport.run(CsvReader.readFile(file), options())
+          assert.strictEqual(first.imported + first.reported, first.read)
+          // The reader's two bad rows (a 31 April, a legal flag 3); a CSV relative is attached to the school itself.
+          assert.deepStrictEqual(
+            first.problems.filter((p) => p.severity === "problem").map((p) => p.reason),
+            ["MalformedDate", "MalformedValue"],
+          )
+          const school = yield* schoolState("0694321X")
+          const [chloe, lucas, father, head, cp] = yield* Effect.forEach(
+            ["0694321X-1001", "0694321X-1002", "0694321X-P01", "0694321X-D01", "0694321X-E01"],
+            accountOf,
+          )
+          assert.strictEqual(group(school, "CP")?.members.get(chloe!.accountId)?.role, "Student")
+          assert.strictEqual(group(school, "CHORALE")?.members.get(lucas!.accountId)?.role, "Student")
+          // One father for the two children (BR-ACC-7), a head in the direction who also teaches (BR-GRP-3).
+          assert.deepStrictEqual(
+            father!.relativeOf.map((l) => l.pupilId).sort(),
+            [chloe!.accountId, lucas!.accountId].sort(),
+          )
+          assert.isTrue(group(school, "@direction")?.members.has(head!.accountId))
+          assert.strictEqual(group(school, "CM1-CM2")?.members.get(head!.accountId)?.principal, true)
+          assert.strictEqual(group(school, "CP")?.members.get(cp!.accountId)?.role, "Teacher")
+          const again = yield* FeedImport.run(CsvReader.readFile(file), options())
+          assert.strictEqual(again.events, 0)
+        }),
+      ),
+  )
+})
 
 describe("FeedImport, incremental", () => {
   it.effect(
