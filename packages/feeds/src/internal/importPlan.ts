@@ -154,8 +154,21 @@ class Collector {
       this.problem(element, "DuplicateId", `A second ${element.category} record with id ${element.id}`)
       return
     }
-    into.set(key, element)
+    // A person is kept with the attributes the import reads only: an academy's export is held until its
+    // links are checked, and the rest (addresses, phones, INE) would be most of the memory.
+    into.set(key, element._tag === "School" ? element : { ...element, attributes: kept(element.attributes) })
   }
+}
+
+const read = ["sn", "givenName", "mail", "ENTPersonStructRattach"] as const
+
+const kept = (attributes: AafRecord["attributes"]): AafRecord["attributes"] => {
+  const out = new Map<string, ReadonlyArray<string>>()
+  for (const name of read) {
+    const values = attributes.get(name)
+    if (values !== undefined) out.set(name, values)
+  }
+  return out
 }
 
 /** People of several categories may share a jointure id: the key is both. */
