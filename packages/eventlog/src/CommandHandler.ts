@@ -5,11 +5,13 @@
  *
  * @since 0.1.0
  */
-import { type Aggregate, fold } from "@cartable/kernel/Decider"
+import { type Aggregate, type EventDefinition, fold } from "@cartable/kernel/Decider"
+import * as PersonalData from "@cartable/kernel/PersonalData"
 import type * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schedule from "effect/Schedule"
+import type * as Schema from "effect/Schema"
 import * as CommandInput from "./CommandInput.ts"
 import type { EventMetadata } from "./EventMetadata.ts"
 import { EventStore } from "./EventStore.ts"
@@ -176,6 +178,17 @@ const loaded = <C extends { readonly _tag: string }, E extends { readonly _tag: 
   version: recorded.length === 0 ? 0 : recorded[recorded.length - 1]!.streamVersion,
 })
 
+/** The streams whose state a handler keeps between commands (see `current` in {@link makeTyped}). */
+const CACHED_STREAMS = 64
+
+/** Whether no event of the aggregate has a personal field: then its folded state may be kept. */
+const holdsNoPersonalData = (aggregate: { readonly events: Readonly<Record<string, EventDefinition>> }): boolean =>
+  Object.values(aggregate.events).every(
+    (definition) =>
+      PersonalData.personalFields(Array.isArray(definition) ? definition[0] : (definition as Schema.Schema.Any)).fields
+        .length === 0,
+  )
+
 const actorOf = (command: unknown): string | undefined => {
   if (typeof command !== "object" || command === null || !("actor" in command)) return undefined
   const actor = command.actor
@@ -200,13 +213,42 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
 ): Effect.Effect<CommandHandler<C, E, Err>, never, EventStore> =>
   Effect.map(EventStore, (store) => {
     const retry = options.retry ?? defaultRetry
+    const cache = holdsNoPersonalData(aggregate) ? new Map<string, Loaded<S>>() : undefined
+    const remember = (streamName: string, value: Loaded<S>) => {
+      if (cache === undefined) return
+      cache.delete(streamName)
+      cache.set(streamName, value)
+      if (cache.size > CACHED_STREAMS) cache.delete(cache.keys().next().value!)
+    }
+
+    /**
+     * The instance as the log holds it now. For an aggregate none of whose events holds personal data,
+     * the state folded for the stream's last command is kept, and only the events appended since (by
+     * anyone) are read and folded on it: a school's stream holds thousands of membership events, and
+     * every command read them all. An erasure changes how personal fields read, never a stream's
+     * versions, so a state without personal data is the same folded now or then.
+     */
+    const current = (streamName: StreamName.StreamName, checkCausation: boolean) =>
+      Effect.gen(function* () {
+        const hit = checkCausation ? undefined : cache?.get(streamName)
+        if (cache === undefined || checkCausation) {
+          const recorded = yield* historyFrom<E>(store, streamName)
+          return { ...loaded(aggregate, recorded), recorded }
+        }
+        const newer = (yield* store.readStream(streamName, hit?.version ?? 0)) as ReadonlyArray<RecordedEvent<E>>
+        let state = hit?.state ?? aggregate.initialState
+        for (const entry of newer) state = aggregate.evolve(state, entry.event)
+        const version = newer.length === 0 ? (hit?.version ?? 0) : newer[newer.length - 1]!.streamVersion
+        remember(streamName, { state, version })
+        return { state, version, recorded: newer }
+      })
 
     const attempt = (command: C, context: CommandContext) =>
       Effect.gen(function* () {
         const streamName = yield* streamOf(aggregate.category, aggregate.streamId(command))
-        const recorded = yield* historyFrom<E>(store, streamName)
-        const { state, version } = loaded(aggregate, recorded)
-        if (context.idempotent === true && context.causationId !== undefined) {
+        const checkCausation = context.idempotent === true && context.causationId !== undefined
+        const { state, version, recorded } = yield* current(streamName, checkCausation)
+        if (checkCausation) {
           const already = recorded.filter((entry) => entry.metadata.causationId === context.causationId)
           if (already.length > 0) return { events: already.map((entry) => entry.event), streamVersion: version }
         }
@@ -227,6 +269,11 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
           ExpectedVersion.exact(version),
           events.map((event) => ({ event, metadata })),
         )
+        if (cache !== undefined) {
+          let next = state
+          for (const event of events) next = aggregate.evolve(next, event)
+          remember(streamName, { state: next, version: result.streamVersion })
+        }
         return { events, streamVersion: result.streamVersion }
       })
 

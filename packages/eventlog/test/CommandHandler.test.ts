@@ -1,4 +1,5 @@
 import * as Account from "@cartable/domain/Account"
+import * as Structure from "@cartable/domain/Structure"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as CommandInput from "@cartable/eventlog/CommandInput"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
@@ -230,5 +231,93 @@ describe("CommandInput", () => {
       )
       assert.ok(error.fields[0]!.message.length <= CommandInput.limits.maxMessageLength)
     }),
+  )
+})
+
+describe("CommandHandler: the state kept between commands", () => {
+  const structures = EventCatalog.make({ ...Account.events, ...Structure.events })
+  const feedActor = { accountId: "system:aaf", roles: [{ _tag: "System", process: "aaf" }] }
+  const register = {
+    _tag: "RegisterStructure",
+    actor: feedActor,
+    structureId: "0571994H",
+    uai: "0571994H",
+    name: "Collège Jean Moulin",
+    kind: "SecondarySchool",
+  }
+  const open = (code: string) => ({
+    _tag: "OpenGroup",
+    actor: feedActor,
+    structureId: "0571994H",
+    groupId: `0571994H$${code}`,
+    kind: "Class",
+    name: code,
+    schoolYear: "2026-2027",
+    owner: "Feed",
+  })
+  /** The store in context, with the `afterVersion` of every stream read written down. */
+  const counted = Effect.map(EventStore.EventStore, (store) => {
+    const reads: Array<number> = []
+    const service: EventStore.EventStore.Service = {
+      ...store,
+      readStream: (name, after) => {
+        reads.push(after ?? 0)
+        return store.readStream(name, after)
+      },
+    }
+    return { reads, service }
+  })
+
+  it.effect(
+    "a stream without personal data is read from the version of its last command, and another writer's events are seen",
+    () =>
+      Effect.gen(function* () {
+        const { reads, service } = yield* counted
+        const mine = yield* CommandHandler.make(Structure.aggregate).pipe(
+          Effect.provideService(EventStore.EventStore, service),
+        )
+        const theirs = yield* CommandHandler.make(Structure.aggregate)
+        yield* mine(register, context)
+        yield* mine(open("6A"), context)
+        // Another handler (another process) appends meanwhile: the next command reads it.
+        yield* theirs(
+          { _tag: "CloseGroup", actor: feedActor, structureId: "0571994H", groupId: "0571994H$6A" },
+          context,
+        )
+        const refused = yield* Effect.either(
+          mine(
+            {
+              _tag: "AssignToGroup",
+              actor: feedActor,
+              structureId: "0571994H",
+              groupId: "0571994H$6A",
+              accountId: "pupil-1",
+              role: "Student",
+              source: "Feed",
+            },
+            context,
+          ),
+        )
+        assert.ok(Either.isLeft(refused) && "ruleId" in refused.left && refused.left.ruleId === "BR-GRP-4")
+        yield* mine(open("6B"), context)
+        assert.deepStrictEqual(reads, [0, 1, 2, 3])
+        const { state } = yield* CommandHandler.load(Structure.aggregate, "0571994H")
+        const { version } = yield* CommandHandler.load(Structure.aggregate, "0571994H")
+        assert.strictEqual(version, 4)
+        assert.ok(state._tag === "Structure" && state.groups.get("0571994H$6B" as never)?.open === true)
+      }).pipe(Effect.provide(EventStore.layerMemory(structures))),
+  )
+
+  it.effect("a stream with personal data is read whole for every command (an erasure changes how it reads)", () =>
+    Effect.gen(function* () {
+      const { reads, service } = yield* counted
+      const handle = yield* CommandHandler.make(Account.aggregate).pipe(
+        Effect.provideService(EventStore.EventStore, service),
+      )
+      yield* handle(provision("acc-c"), context)
+      yield* handle({ _tag: "BlockAccount", actor: feed, accountId: "acc-c" }, context).pipe(Effect.either)
+      yield* handle({ _tag: "UnblockAccount", actor: feed, accountId: "acc-c" }, context).pipe(Effect.either)
+      assert.deepStrictEqual(reads, [0, 0, 0])
+    }).pipe(Effect.provide(EventStore.layerMemory(structures))),
   )
 })
