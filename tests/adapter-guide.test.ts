@@ -147,8 +147,14 @@ const makeDriver = Effect.gen(function* () {
       ),
     ).pipe(lock.withPermits(1))
 
+  // The log's head: the counter, which the appends move with their rows.
+  const head = Effect.map(
+    call("Could not read the log", () => acme.getMany(["log"])),
+    ([text]) => Number(text ?? 0),
+  )
+
   // The port's shared checks refuse malformed calls (InvalidArgument) before any of the above runs.
-  return validating({ append, readStream, readAll, streamInfo, tombstone })
+  return validating({ append, readStream, readAll, streamInfo, tombstone, head })
 })
 
 const makeKeyStore = Effect.gen(function* () {

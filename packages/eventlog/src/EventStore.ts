@@ -69,6 +69,11 @@ export declare namespace EventStore {
      * (`PersonalData.ErasesDataSubjectId`, e.g. `AccountDataErased`) does it too.
      */
     readonly eraseSubject: (subjectId: string) => Effect.Effect<void, EventStoreError>
+    /**
+     * The position of the last event of the log `readAll` returns (0: empty), read from the store: what
+     * another process (an operator's `cartable status`) measures a projection's lag against.
+     */
+    readonly head: Effect.Effect<number, EventStoreError>
   }
 
   /**

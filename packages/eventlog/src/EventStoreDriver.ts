@@ -91,6 +91,11 @@ export declare namespace EventStoreDriver {
     ) => Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError>
     readonly streamInfo: (streamName: StreamName) => Effect.Effect<StreamInfo, EventStoreError>
     readonly tombstone: (streamName: StreamName) => Effect.Effect<void, EventStoreError>
+    /**
+     * The position of the last event committed that `readAll` returns (tombstone markers aside), 0 for an
+     * empty log: how far a reader has to go, for an operator's status (`cartable status`).
+     */
+    readonly head: Effect.Effect<number, EventStoreError>
   }
 }
 

@@ -142,6 +142,18 @@ export interface Checkpoint {
 }
 
 /**
+ * A lease that runs: which runner holds it, and until when (milliseconds since
+ * the epoch, by the store's clock, as {@link Checkpoint.updatedAt}).
+ *
+ * @since 0.1.0
+ */
+export interface Lease {
+  readonly id: string
+  readonly holder: string
+  readonly expiresAt: number
+}
+
+/**
  * Why a read-model store call failed.
  * - `Unavailable`: the storage could not be reached or failed (the driver's error is the cause);
  * - `InvalidArgument`: the call was malformed (a bad table or index name, a limit of 0,
@@ -248,6 +260,11 @@ export declare namespace ReadModelStore {
     readonly acquireLease: (id: string, holder: string, ttlMillis: number) => Effect.Effect<boolean, ReadModelError>
     /** Gives the lease up if `holder` holds it (otherwise does nothing). */
     readonly releaseLease: (id: string, holder: string) => Effect.Effect<void, ReadModelError>
+    /**
+     * The leases that run now by the store's clock (expired or released ones left out), by id: who
+     * runs what, for an operator's status read from another process.
+     */
+    readonly leases: Effect.Effect<ReadonlyArray<Lease>, ReadModelError>
     /**
      * Runs `effect` in one transaction: the store's writes and the appends of the
      * event store driver of the same adapter layer made inside it are committed

@@ -197,8 +197,18 @@ export class Directory extends Context.Tag("@cartable/read-models/Directory")<
      * comes once.
      */
     readonly list: (query?: Query) => Effect.Effect<Page, ReadModelError>
+    /** How many accounts a school, profile and state select (each optional): one count of an index, for statistics. */
+    readonly count: (query?: CountQuery) => Effect.Effect<number, ReadModelError>
   }
 >() {}
+
+/**
+ * What {@link Directory} counts: the filters of a listing without a search, a
+ * class or a group.
+ *
+ * @since 0.1.0
+ */
+export type CountQuery = Pick<Query, "school" | "profile" | "state">
 
 const personOf = (account: AccountDocument): Person => ({
   id: account.id,
@@ -283,6 +293,13 @@ export const make: Effect.Effect<Directory["Type"], never, ReadModelStore> = Eff
         account?.provisioned ? Effect.map(entries([account]), (found) => found[0]) : Effect.succeed(undefined),
       ).pipe(Effect.withSpan("Directory.get")),
     list,
+    count: (query = {}) =>
+      accounts
+        .count({
+          index: "listing",
+          prefix: [query.school ?? ANY, query.profile ?? ANY, query.state ?? ANY, ""].join(SEP),
+        })
+        .pipe(Effect.withSpan("Directory.count")),
   })
 })
 

@@ -80,41 +80,52 @@ const suite = (name: string, storage: Storage) =>
         }).pipe(Effect.provide(live(storage)), Effect.scoped),
     )
 
-    it.effect("BR-ACC-12 filters by school, profile, state, class and group add up; listings are alphabetical", () =>
-      Effect.gen(function* () {
-        yield* append(history.appends)
-        const states = ["inactive", "active", "blocked", "pre-deleted", "deleted"] as const
-        const seen = new Set<string>()
-        for (const state of [...states, undefined]) {
-          for (const profile of ["Student", "Relative", "Teacher", undefined] as const) {
-            const expected = known.filter(
-              (a) =>
-                a.schools.has(history.school) &&
-                (state === undefined || stateOf(a) === state) &&
-                (profile === undefined || a.profile === profile),
-            )
-            const found = yield* everything({ school: history.school, state, profile }, 9)
-            assert.deepStrictEqual(sorted(ids(found)), sorted(expected.map((a) => a.id)), `${state} ${profile}`)
-            for (const entry of found) seen.add(entry.state)
-            const names = found.map((entry) => `${fold(entry.lastName)} ${fold(entry.firstName)}`)
-            assert.deepStrictEqual(names, [...names].sort(), "alphabetical by last then first name")
+    it.effect(
+      "BR-ACC-12 filters by school, profile, state, class and group add up; listings are alphabetical; counts agree",
+      () =>
+        Effect.gen(function* () {
+          yield* append(history.appends)
+          const states = ["inactive", "active", "blocked", "pre-deleted", "deleted"] as const
+          const seen = new Set<string>()
+          for (const state of [...states, undefined]) {
+            for (const profile of ["Student", "Relative", "Teacher", undefined] as const) {
+              const expected = known.filter(
+                (a) =>
+                  a.schools.has(history.school) &&
+                  (state === undefined || stateOf(a) === state) &&
+                  (profile === undefined || a.profile === profile),
+              )
+              const found = yield* everything({ school: history.school, state, profile }, 9)
+              assert.deepStrictEqual(sorted(ids(found)), sorted(expected.map((a) => a.id)), `${state} ${profile}`)
+              const directory = yield* Directory.Directory
+              assert.strictEqual(yield* directory.count({ school: history.school, state, profile }), expected.length)
+              assert.strictEqual(
+                yield* directory.count({ state, profile }),
+                known.filter(
+                  (a) =>
+                    (state === undefined || stateOf(a) === state) && (profile === undefined || a.profile === profile),
+                ).length,
+              )
+              for (const entry of found) seen.add(entry.state)
+              const names = found.map((entry) => `${fold(entry.lastName)} ${fold(entry.firstName)}`)
+              assert.deepStrictEqual(names, [...names].sort(), "alphabetical by last then first name")
+            }
           }
-        }
-        // The history reaches every state (else this test proves less than it says).
-        assert.deepStrictEqual(sorted(seen), sorted(states))
-        const byClass = (classId: string, search?: string) =>
-          known.filter((a) => a.classes.has(classId) && (search === undefined || matches(a, search)))
-        for (const classId of ["class-0", "class-1"]) {
-          assert.deepStrictEqual(sorted(ids(yield* everything({ classId }, 4))), sorted(ids(byClass(classId))))
-          assert.deepStrictEqual(
-            sorted(ids(yield* everything({ classId, search: "ma", profile: "Student" }, 4))),
-            sorted(ids(byClass(classId, "ma").filter((a) => a.profile === "Student"))),
-          )
-        }
-        const inGroup = known.filter((a) => a.groups.has("class-0-lv2-es"))
-        assert.isAbove(inGroup.length, 0)
-        assert.deepStrictEqual(sorted(ids(yield* everything({ groupId: "class-0-lv2-es" }, 5))), sorted(ids(inGroup)))
-      }).pipe(Effect.provide(live(storage)), Effect.scoped),
+          // The history reaches every state (else this test proves less than it says).
+          assert.deepStrictEqual(sorted(seen), sorted(states))
+          const byClass = (classId: string, search?: string) =>
+            known.filter((a) => a.classes.has(classId) && (search === undefined || matches(a, search)))
+          for (const classId of ["class-0", "class-1"]) {
+            assert.deepStrictEqual(sorted(ids(yield* everything({ classId }, 4))), sorted(ids(byClass(classId))))
+            assert.deepStrictEqual(
+              sorted(ids(yield* everything({ classId, search: "ma", profile: "Student" }, 4))),
+              sorted(ids(byClass(classId, "ma").filter((a) => a.profile === "Student"))),
+            )
+          }
+          const inGroup = known.filter((a) => a.groups.has("class-0-lv2-es"))
+          assert.isAbove(inGroup.length, 0)
+          assert.deepStrictEqual(sorted(ids(yield* everything({ groupId: "class-0-lv2-es" }, 5))), sorted(ids(inGroup)))
+        }).pipe(Effect.provide(live(storage)), Effect.scoped),
     )
 
     it.effect("BR-ACC-7 a relative with children in two schools is one entry, with both children, listed once", () =>

@@ -366,6 +366,31 @@ export const suite = <E>(
       }),
     )
 
+    it.effect("head: the position of the last event readAll returns, a tombstone after it aside", () =>
+      Effect.gen(function* () {
+        const { driver, store } = yield* services
+        /** The head, checked against the log: the event at it is read (other tests may append meanwhile). */
+        const readHead = Effect.gen(function* () {
+          const head = yield* store.head
+          assert.strictEqual(yield* driver.head, head)
+          const [at] = yield* driver.readAll(head - 1, 1)
+          assert.strictEqual(at?.position, head)
+          return head
+        })
+        const stream = fresh("Head")
+        const appended = yield* store.append(stream, ExpectedVersion.noStream, [
+          internal.note("h1"),
+          internal.note("h2"),
+        ])
+        assert.isAtLeast(yield* readHead, appended.lastPosition)
+        // The tombstone takes no readable position: the head stays on an event.
+        yield* store.tombstone(stream)
+        assert.isAtLeast(yield* readHead, appended.lastPosition)
+        const next = yield* store.append(fresh("Head"), ExpectedVersion.noStream, [internal.note("h3")])
+        assert.isAtLeast(yield* readHead, next.lastPosition)
+      }),
+    )
+
     it.effect("readAllOfTypes: the rows of readAll, only the events of the types asked for decoded", () =>
       Effect.gen(function* () {
         const { driver, store } = yield* services

@@ -22,6 +22,7 @@ import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
 import * as Reactor from "@cartable/projections/Reactor"
 import * as ReadModel from "@cartable/projections/ReadModel"
 import * as ReadModelStore from "@cartable/projections/ReadModelStore"
+import * as StoredStatus from "@cartable/projections/StoredStatus"
 import * as AccountArbitraries from "@cartable/testing/AccountArbitraries"
 import * as HomeworkBookArbitraries from "@cartable/testing/HomeworkBookArbitraries"
 import * as ReportArbitraries from "@cartable/testing/ReportArbitraries"
@@ -338,6 +339,73 @@ export const suite = <E>(name: string, storage: Storage<E>): void => {
           ["failed", 2, 5, 3, 3],
         )
       }).pipe(Effect.provide(runtime({ async: [counting("failing", 1, () => {})] })), Effect.scoped),
+    )
+
+    it.live(
+      "the status read from the stores alone: position, lag, runner, last error, inline and retired versions",
+      () =>
+        Effect.gen(function* () {
+          yield* renames(5)
+          const projections = yield* ProjectionRuntime.ProjectionRuntime
+          const byId = (statuses: ReadonlyArray<StoredStatus.StoredStatus>) =>
+            new Map(statuses.map((status) => [status.id, status]))
+          const named = { projections: [counting("stored", 1, () => {}), counting("never", 1, () => {})] }
+          const pick = (status: StoredStatus.StoredStatus | undefined) =>
+            status && [status.state, status.position, status.head, status.lagEvents, status.inline, status.serving]
+
+          // Nothing ran the async ones: behind by the whole log, with the age of its first event.
+          const first = byId(yield* StoredStatus.read(named))
+          assert.deepStrictEqual(pick(first.get("stored@1")), ["stopped", 0, 5, 5, false, false])
+          assert.deepStrictEqual(pick(first.get("never@1")), ["stopped", 0, 5, 5, false, false])
+          assert.isAbove(first.get("stored@1")!.lagSeconds, 60)
+          assert.deepStrictEqual(pick(first.get("inlined@1")), ["live", 5, 5, 0, true, true])
+
+          // Caught up; one failed at position 3; one held by a runner while behind.
+          yield* projections.catchUp(counting("stored", 1, () => {}))
+          const failing = counting("broken", 1, (position) => {
+            if (position === 3) throw new Error("boom")
+          })
+          yield* Effect.flip(projections.catchUp(failing))
+          yield* projections.catchUp(counting("held", 1, () => {}))
+          const store = yield* ReadModelStore.ReadModelStore
+          assert.isTrue(yield* store.acquireLease("held@1", "runner-7", 60_000))
+          yield* renames(1, 6)
+          const second = byId(yield* StoredStatus.read(named))
+          assert.deepStrictEqual(pick(second.get("stored@1")), ["stopped", 5, 6, 1, false, true])
+          assert.deepStrictEqual(pick(second.get("broken@1")), ["failed", 2, 6, 4, false, false])
+          assert.deepStrictEqual(
+            [second.get("broken@1")!.lastError?.position, second.get("broken@1")!.lastError?.eventType],
+            [3, "StructureRenamed"],
+          )
+          assert.include(second.get("broken@1")!.lastError?.message, "boom")
+          assert.deepStrictEqual(pick(second.get("held@1")), ["catching-up", 5, 6, 1, false, true])
+          assert.strictEqual(second.get("held@1")!.runner?.holder, "runner-7")
+          assert.isUndefined(second.get("stored@1")!.runner)
+          assert.deepStrictEqual(pick(second.get("inlined@1")), ["live", 6, 6, 0, true, true])
+
+          // A new version that caught up serves; the old one is retired.
+          yield* projections.catchUp(counting("stored", 2, () => {}))
+          const third = byId(yield* StoredStatus.read(named))
+          assert.deepStrictEqual(pick(third.get("stored@1")), ["retired", 5, 6, 1, false, false])
+          assert.deepStrictEqual(pick(third.get("stored@2")), ["live", 6, 6, 0, false, true])
+          assert.deepStrictEqual(
+            [...third.values()].map((status) => status.id),
+            ["broken@1", "held@1", "inlined@1", "never@1", "stored@1", "stored@2"],
+          )
+        }).pipe(
+          Effect.provide(
+            runtime({
+              inline: [counting("inlined", 1, () => {})],
+              async: [
+                counting("stored", 1, () => {}),
+                counting("stored", 2, () => {}),
+                counting("broken", 1, () => {}),
+                counting("held", 1, () => {}),
+              ],
+            }),
+          ),
+          Effect.scoped,
+        ),
     )
 
     it.effect("a document that does not encode stops the projection at the event that wrote it", () =>

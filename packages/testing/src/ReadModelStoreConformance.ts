@@ -463,6 +463,39 @@ export const suite = <E>(
         }),
     )
 
+    it.effect("leases are listed while they run: holder and expiry, by id; released or expired ones are not", () =>
+      Effect.gen(function* () {
+        const { store } = yield* services
+        const [a, b, c] = [fresh("listed-a"), fresh("listed-b"), fresh("listed-c")]
+        const mine = <L extends { readonly id: string }>(all: ReadonlyArray<L>) =>
+          all.filter(({ id }) => [a, b, c].includes(id))
+        const before = Date.now()
+        assert.isTrue(yield* store.acquireLease(b, "runner-2", 60_000))
+        assert.isTrue(yield* store.acquireLease(a, "runner-1", 60_000))
+        assert.isTrue(yield* store.acquireLease(c, "runner-3", leaseMillis))
+        const listed = mine(yield* store.leases)
+        assert.deepStrictEqual(
+          listed.map(({ id, holder }) => ({ id, holder })),
+          [
+            { id: a, holder: "runner-1" },
+            { id: b, holder: "runner-2" },
+            { id: c, holder: "runner-3" },
+          ],
+        )
+        // By the store's clock, a minute ahead: a few seconds of skew between clocks pass.
+        for (const lease of listed.slice(0, 2)) {
+          assert.isAtLeast(lease.expiresAt, before + 60_000 - 5_000)
+          assert.isAtMost(lease.expiresAt, Date.now() + 60_000 + 5_000)
+        }
+        yield* store.releaseLease(b, "runner-2")
+        yield* Effect.sleep(leaseMillis * 1.5)
+        assert.deepStrictEqual(
+          mine(yield* store.leases).map(({ id }) => id),
+          [a],
+        )
+      }),
+    )
+
     // The layer runs without test services: the clock is the real one, and so are these waits.
     it.effect("leases expire: once the holder stops renewing, another takes it over, and the first is refused", () =>
       Effect.gen(function* () {

@@ -433,6 +433,16 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
       Effect.mapError(unavailable("Could not read the log")),
     )
 
+  // The last committed position a reader reaches: tombstone markers take a position but are never read.
+  const headText =
+    sql`SELECT COALESCE(MAX(position), 0) AS head FROM cartable_events WHERE type <> '$tombstone'`.compile()[0]
+  const head = executor
+    .run<{ readonly head: number | string | bigint }>(headText, [], statementName("cartable_log_head", headText))
+    .pipe(
+      Effect.map((rows) => Number(rows[0]?.head ?? 0)),
+      Effect.mapError(unavailable("Could not read the log's head")),
+    )
+
   const tombstone = (streamName: StreamName): Effect.Effect<void, EventStoreError> => {
     const marker: EncodedEvent = { type: TOMBSTONE, schemaVersion: 1, data: "{}", metadata: "{}" }
     // An already tombstoned stream matches no row of the guard: nothing to do. A race for the
@@ -445,7 +455,7 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
   }
 
   // Arguments are checked by the port's shared validation, the same way as on every store.
-  if (!spans) return EventStoreDriver.validating({ append, readStream, readAll, streamInfo, tombstone })
+  if (!spans) return EventStoreDriver.validating({ append, readStream, readAll, streamInfo, tombstone, head })
   // The call site of these spans is always this file: capturing its stack would only cost.
   const traced = (name: string, attributes: Record<string, unknown>) =>
     Effect.withSpan(`SqlEventStoreDriver.${name}`, { kind: "client", attributes, captureStackTrace: false })
@@ -469,5 +479,6 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     streamInfo: (streamName) =>
       streamInfo(streamName).pipe(traced("streamInfo", { "cartable.stream_name": streamName })),
     tombstone: (streamName) => tombstone(streamName).pipe(traced("tombstone", { "cartable.stream_name": streamName })),
+    head: head.pipe(traced("head", {})),
   })
 })

@@ -429,6 +429,15 @@ export const make = Effect.gen(function* () {
       mapped(`Could not release lease ${id}`),
     )
 
+  const leases: Backend["leases"] = sql<{
+    readonly id: string
+    readonly holder: string
+    readonly expires_at: number | string
+  }>`SELECT id, holder, expires_at FROM cartable_leases WHERE expires_at > ${now} ORDER BY id`.pipe(
+    Effect.map((rows) => rows.map((row) => ({ id: row.id, holder: row.holder, expiresAt: Number(row.expires_at) }))),
+    mapped("Could not read the leases"),
+  )
+
   return fromBackend({
     ensureTable,
     dropTable,
@@ -442,6 +451,7 @@ export const make = Effect.gen(function* () {
     resetCheckpoint,
     acquireLease,
     releaseLease,
+    leases,
     withTransaction,
   })
 })

@@ -157,4 +157,5 @@ export const validating = (driver: EventStoreDriver.Service): EventStoreDriver.S
     const error = checkStreamName(streamName)
     return error === undefined ? driver.tombstone(streamName) : Effect.fail(error)
   },
+  head: driver.head,
 })

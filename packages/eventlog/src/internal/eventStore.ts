@@ -500,5 +500,6 @@ export const make = Effect.fnUntraced(function* (
     streamInfo: named(driver.streamInfo),
     tombstone: named(driver.tombstone),
     eraseSubject,
+    head: driver.head.pipe(traced("EventStore.head", {})),
   } satisfies EventStore.Service
 })

@@ -95,8 +95,11 @@ export const makeRecording = (record: RecordUndo): Effect.Effect<EventStoreDrive
         }
       })
 
+    // Positions have no gaps here: a tombstone marks its stream and takes no position.
+    const head = Effect.sync(() => all.length)
+
     // Arguments are checked once, in the shared validation, exactly as for the SQL driver.
-    return validating({ append, readStream, readAll, streamInfo, tombstone })
+    return validating({ append, readStream, readAll, streamInfo, tombstone, head })
   })
 
 export const make: Effect.Effect<EventStoreDriver.Service> = makeRecording(ignoreUndo)

@@ -15,6 +15,7 @@ const guardDriver = (
   readAll: (afterPosition, limit) => guard(driver.readAll(afterPosition, limit)),
   streamInfo: (streamName) => guard(driver.streamInfo(streamName)),
   tombstone: (streamName) => guard(driver.tombstone(streamName)),
+  head: guard(driver.head),
 })
 
 export const makeStore: Effect.Effect<ReadModelStore.Service> = Effect.map(MemoryTransaction.make, MemoryStore.make)

@@ -265,6 +265,16 @@ export const make = (transaction: MemoryTransaction): ReadModelStore.Service => 
           if (leases.get(id)?.holder === holder) setLease(id, undefined)
         }),
       ),
+    leases: guard(
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.sync(() =>
+          [...leases.entries()]
+            .filter(([, lease]) => lease.expiresAt > now)
+            .map(([id, lease]) => ({ id, holder: lease.holder, expiresAt: lease.expiresAt }))
+            .sort((a, b) => compare(a.id, b.id)),
+        ),
+      ),
+    ),
     withTransaction: transaction.withTransaction,
   }
   return fromBackend(backend)

@@ -75,3 +75,19 @@ export const putVersion = (state: VersionState): TableChanges => ({
 })
 
 export const removeVersion = (id: string): TableChanges => ({ table: TABLE, put: [], delete: [versionKey(id)] })
+
+/** Every entry of the registry, or none when no runtime ever ran on this store (the table is not created here). */
+export const entries = (
+  store: ReadModelStore.Service,
+): Effect.Effect<ReadonlyArray<Serving | VersionState>, ReadModelError> =>
+  Effect.gen(function* () {
+    if (!(yield* store.tables).includes(TABLE)) return []
+    const found: Array<Serving | VersionState> = []
+    let after: string | undefined
+    do {
+      const page = yield* store.find(TABLE, { limit: 1000, after })
+      for (const document of page.documents) found.push(decode(document.body))
+      after = page.next
+    } while (after !== undefined)
+    return found
+  })

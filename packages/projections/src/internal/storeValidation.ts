@@ -399,5 +399,6 @@ export const fromBackend = (backend: Backend): ReadModelStore.Service => ({
     const problem = checkText("id", id, true) ?? checkText("holder", holder, true)
     return problem === undefined ? backend.releaseLease(id, holder) : fail(invalid(problem))
   },
+  leases: backend.leases,
   withTransaction: backend.withTransaction,
 })
