@@ -15,6 +15,7 @@ import * as LogLevel from "effect/LogLevel"
 import * as CliError from "./CliError.ts"
 import * as DirectoryCommand from "./DirectoryCommand.ts"
 import * as EraseCommand from "./EraseCommand.ts"
+import * as ImportCommand from "./ImportCommand.ts"
 import * as InitCommand from "./InitCommand.ts"
 import * as MailMergeCommand from "./MailMergeCommand.ts"
 import * as RebuildCommand from "./RebuildCommand.ts"
@@ -30,13 +31,13 @@ import * as StatusCommand from "./StatusCommand.ts"
 export const version = "0.1.0"
 
 /**
- * The subcommands, in the order `--help` lists them. `import` (the directory
- * feeds) joins them from its own module.
+ * The subcommands, in the order `--help` lists them.
  *
  * @since 0.1.0
  */
 export const subcommands = [
   InitCommand.command,
+  ImportCommand.command,
   RebuildCommand.command,
   StatusCommand.command,
   DirectoryCommand.command,

@@ -19,6 +19,8 @@ import * as Schema from "effect/Schema"
  * - `AlreadyInitialised`: `init` ran on this store before;
  * - `Busy`: another process runs the projection to rebuild (it holds its lease);
  * - `OutputFailed`: the output file could not be written;
+ * - `FeedMissing`: a feed given to `import` is not there (or a folder holds no AAF part);
+ * - `ImportHeld`: an import was held for a school by the blocking threshold (BR-FEED-1);
  * - `Unexpected`: anything else (a bug: the message says what).
  *
  * @since 0.1.0
@@ -34,6 +36,8 @@ export const Reason = Schema.Literal(
   "AlreadyInitialised",
   "Busy",
   "OutputFailed",
+  "FeedMissing",
+  "ImportHeld",
   "Unexpected",
 )
 
@@ -58,6 +62,8 @@ export const exitCodes: { readonly [R in Reason]: number } = {
   AlreadyInitialised: 9,
   Busy: 10,
   OutputFailed: 11,
+  FeedMissing: 20,
+  ImportHeld: 21,
 }
 
 /**

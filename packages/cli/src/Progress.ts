@@ -73,7 +73,8 @@ export const track = <A, E, R, E2, R2>(
   options: {
     readonly label: string
     readonly unit: string
-    readonly total: number
+    /** The total, or how to read it when it is known only once the work started. */
+    readonly total: number | (() => number)
     readonly done: Effect.Effect<number, E2, R2>
     readonly enabled: boolean
   },
@@ -83,12 +84,11 @@ export const track = <A, E, R, E2, R2>(
   const write = (text: string) => Effect.sync(() => process.stdout.write(text))
   return Effect.gen(function* () {
     const start = yield* Clock.currentTimeMillis
+    const totalNow = () => (typeof options.total === "number" ? options.total : options.total())
     const draw = (done: number, finished: boolean) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         write(
-          frame(
-            line(options.label, { done, total: options.total, elapsedMillis: now - start }, options.unit, finished),
-          ),
+          frame(line(options.label, { done, total: totalNow(), elapsedMillis: now - start }, options.unit, finished)),
         ),
       )
     const drawing = yield* Effect.fork(
@@ -106,7 +106,7 @@ export const track = <A, E, R, E2, R2>(
       Effect.onExit(() => Fiber.interrupt(drawing)),
       Effect.tapErrorCause(() => write("\n")),
     )
-    yield* draw(options.total, true)
+    yield* draw(totalNow(), true)
     yield* write("\n")
     return result
   })

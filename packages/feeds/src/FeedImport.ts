@@ -50,7 +50,9 @@ import * as internal from "./internal/importRun.ts"
  * - `threshold`: the blocking share of BR-FEED-1, from 0 to 1 (0.1 by default);
  * - `correlationId`: recorded on every event of the run;
  * - `reportFile`: a file the run writes its problems and warnings to, one per
- *   line (`ImportProblem.header`), for the administrator who checks the import.
+ *   line (`ImportProblem.header`), for the administrator who checks the import;
+ * - `onProgress`: told, once the export is read, how many people are done out
+ *   of how many (a progress bar's figures).
  *
  * @since 0.1.0
  */
@@ -63,6 +65,7 @@ export interface Options {
   readonly threshold?: number | undefined
   readonly correlationId?: string | undefined
   readonly reportFile?: string | undefined
+  readonly onProgress?: ((done: number, total: number) => void) | undefined
 }
 
 /**

@@ -207,7 +207,9 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     const accountOf = new Map<string, AccountId>()
     /** The links each relative account has now, for the links' step to give only the changed ones. */
     const linksOf = new Map<AccountId, ReadonlyArray<RelativeLink>>()
+    let progress = 0
     for (const person of plan.people) {
+      options.onProgress?.(progress++, plan.people.length)
       const stop = person.schools.find((uai) => blocked.has(uai))
       if (stop !== undefined) {
         const why = held.some((h) => h.structureId === stop) ? "Held" : "Refused"
@@ -534,6 +536,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       }
     }
 
+    options.onProgress?.(plan.people.length, plan.people.length)
     const reported = problems.filter((problem) => problem.severity === "problem").length
     if (options.reportFile !== undefined) {
       const file = options.reportFile
