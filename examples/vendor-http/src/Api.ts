@@ -28,6 +28,7 @@ import {
   BadRequest,
   Conflict,
   Forbidden,
+  LengthRequired,
   NotFound,
   PayloadTooLarge,
   Unauthorized,
@@ -291,7 +292,8 @@ export class QueriesGroup extends HttpApiGroup.make("queries")
   .middleware(Authentication) {}
 
 /**
- * The whole API; a body over the limit is refused with 413 before it is read.
+ * The whole API; a body over the limit (413) or without its length (411) is
+ * refused before it is read.
  *
  * @since 0.1.0
  */
@@ -300,6 +302,7 @@ export class VendorApi extends HttpApi.make("cartable-vendor")
   .add(CommandsGroup)
   .add(QueriesGroup)
   .addError(PayloadTooLarge)
+  .addError(LengthRequired)
   .annotate(OpenApi.Title, "Cartable: a vendor's API")
   .annotate(
     OpenApi.Description,

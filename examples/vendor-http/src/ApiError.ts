@@ -112,6 +112,18 @@ export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
 ) {}
 
 /**
+ * 411: a body sent in chunks, without its length: refused rather than read up
+ * to the limit, so that every body's size is known before a byte is read.
+ *
+ * @since 0.1.0
+ */
+export class LengthRequired extends Schema.TaggedError<LengthRequired>()(
+  "LengthRequired",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 411, description: "A body without Content-Length" }),
+) {}
+
+/**
  * 503: a store failed; nothing was recorded, the client may try again. The
  * cause stays in the server's log, never in the body.
  *

@@ -78,8 +78,8 @@ export const ent = (options: Pick<Options, "filename" | "hasher">) =>
   )
 
 /**
- * Refuses a body over the limit from its Content-Length, before reading it;
- * a body sent without one stops being read at the limit.
+ * Refuses a body over the limit from its Content-Length, and a body without
+ * one (sent in chunks), before reading it; the limit also bounds the read.
  *
  * @since 0.1.0
  */
@@ -88,8 +88,15 @@ export const bodyLimit =
   (app: HttpApp.Default): HttpApp.Default =>
     Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
-      const length = Number(request.headers["content-length"] ?? "0")
-      if (!Number.isFinite(length) || length > limit) {
+      const declared = request.headers["content-length"]
+      if (declared === undefined && request.headers["transfer-encoding"] !== undefined) {
+        return HttpServerResponse.unsafeJson(
+          { _tag: "LengthRequired", message: "Send the body with its Content-Length" },
+          { status: 411 },
+        )
+      }
+      const length = Number(declared ?? "0")
+      if (!Number.isSafeInteger(length) || length > limit) {
         return HttpServerResponse.unsafeJson(
           { _tag: "PayloadTooLarge", limit, message: `The body is over ${limit} bytes` },
           { status: 413 },

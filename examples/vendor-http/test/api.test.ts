@@ -324,6 +324,14 @@ layer(running, { timeout: 120_000 })("examples/vendor-http", (it) => {
         body: { _tag: "SetLoginAlias", accountId: people.administrator.accountId, alias: "x".repeat(200_000) },
       })
       assert.strictEqual(huge.status, 413)
+      assert.strictEqual(refusal(huge.json)._tag, "PayloadTooLarge")
+      // The same in chunks, with no length to judge it by: refused unread.
+      const chunked = yield* call("POST", "/commands", {
+        token: tokens.administrator,
+        chunked: JSON.stringify({ _tag: "SetLoginAlias", accountId: people.administrator.accountId, alias: "c.m" }),
+        headers: { "content-type": "application/json" },
+      })
+      assert.strictEqual(chunked.status, 411)
       assert.strictEqual(yield* logLength, before)
     }),
   )

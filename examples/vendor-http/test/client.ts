@@ -25,6 +25,8 @@ export interface Request {
   readonly token?: string
   readonly body?: unknown
   readonly raw?: string
+  /** Raw text sent in chunks, without Content-Length. */
+  readonly chunked?: string
   readonly headers?: Readonly<Record<string, string>>
 }
 
@@ -54,7 +56,18 @@ const call =
         body = JSON.stringify(request.body)
         headers["content-type"] = "application/json"
       }
-      const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) })
+      const init: RequestInit & { duplex?: "half" } = { method, headers, ...(body === undefined ? {} : { body }) }
+      if (request.chunked !== undefined) {
+        const text = new TextEncoder().encode(request.chunked)
+        init.body = new ReadableStream({
+          start: (controller) => {
+            controller.enqueue(text)
+            controller.close()
+          },
+        })
+        init.duplex = "half"
+      }
+      const response = await fetch(`${url}${path}`, init)
       const bytes = new Uint8Array(await response.arrayBuffer())
       const contentType = response.headers.get("content-type") ?? ""
       const json = contentType.includes("json") ? JSON.parse(new TextDecoder().decode(bytes)) : undefined
