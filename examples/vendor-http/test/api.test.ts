@@ -188,6 +188,7 @@ layer(running, { timeout: 120_000 })("examples/vendor-http", (it) => {
         body: { _tag: "SetLoginAlias", accountId: people.administrator.accountId, alias: "camille.m" },
       })
       assert.strictEqual(asAnother.status, 403)
+      assert.deepInclude(refusal(asAnother.json), { ruleId: "BR-ACC-10", reason: "NotAuthorized" })
       assert.strictEqual(yield* logLength, before)
     }),
   )
