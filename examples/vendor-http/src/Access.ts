@@ -31,23 +31,30 @@ export const rules = {
 
 const refused = (ruleId: string, message: string) => new Forbidden({ error: "ReadRefused", ruleId, message })
 
-/** Whether the actor reads the school's data: an administrator covering it (every level) or its direction. */
-const readsSchool = (actor: Actor.Actor, school: StructureId) =>
+/** Whether the actor administers the school, at any level covering it. */
+const administers = (actor: Actor.Actor, school: StructureId) =>
   Effect.map(
     Effect.flatMap(Authorization, (authorization) => authorization.location(school)),
     // A school the log does not place is judged on its id: its own administrators and the platform's.
-    (location) => Actor.administers(actor, location ?? { structureId: school }) || Actor.isDirectionOf(actor, school),
+    (location) => Actor.administers(actor, location ?? { structureId: school }),
   )
 
+/** Whether the actor reads the school's data: an administrator covering it or its direction. */
+const readsSchool = (actor: Actor.Actor, school: StructureId) =>
+  Effect.map(administers(actor, school), (administrator) => administrator || Actor.isDirectionOf(actor, school))
+
 /**
- * The session's account, allowed to read the school's directory (API-READ-1).
+ * The session's account, allowed to read the school's directory (API-READ-1),
+ * and whether it administers the school: only administrators see the
+ * activation codes (BR-ACC-2), the direction does not.
  *
  * @since 0.1.0
  */
 export const schoolReader = (accountId: string, school: StructureId) =>
   Effect.gen(function* () {
     const actor = yield* SignedIn.actor(accountId)
-    if (yield* readsSchool(actor, school)) return actor
+    const administrator = yield* administers(actor, school)
+    if (administrator || Actor.isDirectionOf(actor, school)) return { actor, administrator }
     return yield* refused(rules.school, `Only the administrators and the direction of ${school} read its directory`)
   })
 

@@ -115,8 +115,12 @@ export const QueriesLive = HttpApiBuilder.group(VendorApi, "queries", (handlers)
       .handle("directory", ({ path, urlParams }) =>
         Effect.gen(function* () {
           const { accountId } = yield* CurrentAccount
-          yield* Access.schoolReader(accountId, path.school)
-          return yield* directory.list({ ...urlParams, school: path.school })
+          const { administrator } = yield* Access.schoolReader(accountId, path.school)
+          const page = yield* directory.list({ ...urlParams, school: path.school })
+          // BR-ACC-2: the activation code is for the administrators who hand it out.
+          return administrator
+            ? page
+            : { ...page, entries: page.entries.map(({ activationCode: _code, ...entry }) => entry) }
         }).pipe(answer),
       )
       .handle("reports", ({ urlParams: { level, scopeId, ...page } }) =>

@@ -56,6 +56,13 @@ export const groups = {
     name: "Gestionnaire publipostage",
     function: "MailMerge",
   },
+  direction: {
+    structureId: schools.moulin.structureId,
+    groupId: "0571994H$CHEF",
+    kind: "FunctionalGroup",
+    name: "Chef d'établissement",
+    function: "Direction",
+  },
   fifthB: { structureId: schools.michel.structureId, groupId: "0572000P$5B", kind: "Class", name: "5e B" },
 } as const
 
@@ -74,6 +81,7 @@ export const people = {
     first: "Camille",
     last: "Martin",
   },
+  head: { accountId: "head-1", profile: "Personnel", login: "anne.leroy", first: "Anne", last: "Leroy" },
   teacher: { accountId: "teacher-1", profile: "Teacher", login: "paul.durand", first: "Paul", last: "Durand" },
   pupil: { accountId: "pupil-1", profile: "Student", login: "lea.benali", first: "Léa", last: "Benali" },
   parent: { accountId: "relative-1", profile: "Relative", login: "omar.benali", first: "Omar", last: "Benali" },
@@ -90,6 +98,7 @@ const placements: ReadonlyArray<{
 }> = [
   { person: "vendor", school: "moulin" },
   { person: "administrator", school: "moulin", memberOf: { group: "mailMerge", role: "Member" } },
+  { person: "head", school: "moulin", memberOf: { group: "direction", role: "Member" } },
   { person: "teacher", school: "moulin", memberOf: { group: "sixthA", role: "Teacher" } },
   { person: "pupil", school: "moulin", memberOf: { group: "sixthA", role: "Student" } },
   { person: "parent", school: "moulin" },

@@ -195,13 +195,24 @@ layer(running, { timeout: 120_000 })("examples/vendor-http", (it) => {
 
   it.effect("the read models answer behind their rules; a path id of another school is 403", () =>
     Effect.gen(function* () {
-      const { call, tokens } = yield* Running
+      const { call, tokens, seeded } = yield* Running
       const found = yield* call("GET", `/schools/${A}/directory?search=BEN`, { token: tokens.administrator })
       assert.strictEqual(found.status, 200)
       assert.deepStrictEqual(
         (found.json as { entries: ReadonlyArray<{ login: string }> }).entries.map((entry) => entry.login).sort(),
         [people.pupil.login, people.parent.login],
       )
+      // BR-ACC-2: the administrator sees the code of the pupil not activated yet; the direction reads the directory without it.
+      const codeOf = (json: unknown) =>
+        (json as { entries: ReadonlyArray<{ login: string; activationCode?: string }> }).entries.find(
+          (entry) => entry.login === people.newPupil.login,
+        )?.activationCode
+      const garcia = yield* call("GET", `/schools/${A}/directory?search=garc`, { token: tokens.administrator })
+      assert.strictEqual(codeOf(garcia.json), seeded.codes[people.newPupil.accountId])
+      const byHead = yield* call("GET", `/schools/${A}/directory?search=garc`, { token: tokens.head })
+      assert.strictEqual(byHead.status, 200)
+      assert.strictEqual((byHead.json as { entries: ReadonlyArray<unknown> }).entries.length, 1)
+      assert.strictEqual(codeOf(byHead.json), undefined)
       const otherSchool = yield* call("GET", `/schools/${B}/directory`, { token: tokens.administrator })
       assert.strictEqual(otherSchool.status, 403)
       assert.deepInclude(refusal(otherSchool.json), { error: "ReadRefused", ruleId: "API-READ-1" })
