@@ -22,5 +22,8 @@ import type { AccountRefused } from "./WorkspaceError.ts"
  * if (!Actor.isDirectionOf(actor, school)) return yield* new Forbidden(...)
  * @since 0.1.0
  */
-export const actor = (accountId: string): Effect.Effect<Actor, AccountRefused | ReadModelError, Authorization> =>
-  Effect.flatMap(Authorization, (authorization) => internal.actorOf(authorization, accountId))
+export const actor: (accountId: string) => Effect.Effect<Actor, AccountRefused | ReadModelError, Authorization> =
+  Effect.fn("SignedIn.actor")(function* (accountId: string) {
+    const authorization = yield* Authorization
+    return yield* internal.actorOf(authorization, accountId)
+  })
