@@ -50,40 +50,41 @@ const readsSchool = (actor: Actor.Actor, school: StructureId) =>
  *
  * @since 0.1.0
  */
-export const schoolReader = (accountId: string, school: StructureId) =>
-  Effect.gen(function* () {
-    const actor = yield* SignedIn.actor(accountId)
-    const administrator = yield* administers(actor, school)
-    if (administrator || Actor.isDirectionOf(actor, school)) return { actor, administrator }
-    return yield* refused(rules.school, `Only the administrators and the direction of ${school} read its directory`)
-  })
+export const schoolReader = Effect.fn("Access.schoolReader")(function* (accountId: string, school: StructureId) {
+  const actor = yield* SignedIn.actor(accountId)
+  const administrator = yield* administers(actor, school)
+  if (administrator || Actor.isDirectionOf(actor, school)) return { actor, administrator }
+  return yield* refused(rules.school, `Only the administrators and the direction of ${school} read its directory`)
+})
 
 /**
  * The session's account, allowed to read a class's or group's roster and book (API-READ-2).
  *
  * @since 0.1.0
  */
-export const groupReader = (accountId: string, school: StructureId, group: GroupId) =>
-  Effect.gen(function* () {
-    const actor = yield* SignedIn.actor(accountId)
-    if (Actor.teaches(actor, school, group) || (yield* readsSchool(actor, school))) return actor
-    return yield* refused(rules.group, `Only the teachers of ${group}, and the school's readers, read it`)
-  })
+export const groupReader = Effect.fn("Access.groupReader")(function* (
+  accountId: string,
+  school: StructureId,
+  group: GroupId,
+) {
+  const actor = yield* SignedIn.actor(accountId)
+  if (Actor.teaches(actor, school, group) || (yield* readsSchool(actor, school))) return actor
+  return yield* refused(rules.group, `Only the teachers of ${group}, and the school's readers, read it`)
+})
 
 /**
  * The session's account, allowed to read a scope's report queue (API-READ-3).
  *
  * @since 0.1.0
  */
-export const queueReader = (accountId: string, scope: Scope) =>
-  Effect.gen(function* () {
-    const actor = yield* SignedIn.actor(accountId)
-    const holds = actor.roles.some(
-      (role) =>
-        role._tag === "Administrator" &&
-        (role.level === "Platform" ||
-          (role.level === scope.level && "scopeId" in scope && role.scopeId === scope.scopeId)),
-    )
-    if (holds) return actor
-    return yield* refused(rules.queue, "Only an administrator of this scope, or of the platform, reads its reports")
-  })
+export const queueReader = Effect.fn("Access.queueReader")(function* (accountId: string, scope: Scope) {
+  const actor = yield* SignedIn.actor(accountId)
+  const holds = actor.roles.some(
+    (role) =>
+      role._tag === "Administrator" &&
+      (role.level === "Platform" ||
+        (role.level === scope.level && "scopeId" in scope && role.scopeId === scope.scopeId)),
+  )
+  if (holds) return actor
+  return yield* refused(rules.queue, "Only an administrator of this scope, or of the platform, reads its reports")
+})
