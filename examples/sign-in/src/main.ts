@@ -10,18 +10,11 @@ import { rmSync } from "node:fs"
 import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import * as AccountEvents from "@cartable/domain/AccountEvents"
-import * as Domain from "@cartable/domain/Domain"
-import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as EventStore from "@cartable/eventlog/EventStore"
 import * as Identity from "@cartable/identity/Identity"
-import * as Mailer from "@cartable/identity/Mailer"
-import * as Argon2Hasher from "@cartable/idp-local/Argon2Hasher"
+import type * as Argon2Hasher from "@cartable/idp-local/Argon2Hasher"
 import * as Codes from "@cartable/idp-local/Codes"
-import * as LocalProvider from "@cartable/idp-local/LocalProvider"
 import * as OidcProvider from "@cartable/idp-oidc/OidcProvider"
-import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
-import * as Authorization from "@cartable/read-models/Authorization"
-import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
 import * as Workspace from "@cartable/workspace/Workspace"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
@@ -32,6 +25,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as AcademyProvider from "./AcademyProvider.ts"
+import * as Stack from "./Stack.ts"
 
 /** The school, as the academy's feed knows it. */
 export const school = {
@@ -95,28 +89,15 @@ export interface Options {
   readonly hasher?: Argon2Hasher.Parameters
 }
 
-const catalog = EventCatalog.make(Domain.events)
-
 /**
  * The whole ENT on one SQLite file: the Workspace with the Authorization facts
  * inline, local sign-in (argon2id), EduConnect over OpenID Connect, the identity
- * store on the same connection, and the flows, whose first sign-in through
- * EduConnect links the identity to the account the feed provisioned for the
- * jointure id the provider releases.
+ * store on the same connection (`Stack.layer`), and the flows, whose first sign-in
+ * through EduConnect links the identity to the account the feed provisioned for
+ * the jointure id the provider releases.
  */
 export const layer = (options: Options) => {
-  const storage = SqliteEventStore.layer({ filename: options.filename, catalog })
-  const workspace = Workspace.layer.pipe(
-    Layer.provideMerge(Authorization.layer),
-    Layer.provideMerge(ProjectionRuntime.layer({ inline: [Authorization.AuthorizationProjection] })),
-    Layer.provideMerge(storage),
-  )
-  const stores = Layer.mergeAll(
-    LocalProvider.layer.pipe(Layer.provideMerge(Argon2Hasher.layer(options.hasher))),
-    SqliteEventStore.layerIdentityStore,
-    // No recovery e-mail in this story; @cartable/mail-smtp's Mailer in production.
-    Mailer.layerOutbox,
-  ).pipe(Layer.provideMerge(workspace))
+  const stores = Stack.layer({ filename: options.filename, hasher: options.hasher })
   const eduConnect = Layer.effect(
     EduConnect,
     OidcProvider.make({
