@@ -231,21 +231,33 @@ describe("FeedImport", () => {
           const before = yield* accountOf(d.pupils[0]!.id)
           const renamed: Dir.Directory = {
             ...d,
+            // Classes renamed, and the group no longer listed by its school (nobody in it any more).
             schools: d.schools.map((s) => ({
               ...s,
               classes: s.classes.map(([code, label]) => [code, `${label} (bis)`]),
+              groups: [],
             })),
-            pupils: d.pupils.map((p, i) => (i === 0 ? { ...p, lastName: `${p.lastName}-Corrigé` } : p)),
+            staff: d.staff.map((t) => ({ ...t, teaches: t.teaches.filter((teaching) => teaching.kind === "Class") })),
+            // The first pupil's name corrected, and his second relative no longer linked (if he had two).
+            pupils: d.pupils.map((p, i) =>
+              i === 0
+                ? { ...p, lastName: `${p.lastName}-Corrigé`, links: p.links.slice(0, 1), groupCodes: [] }
+                : { ...p, groupCodes: [] },
+            ),
             relatives: d.relatives.map((r) => ({ ...r, email: `new.${r.id}@example.org` })),
           }
-          const second = yield* importing(renamed)
+          const linked = new Set(renamed.pupils.flatMap((p) => p.links.map((l) => l.relativeId)))
+          const kept = { ...renamed, relatives: renamed.relatives.filter((r) => linked.has(r.id)) }
+          const second = yield* importing(kept, { threshold: 1 })
           assert.strictEqual(second.accounts.provisioned, 0)
-          yield* assertShows(renamed)
+          yield* assertShows(kept)
           const after = yield* accountOf(d.pupils[0]!.id)
           assert.strictEqual(after?.accountId, before?.accountId)
           for (const school of d.schools) {
             const state = yield* schoolState(school.uai)
             for (const [code, label] of school.classes) assert.strictEqual(group(state, code)?.name, `${label} (bis)`)
+            // BR-GRP-4: a feed group its school no longer lists is closed, its memberships with it.
+            assert.strictEqual(group(state, "G-ANG")?.open, false)
           }
         }),
       ),
