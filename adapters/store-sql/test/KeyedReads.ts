@@ -8,8 +8,10 @@ import * as Account from "@cartable/domain/Account"
 import * as Domain from "@cartable/domain/Domain"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
+import { EventMetadata } from "@cartable/eventlog/EventMetadata"
 import * as EventStore from "@cartable/eventlog/EventStore"
 import type { EventStoreDriver } from "@cartable/eventlog/EventStoreDriver"
+import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
 import * as StreamName from "@cartable/eventlog/StreamName"
 import type { SubjectKeyStore } from "@cartable/eventlog/SubjectKeyStore"
 import { assert } from "@effect/vitest"
@@ -61,4 +63,20 @@ export const scenario = <E>(layer: Layer.Layer<EventStoreDriver | SubjectKeyStor
       "sql.execute",
       "SqlSubjectKeyStore.lookup",
     ])
+    // One stream holding both subjects: the joined key and the looked-up one are used together.
+    const mixed = StreamName.make("Mixed", id)
+    const metadata = new EventMetadata({ occurredAt: context.occurredAt })
+    const provisioned = (accountId: string, firstName: string) =>
+      ({ ...provision(accountId), _tag: "AccountProvisioned", firstName }) as unknown as Account.AccountEvent
+    const { actor: _actor, ...plainEvent } = provisioned(id, "Anatolie") as unknown as Record<string, unknown>
+    const { actor: _other, ...quotedEvent } = provisioned(quoted, "Bérénice") as unknown as Record<string, unknown>
+    yield* store.append(mixed, ExpectedVersion.noStream, [
+      { event: plainEvent as unknown as Account.AccountEvent, metadata },
+      { event: quotedEvent as unknown as Account.AccountEvent, metadata },
+    ])
+    const both = yield* store.readStream(mixed)
+    assert.deepStrictEqual(
+      both.map((recorded) => (recorded.event as unknown as { firstName?: unknown }).firstName),
+      ["Anatolie", "Bérénice"],
+    )
   }).pipe(Effect.provide(layer))
