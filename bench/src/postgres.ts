@@ -17,7 +17,7 @@ import pg from "pg"
 import { type Args, catalog, encodedEvent, type Figure, figure, foldData, streamName, time } from "./harness.ts"
 import * as Ours from "./ours.ts"
 import * as ReadSide from "./projections.ts"
-import type * as Users from "./users.ts"
+import * as Users from "./users.ts"
 
 /** The table of the adapter's migration, for the raw driver. */
 const DDL = SqlEventStoreDriver.eventsTableDdl("pg")
@@ -461,12 +461,16 @@ export const rawClient = async (
     "SELECT position, stream_version, type, data, metadata FROM cartable_events WHERE tenant = '' AND stream_name = $1 ORDER BY stream_version"
   const page =
     "SELECT position, stream_name, stream_version, type, data, metadata FROM cartable_events WHERE position > $1 AND type <> '$tombstone' ORDER BY position LIMIT $2"
+  const keyed = `SELECT e.position, e.stream_version, e.type, e.data, e.metadata, k.subject_id AS key_subject, k.key
+    FROM cartable_events e LEFT JOIN cartable_subject_keys k ON k.subject_id = ${Users.sealedSubjectSql("pg")}
+    WHERE e.tenant = '' AND e.stream_name = $1 ORDER BY e.stream_version`
   return {
     raw: {
       insert: async (name, version, type, data, metadata) => {
         await client.query(INSERT, ["", name, version, type, 1, data, metadata])
       },
       readStream: async (name) => (await client.query<Users.RawRow>(stream, [name])).rows,
+      readStreamKeyed: async (name) => (await client.query<Users.KeyedRawRow>(keyed, [name])).rows,
       page: async (after, limit) => (await client.query<Users.RawRow>(page, [after, limit])).rows,
       keys: async (subjects) =>
         new Map(

@@ -33,7 +33,7 @@ import {
 } from "./harness.ts"
 import * as Ours from "./ours.ts"
 import * as ReadSide from "./projections.ts"
-import type * as Users from "./users.ts"
+import * as Users from "./users.ts"
 
 /** The table of the adapter's migration, for the raw driver. */
 const DDL = SqlEventStoreDriver.eventsTableDdl("sqlite")
@@ -468,7 +468,13 @@ const captureAppendStatement = async (
 export const rawClient = (filename: string): Users.Raw => {
   let db: Database.Database | undefined
   let statements:
-    | { insert: Database.Statement; stream: Database.Statement; page: Database.Statement; keys: Database.Statement }
+    | {
+        insert: Database.Statement
+        stream: Database.Statement
+        keyed: Database.Statement
+        page: Database.Statement
+        keys: Database.Statement
+      }
     | undefined
   const prepared = () => {
     if (statements === undefined) {
@@ -479,6 +485,11 @@ export const rawClient = (filename: string): Users.Raw => {
         insert: db.prepare(INSERT),
         stream: db.prepare(
           "SELECT position, stream_version, type, data, metadata FROM cartable_events WHERE tenant = '' AND stream_name = ? ORDER BY stream_version",
+        ),
+        keyed: db.prepare(
+          `SELECT e.position, e.stream_version, e.type, e.data, e.metadata, k.subject_id AS key_subject, k.key
+           FROM cartable_events e LEFT JOIN cartable_subject_keys k ON k.subject_id = ${Users.sealedSubjectSql("sqlite")}
+           WHERE e.tenant = '' AND e.stream_name = ? ORDER BY e.stream_version`,
         ),
         page: db.prepare(
           "SELECT position, stream_name, stream_version, type, data, metadata FROM cartable_events WHERE position > ? AND type <> '$tombstone' ORDER BY position LIMIT ?",
@@ -495,6 +506,7 @@ export const rawClient = (filename: string): Users.Raw => {
       prepared().insert.run("", stream, version, type, 1, data, metadata)
     },
     readStream: async (stream) => prepared().stream.all(stream) as Array<Users.RawRow>,
+    readStreamKeyed: async (stream) => prepared().keyed.all(stream) as Array<Users.KeyedRawRow>,
     page: async (after, limit) => prepared().page.all(after, limit) as Array<Users.RawRow>,
     keys: async (subjects) =>
       new Map(

@@ -48,6 +48,27 @@ export interface Raw {
   readonly page: (after: number, limit: number) => Promise<ReadonlyArray<RawRow>>
   /** The keys of subjects (`null` once destroyed), in one query. */
   readonly keys: (subjects: ReadonlyArray<string>) => Promise<ReadonlyMap<string, Uint8Array | null>>
+  /** A stream's rows with the key of the subject each row's envelope names, in one query (a LEFT JOIN). */
+  readonly readStreamKeyed: (stream: string) => Promise<ReadonlyArray<KeyedRawRow>>
+}
+
+/** A row of {@link Raw.readStreamKeyed}. */
+export interface KeyedRawRow extends RawRow {
+  readonly key_subject: string | null
+  readonly key: Uint8Array | null
+}
+
+/**
+ * The subject of a row's sealed envelope, taken from the stored text (SQLite, PostgreSQL):
+ * what a hand-written client joining the key table would write.
+ */
+export const sealedSubjectSql = (dialect: "pg" | "sqlite"): string => {
+  const marker = '"$personal":{"$personal":2,"subject":"'
+  const at = dialect === "pg" ? `strpos(e.data, '${marker}')` : `instr(e.data, '${marker}')`
+  const from = `${at} + ${marker.length}`
+  return dialect === "pg"
+    ? `CASE WHEN ${at} > 0 THEN split_part(substr(e.data, ${from}), '"', 1) END`
+    : `CASE WHEN ${at} > 0 THEN substr(e.data, ${from}, instr(substr(e.data, ${from}), '"') - 1) END`
 }
 
 /** The sizes of these workloads on one database. */
@@ -174,6 +195,52 @@ const rawOpen = (type: string, data: Record<string, unknown>, keys: ReadonlyMap<
   return data
 }
 
+/** The personal fields of the events the raw client appends (those of the core's catalogue). */
+const personalOf: Readonly<Record<string, ReadonlyArray<string>>> = { ExternalIdentityLinked: ["subject"] }
+
+// IVs drawn 256 at a time, as the typed store does.
+let ivPool = Buffer.alloc(0)
+let ivAt = 0
+const nextIv = () => {
+  if (ivAt + 12 > ivPool.length) {
+    ivPool = Crypto.randomBytes(12 * 256)
+    ivAt = 0
+  }
+  ivAt += 12
+  return ivPool.subarray(ivAt - 12, ivAt)
+}
+
+/** The raw client's encryption of an event's personal fields into one sealed envelope (docs/erasure.md, format 2). */
+const rawSeal = (event: Record<string, unknown>, subject: string, key: Uint8Array): Record<string, unknown> => {
+  const type = event._tag as string
+  const fields = (personalOf[type] ?? []).filter((field) => event[field] !== undefined)
+  if (fields.length === 0) return event
+  const out: Record<string, unknown> = {}
+  for (const name of Object.keys(event)) if (!fields.includes(name)) out[name] = event[name]
+  const iv = nextIv()
+  const gcm = Crypto.createCipheriv("aes-256-gcm", key, iv)
+  gcm.setAAD(Buffer.from(`cartable/personal/2\u0000${type}\u0000${subject}\u0000${JSON.stringify(fields)}`))
+  const sealed = Buffer.concat([
+    gcm.update(JSON.stringify(fields.map((field) => event[field])), "utf8"),
+    gcm.final(),
+    gcm.getAuthTag(),
+  ])
+  out.$personal = { $personal: 2, subject, fields, iv: iv.toString("base64"), ciphertext: sealed.toString("base64") }
+  return out
+}
+
+/** Rows read with their keys joined (one query), parsed and opened. */
+const rawKeyedDecrypted = (rows: ReadonlyArray<KeyedRawRow>) => {
+  const keys = new Map<string, Uint8Array | null>()
+  for (const row of rows) if (row.key_subject !== null) keys.set(row.key_subject, row.key)
+  return rows.map((row) => {
+    // Every sealed row of the benchmark's log has its key: a miss is a broken join, not an erasure.
+    if (row.data.includes('"$personal":{') && row.key_subject === null) throw new Error("raw join: no key")
+    JSON.parse(row.metadata)
+    return rawOpen(row.type, JSON.parse(row.data) as Record<string, unknown>, keys) as unknown as AnyEvent
+  })
+}
+
 /** Reads rows as the raw client does when it must decrypt: parse, the page's keys in one query, open. */
 const rawDecrypted = async (raw: Raw, rows: ReadonlyArray<RawRow>) => {
   const parsed = rows.map((row) => {
@@ -215,6 +282,9 @@ export const run = async (
   const sample = (key: string, seconds: number) => samples.set(key, [...(samples.get(key) ?? []), seconds])
   let accepted = 0
   const burst = 50
+  // Appends of the two raw variants (each stream's appends go to one of them), the same every round.
+  let rawAppends = 0
+  let rawCryptoAppends = 0
   for (let round = 0; round < repeat; round++) {
     const { raw, layer, close } = await open(round)
     const runtime = ManagedRuntime.make(layer)
@@ -260,7 +330,7 @@ export const run = async (
           await time(async () => {
             for (const i of chunk) {
               let state = Account.aggregate.initialState
-              for (const event of await rawDecrypted(raw, await raw.readStream(streamOf(i)))) {
+              for (const event of rawKeyedDecrypted(await raw.readStreamKeyed(streamOf(i)))) {
                 state = Account.evolve(state, event as Account.AccountEvent)
               }
               if (state._tag === "Account") check += state.externalIdentities.length
@@ -345,6 +415,8 @@ export const run = async (
       })
       const evens = indices.filter((i) => i % 2 === 0)
       const odds = indices.filter((i) => i % 2 === 1)
+      // The keys the raw + AES-GCM appender writes with, known before the timing (the typed store keeps its own).
+      const writeKeys = await raw.keys(indices.map(accountId))
       // The raw side trusts its input: its typed commands are built outside the timing.
       const decodeCommand = Schema.decodeUnknownSync(Account.AccountCommand)
       const rawCommands = new Map(odds.map((i) => [i, decodeCommand(commandInput(i))] as const))
@@ -379,9 +451,34 @@ export const run = async (
           ),
         )
         add(
+          "command/rawCrypto",
+          await time(async () => {
+            for (const i of (oddChunks[k] ?? []).filter((i) => i % 4 === 3)) {
+              const rows = await raw.readStreamKeyed(streamOf(i))
+              let state = Account.aggregate.initialState
+              for (const event of rawKeyedDecrypted(rows)) state = Account.evolve(state, event as Account.AccountEvent)
+              const decision = Account.aggregate.decide(rawCommands.get(i)!, state)
+              if (Either.isLeft(decision)) throw new Error(`raw command refused: ${decision.left.message}`)
+              const version = rows.length
+              const ctx = context(i)
+              const metadata = JSON.stringify({
+                occurredAt: DateTime.formatIso(ctx.occurredAt),
+                actor: feed.accountId,
+                correlationId: ctx.correlationId,
+                causationId: ctx.causationId,
+              })
+              const key = writeKeys.get(accountId(i))!
+              for (const [n, event] of decision.right.entries()) {
+                const data = JSON.stringify(rawSeal(event as unknown as Record<string, unknown>, accountId(i), key))
+                await raw.insert(streamOf(i), version + n + 1, event._tag, data, metadata)
+              }
+            }
+          }),
+        )
+        add(
           "command/raw",
           await time(async () => {
-            for (const i of oddChunks[k] ?? []) {
+            for (const i of (oddChunks[k] ?? []).filter((i) => i % 4 === 1)) {
               const rows = await raw.readStream(streamOf(i))
               let state = Account.aggregate.initialState
               for (const row of rows) state = Account.evolve(state, JSON.parse(row.data) as Account.AccountEvent)
@@ -412,6 +509,8 @@ export const run = async (
       }
       const typedOrder = appendOrder(0)
       const rawOrder = appendOrder(1)
+      rawAppends = rawOrder.filter(([i]) => i % 4 === 1).length
+      rawCryptoAppends = rawOrder.length - rawAppends
       // After the command, every stream holds EVENTS + 1 events.
       for (let from = 0; from < sizes.appends; from += sizes.chunk) {
         const typedChunk = typedOrder.slice(from, from + sizes.chunk)
@@ -419,10 +518,21 @@ export const run = async (
         add(
           "append/raw",
           await time(async () => {
-            for (const [i, n] of rawChunk) {
+            for (const [i, n] of rawChunk.filter(([i]) => i % 4 === 1)) {
               const event = appendedFor(i, n)
               const metadata = metadataFields(i, EVENTS + 2 + n)
               await raw.insert(streamOf(i), EVENTS + 2 + n, event._tag, JSON.stringify(event), JSON.stringify(metadata))
+            }
+          }),
+        )
+        add(
+          "append/rawCrypto",
+          await time(async () => {
+            for (const [i, n] of rawChunk.filter(([i]) => i % 4 === 3)) {
+              const event = appendedFor(i, n) as unknown as Record<string, unknown>
+              const data = JSON.stringify(rawSeal(event, accountId(i), writeKeys.get(accountId(i))!))
+              const metadata = metadataFields(i, EVENTS + 2 + n)
+              await raw.insert(streamOf(i), EVENTS + 2 + n, event._tag as string, data, JSON.stringify(metadata))
             }
           }),
         )
@@ -485,7 +595,10 @@ export const run = async (
   const rawAllLabel = "raw: SELECT pages, JSON.parse"
   const rawCommandLabel = "raw: SELECT, JSON.parse, fold, decide, INSERT"
   const rawAppendLabel = "raw: JSON.stringify, INSERT"
-  const rawFoldDecryptLabel = "raw + AES-GCM: SELECT keys and rows, JSON.parse, decrypt, fold"
+  const rawFoldDecryptLabel = "raw + AES-GCM: SELECT rows with their keys, JSON.parse, decrypt, fold"
+  const rawCommandCryptoLabel = "raw + AES-GCM: SELECT rows with their keys, decrypt, fold, decide, encrypt, INSERT"
+  const rawAppendCryptoLabel = "raw + AES-GCM: encrypt, JSON.stringify, INSERT"
+  const commandsOf = (rest: number) => range(sizes.streams).filter((i) => i % 4 === rest).length
   const rawAllDecryptLabel = "raw + AES-GCM: SELECT pages and their keys, JSON.parse, decrypt"
   return [
     figure(fold, rawFoldLabel, sizes.streams, "streams", s("fold/raw")),
@@ -503,17 +616,12 @@ export const run = async (
       s("all/typed"),
       rawAllDecryptLabel,
     ),
-    figure(
-      command,
-      rawCommandLabel,
-      range(sizes.streams).filter((i) => i % 2 === 1).length,
-      "commands",
-      s("command/raw"),
-    ),
+    figure(command, rawCommandLabel, commandsOf(1), "commands", s("command/raw")),
+    figure(command, rawCommandCryptoLabel, commandsOf(3), "commands", s("command/rawCrypto"), rawCommandLabel),
     figure(
       command,
       "CommandRouter.handle (decode, load, decide, append)",
-      range(sizes.streams).filter((i) => i % 4 === 0).length,
+      commandsOf(0),
       "commands",
       s("command/typed"),
       rawCommandLabel,
@@ -521,13 +629,31 @@ export const run = async (
     figure(
       command,
       "CommandRouter.handleTyped (load, decide, append)",
-      range(sizes.streams).filter((i) => i % 4 === 2).length,
+      commandsOf(2),
       "commands",
       s("command/handleTyped"),
       rawCommandLabel,
     ),
-    figure(append, rawAppendLabel, sizes.appends, "appends", s("append/raw")),
+    figure(
+      command,
+      "handle, against raw + AES-GCM",
+      commandsOf(0),
+      "commands",
+      s("command/typed"),
+      rawCommandCryptoLabel,
+    ),
+    figure(
+      command,
+      "handleTyped, against raw + AES-GCM",
+      commandsOf(2),
+      "commands",
+      s("command/handleTyped"),
+      rawCommandCryptoLabel,
+    ),
+    figure(append, rawAppendLabel, rawAppends, "appends", s("append/raw")),
+    figure(append, rawAppendCryptoLabel, rawCryptoAppends, "appends", s("append/rawCrypto"), rawAppendLabel),
     figure(append, "typed EventStore.append", sizes.appends, "appends", s("append/typed"), rawAppendLabel),
+    figure(append, "typed, against raw + AES-GCM", sizes.appends, "appends", s("append/typed"), rawAppendCryptoLabel),
     figure(
       `contention: ${burst} concurrent commands on one stream, default retry`,
       `${accepted} of ${burst * repeat} accepted`,

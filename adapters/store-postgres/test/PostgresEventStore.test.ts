@@ -9,6 +9,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, layer } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import * as KeyedReads from "../../store-sql/test/KeyedReads.ts"
 import { driverPath } from "../../store-sql/test/Observe.ts"
 import { describeWithServer, layerWithDatabase } from "./TestDatabase.ts"
 
@@ -81,6 +82,10 @@ describeWithServer("PostgreSQL event store", (server) => {
         assert.deepStrictEqual(read, [noted])
         assert.strictEqual(keys, 1)
       }),
+    )
+
+    it.effect("a stream read with personal data is one statement, its subjects' keys joined to its rows", () =>
+      KeyedReads.scenario(layerWithDatabase(server, (url) => PostgresEventStore.layerDriver({ url, spans: true }))),
     )
 
     it.effect("prepares its statements and runs them on the client's connection acquirer (docs/performance.md)", () =>

@@ -22,8 +22,10 @@ import * as EventStoreDriver from "@cartable/eventlog/EventStoreDriver"
 import type { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { StreamName } from "@cartable/eventlog/StreamName"
 import type { SubjectKeyStore, SubjectKeyStoreError } from "@cartable/eventlog/SubjectKeyStore"
+import { SubjectKeyStore as SubjectKeyStoreTag } from "@cartable/eventlog/SubjectKeyStore"
 import type * as SqlClient from "@effect/sql/SqlClient"
-import type * as Effect from "effect/Effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as migrations from "./internal/migrations.ts"
@@ -92,8 +94,9 @@ export const layer = (
 
 /**
  * The driver and the subject key store (BR-ACC-9) over one `SqlClient` layer:
- * what a SQL storage adapter provides. The key store is built after the driver,
- * whose migrations create its table too.
+ * what a SQL storage adapter provides. The driver reads a stream and the keys of
+ * its subjects in one statement (`EventStoreDriver.KeyedReads`), which the typed
+ * store uses with this key store.
  *
  * @since 0.1.0
  */
@@ -103,4 +106,12 @@ export const layerWithKeys = (
   EventStoreDriver.EventStoreDriver | SubjectKeyStore,
   EventStoreError | SubjectKeyStoreError,
   SqlClient.SqlClient
-> => SqlSubjectKeyStore.layer.pipe(Layer.provideMerge(layer(options)))
+> =>
+  Layer.scopedContext(
+    Effect.gen(function* () {
+      // The key store first: its migrations (the driver's, a no-op the second time) create both tables.
+      const keys = yield* SqlSubjectKeyStore.make
+      const driver = yield* internal.make({ ...options, keyStore: keys })
+      return Context.make(EventStoreDriver.EventStoreDriver, driver).pipe(Context.add(SubjectKeyStoreTag, keys))
+    }),
+  )

@@ -20,13 +20,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Executor from "./internal/executor.ts"
+import type { KeyRow } from "./internal/keyRows.ts"
+import * as KeyRows from "./internal/keyRows.ts"
 import { migrate } from "./internal/migrations.ts"
 import * as WalScrubber from "./internal/walScrubber.ts"
-
-interface KeyRow {
-  readonly subject_id: string
-  readonly key: Uint8Array | null
-}
 
 const failed = (message: string, subjectId?: string) => (cause: unknown) =>
   new SubjectKeyStore.SubjectKeyStoreError({
@@ -37,17 +34,10 @@ const failed = (message: string, subjectId?: string) => (cause: unknown) =>
     cause,
   })
 
-const stateOf = (row: KeyRow): Effect.Effect<SubjectKeyStore.KeyState, SubjectKeyStore.SubjectKeyStoreError> =>
-  row.key === null
-    ? Effect.succeed(SubjectKeyStore.destroyed)
-    : // A copy: the driver's buffer may be pooled or reused.
-      SubjectKeyStore.fromStoredBytes(row.subject_id, new Uint8Array(row.key))
-
-/** {@link stateOf} without an Effect, for the rows of a lookup: the state, or the error. */
-const stateOfSync = (row: KeyRow): SubjectKeyStore.KeyState | SubjectKeyStore.SubjectKeyStoreError =>
-  row.key === null
-    ? SubjectKeyStore.destroyed
-    : SubjectKeyStore.fromStoredBytesSync(row.subject_id, new Uint8Array(row.key))
+const stateOf = (row: KeyRow): Effect.Effect<SubjectKeyStore.KeyState, SubjectKeyStore.SubjectKeyStoreError> => {
+  const state = KeyRows.stateOf(row.subject_id, row.key)
+  return state instanceof SubjectKeyStore.SubjectKeyStoreError ? Effect.fail(state) : Effect.succeed(state)
+}
 
 /**
  * Runs the store's migrations (a no-op once the event store driver ran them; they
@@ -107,7 +97,7 @@ export const make: Effect.Effect<
   ): Effect.Effect<ReadonlyMap<string, SubjectKeyStore.KeyState>, SubjectKeyStore.SubjectKeyStoreError> => {
     const states = new Map<string, SubjectKeyStore.KeyState>()
     for (const row of rows) {
-      const state = stateOfSync(row)
+      const state = KeyRows.stateOf(row.subject_id, row.key)
       if (state instanceof SubjectKeyStore.SubjectKeyStoreError) return Effect.fail(state)
       states.set(row.subject_id, state)
     }

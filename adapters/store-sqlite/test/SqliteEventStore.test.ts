@@ -13,6 +13,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as KeyedReads from "../../store-sql/test/KeyedReads.ts"
 import { driverPath, spanNames } from "../../store-sql/test/Observe.ts"
 
 /** A fresh directory, removed with the layer. */
@@ -136,6 +137,10 @@ describe("SqliteEventStore", () => {
         "sql.execute",
       ])
     }),
+  )
+
+  it.effect("a stream read with personal data is one statement, its subjects' keys joined to its rows", () =>
+    KeyedReads.scenario(SqliteEventStore.layerDriver({ filename: ":memory:", spans: true })),
   )
 
   it.effect("an unreadable path fails with Unavailable, naming the file", () =>

@@ -18,6 +18,7 @@ import { EventStore } from "./EventStore.ts"
 import { ConcurrencyConflict, EventStoreError } from "./EventStoreError.ts"
 import * as ExpectedVersion from "./ExpectedVersion.ts"
 import * as MetadataCodec from "./internal/metadataCodec.ts"
+import * as Untraced from "./internal/untraced.ts"
 import type { RecordedEvent } from "./RecordedEvent.ts"
 import * as StreamName from "./StreamName.ts"
 
@@ -160,7 +161,7 @@ export const history = <C extends { readonly _tag: string }, E extends { readonl
   )
 
 const historyFrom = <E extends { readonly _tag: string }>(
-  store: EventStore.Service,
+  store: Pick<EventStore.Service, "readStream">,
   streamName: StreamName.StreamName,
 ): Effect.Effect<ReadonlyArray<RecordedEvent<E>>, EventStoreError> =>
   // The catalogue decoded each event of the aggregate's stream with the aggregate's own Schemas.
@@ -211,8 +212,11 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
   aggregate: Aggregate<C, E, S, Err, CI, EI>,
   options: Options = {},
 ): Effect.Effect<CommandHandler<C, E, Err>, never, EventStore> =>
-  Effect.map(EventStore, (store) => {
+  Effect.map(EventStore, (service) => {
     const retry = options.retry ?? defaultRetry
+    // The command's span covers its read and its append: the store's own spans are left out.
+    const store = Untraced.of(service)
+
     const cache = holdsNoPersonalData(aggregate) ? new Map<string, Loaded<S>>() : undefined
     const remember = (streamName: string, value: Loaded<S>) => {
       if (cache === undefined) return

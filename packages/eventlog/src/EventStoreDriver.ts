@@ -13,6 +13,7 @@ import type { ExpectedVersion } from "./ExpectedVersion.ts"
 import * as DriverValidation from "./internal/driverValidation.ts"
 import * as MemoryDriver from "./internal/memoryDriver.ts"
 import type { StreamName } from "./StreamName.ts"
+import type { KeyState, SubjectKeyStore, SubjectKeyStoreError } from "./SubjectKeyStore.ts"
 
 /**
  * An event encoded for storage: `data` and `metadata` are JSON texts.
@@ -60,6 +61,36 @@ export interface AppendResult {
 }
 
 /**
+ * A stream's rows read together with the key states of subjects their sealed
+ * envelopes name. `keys` may lack some of them (a subject written another way,
+ * a key the read could not match): the typed store looks those up in its key store.
+ *
+ * @since 0.1.0
+ */
+export interface KeyedRows {
+  readonly events: ReadonlyArray<StoredEvent>
+  readonly keys: ReadonlyMap<string, KeyState>
+}
+
+/**
+ * Reads of a driver whose database also holds a key store's table: the rows
+ * and their subjects' keys in one statement, so that a stream read with personal
+ * data costs one statement and sees the keys in the same snapshot as the rows.
+ * The typed store uses them only when `keyStore` is the key store it was given.
+ *
+ * @since 0.1.0
+ */
+export interface KeyedReads {
+  /** The key store whose keys these reads return. */
+  readonly keyStore: SubjectKeyStore.Service
+  /** `readStream`, with the key states of the rows' subjects. */
+  readonly readStream: (
+    streamName: StreamName,
+    afterVersion: number,
+  ) => Effect.Effect<KeyedRows, EventStoreError | SubjectKeyStoreError>
+}
+
+/**
  * @since 0.1.0
  */
 export declare namespace EventStoreDriver {
@@ -96,6 +127,8 @@ export declare namespace EventStoreDriver {
      * empty log: how far a reader has to go, for an operator's status (`cartable status`).
      */
     readonly head: Effect.Effect<number, EventStoreError>
+    /** Optional: reads that return the keys of a key store sharing the driver's database ({@link KeyedReads}). */
+    readonly keyedReads?: KeyedReads | undefined
   }
 }
 

@@ -45,6 +45,33 @@ describe("CommandHandler", () => {
     }).pipe(Effect.provide(EventStore.layerMemory(catalog))),
   )
 
+  it.effect("reads and appends through the store in context, also a wrapper spreading the typed store", () =>
+    Effect.gen(function* () {
+      const inner = yield* EventStore.EventStore
+      const calls: Array<string> = []
+      // What the projection runtime's inline store does: the typed store spread, its append replaced.
+      const wrapper: EventStore.EventStore.Service = {
+        ...inner,
+        readStream: (streamName, afterVersion) =>
+          Effect.zipRight(
+            Effect.sync(() => calls.push("readStream")),
+            inner.readStream(streamName, afterVersion),
+          ),
+        append: (streamName, expected, events) =>
+          Effect.zipRight(
+            Effect.sync(() => calls.push("append")),
+            inner.append(streamName, expected, events),
+          ),
+      }
+      const handle = yield* CommandHandler.make(Account.aggregate).pipe(
+        Effect.provideService(EventStore.EventStore, wrapper),
+      )
+      yield* handle(provision("acc-w"), context)
+      assert.deepStrictEqual(calls, ["readStream", "append"])
+      assert.strictEqual((yield* inner.readStream(StreamName.make("Account", "acc-w"))).length, 1)
+    }).pipe(Effect.provide(EventStore.layerMemory(catalog))),
+  )
+
   it.effect("load returns the folded state and the stream version, typed", () =>
     Effect.gen(function* () {
       const handle = yield* CommandHandler.make(Account.aggregate)

@@ -126,7 +126,12 @@ describe("the compiled decoder of stored events", () => {
 })
 
 describe("the compiled decoder of commands (excess keys refused)", () => {
-  const commands = Object.entries(Domain.aggregates).map(([name, aggregate]) => [name, aggregate.Command] as const)
+  // What CommandRouter.make decodes with: the union of every aggregate's commands, Report's not compiling.
+  const routed = Schema.Union(...Object.values(Domain.aggregates).map((aggregate) => aggregate.Command))
+  const commands = [
+    ...Object.entries(Domain.aggregates).map(([name, aggregate]) => [name, aggregate.Command] as const),
+    ["routed (every aggregate's)", routed] as const,
+  ]
 
   it("compiles the Account commands, and decodes one without a transformed field itself", () => {
     const compiled = StoredDecoder.compile(Domain.aggregates.Account.Command, "error")
@@ -144,6 +149,20 @@ describe("the compiled decoder of commands (excess keys refused)", () => {
       decoded,
       Schema.decodeUnknownSync(Domain.aggregates.Account.Command, { onExcessProperty: "error" })(input),
     )
+  })
+
+  it("decodes an Account command of the router's union itself, although the union holds Report's uncompiled commands", () => {
+    assert.isUndefined(StoredDecoder.compile(Domain.aggregates.Report.Command, "error"))
+    const input = {
+      _tag: "LinkExternalIdentity",
+      actor: { accountId: "system:aaf", roles: [{ _tag: "System", process: "aaf" }] },
+      accountId: "acc-1",
+      provider: "Pronote",
+      subject: "pronote-1",
+    }
+    const decoded = StoredDecoder.compile(routed, "error")!(input)
+    assert.notStrictEqual(decoded, StoredDecoder.FALLBACK)
+    assert.deepStrictEqual(decoded, Schema.decodeUnknownSync(routed, { onExcessProperty: "error" })(input))
   })
 
   for (const [name, schema] of commands) {

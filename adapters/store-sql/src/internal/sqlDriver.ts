@@ -1,12 +1,21 @@
-import type { AppendResult, EncodedEvent, StoredEvent, StreamInfo } from "@cartable/eventlog/EventStoreDriver"
+import type {
+  AppendResult,
+  EncodedEvent,
+  KeyedReads,
+  KeyedRows,
+  StoredEvent,
+  StreamInfo,
+} from "@cartable/eventlog/EventStoreDriver"
 import * as EventStoreDriver from "@cartable/eventlog/EventStoreDriver"
 import { ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
 import * as ExpectedVersion from "@cartable/eventlog/ExpectedVersion"
 import type { StreamName } from "@cartable/eventlog/StreamName"
+import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Executor from "./executor.ts"
+import * as KeyRows from "./keyRows.ts"
 import { migrate } from "./migrations.ts"
 
 /** The type of the row that closes a tombstoned stream; never returned to readers. */
@@ -22,6 +31,8 @@ export interface Options {
   readonly tenantOf?: ((streamName: StreamName) => string) | undefined
   readonly spans?: boolean | undefined
   readonly preparedStatements?: boolean | undefined
+  /** The key store on the same database: the driver then offers {@link KeyedReads} of its keys. */
+  readonly keyStore?: SubjectKeyStore.SubjectKeyStore.Service | undefined
 }
 
 /**
@@ -38,6 +49,12 @@ interface Row {
   schemaVersion: number | string
   readonly data: string
   readonly metadata: string
+}
+
+/** A row of the keyed stream read: the event and the key of the subject its sealed envelope names. */
+interface KeyedRow extends Row {
+  keySubject?: string | null | undefined
+  keyBytes?: Uint8Array | null | undefined
 }
 
 interface Inserted {
@@ -400,21 +417,67 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     FROM cartable_events WHERE tenant = ${""} AND stream_name = ${""}
     AND stream_version > CAST(${0} AS INTEGER) ORDER BY stream_version`.compile()[0]
   const readStreamName = statementName("cartable_read_stream", readStreamText)
+  /** The rows of a stream read, or its tombstone's error. */
+  const streamRows = (
+    streamName: StreamName,
+    afterVersion: number,
+    rows: ReadonlyArray<Row>,
+  ): Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError> => {
+    const last = rows[rows.length - 1]
+    if (last?.type === TOMBSTONE) return Effect.fail(tombstoned(streamName))
+    // Reading past the end says nothing of a tombstone placed after it: ask.
+    if (last === undefined && afterVersion > 0) {
+      return Effect.flatMap(streamInfo(streamName), (info) =>
+        info.tombstoned ? Effect.fail(tombstoned(streamName)) : Effect.succeed([]),
+      )
+    }
+    return Effect.succeed(toStored(rows, streamName))
+  }
   const readStream = (streamName: StreamName, afterVersion: number) =>
     executor.run<Row>(readStreamText, [tenantOf(streamName), streamName, afterVersion], readStreamName).pipe(
       Effect.mapError(unavailable(`Could not read stream ${streamName}`, streamName)),
-      Effect.flatMap((rows): Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError> => {
-        const last = rows[rows.length - 1]
-        if (last?.type === TOMBSTONE) return Effect.fail(tombstoned(streamName))
-        // Reading past the end says nothing of a tombstone placed after it: ask.
-        if (last === undefined && afterVersion > 0) {
-          return Effect.flatMap(streamInfo(streamName), (info) =>
-            info.tombstoned ? Effect.fail(tombstoned(streamName)) : Effect.succeed([]),
-          )
-        }
-        return Effect.succeed(toStored(rows, streamName))
-      }),
+      Effect.flatMap((rows) => streamRows(streamName, afterVersion, rows)),
     )
+
+  // The same read with the key of the subject each row's sealed envelope names, from the
+  // key table beside the log: a fold or a command reads its stream in one statement, the
+  // keys in the same snapshot as the rows (an erasure committed before is seen at once).
+  const dialect = isPg ? "pg" : "sqlite"
+  const keyedText = sql`SELECT e.position, e.stream_version AS "streamVersion", e.type,
+    e.schema_version AS "schemaVersion", e.data, e.metadata, k.subject_id AS "keySubject", k.key AS "keyBytes"
+    FROM cartable_events e LEFT JOIN cartable_subject_keys k ON k.subject_id = ${sql.literal(KeyRows.sealedSubjectSql(dialect, "e.data"))}
+    WHERE e.tenant = ${""} AND e.stream_name = ${""}
+    AND e.stream_version > CAST(${0} AS INTEGER) ORDER BY e.stream_version`.compile()[0]
+  const keyedName = statementName("cartable_read_stream_keyed", keyedText)
+  /** The key states of the rows, taken off them (a stored event carries no key). */
+  const keysOf = (
+    rows: ReadonlyArray<KeyedRow>,
+  ): ReadonlyMap<string, SubjectKeyStore.KeyState> | SubjectKeyStore.SubjectKeyStoreError => {
+    const keys = new Map<string, SubjectKeyStore.KeyState>()
+    for (const row of rows) {
+      const subject = row.keySubject
+      if (typeof subject === "string" && !keys.has(subject)) {
+        const state = KeyRows.stateOf(subject, row.keyBytes ?? null)
+        if (state instanceof SubjectKeyStore.SubjectKeyStoreError) return state
+        keys.set(subject, state)
+      }
+      row.keySubject = undefined
+      row.keyBytes = undefined
+    }
+    return keys
+  }
+  const keyedReads = (keyStore: SubjectKeyStore.SubjectKeyStore.Service): KeyedReads => ({
+    keyStore,
+    readStream: (streamName, afterVersion) =>
+      executor.run<KeyedRow>(keyedText, [tenantOf(streamName), streamName, afterVersion], keyedName).pipe(
+        Effect.mapError(unavailable(`Could not read stream ${streamName}`, streamName)),
+        Effect.flatMap((rows): Effect.Effect<KeyedRows, EventStoreError | SubjectKeyStore.SubjectKeyStoreError> => {
+          const keys = keysOf(rows)
+          if (keys instanceof SubjectKeyStore.SubjectKeyStoreError) return Effect.fail(keys)
+          return Effect.map(streamRows(streamName, afterVersion, rows), (events) => ({ events, keys }))
+        }),
+      ),
+  })
 
   // SQLite serialises writers: a position is committed before the next is drawn. On
   // PostgreSQL, `cartable_read_all` stops below the lowest position a transaction in
@@ -455,7 +518,8 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
   }
 
   // Arguments are checked by the port's shared validation, the same way as on every store.
-  if (!spans) return EventStoreDriver.validating({ append, readStream, readAll, streamInfo, tombstone, head })
+  const keyed = options.keyStore === undefined ? {} : { keyedReads: keyedReads(options.keyStore) }
+  if (!spans) return EventStoreDriver.validating({ append, readStream, readAll, streamInfo, tombstone, head, ...keyed })
   // The call site of these spans is always this file: capturing its stack would only cost.
   const traced = (name: string, attributes: Record<string, unknown>) =>
     Effect.withSpan(`SqlEventStoreDriver.${name}`, { kind: "client", attributes, captureStackTrace: false })
@@ -480,5 +544,18 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
       streamInfo(streamName).pipe(traced("streamInfo", { "cartable.stream_name": streamName })),
     tombstone: (streamName) => tombstone(streamName).pipe(traced("tombstone", { "cartable.stream_name": streamName })),
     head: head.pipe(traced("head", {})),
+    ...(options.keyStore === undefined
+      ? {}
+      : {
+          keyedReads: {
+            keyStore: options.keyStore,
+            readStream: (streamName: StreamName, afterVersion: number) =>
+              keyedReads(options.keyStore!)
+                .readStream(streamName, afterVersion)
+                .pipe(
+                  traced("readStream", { "cartable.stream_name": streamName, "cartable.after_version": afterVersion }),
+                ),
+          },
+        }),
   })
 })

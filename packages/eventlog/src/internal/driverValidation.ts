@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { EncodedEvent, EventStoreDriver } from "../EventStoreDriver.ts"
+import type { EncodedEvent, EventStoreDriver, KeyedReads } from "../EventStoreDriver.ts"
 import { EventStoreError } from "../EventStoreError.ts"
 import type { ExpectedVersion } from "../ExpectedVersion.ts"
 import { MAX_LENGTH, StreamName } from "../StreamName.ts"
@@ -134,11 +134,7 @@ export const validating = (driver: EventStoreDriver.Service): EventStoreDriver.S
     return error === undefined ? driver.append(streamName, expected, events) : Effect.fail(error)
   },
   readStream: (streamName, afterVersion) => {
-    const error =
-      checkStreamName(streamName) ??
-      (isCount(afterVersion)
-        ? undefined
-        : invalid(`afterVersion must be an integer of at least 0, got ${excerpt(afterVersion)}`, streamName))
+    const error = checkReadStream(streamName, afterVersion)
     return error === undefined ? driver.readStream(streamName, afterVersion) : Effect.fail(error)
   },
   readAll: (afterPosition, limit) => {
@@ -158,4 +154,19 @@ export const validating = (driver: EventStoreDriver.Service): EventStoreDriver.S
     return error === undefined ? driver.tombstone(streamName) : Effect.fail(error)
   },
   head: driver.head,
+  ...(driver.keyedReads === undefined ? {} : { keyedReads: validatingKeyed(driver.keyedReads) }),
+})
+
+const checkReadStream = (streamName: StreamName, afterVersion: number): EventStoreError | undefined =>
+  checkStreamName(streamName) ??
+  (isCount(afterVersion)
+    ? undefined
+    : invalid(`afterVersion must be an integer of at least 0, got ${excerpt(afterVersion)}`, streamName))
+
+const validatingKeyed = (keyed: KeyedReads): KeyedReads => ({
+  keyStore: keyed.keyStore,
+  readStream: (streamName, afterVersion) => {
+    const error = checkReadStream(streamName, afterVersion)
+    return error === undefined ? keyed.readStream(streamName, afterVersion) : Effect.fail(error)
+  },
 })

@@ -19,6 +19,7 @@ import * as UnreadPersonalData from "../UnreadPersonalData.ts"
 import * as MetadataCodec from "./metadataCodec.ts"
 import * as StoredDecoder from "./storedDecoder.ts"
 import * as StoredJson from "./storedJson.ts"
+import * as Untraced from "./untraced.ts"
 
 const encodeMetadata = Schema.encodeEither(EventMetadata)
 const decodeMetadata = Schema.decodeUnknownEither(EventMetadata)
@@ -412,6 +413,7 @@ export const make = Effect.fnUntraced(function* (
   const decodeRows = (
     rows: ReadonlyArray<StoredEvent>,
     unread = false,
+    known: ReadonlyMap<string, KeyState> = noKeys,
   ): Effect.Effect<ReadonlyArray<RecordedEvent>, EventStoreError> => {
     const parsed: Array<unknown> = []
     const walked: Array<boolean> = []
@@ -430,11 +432,35 @@ export const make = Effect.fnUntraced(function* (
       }
     }
     if (subjects.size === 0) return decodeSafely(rows, parsed, walked, noKeys, unread)
-    return keys.lookup([...subjects]).pipe(
+    // The keys the driver read with the rows (KeyedReads), and the others from the key store.
+    const missing: Array<string> = []
+    for (const subject of subjects) if (!known.has(subject)) missing.push(subject)
+    if (missing.length === 0) return decodeSafely(rows, parsed, walked, known, unread)
+    return keys.lookup(missing).pipe(
       Effect.mapError(keyStoreFailed(rows[0]?.streamName)),
-      Effect.flatMap((states) => decodeSafely(rows, parsed, walked, states, unread)),
+      Effect.flatMap((states) => {
+        if (known.size === 0) return decodeSafely(rows, parsed, walked, states, unread)
+        const merged = new Map(known)
+        for (const [subject, state] of states) merged.set(subject, state)
+        return decodeSafely(rows, parsed, walked, merged, unread)
+      }),
     )
   }
+
+  // The driver's reads of a stream with its keys, when their keys are this store's key store's.
+  const keyed = driver.keyedReads !== undefined && driver.keyedReads.keyStore === keys ? driver.keyedReads : undefined
+  const isKeyStoreError = (error: EventStoreError | SubjectKeyStoreError): error is SubjectKeyStoreError =>
+    error._tag === "SubjectKeyStoreError"
+  const readStreamRows = (
+    streamName: StreamName,
+    afterVersion: number,
+  ): Effect.Effect<ReadonlyArray<RecordedEvent>, EventStoreError> =>
+    keyed === undefined
+      ? Effect.flatMap(driver.readStream(streamName, afterVersion), (rows) => decodeRows(rows))
+      : keyed.readStream(streamName, afterVersion).pipe(
+          Effect.mapError((error) => (isKeyStoreError(error) ? keyStoreFailed(streamName)(error) : error)),
+          Effect.flatMap((read) => decodeRows(read.events, false, read.keys)),
+        )
 
   const named =
     <A, E>(f: (streamName: StreamName) => Effect.Effect<A, E>) =>
@@ -444,17 +470,20 @@ export const make = Effect.fnUntraced(function* (
         return Either.isLeft(name) ? Effect.fail(name.left) : f(name.right)
       })
 
+  const appendUntraced = (streamName: StreamName, expected: ExpectedVersion, events: ReadonlyArray<NewEvent>) =>
+    Effect.flatMap(
+      Effect.suspend(() => rowsOf(streamName, events)),
+      (rows) => driver.append(streamName, expected, rows),
+    )
   const append = (streamName: StreamName, expected: ExpectedVersion, events: ReadonlyArray<NewEvent>) =>
-    Effect.suspend(() => rowsOf(streamName, events)).pipe(
-      Effect.flatMap((rows) => driver.append(streamName, expected, rows)),
+    appendUntraced(streamName, expected, events).pipe(
       traced("EventStore.append", { streamName, events: Array.isArray(events) ? events.length : 0 }),
     )
 
+  const readStreamUntraced = (streamName: StreamName, afterVersion = 0) =>
+    named((name) => readStreamRows(name, afterVersion))(streamName)
   const readStream = (streamName: StreamName, afterVersion = 0) =>
-    named((name) => driver.readStream(name, afterVersion))(streamName).pipe(
-      Effect.flatMap(decodeRows),
-      traced("EventStore.readStream", { streamName }),
-    )
+    readStreamUntraced(streamName, afterVersion).pipe(traced("EventStore.readStream", { streamName }))
 
   const readAll = (afterPosition: number, limit: number) =>
     driver
@@ -492,7 +521,7 @@ export const make = Effect.fnUntraced(function* (
         : Effect.fail(invalidArgument("A subject id is a non-empty, well-formed string (no lone surrogate)")),
     ).pipe(traced("EventStore.eraseSubject", { subjectId }))
 
-  return {
+  const service: EventStore.Service = {
     append,
     readStream,
     readAll,
@@ -501,5 +530,6 @@ export const make = Effect.fnUntraced(function* (
     tombstone: named(driver.tombstone),
     eraseSubject,
     head: driver.head.pipe(traced("EventStore.head", {})),
-  } satisfies EventStore.Service
+  }
+  return Untraced.attach(service, { readStream: readStreamUntraced, append: appendUntraced })
 })

@@ -97,6 +97,16 @@ const UNKNOWN: unique symbol = Symbol.for("@cartable/eventlog/storedDecoder/UNKN
  * compiled members when one command holds, say, a redacted password.
  */
 const guardOf = (ast: AST.AST): Decoder => {
+  // A union that does not compile (another aggregate's commands in a router's union): it refuses
+  // what all its members refuse. The input of a transformation or refinement is its `from` side.
+  if (ast._tag === "Union") {
+    const guards = ast.types.map(guardOf)
+    return (input) => {
+      for (const guard of guards) if (guard(input) !== FALLBACK) return UNKNOWN
+      return FALLBACK
+    }
+  }
+  if (ast._tag === "Transformation" || ast._tag === "Refinement") return guardOf(ast.from)
   const tags =
     ast._tag === "TypeLiteral"
       ? ast.propertySignatures.filter(
