@@ -172,3 +172,29 @@ export const FreeText = text(limits.freeText, "a text").annotations({
   identifier: "FreeText",
   description: `Text of at most ${limits.freeText.toLocaleString("en")} characters`,
 })
+
+/** Letters NFD does not decompose, as a French user types them without their marks. */
+const unmarked: ReadonlyArray<readonly [RegExp, string]> = [
+  [/œ/g, "oe"],
+  [/æ/g, "ae"],
+  [/ß/g, "ss"],
+  [/ø/g, "o"],
+  [/ł/g, "l"],
+  [/đ/g, "d"],
+]
+
+/**
+ * A text in plain lower-case letters: NFD, combining marks removed, lower case,
+ * "œ", "æ", "ß", "ø", "ł" and "đ" spelt "oe", "ae", "ss", "o", "l" and "d" (they
+ * do not decompose). The one folding of names for searches and for the logins
+ * built from them.
+ *
+ * @example
+ * Text.plain("Laëtitia CŒUR") // "laetitia coeur"
+ * @since 0.1.0
+ */
+export const plain = (text: string): string =>
+  unmarked.reduce(
+    (folded, [letter, spelt]) => folded.replace(letter, spelt),
+    text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase(),
+  )

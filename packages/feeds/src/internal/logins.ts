@@ -3,16 +3,11 @@
  * removed, then `firstname.lastname2`, `3`, ... while the one before is held
  * (BR-ACC-10: logins and aliases are one namespace).
  */
+import * as Text from "@cartable/kernel/Text"
 
 /** One dot-separated part of a login: lowercase letters, digits and hyphens. */
 const part = (name: string): string =>
-  name
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/œ/g, "oe")
-    .replace(/æ/g, "ae")
-    .replace(/ß/g, "ss")
+  Text.plain(name)
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
 

@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import * as Text from "@cartable/kernel/Text"
 
 /**
  * The search key of a text: NFD, combining marks removed, lower case, inner
@@ -14,16 +15,7 @@
  *
  * @since 0.1.0
  */
-export const searchKey = (text: string): string =>
-  text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/œ/g, "oe")
-    .replace(/æ/g, "ae")
-    .replace(/ß/g, "ss")
-    .replace(/\s+/gu, " ")
-    .trim()
+export const searchKey = (text: string): string => Text.plain(text).replace(/\s+/gu, " ").trim()
 
 /**
  * The keys a name is found under by its first letters: the whole name and each
