@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import type * as EventStore from "@cartable/eventlog/EventStore"
+import * as EventStore from "@cartable/eventlog/EventStore"
 import * as Projection from "@cartable/projections/Projection"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
 import { ReadModelStore } from "@cartable/projections/ReadModelStore"
@@ -19,6 +19,7 @@ import * as MailMerge from "@cartable/read-models/MailMerge"
 import * as NewsFeed from "@cartable/read-models/NewsFeed"
 import * as ReportQueue from "@cartable/read-models/ReportQueue"
 import * as Rosters from "@cartable/read-models/Rosters"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
@@ -131,26 +132,47 @@ export const underLease = <A, E, R>(
     return yield* work
   })
 
+/** How long a reading command waits for another process's runner to reach the head it saw. */
+const WAIT_FOR_RUNNER_MILLIS = 30_000
+
 /**
- * Brings an async projection up to the head before a command reads it, unless
- * another process runs it (then its runner keeps it up to date, and the command
- * reads what it wrote).
+ * Brings an async projection up to the head before a command reads it. When
+ * another process runs it (a server, or another `cartable` catching it up), the
+ * command waits until that runner's checkpoint reaches the log's head as it was
+ * when the command started, or until the lease is free to catch up itself, then
+ * reads: never a model behind what was committed before the command (after 30 s,
+ * it reads what there is).
  *
  * @since 0.1.0
  */
 export const upToDate = (
   projection: Projection.Projection.Any,
-): Effect.Effect<void, CliError.CliError, ProjectionRuntime.ProjectionRuntime | ReadModelStore> =>
+): Effect.Effect<
+  void,
+  CliError.CliError,
+  ProjectionRuntime.ProjectionRuntime | ReadModelStore | EventStore.EventStore
+> =>
   Effect.gen(function* () {
     const runtime = yield* ProjectionRuntime.ProjectionRuntime
-    yield* underLease(projection, runtime.catchUp(projection).pipe(Effect.mapError(failed)))
-  }).pipe(
-    Effect.catchIf(
-      (error) => error.reason === "Busy",
-      () => Effect.void,
-    ),
-    Effect.scoped,
-  )
+    const store = yield* ReadModelStore
+    const head = yield* (yield* EventStore.EventStore).head.pipe(Effect.mapError(failed))
+    const catchUp = underLease(projection, runtime.catchUp(projection).pipe(Effect.mapError(failed))).pipe(
+      Effect.as(true),
+      Effect.catchIf(
+        (error) => error.reason === "Busy",
+        () => Effect.succeed(false),
+      ),
+      Effect.scoped,
+    )
+    const id = Projection.idOf(projection)
+    const started = yield* Clock.currentTimeMillis
+    while (!(yield* catchUp)) {
+      const checkpoint = yield* store.checkpoint(id).pipe(Effect.mapError(failed))
+      if (checkpoint._tag === "Some" && checkpoint.value.position >= head) return
+      if ((yield* Clock.currentTimeMillis) - started > WAIT_FOR_RUNNER_MILLIS) return
+      yield* Effect.sleep("50 millis")
+    }
+  })
 
 /**
  * Everything a reading command needs over the storage: the runtime and the read models' query services.
