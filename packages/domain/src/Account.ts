@@ -160,6 +160,14 @@ const failedLogin: Decision = Either.left(invalidCredentials)
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
+/**
+ * Whether a value is an e-mail address as the Account aggregate takes one (for
+ * activation and identity updates); an import checks it before giving one.
+ *
+ * @since 0.1.0
+ */
+export const isEmailAddress = (value: string): boolean => emailPattern.test(value)
+
 /** The schools' locations a command carries (BR-ACC-11: an administrator is judged on his scope). */
 type Located = { readonly actor: Actor.Actor; readonly locations?: ReadonlyArray<Actor.Location> | undefined }
 
@@ -296,7 +304,7 @@ const updateIdentity = (command: Command<"UpdateAccountIdentity">, account: Acco
         : "Only an administrator of the account's school corrects its names and e-mail",
     )
   }
-  if (command.email !== undefined && !emailPattern.test(command.email)) return invalidEmail(command.email)
+  if (command.email !== undefined && !isEmailAddress(command.email)) return invalidEmail(command.email)
   return events(...identityUpdate(account, command))
 }
 
@@ -314,7 +322,7 @@ const activate = (
     if (!command.charterAccepted) {
       return yield* reject("BR-ACC-3", "CharterNotAccepted", "The charter must be accepted to activate the account")
     }
-    if (!emailPattern.test(command.email)) return yield* invalidEmail(command.email)
+    if (!isEmailAddress(command.email)) return yield* invalidEmail(command.email)
     const mobile = command.mobile?.trim()
     return [
       {

@@ -4,6 +4,7 @@
  * links, checked against one another (a link to an id absent from the export
  * is reported, the rest goes through). Pure: no store is read here.
  */
+import * as Account from "@cartable/domain/Account"
 import type { Profile } from "@cartable/domain/AccountEvents"
 import type { StructureKind } from "@cartable/domain/StructureEvents"
 import type { Uai } from "@cartable/domain/Uai"
@@ -89,8 +90,7 @@ const codes = (values: ReadonlyArray<string> | undefined): Map<string, string> =
 }
 
 const isName = Schema.is(Text.Name)
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-const isEmail = (value: string) => Schema.is(Text.Email)(value) && emailPattern.test(value)
+const isEmail = (value: string) => Schema.is(Text.Email)(value) && Account.isEmailAddress(value)
 
 type PersonRecord = Pupil | Relative | Staff
 
@@ -212,7 +212,7 @@ const build = (collected: Collector): Plan => {
     list: ReadonlyArray<{ readonly structureId: string; readonly code: string }>,
     kind: "classes" | "groups",
   ) => {
-    const out: Array<{ uai: Uai; code: string }> = []
+    const out: Array<{ uai: Uai; code: string; jointure: string }> = []
     for (const { structureId, code } of list) {
       const found = school(structureId)
       if (found === undefined)
@@ -224,7 +224,7 @@ const build = (collected: Collector): Plan => {
           `${kind}: ${found.uai} lists no ${kind === "classes" ? "class" : "group"} ${code}`,
         )
       }
-      out.push({ uai: found.uai, code })
+      out.push({ uai: found.uai, code, jointure: structureId })
     }
     return out
   }
@@ -294,8 +294,7 @@ const build = (collected: Collector): Plan => {
       const found = inSchool(record, list, kind)
       if (found === undefined) return undefined
       const subjectsOf = kind === "classes" ? record.classSubjects : record.groupSubjects
-      for (const { uai, code } of found) {
-        const jointure = [...schools.values()].find((s) => s.uai === uai)!.jointure
+      for (const { uai, code, jointure } of found) {
         const subjects = subjectsOf
           .filter((teaching) => teaching.structureId === jointure && teaching.code === code)
           .map((teaching) => collected.subjects.get(teaching.subjectCode) ?? teaching.subjectCode)

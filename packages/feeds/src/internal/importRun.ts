@@ -45,7 +45,8 @@ const digestOf = (structureId: string, preDeleted: ReadonlyArray<string>, moved:
     .digest("hex")
     .slice(0, 24)
 
-const live = (account: FeedAccount) => account.state !== "deleted" && account.state !== "pre-deleted"
+const liveState = (state: string) => state !== "deleted" && state !== "pre-deleted"
+const live = (account: FeedAccount) => liveState(account.state)
 
 export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Options) =>
   Effect.gen(function* () {
@@ -572,8 +573,6 @@ interface SchoolStream {
     onRefused: (message: string) => void,
   ) => Effect.Effect<ReadonlyArray<Domain.Event> | undefined, EventStoreErrorLike>
 }
-
-const liveState = (state: string) => state !== "deleted" && state !== "pre-deleted"
 
 const heldMessage = (uai: string, held: ReadonlyArray<HeldSchool>): string => {
   const school = held.find((h) => h.structureId === uai)
