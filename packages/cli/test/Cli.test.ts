@@ -15,29 +15,12 @@ import * as CliError from "../src/CliError.ts"
 import { workspace } from "../src/EraseCommand.ts"
 import * as ReadSide from "../src/ReadSide.ts"
 import * as Store from "../src/Store.ts"
-import { cartable, folder, inTerminal, json, type Run } from "./binary.ts"
+import { cartable, expectCode, folder, initStore, inTerminal, json } from "./binary.ts"
 import { schoolA, seed } from "./seed.ts"
 
 const TIMEOUT = 240_000
 
-const init = (cwd: string, store: string) =>
-  cartable(cwd, [
-    "init",
-    "--login",
-    "camille.martin",
-    "--first-name",
-    "Camille",
-    "--last-name",
-    "Martin",
-    "--structure",
-    schoolA,
-    "--store",
-    store,
-    "--json",
-  ])
-
-const expectCode = (run: Run, code: number, what: string) =>
-  assert.strictEqual(run.code, code, `${what}: exit ${run.code}\n${run.stdout}\n${run.stderr}`)
+const init = (cwd: string, store: string) => initStore(cwd, store, schoolA)
 
 /** The address of a `--store` value, for this process's own writes. */
 const addressOf = (store: string): Store.Address => {

@@ -6,13 +6,10 @@ import * as Path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as CliError from "../src/CliError.ts"
-import { cartable, folder, inTerminal, json, type Run } from "./binary.ts"
+import { cartable, expectCode, folder, initStore, inTerminal, json } from "./binary.ts"
 
 const TIMEOUT = 240_000
 const example = Path.resolve(import.meta.dirname, "../../../examples/aaf-export")
-
-const expectCode = (run: Run, code: number, what: string) =>
-  assert.strictEqual(run.code, code, `${what}: exit ${run.code}\n${run.stdout}\n${run.stderr}`)
 
 interface Reported {
   readonly read: number
@@ -29,19 +26,7 @@ describe("cartable import (the binary, on SQLite files)", () => {
       Effect.gen(function* () {
         const cwd = yield* folder
         const store = `sqlite:${Path.join(cwd, "ent.db")}`
-        const init = yield* cartable(cwd, [
-          "init",
-          "--login",
-          "camille.martin",
-          "--first-name",
-          "Camille",
-          "--last-name",
-          "Martin",
-          "--structure",
-          "0751234J",
-          "--store",
-          store,
-        ])
+        const init = yield* initStore(cwd, store, "0751234J")
         expectCode(init, 0, "init")
         const report = Path.join(cwd, "report.csv")
         const first = yield* cartable(cwd, [

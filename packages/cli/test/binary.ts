@@ -7,6 +7,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { assert } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 
 export const bin = fileURLToPath(new URL("../bin/cartable.mjs", import.meta.url))
@@ -58,3 +59,24 @@ export const json = <A = Record<string, unknown>>(run: Run): A => {
     throw new Error(`not JSON (exit ${run.code}): ${run.stdout}\n${run.stderr}`)
   }
 }
+
+/** Asserts a run's exit code, with its output in the message. */
+export const expectCode = (run: Run, code: number, what: string) =>
+  assert.strictEqual(run.code, code, `${what}: exit ${run.code}\n${run.stdout}\n${run.stderr}`)
+
+/** `cartable init` of Camille Martin, platform administrator attached to `structure`, on `store` (JSON output). */
+export const initStore = (cwd: string, store: string, structure: string) =>
+  cartable(cwd, [
+    "init",
+    "--login",
+    "camille.martin",
+    "--first-name",
+    "Camille",
+    "--last-name",
+    "Martin",
+    "--structure",
+    structure,
+    "--store",
+    store,
+    "--json",
+  ])
