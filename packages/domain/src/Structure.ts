@@ -546,7 +546,7 @@ const assign = (command: Command<"AssignToGroup">, structure: Structure): Decisi
   }
   const current = group.members.get(accountId)
   if (current?.source === "Feed" && source === "Manual") return feedOwned(accountId, group.groupId)
-  if (current?.role === role && current.source === source) return none
+  if (current?.role === role && current.source === source && sameTeaching(current, command)) return none
   // (decision) A second class in the same year moves the pupil, with an explicit
   // unassignment; by hand, only out of a class he was put in by hand (BR-GRP-2, BR-GRP-6).
   const leaving = classesToLeave(structure, group, accountId, role)

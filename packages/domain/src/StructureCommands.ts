@@ -94,7 +94,8 @@ export const OpenSchoolYear = Schema.TaggedStruct("OpenSchoolYear", {
 
 /**
  * Put an account in a group with a role; `source` says whether the feed or an
- * administrator owns the membership (BR-GRP-1, BR-GRP-2, BR-GRP-6).
+ * administrator owns the membership (BR-GRP-1, BR-GRP-2, BR-GRP-6). A teacher
+ * may come with what he teaches there; another teaching is a re-assignment.
  *
  * @since 0.1.0
  */
@@ -105,6 +106,7 @@ export const AssignToGroup = Schema.TaggedStruct("AssignToGroup", {
   accountId: AccountId,
   role: GroupRole,
   source: Source,
+  ...Teaching.fields,
 })
 
 /** Take an account out of a group (BR-GRP-6). @since 0.1.0 */

@@ -164,7 +164,7 @@ export const SchoolYearOpened = Schema.TaggedStruct("SchoolYearOpened", {
  * What a teacher teaches in a class or group, as the feed says it
  * (`ENTAuxEnsClassesMatieres`, `ENTAuxEnsClassesPrincipal`): the subjects' labels,
  * and whether he is the class's principal teacher (BR-GRP-1). Both absent for
- * pupils, members and teachers attached by hand.
+ * pupils and members, and for teachers attached by hand without them.
  *
  * @since 0.1.0
  */

@@ -284,6 +284,8 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     accountId: "AccountId",
     role: '"Student" | "Teacher" | "Member"',
     source: '"Feed" | "Manual"',
+    "subjects?": "ReadonlyArray<ShortText> | undefined",
+    "principal?": "true | undefined",
   },
   UnassignFromGroup: {
     actor: actor,

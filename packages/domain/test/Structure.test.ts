@@ -113,6 +113,48 @@ describe("Structure rules", () => {
   )
 
   it.prop(
+    "BR-GRP-1 an attachment carries what the teacher teaches there: the same again is nothing, another is a re-assignment",
+    [
+      FastCheck.constantFrom(classA, teaching),
+      FastCheck.constantFrom<Structure.Source>("Feed", "Manual"),
+      FastCheck.array(FastCheck.constantFrom("Mathématiques", "Anglais", "SVT"), { maxLength: 2 }),
+      FastCheck.boolean(),
+      FastCheck.array(FastCheck.constantFrom("Mathématiques", "Anglais", "SVT"), { maxLength: 2 }),
+      FastCheck.boolean(),
+    ],
+    ([groupId, source, subjects, principal, nextSubjects, nextPrincipal]) => {
+      const teachingOf = (list: ReadonlyArray<string>, isPrincipal: boolean) => ({
+        ...(list.length === 0 ? {} : { subjects: list as NonNullable<Structure.GroupMember["subjects"]> }),
+        ...(isPrincipal ? { principal: true as const } : {}),
+      })
+      const attach = (list: ReadonlyArray<string>, isPrincipal: boolean): Command => ({
+        ...(assign(groupId, teacher, "Teacher", source) as Extract<Command, { _tag: "AssignToGroup" }>),
+        ...teachingOf(list, isPrincipal),
+      })
+      const first = historyOf([attach(subjects, principal)])
+      assert.deepStrictEqual(groupOf(first.state, groupId).members.get(teacher), {
+        role: "Teacher",
+        source,
+        ...teachingOf(subjects, principal),
+      })
+      const same = given(Structure.aggregate, first.events).when(attach(subjects, principal))
+      const other = given(Structure.aggregate, first.events).when(attach(nextSubjects, nextPrincipal))
+      const changed =
+        principal !== nextPrincipal ||
+        subjects.length !== nextSubjects.length ||
+        subjects.some((subject, i) => nextSubjects[i] !== subject)
+      assert.deepStrictEqual(same.accepted().events, [])
+      const { events, state } = other.accepted()
+      assert.strictEqual(events.length, changed ? 1 : 0)
+      assert.deepStrictEqual(groupOf(state, groupId).members.get(teacher), {
+        role: "Teacher",
+        source,
+        ...teachingOf(nextSubjects, nextPrincipal),
+      })
+    },
+  )
+
+  it.prop(
     "BR-GRP-2 a pupil is in one class per school year, whatever the commands",
     [StructureArbitraries.membershipCommands],
     ([commands]) => {

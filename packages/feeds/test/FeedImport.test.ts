@@ -488,6 +488,40 @@ describe("FeedImport, incremental", () => {
       ),
   )
 
+  it.effect("BR-GRP-1 a teacher added by an incremental export keeps what he teaches, as a full import gives it", () =>
+    inMemory(
+      Effect.gen(function* () {
+        const d = FastCheck.sample(
+          Dir.directory.filter((d) => d.staff.some((s) => s.teaches.some((t) => t.subjects.length > 0))),
+          { seed: 7, numRuns: 1 },
+        )[0]!
+        const newcomer = d.staff.find((s) => s.teaches.some((t) => t.subjects.length > 0))!
+        yield* importing({ ...d, staff: d.staff.filter((s) => s !== newcomer) })
+        // The same directory's files as a delta: the others are already there, the newcomer is added.
+        const delta = Stream.fromIterable(Dir.files(d)).pipe(
+          Stream.filter(([name]) => !name.includes("Eleve") && !name.includes("PersRelEleve")),
+          Stream.flatMap(([name, xml]) =>
+            AafReader.fromBytes(name.replace("Complet", "Delta"), Stream.make(new TextEncoder().encode(xml))).pipe(
+              Stream.orDie,
+            ),
+          ),
+        )
+        yield* FeedImport.run(delta, options({ mode: "incremental" }))
+        const account = yield* accountOf(newcomer.id)
+        const school = yield* schoolState(Dir.uaiOfSchool(d, newcomer.school))
+        for (const teaching of newcomer.teaches) {
+          const labels = teaching.subjects.map((code) => Dir.subjects.find(([c]) => c === code)![1])
+          assert.deepStrictEqual(group(school, teaching.code)?.members.get(account!.accountId), {
+            role: "Teacher",
+            source: "Feed",
+            ...(labels.length === 0 ? {} : { subjects: labels }),
+            ...(teaching.principal ? { principal: true } : {}),
+          })
+        }
+      }),
+    ),
+  )
+
   it.effect(
     "BR-ACC-12 a delete request pre-deletes the person's account; the next full import that lists him restores it",
     () =>

@@ -70,7 +70,7 @@ export const make: Effect.Effect<WalScrubber, never, SqlClient.SqlClient | Scope
     Effect.zipRight(
       attempt.pipe(
         Effect.retry(backoff),
-        Effect.tap(() => Effect.logInfo("SQLite WAL scrubbed: the destroyed subject key is gone from every file")),
+        Effect.tap(() => Effect.logDebug("SQLite WAL scrubbed: the destroyed subject key is gone from every file")),
       ),
     ),
     Effect.forever,

@@ -361,6 +361,8 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
                 accountId: member.accountId,
                 role: member.role,
                 source: "Feed",
+                ...(member.subjects === undefined ? {} : { subjects: member.subjects }),
+                ...(member.principal === true ? { principal: true } : {}),
               },
               refused,
             )
