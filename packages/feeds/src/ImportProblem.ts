@@ -55,11 +55,13 @@ export type ProblemReason = typeof ProblemReason.Type
 /**
  * A value left out of a record that was imported: an e-mail address that is
  * not one (`MalformedEmail`), a link to a relative who was himself reported
- * (`DroppedLink`).
+ * (`DroppedLink`); or an account absent from a full export that the domain
+ * refused to pre-delete or detach (`AbsenceRefused`, the rule id in the
+ * message; it is no record of the export, so its file reads `(log)`).
  *
  * @since 0.1.0
  */
-export const WarningReason = Schema.Literal("MalformedEmail", "DroppedLink")
+export const WarningReason = Schema.Literal("MalformedEmail", "DroppedLink", "AbsenceRefused")
 
 /** @since 0.1.0 */
 export type WarningReason = typeof WarningReason.Type

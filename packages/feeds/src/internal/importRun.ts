@@ -430,7 +430,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           problems.push({
             source: { file: "(log)", line: 0 },
             severity: "warning",
-            reason: "DroppedLink",
+            reason: "AbsenceRefused",
             message: `${account.accountId}: ${message}`,
             category: undefined,
             id: account.externalId,
