@@ -28,7 +28,8 @@ const text = (statuses: ReadonlyArray<StoredStatus.StoredStatus>): string =>
             status.runner === undefined ? "-" : status.runner.holder,
             status.lastError === undefined
               ? "-"
-              : `${status.lastError.eventType === undefined ? "" : `at ${status.lastError.position} (${status.lastError.eventType}): `}${status.lastError.message}`,
+              : // A projection past the event it failed on shows the error as history.
+                `${status.state === "failed" ? "" : "earlier, "}${status.lastError.eventType === undefined ? "" : `at ${status.lastError.position} (${status.lastError.eventType}): `}${status.lastError.message}`,
           ]),
         ),
         `log head: ${Output.count(statuses[0]?.head ?? 0)}`,
