@@ -59,6 +59,26 @@ export const cartable = Command.make("cartable").pipe(
 
 const wantsJson = (argv: ReadonlyArray<string>) => argv.includes("--json")
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape sequences are what is removed
+const ansi = /\u001b\[[0-9;]*m/g
+
+/** @effect/cli styles its help and messages with ANSI codes: a pipe or a file gets them plain. */
+const plainWhenPiped = (console: Console.Console): Console.Console => {
+  const plain = (tty: boolean | undefined, write: (...args: ReadonlyArray<unknown>) => void) =>
+    tty === true
+      ? write
+      : (...args: ReadonlyArray<unknown>) =>
+          write(...args.map((arg) => (typeof arg === "string" ? arg.replace(ansi, "") : arg)))
+  const log = plain(process.stdout.isTTY, (...args) => console.unsafe.log(...args))
+  const error = plain(process.stderr.isTTY, (...args) => console.unsafe.error(...args))
+  return {
+    ...console,
+    log: (...args) => Effect.sync(() => log(...args)),
+    error: (...args) => Effect.sync(() => error(...args)),
+    unsafe: { ...console.unsafe, log, error },
+  }
+}
+
 /**
  * Runs the command line (`process.argv`: the node binary and the script
  * first) and gives the exit code: 0, the code of a CliError's reason, 2 for an
@@ -67,7 +87,9 @@ const wantsJson = (argv: ReadonlyArray<string>) => argv.includes("--json")
  * @since 0.1.0
  */
 export const run = (argv: ReadonlyArray<string>) =>
-  Command.run(cartable, { name: "cartable", version })(argv).pipe(
+  Console.consoleWith((console) =>
+    Effect.withConsole(Command.run(cartable, { name: "cartable", version })(argv), plainWhenPiped(console)),
+  ).pipe(
     // Logs never mix with the output: on stderr, warnings and worse unless --log-level says otherwise.
     Logger.withMinimumLogLevel(LogLevel.Warning),
     Effect.provide(Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger))),

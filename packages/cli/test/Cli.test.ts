@@ -49,6 +49,8 @@ describe("cartable (the binary, on SQLite files)", () => {
         for (const name of ["init", "rebuild", "status", "directory", "reports", "mail-merge", "erase", "stats"]) {
           assert.include(help.stdout, `- ${name}`)
         }
+        // A pipe gets the help plain, without @effect/cli's ANSI styles.
+        assert.notInclude(help.stdout, "\u001b[")
         // The default store: cartable.db in the working directory.
         const first = yield* cartable(cwd, [
           "init",
