@@ -135,6 +135,7 @@ describe("the packed packages installed by npm in a scratch project", () => {
         if (dep.startsWith("@cartable/")) assert.strictEqual(range, "0.1.0", `${pkg.name} -> ${dep}`)
       }
       assert.include(Fs.readFileSync(Path.join(installed(pkg.name), "LICENSE"), "utf8"), "MIT License", pkg.name)
+      assert.include(Fs.readFileSync(Path.join(installed(pkg.name), "README.md"), "utf8"), `# ${pkg.name}`, pkg.name)
       // The workspace's `./*` points at the sources; the published one at dist, types first.
       assert.deepStrictEqual(
         m.exports,
