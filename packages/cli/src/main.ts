@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The `cartable` binary's program: the command line run on Node's platform
  * layer, the process ending with the run's exit code.
