@@ -6,6 +6,13 @@
  * status, for random values of them.
  */
 
+import * as EventStore from "@cartable/eventlog/EventStore"
+import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
+import * as Projection from "@cartable/projections/Projection"
+import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
+import * as ReadModelStore from "@cartable/projections/ReadModelStore"
+import * as Authorization from "@cartable/read-models/Authorization"
+import * as Directory from "@cartable/read-models/Directory"
 import * as Workspace from "@cartable/workspace/Workspace"
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import { assert, describe, it } from "@effect/vitest"
@@ -15,7 +22,7 @@ import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@o
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
-import { context, ids, memory, setup } from "../packages/workspace/test/world.ts"
+import { catalog, context, ids, memory, setup } from "../packages/workspace/test/world.ts"
 
 /** A reader that collects on demand: the test reads the metrics when it wants them. */
 class OnDemandReader extends MetricReader {
@@ -147,6 +154,52 @@ describe("telemetry of one command, end to end", () => {
       }).pipe(Effect.provide(Layer.merge(memory(), layer)))
     },
   )
+})
+
+describe("telemetry of an async projection", () => {
+  it.effect("a catch-up's span holds one span per batch; the lag gauge reads 0 once caught up", () => {
+    const { exporter, reader, layer } = telemetry()
+    // The directory async, in batches of 5 events, caught up by hand.
+    const storage = Workspace.layer.pipe(
+      Layer.provideMerge(Authorization.layer),
+      Layer.provideMerge(
+        ProjectionRuntime.layer({
+          inline: [Authorization.AuthorizationProjection],
+          async: [Directory.DirectoryProjection],
+          batchSize: 5,
+          background: false,
+        }),
+      ),
+      Layer.provideMerge(
+        EventStore.layer(catalog).pipe(
+          Layer.provideMerge(Layer.merge(ReadModelStore.layerMemoryWithDriver, SubjectKeyStore.layerMemory)),
+        ),
+      ),
+    )
+    return Effect.gen(function* () {
+      yield* setup
+      exporter.reset()
+      const runtime = yield* ProjectionRuntime.ProjectionRuntime
+      yield* runtime.catchUp(Directory.DirectoryProjection)
+      const id = Projection.idOf(Directory.DirectoryProjection)
+      const spans = exporter.getFinishedSpans()
+      const [catchUp] = spans.filter((span) => span.name === "ProjectionRuntime.catchUp")
+      assert.deepStrictEqual(catchUp?.attributes, { projection: id })
+      const batches = spans.filter((span) => span.name === "ProjectionRuntime.batch")
+      assert.isAtLeast(batches.length, 3)
+      for (const batch of batches) {
+        assert.strictEqual(parentOf(batch), catchUp!.spanContext().spanId)
+        assert.strictEqual(batch.attributes["projection"], id)
+        assert.strictEqual(batch.attributes["size"], 5)
+      }
+      // Each batch starts where the one before ended.
+      const ranges = batches.map((batch) => [Number(batch.attributes["from"]), Number(batch.attributes["to"])])
+      for (let i = 1; i < ranges.length; i++) assert.strictEqual(ranges[i]![0], ranges[i - 1]![1])
+      const points = yield* metricsOf(reader)
+      assert.strictEqual(pointOf(points, "cartable.projection.lag", { projection: id })?.value, 0)
+      assert.isAbove(Number(pointOf(points, "cartable.projection.events_projected", { projection: id })?.value), 0)
+    }).pipe(Effect.provide(Layer.merge(storage, layer)))
+  })
 })
 
 /** A person's values, drawn at random: what must never reach a span. */
