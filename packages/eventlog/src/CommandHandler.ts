@@ -5,14 +5,18 @@
  *
  * @since 0.1.0
  */
+
 import { type Aggregate, type EventDefinition, fold } from "@cartable/kernel/Decider"
 import * as PersonalData from "@cartable/kernel/PersonalData"
+import * as Tracing from "@cartable/kernel/Tracing"
 import type * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Metric from "effect/Metric"
 import * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import * as CommandInput from "./CommandInput.ts"
+import * as EventLogMetrics from "./EventLogMetrics.ts"
 import type { EventMetadata } from "./EventMetadata.ts"
 import { EventStore } from "./EventStore.ts"
 import { ConcurrencyConflict, EventStoreError } from "./EventStoreError.ts"
@@ -294,10 +298,32 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
       }).pipe(Effect.retry({ schedule: retry, while: isConflict }))
     }
 
+    // One counter per command tag and outcome, tagged once: the tags are the aggregate's commands.
+    const counters = new Map<string, Metric.Metric.Counter<number>>()
+    const counted = (tag: string, outcome: EventLogMetrics.CommandOutcome) => {
+      const key = `${outcome} ${tag}`
+      let counter = counters.get(key)
+      if (counter === undefined) {
+        counter = EventLogMetrics.commands.pipe(
+          Metric.tagged("category", aggregate.category),
+          Metric.tagged("command", tag),
+          Metric.tagged("outcome", outcome),
+        )
+        counters.set(key, counter)
+      }
+      return Metric.increment(counter)
+    }
+    const outcomeOf = (error: unknown): EventLogMetrics.CommandOutcome =>
+      error instanceof EventStoreError || error instanceof ConcurrencyConflict ? "failed" : "rejected"
+
     return (command: C, context: CommandContext) =>
       attempt(command, context).pipe(
         Effect.catchIf(isConflict, (conflict) => retried(command, context, conflict)),
-        Effect.withSpan("CommandHandler.handle", {
+        Effect.tapBoth({
+          onSuccess: () => counted(command._tag, "accepted"),
+          onFailure: (error) => counted(command._tag, outcomeOf(error)),
+        }),
+        Tracing.withSpan("CommandHandler.handle", {
           captureStackTrace: false,
           attributes: { category: aggregate.category, command: command._tag },
         }),

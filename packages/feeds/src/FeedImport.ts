@@ -25,14 +25,17 @@ import type { OneTimeCode } from "@cartable/domain/Credentials"
 import type { SchoolYear } from "@cartable/domain/SchoolYear"
 import type { EventStore } from "@cartable/eventlog/EventStore"
 import type { EventStoreError } from "@cartable/eventlog/EventStoreError"
+import * as Tracing from "@cartable/kernel/Tracing"
 import type { ReadModelError } from "@cartable/projections/ReadModelStore"
 import type { Authorization } from "@cartable/read-models/Authorization"
 import type { Workspace } from "@cartable/workspace/Workspace"
 import type * as DateTime from "effect/DateTime"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
 import type * as Stream from "effect/Stream"
 import type { AafElement } from "./AafRecord.ts"
 import type { FeedImportError } from "./FeedImportError.ts"
+import * as FeedImportMetrics from "./FeedImportMetrics.ts"
 import type { ImportProblem } from "./ImportProblem.ts"
 import * as internal from "./internal/importRun.ts"
 
@@ -134,4 +137,15 @@ export type Error = EventStoreError | ReadModelError | FeedImportError
 export const run: <E, R>(
   elements: Stream.Stream<AafElement, E, R>,
   options: Options,
-) => Effect.Effect<Report, Error | E, R | Workspace | Authorization | EventStore> = internal.run
+) => Effect.Effect<Report, Error | E, R | Workspace | Authorization | EventStore> = (elements, options) =>
+  internal.run(elements, options).pipe(
+    Effect.tap((report) => {
+      const counted = (metric: typeof FeedImportMetrics.records) => Metric.tagged(metric, "mode", options.mode)
+      return Effect.all([
+        Metric.incrementBy(Metric.tagged(counted(FeedImportMetrics.records), "outcome", "imported"), report.imported),
+        Metric.incrementBy(Metric.tagged(counted(FeedImportMetrics.records), "outcome", "reported"), report.reported),
+        Metric.incrementBy(counted(FeedImportMetrics.heldSchools), report.held.length),
+      ])
+    }),
+    Tracing.withSpan("FeedImport.run", { captureStackTrace: false, attributes: { mode: options.mode } }),
+  )

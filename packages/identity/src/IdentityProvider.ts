@@ -32,7 +32,7 @@ export interface IdentityProvider<in Credential, out R = never> {
 /**
  * A provider the browser is sent to (OpenID Connect, CAS): `begin` gives the URL
  * to redirect to, and remembers what the callback must bring back (state, nonce,
- * PKCE verifier) in the {@link IdentityStore}, single use.
+ * PKCE verifier) in the `IdentityStore`, single use.
  *
  * @since 0.1.0
  */

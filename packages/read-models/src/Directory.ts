@@ -33,7 +33,7 @@ export {
 } from "./internal/accounts.ts"
 
 /**
- * The document of an account: see {@link Accounts.AccountDocument}.
+ * The document of an account in the directory: its row in the read model, as `list` and `get` return it.
  *
  * @since 0.1.0
  */

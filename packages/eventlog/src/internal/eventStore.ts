@@ -1,9 +1,12 @@
 import * as Text from "@cartable/kernel/Text"
+import * as Tracing from "@cartable/kernel/Tracing"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Metric from "effect/Metric"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as EventCatalog from "../EventCatalog.ts"
+import * as EventLogMetrics from "../EventLogMetrics.ts"
 import { EventMetadata } from "../EventMetadata.ts"
 import type { EventStore } from "../EventStore.ts"
 import { type EncodedEvent, EventStoreDriver, type StoredEvent } from "../EventStoreDriver.ts"
@@ -76,7 +79,7 @@ export const make = Effect.fnUntraced(function* (
           <A, E, R>(effect: Effect.Effect<A, E, R>) =>
             effect
       : (name: string, attributes: Record<string, unknown>) =>
-          Effect.withSpan(name, { attributes, captureStackTrace: false })
+          Tracing.withSpan(name, { attributes, captureStackTrace: false })
 
   // Keys for encryption only, so that an append needs no key store round trip. A key
   // destroyed by another process meanwhile is harmless: what it encrypts is unreadable,
@@ -470,11 +473,37 @@ export const make = Effect.fnUntraced(function* (
         return Either.isLeft(name) ? Effect.fail(name.left) : f(name.right)
       })
 
-  const appendUntraced = (streamName: StreamName, expected: ExpectedVersion, events: ReadonlyArray<NewEvent>) =>
-    Effect.flatMap(
+  // The metrics of each stream category, tagged once: a category is an aggregate's name.
+  const categoryMetrics = new Map<
+    string,
+    {
+      readonly duration: typeof EventLogMetrics.appendDuration
+      readonly appended: typeof EventLogMetrics.eventsAppended
+    }
+  >()
+  const metricsOf = (streamName: StreamName) => {
+    const named = StreamNames.is(streamName) ? StreamNames.category(streamName) : "invalid"
+    // Past a hundred categories (none of the library has that many), the others share one tag.
+    const category = categoryMetrics.has(named) || categoryMetrics.size < 100 ? named : "other"
+    let metrics = categoryMetrics.get(category)
+    if (metrics === undefined) {
+      metrics = {
+        duration: Metric.tagged(EventLogMetrics.appendDuration, "category", category),
+        appended: Metric.tagged(EventLogMetrics.eventsAppended, "category", category),
+      }
+      categoryMetrics.set(category, metrics)
+    }
+    return metrics
+  }
+
+  const appendUntraced = (streamName: StreamName, expected: ExpectedVersion, events: ReadonlyArray<NewEvent>) => {
+    const metrics = metricsOf(streamName)
+    return Effect.flatMap(
       Effect.suspend(() => rowsOf(streamName, events)),
-      (rows) => driver.append(streamName, expected, rows),
-    )
+      (rows) =>
+        Effect.tap(driver.append(streamName, expected, rows), () => Metric.incrementBy(metrics.appended, rows.length)),
+    ).pipe(Metric.trackDuration(metrics.duration))
+  }
   const append = (streamName: StreamName, expected: ExpectedVersion, events: ReadonlyArray<NewEvent>) =>
     appendUntraced(streamName, expected, events).pipe(
       traced("EventStore.append", { streamName, events: Array.isArray(events) ? events.length : 0 }),

@@ -7,6 +7,7 @@ import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import { EventStore } from "@cartable/eventlog/EventStore"
 import type { ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
 import * as Text from "@cartable/kernel/Text"
+import * as Tracing from "@cartable/kernel/Tracing"
 import type { ReadModelError } from "@cartable/projections/ReadModelStore"
 import { Authorization } from "@cartable/read-models/Authorization"
 import { Workspace } from "@cartable/workspace/Workspace"
@@ -22,6 +23,7 @@ import { type ExternalIdentity, LOCAL_PROVIDER } from "../ExternalIdentity.ts"
 import type { Designation, Identity, Options, RequestInfo, Session } from "../Identity.ts"
 import { defaultThrottle } from "../Identity.ts"
 import { IdentityNotLinked, type InvalidCredentials, invalidCredentials, SessionInvalid } from "../IdentityError.ts"
+import * as IdentityMetrics from "../IdentityMetrics.ts"
 import { IdentityStore } from "../IdentityStore.ts"
 import { LocalProvider, normaliseLogin } from "../LocalProvider.ts"
 import { Mailer } from "../Mailer.ts"
@@ -171,7 +173,13 @@ export const make = (options: Options = {}) =>
           yield* admitted(accountId)
           return yield* openSession(accountId)
         }),
-      ).pipe(Effect.withSpan("Identity.signIn", { captureStackTrace: false }))
+      ).pipe(
+        Effect.tapBoth({
+          onSuccess: () => IdentityMetrics.countSignIn(LOCAL_PROVIDER),
+          onFailure: (error) => IdentityMetrics.countSignIn(LOCAL_PROVIDER, error),
+        }),
+        Tracing.withSpan("Identity.signIn", { captureStackTrace: false }),
+      )
     }
 
     const linkFirstSignIn = (provider: string, subject: string, accountId: AccountId) =>
@@ -226,7 +234,11 @@ export const make = (options: Options = {}) =>
           return yield* openSession(accountId)
         }),
       ).pipe(
-        Effect.withSpan("Identity.signInWith", { captureStackTrace: false, attributes: { provider: provider.id } }),
+        Effect.tapBoth({
+          onSuccess: () => IdentityMetrics.countSignIn(provider.id),
+          onFailure: (error) => IdentityMetrics.countSignIn(provider.id, error),
+        }),
+        Tracing.withSpan("Identity.signInWith", { captureStackTrace: false, attributes: { provider: provider.id } }),
       )
 
     /** The account holding a login, or none (also for a string no login can be). */
@@ -277,7 +289,7 @@ export const make = (options: Options = {}) =>
           email: fields.email,
           ...(fields.mobile === undefined ? {} : { mobile: fields.mobile }),
         }))
-      }).pipe(Effect.withSpan("Identity.activate", { captureStackTrace: false }))
+      }).pipe(Tracing.withSpan("Identity.activate", { captureStackTrace: false }))
 
     const renew: Identity.Service["renew"] = (input, request) =>
       Effect.gen(function* () {
@@ -291,7 +303,7 @@ export const make = (options: Options = {}) =>
           password: fields.password,
           passwordHash,
         }))
-      }).pipe(Effect.withSpan("Identity.renew", { captureStackTrace: false }))
+      }).pipe(Tracing.withSpan("Identity.renew", { captureStackTrace: false }))
 
     /** The address on file of an account, when there is one to write to. */
     const emailOf = (accountId: AccountId) =>
@@ -350,7 +362,7 @@ export const make = (options: Options = {}) =>
               Effect.logWarning("The recovery e-mail could not be sent", { reason: error.reason }),
             ),
           )
-      }).pipe(Effect.withSpan("Identity.requestRecovery", { captureStackTrace: false }))
+      }).pipe(Tracing.withSpan("Identity.requestRecovery", { captureStackTrace: false }))
 
     const recover: Identity.Service["recover"] = (input, request) =>
       Effect.gen(function* () {
@@ -365,7 +377,7 @@ export const make = (options: Options = {}) =>
           password: fields.password,
           passwordHash,
         }))
-      }).pipe(Effect.withSpan("Identity.recover", { captureStackTrace: false }))
+      }).pipe(Tracing.withSpan("Identity.recover", { captureStackTrace: false }))
 
     const sessionInvalid = new SessionInvalid({
       message: "The session is not valid: sign in again / Session invalide : reconnectez-vous",

@@ -4,7 +4,10 @@
  * version when a new version reaches the head. Also its rebuild and retirement.
  */
 import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
+import * as Ref from "effect/Ref"
 import * as Projection from "../Projection.ts"
+import * as ProjectionMetrics from "../ProjectionMetrics.ts"
 import * as Core from "./core.ts"
 import * as Engine from "./engine.ts"
 import { underLease } from "./follow.ts"
@@ -41,9 +44,19 @@ export const step = (core: Core.Core, projection: Projection.Projection.Any, siz
         checkpoint: { id, from, to },
       })
     }
+    const head = yield* Ref.get(core.head)
+    yield* Metric.set(Metric.tagged(ProjectionMetrics.lag, "projection", id), Math.max(0, head - to))
+    yield* Metric.incrementBy(Metric.tagged(ProjectionMetrics.eventsProjected, "projection", id), page.events.length)
+    yield* Effect.annotateCurrentSpan({ from, to, events: page.events.length })
     if (applied.failure !== undefined) return yield* Effect.fail(applied.failure)
     return caughtUp
-  })
+  }).pipe(
+    // One span per batch (a few hundred events), not per event.
+    Effect.withSpan("ProjectionRuntime.batch", {
+      captureStackTrace: false,
+      attributes: { projection: Projection.idOf(projection), size },
+    }),
+  )
 
 /** Batches of `size` events up to the head, in the calling fiber. */
 export const catchUp = (core: Core.Core, projection: Projection.Projection.Any, size = core.batchSize) => {

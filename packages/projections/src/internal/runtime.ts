@@ -104,7 +104,12 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
             Effect.forEach(asyncProjections, (each) => ProjectionSteps.catchUp(core, each), { discard: true }),
             Effect.forEach(reactors, catchUpReactor, { discard: true }),
           )
-        : ProjectionSteps.catchUp(core, projection),
+        : ProjectionSteps.catchUp(core, projection).pipe(
+            Effect.withSpan("ProjectionRuntime.catchUp", {
+              captureStackTrace: false,
+              attributes: { projection: Projection.idOf(projection) },
+            }),
+          ),
     catchUpReactor: (name) => {
       const reactor = reactors.find((candidate) => candidate.name === name)
       return reactor === undefined
@@ -114,9 +119,15 @@ export const make = Effect.fnUntraced(function* <R = never>(options: Options<R>)
     // An inline projection's appends apply it without a checkpoint: while it rebuilds, no append may run.
     rebuild: (projection) =>
       // By id: a definition built twice is the same projection.
-      inlineProjections.some((inline) => Projection.idOf(inline) === Projection.idOf(projection))
+      (inlineProjections.some((inline) => Projection.idOf(inline) === Projection.idOf(projection))
         ? appendGate.withPermits(APPENDS)(ProjectionSteps.rebuild(core, projection))
-        : ProjectionSteps.rebuild(core, projection),
+        : ProjectionSteps.rebuild(core, projection)
+      ).pipe(
+        Effect.withSpan("ProjectionRuntime.rebuild", {
+          captureStackTrace: false,
+          attributes: { projection: Projection.idOf(projection) },
+        }),
+      ),
     serving: (name) => Registry.serving(core.store, name),
     retire: (projection) => ProjectionSteps.retire(core, projection),
     wake: core.wake,

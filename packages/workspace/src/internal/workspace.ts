@@ -4,14 +4,17 @@ import type * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import type { EventStore } from "@cartable/eventlog/EventStore"
 import type { Aggregate } from "@cartable/kernel/Decider"
+import * as Tracing from "@cartable/kernel/Tracing"
 import { Authorization } from "@cartable/read-models/Authorization"
 import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import * as Intent from "../Intent.ts"
 import * as SystemProcess from "../SystemProcess.ts"
 import type { RequestContext, Workspace } from "../Workspace.ts"
 import { UnresolvedFact } from "../WorkspaceError.ts"
+import * as WorkspaceMetrics from "../WorkspaceMetrics.ts"
 import * as CrossFacts from "./crossFacts.ts"
 import * as SignedIn from "./signedIn.ts"
 
@@ -85,6 +88,25 @@ export const make = <const A extends Aggregates>(
 
     const signedIn = (accountId: string) => SignedIn.actorOf(authorization, accountId)
 
+    // The refusals before any aggregate decides, one counter per entry point and reason.
+    const refusals = new Map(
+      (["handle", "system"] as const).flatMap((entry) =>
+        WorkspaceMetrics.reasons.map(
+          (reason) =>
+            [
+              `${entry} ${reason}`,
+              WorkspaceMetrics.refused.pipe(Metric.tagged("entry", entry), Metric.tagged("reason", reason)),
+            ] as const,
+        ),
+      ),
+    )
+    const countRefusal =
+      (entry: "handle" | "system") =>
+      (error: { readonly _tag: string }): Effect.Effect<void> => {
+        const counter = refusals.get(`${entry} ${error._tag}`)
+        return counter === undefined ? Effect.void : Metric.increment(counter)
+      }
+
     const handle = (accountId: string, input: unknown, context: RequestContext) =>
       Effect.gen(function* () {
         const intent = yield* intents.decode(input)
@@ -92,7 +114,8 @@ export const make = <const A extends Aggregates>(
         const handled = yield* decide(intent, actor, context)
         return handled
       }).pipe(
-        Effect.withSpan("Workspace.handle", {
+        Effect.tapError(countRefusal("handle")),
+        Tracing.withSpan("Workspace.handle", {
           captureStackTrace: false,
           attributes: { accountId },
         }),
@@ -105,7 +128,8 @@ export const make = <const A extends Aggregates>(
         process,
         handle: (input, context) =>
           Effect.flatMap(intents.decode(input), (intent) => decide(intent, actor, context)).pipe(
-            Effect.withSpan("Workspace.system", { captureStackTrace: false, attributes: { process } }),
+            Effect.tapError(countRefusal("system")),
+            Tracing.withSpan("Workspace.system", { captureStackTrace: false, attributes: { process } }),
           ),
       }
     }
