@@ -72,7 +72,7 @@ export const sections: ReadonlyArray<Section> = [
   { title: "Adapters", pages: ["docs/adapters.md"] },
   {
     title: "Operations",
-    pages: ["docs/operations.md", "docs/cli.md", "docs/erasure.md", "docs/performance.md"],
+    pages: ["docs/operations.md", "docs/cli.md", "docs/erasure.md", "docs/performance.md", "docs/releasing.md"],
   },
 ]
 
