@@ -41,8 +41,8 @@ describe("Rollover and sections", () => {
 
         const report = yield* Rollover.run(options)
         const college = report.schools.find((school) => school.structureId === ids.college)!
-        assert.deepStrictEqual(college.closedSections, [{ sectionId: "rub-6A", groupId: ids.class6A }])
-        assert.deepStrictEqual(college.keptSections, [{ sectionId: "rub-anglais", groupId: ids.english }])
+        assert.deepStrictEqual<unknown>(college.closedSections, [{ sectionId: "rub-6A", groupId: ids.class6A }])
+        assert.deepStrictEqual<unknown>(college.keptSections, [{ sectionId: "rub-anglais", groupId: ids.english }])
         assert.include(Rollover.format(report), "closed sections:\n    - rub-6A (0571994H$6A)")
 
         const post = (sectionId: string, publicationId: string) =>
