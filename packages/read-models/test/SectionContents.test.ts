@@ -5,6 +5,7 @@ import type * as Actor from "@cartable/domain/Actor"
 import * as Domain from "@cartable/domain/Domain"
 import { AccountId } from "@cartable/domain/Ids"
 import * as SectionEvents from "@cartable/domain/SectionEvents"
+import * as PersonalData from "@cartable/kernel/PersonalData"
 import * as Authorization from "@cartable/read-models/Authorization"
 import * as NewsFeed from "@cartable/read-models/NewsFeed"
 import * as SectionContents from "@cartable/read-models/SectionContents"
@@ -212,5 +213,25 @@ describe("SectionContents", () => {
         )
         assert.deepStrictEqual(yield* feedOf("pupil-1"), [])
       }).pipe(Effect.provide(stack)),
+  )
+
+  it.effect("BR-ACC-9 once a pupil's data is erased, his publication stays with its title and body erased", () =>
+    Effect.gen(function* () {
+      yield* world
+      for (const _tag of ["PreDeleteAccount", "DeleteAccount", "EraseAccountData"]) {
+        yield* send(command({ _tag, actor: feed, accountId: "pupil-1" }), at)
+      }
+      const contents = yield* SectionContents.SectionContents
+      const view = yield* contents.view(section, AccountId.make("teacher-1"))
+      const written = view?.publications.map(({ publication }) => [
+        publication.publicationId,
+        publication.title,
+        publication.body,
+      ])
+      assert.deepStrictEqual<unknown>(written, [
+        ["pub-pupil", PersonalData.ERASED, PersonalData.ERASED],
+        ["pub-teacher", "Sortie au musée", "Rendez-vous à 8 h."],
+      ])
+    }).pipe(Effect.provide(stack)),
   )
 })
