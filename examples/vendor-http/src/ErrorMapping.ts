@@ -9,6 +9,7 @@
 import type { AccountRejected } from "@cartable/domain/Account"
 import type { HomeworkBookRejected } from "@cartable/domain/HomeworkBook"
 import type { ReportRejected } from "@cartable/domain/Report"
+import type { SectionRejected } from "@cartable/domain/Section"
 import type { StructureRejected } from "@cartable/domain/Structure"
 import type { InvalidCommand } from "@cartable/eventlog/CommandInput"
 import type { ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
@@ -25,7 +26,7 @@ import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unavailable, U
  *
  * @since 0.1.0
  */
-export type Rejection = AccountRejected | StructureRejected | ReportRejected | HomeworkBookRejected
+export type Rejection = AccountRejected | StructureRejected | ReportRejected | HomeworkBookRejected | SectionRejected
 
 /**
  * Every error of the library the API's handlers meet.

@@ -19,6 +19,7 @@ import * as MailMerge from "@cartable/read-models/MailMerge"
 import * as NewsFeed from "@cartable/read-models/NewsFeed"
 import * as ReportQueue from "@cartable/read-models/ReportQueue"
 import * as Rosters from "@cartable/read-models/Rosters"
+import * as SectionContents from "@cartable/read-models/SectionContents"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -47,6 +48,7 @@ export const async: ReadonlyArray<Projection.Projection.Any> = [
   Rosters.RostersProjection,
   HomeworkBooks.HomeworkBooksProjection,
   NewsFeed.NewsFeedProjection,
+  SectionContents.SectionContentsProjection,
   AuditTrail.AuditTrailProjection,
 ]
 

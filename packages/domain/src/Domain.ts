@@ -11,6 +11,7 @@ import * as Schema from "effect/Schema"
 import * as Account from "./Account.ts"
 import * as HomeworkBook from "./HomeworkBook.ts"
 import * as Report from "./Report.ts"
+import * as Section from "./Section.ts"
 import * as Structure from "./Structure.ts"
 
 /**
@@ -23,6 +24,7 @@ export const events = {
   ...Structure.events,
   ...Report.events,
   ...HomeworkBook.events,
+  ...Section.events,
 } as const
 
 /**
@@ -35,6 +37,7 @@ export const aggregates = {
   Structure: Structure.aggregate,
   Report: Report.aggregate,
   HomeworkBook: HomeworkBook.aggregate,
+  Section: Section.aggregate,
 } as const
 
 /**
@@ -47,6 +50,7 @@ export const Command = Schema.Union(
   Structure.StructureCommand,
   Report.ReportCommand,
   HomeworkBook.HomeworkBookCommand,
+  Section.SectionCommand,
 )
 
 /** @since 0.1.0 */

@@ -15,6 +15,9 @@ import type { Profile } from "@cartable/domain/Account"
 import type * as Actor from "@cartable/domain/Actor"
 import * as Domain from "@cartable/domain/Domain"
 import type { AccountId, GroupId, HomeworkBookId, StructureId } from "@cartable/domain/Ids"
+import { StructureId as StructureIdSchema } from "@cartable/domain/Ids"
+import { SectionId } from "@cartable/domain/SectionEvents"
+import type { SectionMember } from "@cartable/domain/SectionRights"
 import * as Structure from "@cartable/domain/Structure"
 import * as PersonalData from "@cartable/kernel/PersonalData"
 import * as Projection from "@cartable/projections/Projection"
@@ -87,6 +90,11 @@ export const FeedIds = ReadModel.collection("feed_ids", { document: Claim, key: 
 export const Identities = ReadModel.collection("identities", { document: Claim, key: (entry) => entry.key })
 /** The school of each homework book. @since 0.1.0 */
 export const Books = ReadModel.collection("books", { document: BookEntry, key: (entry) => entry.homeworkBookId })
+/** The school of each section (rubrique), for the scope of an administrator above it. @since 0.1.0 */
+export const Sections = ReadModel.collection("sections", {
+  document: Schema.Struct({ sectionId: SectionId, structureId: StructureIdSchema }),
+  key: (entry) => entry.sectionId,
+})
 
 /**
  * The key of a feed person's claim.
@@ -112,6 +120,7 @@ type Writers = Projection.Writers<{
   feedIds: typeof FeedIds
   identities: typeof Identities
   books: typeof Books
+  sections: typeof Sections
 }>
 
 /** A claim of `key` for the account: kept when it holds it, inserted (and refused when taken) otherwise. */
@@ -149,7 +158,8 @@ export const AuthorizationProjection = Projection.make({
   name: "authorization",
   // 2: external identities are claimed, one account each (BR-ACC-10).
   // 3: feed accounts indexed by feed and school, for the directory import (BR-FEED-1).
-  version: 3,
+  // 4: the school of each section (BR-RUB-1).
+  version: 4,
   events: Domain.events,
   collections: {
     accounts: Accounts,
@@ -161,6 +171,7 @@ export const AuthorizationProjection = Projection.make({
     feedIds: FeedIds,
     identities: Identities,
     books: Books,
+    sections: Sections,
   },
   handlers: {
     AccountProvisioned: (event, into) =>
@@ -431,6 +442,11 @@ export const AuthorizationProjection = Projection.make({
     // Memberships end with their group (BR-GRP-4). A school year's close lists its classes' closes first.
     GroupClosed: (event, into) => closeGroup(into, event.groupId),
     ClassClosed: (event, into) => closeGroup(into, event.groupId),
+    SectionCreated: (event, into) =>
+      into.sections.update(
+        event.sectionId,
+        (current) => current ?? { sectionId: event.sectionId, structureId: event.owner.structureId },
+      ),
     HomeworkBookOpened: (event, into) =>
       into.books.update(
         event.homeworkBookId,
@@ -490,6 +506,18 @@ export interface FeedAccount {
   readonly profile: Profile
   readonly state: AccountState
   readonly structureIds: ReadonlyArray<StructureId>
+}
+
+/**
+ * A class or group as the log has it now.
+ *
+ * @since 0.1.0
+ */
+export interface GroupFacts {
+  readonly groupId: GroupId
+  readonly structureId: StructureId
+  readonly kind: GroupEntry["kind"]
+  readonly open: boolean
 }
 
 /**
@@ -622,6 +650,12 @@ export declare namespace Authorization {
     readonly identityHolder: (provider: string, subject: string) => Effect.Effect<AccountId | undefined, ReadModelError>
     /** The school of a homework book. */
     readonly homeworkBookSchool: (id: HomeworkBookId) => Effect.Effect<StructureId | undefined, ReadModelError>
+    /** The school of a section (rubrique). */
+    readonly sectionSchool: (id: SectionId) => Effect.Effect<StructureId | undefined, ReadModelError>
+    /** A class or group: its kind, its school and whether it is open. */
+    readonly group: (groupId: GroupId) => Effect.Effect<GroupFacts | undefined, ReadModelError>
+    /** What a section's grants may name of an account: its profile, schools and open groups (BR-RUB-1). */
+    readonly sectionMember: (accountId: AccountId) => Effect.Effect<SectionMember, ReadModelError>
   }
 }
 
@@ -649,6 +683,8 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
   const feedIds = yield* ProjectionRuntime.reader(AuthorizationProjection, "feedIds")
   const identities = yield* ProjectionRuntime.reader(AuthorizationProjection, "identities")
   const books = yield* ProjectionRuntime.reader(AuthorizationProjection, "books")
+  const sections = yield* ProjectionRuntime.reader(AuthorizationProjection, "sections")
+  const groups = yield* ProjectionRuntime.reader(AuthorizationProjection, "groups")
 
   /** The documents the roles are derived from: the account, its memberships, the structures it administers. */
   const roleDocuments = (accountId: AccountId) =>
@@ -714,6 +750,22 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
     identityHolder: (provider, subject) =>
       Effect.map(identities.get(identityKey(provider, subject)), (entry) => entry?.accountId),
     homeworkBookSchool: (id) => Effect.map(books.get(id), (entry) => entry?.structureId),
+    sectionSchool: (id) => Effect.map(sections.get(id), (entry) => entry?.structureId),
+    group: (groupId) =>
+      Effect.map(groups.get(groupId), (entry) =>
+        entry === undefined
+          ? undefined
+          : { groupId: entry.groupId, structureId: entry.structureId, kind: entry.kind, open: entry.open },
+      ),
+    sectionMember: (accountId) =>
+      Effect.map(
+        Effect.all([accounts.get(accountId), memberships.get(accountId)], { concurrency: 2 }),
+        ([entry, member]): SectionMember => ({
+          ...(entry === undefined ? {} : { profile: entry.profile }),
+          structureIds: entry?.structureIds ?? [],
+          groupIds: (member?.groups ?? []).map((group) => group.groupId),
+        }),
+      ),
   }
 })
 

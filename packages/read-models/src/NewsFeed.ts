@@ -3,7 +3,10 @@
  * first, derived from the events users see: a session recorded or rewritten in
  * a class's homework book notifies the class's members, a visa the teachers
  * whose sessions it freezes, a report the administrators it alerts (BR-SIG-2).
- * Relatives follow their children's homework books (BR-ACC-7).
+ * Relatives follow their children's homework books (BR-ACC-7). A publication
+ * put online in a section (rubrique) notifies the accounts its grants name and
+ * the members of the groups they name (BR-RUB-1; profile grants are not fanned
+ * out), and leaves their feeds when it is deleted.
  * A notification deleted by a report's handling leaves every feed at once
  * (BR-SIG-3) while the content it points to stays.
  *
@@ -16,6 +19,7 @@ import * as HomeworkBookQueries from "@cartable/domain/HomeworkBookQueries"
 import { AccountId, GroupId, HomeworkBookId, ReportId, SessionId, StructureId, SubjectCode } from "@cartable/domain/Ids"
 import { ReportedContent } from "@cartable/domain/ReportEvents"
 import * as SchoolYear from "@cartable/domain/SchoolYear"
+import * as SectionEvents from "@cartable/domain/SectionEvents"
 import type { RecordedEvent } from "@cartable/eventlog/RecordedEvent"
 import type { Change, Writer } from "@cartable/projections/Projection"
 import * as Projection from "@cartable/projections/Projection"
@@ -45,6 +49,12 @@ export const About = Schema.Union(
     date: SchoolYear.LocalDate,
   }),
   Schema.TaggedStruct("Visa", { homeworkBookId: HomeworkBookId, period: SchoolYear.Period, scope: VisaScope }),
+  Schema.TaggedStruct("Publication", {
+    sectionId: SectionEvents.SectionId,
+    publicationId: SectionEvents.PublicationId,
+    service: SectionEvents.PublicationService,
+    authorId: AccountId,
+  }),
   Schema.TaggedStruct("Report", {
     reportId: ReportId,
     structureId: StructureId,
@@ -66,7 +76,7 @@ export type About = typeof About.Type
  */
 export const Notification = Schema.Struct({
   id: Schema.String,
-  type: Schema.Literal("SessionRecorded", "SessionEdited", "VisaPlaced", "ContentReported"),
+  type: Schema.Literal("SessionRecorded", "SessionEdited", "VisaPlaced", "ContentReported", "PublicationPublished"),
   actor: Schema.optional(Schema.String),
   occurredAt: Schema.DateTimeUtc,
   position: Schema.Number,
@@ -127,7 +137,33 @@ export const Books = ReadModel.collection("books", {
 })
 type Book = ReadModel.Collection.Document<typeof Books>
 
-const collections = { ...Audiences.collections, books: Books, notifications: Notifications, entries: Entries }
+/**
+ * A section's readers the feed can name (the accounts and groups its grants
+ * name) and the notification of each of its published publications.
+ *
+ * @since 0.1.0
+ */
+export const Sections = ReadModel.collection("sections", {
+  document: Schema.Struct({
+    sectionId: SectionEvents.SectionId,
+    structureId: StructureId,
+    accounts: Schema.Array(AccountId),
+    groups: Schema.Array(GroupId),
+    published: Schema.Array(
+      Schema.Struct({ publicationId: SectionEvents.PublicationId, notificationId: Schema.String }),
+    ),
+  }),
+  key: (section) => section.sectionId,
+})
+type SectionDocument = ReadModel.Collection.Document<typeof Sections>
+
+const collections = {
+  ...Audiences.collections,
+  books: Books,
+  notifications: Notifications,
+  entries: Entries,
+  sections: Sections,
+}
 
 type Into = Projection.Writers<typeof collections>
 
@@ -206,6 +242,19 @@ const removeEntries = (
   recipients: ReadonlyArray<string>,
 ) => recipients.map((recipient) => entries.remove(keyOf(recipient, id)))
 
+const withGrantee = (section: SectionDocument, grantee: SectionEvents.Grantee, granted: boolean): SectionDocument => {
+  const change = <A>(list: ReadonlyArray<A>, value: A) =>
+    granted ? distinct([...list, value]) : list.filter((item) => item !== value)
+  switch (grantee._tag) {
+    case "Account":
+      return { ...section, accounts: change(section.accounts, grantee.accountId) }
+    case "Group":
+      return { ...section, groups: change(section.groups, grantee.groupId) }
+    case "Profile":
+      return section
+  }
+}
+
 /**
  * The projection of the news feed. Run it async: a session fans out to every
  * member of a class, too much work for the transaction of a teacher's command;
@@ -215,7 +264,8 @@ const removeEntries = (
  */
 export const NewsFeedProjection = Projection.make({
   name: "news_feed",
-  version: 1,
+  // 2: publications of sections (BR-RUB-1).
+  version: 2,
   events: Domain.events,
   collections,
   handlers: {
@@ -279,6 +329,77 @@ export const NewsFeedProjection = Projection.make({
             distinct(scopes.flatMap((scope) => scope.accountIds)).filter((admin) => admin !== event.reportedBy),
           ),
       ),
+    SectionCreated: (event, into) =>
+      into.sections.update(
+        event.sectionId,
+        (current) =>
+          current ?? {
+            sectionId: event.sectionId,
+            structureId: event.owner.structureId,
+            accounts: [],
+            groups: [],
+            published: [],
+          },
+      ),
+    SectionRoleGranted: (event, into) =>
+      into.sections.update(event.sectionId, (section) => section && withGrantee(section, event.grantee, true)),
+    SectionRoleRevoked: (event, into) =>
+      into.sections.update(event.sectionId, (section) => section && withGrantee(section, event.grantee, false)),
+    // The readers the grants name, but the one who put it online (he knows).
+    PublicationPublished: (event, into, recorded) =>
+      into.sections.read(event.sectionId, (section) =>
+        section === undefined
+          ? []
+          : readEach(
+              into.groups,
+              section.groups.map((groupId) => Audiences.groupKey(section.structureId, groupId)),
+              (groups) => [
+                into.sections.put({
+                  ...section,
+                  published: [
+                    ...section.published.filter((p) => p.publicationId !== event.publicationId),
+                    { publicationId: event.publicationId, notificationId: notificationIdOf(recorded) },
+                  ],
+                }),
+                ...send(
+                  into,
+                  recorded,
+                  "PublicationPublished",
+                  {
+                    _tag: "Publication",
+                    sectionId: event.sectionId,
+                    publicationId: event.publicationId,
+                    service: event.service,
+                    authorId: event.authorId,
+                  },
+                  distinct([...section.accounts, ...groups.flatMap((group) => group.members)]).filter(
+                    (reader) => reader !== event.publishedBy,
+                  ),
+                ),
+              ],
+            ),
+      ),
+    // A deleted publication leaves every feed that showed it.
+    PublicationDeleted: (event, into) =>
+      into.sections.read(event.sectionId, (section) => {
+        const published = section?.published.find((p) => p.publicationId === event.publicationId)
+        return section === undefined || published === undefined
+          ? []
+          : [
+              into.sections.put({
+                ...section,
+                published: section.published.filter((p) => p !== published),
+              }),
+              into.notifications.read(published.notificationId, (sent) =>
+                sent === undefined
+                  ? []
+                  : [
+                      into.notifications.put({ ...sent, withdrawn: true }),
+                      ...removeEntries(into.entries, sent.notification.id, sent.recipients),
+                    ],
+              ),
+            ]
+      }),
     // The alert leaves the feed of who dismissed it; the report stays in the queue (BR-SIG-4).
     // The alert is the report stream's first event: Report.decide makes ContentReported on an absent report only.
     ReportAlertDismissed: (event, into, recorded) =>

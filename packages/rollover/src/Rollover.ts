@@ -1,9 +1,9 @@
 /**
  * The start-of-year rollover (BR-GRP-4): for every registered school, closes
- * the ending year's classes (their memberships end) and archives their
- * homework books (class content, read-only from then on), keeps teaching,
- * manual and functional groups with their members and books, and opens the
- * new year. It acts through the Workspace as the `rollover` process, one
+ * the ending year's classes (their memberships end), archives their
+ * homework books (class content, read-only from then on) and closes their
+ * sections (rubriques de classe), keeps teaching, manual and functional groups
+ * with their members, books and sections, and opens the new year. It acts through the Workspace as the `rollover` process, one
  * idempotent command at a time: a second run appends nothing, and a run
  * stopped midway and run again ends in the state of one uninterrupted run.
  *
@@ -12,6 +12,7 @@
 import type * as Domain from "@cartable/domain/Domain"
 import type { GroupId, HomeworkBookId, StructureId } from "@cartable/domain/Ids"
 import type * as SchoolYear from "@cartable/domain/SchoolYear"
+import type { SectionId } from "@cartable/domain/SectionEvents"
 import type { GroupKind } from "@cartable/domain/StructureEvents"
 import type { EventStore } from "@cartable/eventlog/EventStore"
 import type { Workspace } from "@cartable/workspace/Workspace"
@@ -58,6 +59,16 @@ export interface BookLine {
 }
 
 /**
+ * A section named in the report, with its class or teaching group.
+ *
+ * @since 0.1.0
+ */
+export interface SectionLine {
+  readonly sectionId: SectionId
+  readonly groupId: GroupId
+}
+
+/**
  * What the run did in one school: what it closed (this run, not an earlier
  * one), and what the school keeps into the new year.
  *
@@ -70,6 +81,8 @@ export interface SchoolReport {
   readonly closedClasses: ReadonlyArray<GroupLine>
   /** The books of the ending year's classes this run archived (BR-GRP-4). */
   readonly archivedBooks: ReadonlyArray<BookLine>
+  /** The sections of the ending year's classes this run closed (BR-GRP-4). */
+  readonly closedSections: ReadonlyArray<SectionLine>
   /** Whether this run closed the ending year, and opened the new one. */
   readonly yearClosed: boolean
   readonly yearOpened: boolean
@@ -77,6 +90,8 @@ export interface SchoolReport {
   readonly keptGroups: ReadonlyArray<GroupLine>
   /** The ending year's books of groups other than classes: kept, not archived. */
   readonly keptBooks: ReadonlyArray<BookLine>
+  /** The teaching groups' sections: they persist (BR-GRP-4). */
+  readonly keptSections: ReadonlyArray<SectionLine>
 }
 
 /**
@@ -107,7 +122,7 @@ export const run: (
   internal.run
 
 /**
- * The report as text, one block per school: what was closed, archived and kept.
+ * The report as text, one block per school: what was closed (classes and their sections), archived and kept.
  *
  * @since 0.1.0
  */

@@ -3,18 +3,19 @@
  */
 import type { GroupId, HomeworkBookId, StructureId } from "@cartable/domain/Ids"
 import * as SchoolYear from "@cartable/domain/SchoolYear"
+import type * as SectionEvents from "@cartable/domain/SectionEvents"
 import * as Structure from "@cartable/domain/Structure"
 import { EventStore } from "@cartable/eventlog/EventStore"
 import * as StreamName from "@cartable/eventlog/StreamName"
 import { Workspace } from "@cartable/workspace/Workspace"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
-import type { BookLine, GroupLine, Options, Report, SchoolReport } from "../Rollover.ts"
+import type { BookLine, GroupLine, Options, Report, SchoolReport, SectionLine } from "../Rollover.ts"
 import { RolloverError } from "../RolloverError.ts"
 
-/** The log is read in pages of this many rows, decoding only the two event types the run needs. */
+/** The log is read in pages of this many rows, decoding only the event types the run needs. */
 const PAGE = 1_000
-const wanted: ReadonlySet<string> = new Set(["StructureRegistered", "HomeworkBookOpened"])
+const wanted: ReadonlySet<string> = new Set(["StructureRegistered", "HomeworkBookOpened", "SectionCreated"])
 
 export const follows = (from: SchoolYear.SchoolYear, to: SchoolYear.SchoolYear): boolean =>
   to === SchoolYear.starting(Number(from.slice(0, 4)) + 1)
@@ -34,6 +35,7 @@ const inventory = Effect.fnUntraced(function* () {
   const store = yield* EventStore
   const schools: Array<StructureId> = []
   const books: Array<Book> = []
+  const sections: Array<SectionEvents.SectionOwner & { readonly sectionId: SectionEvents.SectionId }> = []
   let after = 0
   for (;;) {
     const page = yield* store.readAllOfTypes(after, PAGE, wanted)
@@ -43,8 +45,12 @@ const inventory = Effect.fnUntraced(function* () {
         const school = registered.kind === "PrimarySchool" || registered.kind === "SecondarySchool"
         if (school && !schools.includes(registered.structureId)) schools.push(registered.structureId)
       } else if (event._tag === "HomeworkBookOpened") books.push(event as unknown as Book)
+      else if (event._tag === "SectionCreated") {
+        const created = event as unknown as typeof SectionEvents.SectionCreated.Type
+        sections.push({ ...created.owner, sectionId: created.sectionId })
+      }
     }
-    if (page.rows < PAGE) return { schools, books }
+    if (page.rows < PAGE) return { schools, books, sections }
     after = page.lastPosition
   }
 })
@@ -85,7 +91,7 @@ export const run = Effect.fn("Rollover.run")(function* (options: Options) {
     occurredAt: options.occurredAt ?? (yield* DateTime.now),
     correlationId: `rollover:${from}:${to}`,
   }
-  const { schools, books } = yield* inventory()
+  const { schools, books, sections } = yield* inventory()
   let appended = 0
   const reports: Array<SchoolReport> = []
 
@@ -115,7 +121,20 @@ export const run = Effect.fn("Rollover.run")(function* (options: Options) {
       const archived = yield* handle({ _tag: "ArchiveHomeworkBook", homeworkBookId: book.homeworkBookId })
       if (archived.events.length > 0) archivedBooks.push({ homeworkBookId: book.homeworkBookId, groupId: book.groupId })
     }
-    // 3. The new year opens.
+    // 3. The ending year's class sections close with their classes; teaching groups' and the school's persist.
+    const endingClasses = new Set(
+      [...before.groups.values()]
+        .filter((group) => group.kind === "Class" && group.schoolYear === from)
+        .map((group) => group.groupId),
+    )
+    const ofSchool = sections.filter((section) => section.structureId === structureId)
+    const closedSections: Array<SectionLine> = []
+    for (const section of ofSchool) {
+      if (section._tag !== "Class" || !endingClasses.has(section.groupId)) continue
+      const closed = yield* handle({ _tag: "CloseSection", sectionId: section.sectionId, reason: "SchoolYearEnded" })
+      if (closed.events.length > 0) closedSections.push({ sectionId: section.sectionId, groupId: section.groupId })
+    }
+    // 4. The new year opens.
     const opening = yield* handle({ _tag: "OpenSchoolYear", structureId, schoolYear: to })
 
     const after = (yield* structureOf(structureId)) ?? before
@@ -127,6 +146,10 @@ export const run = Effect.fn("Rollover.run")(function* (options: Options) {
         return group === undefined ? [] : [{ ...line(group), members: 0 }]
       }),
       archivedBooks,
+      closedSections,
+      keptSections: ofSchool
+        .filter((section) => section._tag === "TeachingGroup")
+        .map((section) => ({ sectionId: section.sectionId, groupId: (section as { groupId: GroupId }).groupId })),
       yearClosed: closing.events.some((event) => event._tag === "SchoolYearClosed"),
       yearOpened: opening.events.some((event) => event._tag === "SchoolYearOpened"),
       keptGroups: [...after.groups.values()]
@@ -160,12 +183,20 @@ export const format = (report: Report): string =>
         school.archivedBooks.map((book) => `${book.homeworkBookId} (${book.groupId})`),
       ),
       ...list(
+        "closed sections",
+        school.closedSections.map((section) => `${section.sectionId} (${section.groupId})`),
+      ),
+      ...list(
         "kept groups",
         school.keptGroups.map((group) => `${group.name} (${group.groupId}, ${group.kind}, ${group.members} member(s))`),
       ),
       ...list(
         "kept books",
         school.keptBooks.map((book) => `${book.homeworkBookId} (${book.groupId})`),
+      ),
+      ...list(
+        "kept teaching sections",
+        school.keptSections.map((section) => `${section.sectionId} (${section.groupId})`),
       ),
     ]),
   ].join("\n")

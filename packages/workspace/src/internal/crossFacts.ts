@@ -17,6 +17,7 @@ import { type AccountId, type HomeworkBookId, StructureId } from "@cartable/doma
 import type { ReadModelError } from "@cartable/projections/ReadModelStore"
 import { Authorization } from "@cartable/read-models/Authorization"
 import * as Effect from "effect/Effect"
+import * as SectionFacts from "./sectionFacts.ts"
 
 type Fields = Readonly<Record<string, unknown>>
 
@@ -177,7 +178,9 @@ const completeWith = (facts: Authorization.Service, command: Fields): Effect.Eff
         location,
       }))
     default:
-      return Effect.succeed(command)
+      return SectionFacts.tags.has(command._tag as string)
+        ? SectionFacts.complete(facts, command)
+        : Effect.succeed(command)
   }
 }
 
