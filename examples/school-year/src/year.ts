@@ -22,6 +22,7 @@ import * as Codes from "@cartable/idp-local/Codes"
 import * as Scheduler from "@cartable/managers/Scheduler"
 import * as Directory from "@cartable/read-models/Directory"
 import * as HomeworkBooks from "@cartable/read-models/HomeworkBooks"
+import type * as MailMerge from "@cartable/read-models/MailMerge"
 import * as ReportQueue from "@cartable/read-models/ReportQueue"
 import * as Rosters from "@cartable/read-models/Rosters"
 import * as Rollover from "@cartable/rollover/Rollover"
@@ -66,7 +67,7 @@ export interface Outcome {
 }
 
 /** The people of the export who log in during the year, with the password and e-mail they choose. */
-const firstLogins = [
+const people = [
   { login: "eloise.martin", lastName: "Martin", password: "Anglais-2025", email: "eloise.martin@ac-paris.example" },
   { login: "francois.dupre", lastName: "Dupré", password: "Pythagore-5B", email: "f.dupre@ac-paris.example" },
   { login: "stephane.bernard", lastName: "Bernard", password: "Maison#2025", email: "s.bernard@example.org" },
@@ -77,7 +78,11 @@ const firstLogins = [
   { login: "lea.garcia", lastName: "García", password: "soleil", email: "lea.garcia@example.org" },
 ] as const
 
-const head = { login: "agnes.lefevre", lastName: "Lefèvre", password: "Direction-0751", email: "" }
+/** The head of the collège, whom the vendor makes the school's administrator. */
+export const head = { login: "agnes.lefevre", lastName: "Lefèvre", password: "Direction-0751" }
+
+/** The inspector's account, which the head creates by hand. */
+const inspector = AccountId.make("inspector-1")
 
 const isAssigned = Schema.is(GroupAssigned)
 const isProvisioned = Schema.is(AccountProvisioned)
@@ -98,21 +103,43 @@ const eventsOfTypes = (types: ReadonlyArray<string>) =>
   })
 
 /**
- * Plays the year, saying what happens; returns the refusals and the rollover's report.
+ * What every chapter plays with: the story's access to the ENT, its clock, how
+ * it says a line, and the read models' and processes' services.
  *
  * @since 0.1.0
  */
-export const play = (options: Options) =>
-  Effect.gen(function* () {
-    const { clock, say } = options
-    const ent = yield* Ent.make(clock, `school-year-${year}`)
-    const directory = yield* Directory.Directory
-    const rosters = yield* Rosters.Rosters
-    const books = yield* HomeworkBooks.HomeworkBooks
-    const queue = yield* ReportQueue.ReportQueue
-    const mailMerge = yield* MailMergeAccess.MailMergeAccess
-    const scheduler = yield* Scheduler.Scheduler
+export interface Story extends Effect.Effect.Success<ReturnType<typeof make>> {}
 
+/**
+ * The story over the stack in context (`Stack.layer`).
+ *
+ * @since 0.1.0
+ */
+export const make = (options: Options) =>
+  Effect.gen(function* () {
+    return {
+      clock: options.clock,
+      say: options.say,
+      sheetsFile: options.sheetsFile,
+      ent: yield* Ent.make(options.clock, `school-year-${year}`),
+      directory: yield* Directory.Directory,
+      rosters: yield* Rosters.Rosters,
+      books: yield* HomeworkBooks.HomeworkBooks,
+      queue: yield* ReportQueue.ReportQueue,
+      mailMerge: yield* MailMergeAccess.MailMergeAccess,
+      scheduler: yield* Scheduler.Scheduler,
+    }
+  })
+
+/**
+ * The export of 1 September imported, the install, and the school's administrator: the head, made
+ * administrator by the vendor, activates her account.
+ *
+ * @since 0.1.0
+ */
+export const start = (story: Story) =>
+  Effect.gen(function* () {
+    const { ent, clock, say } = story
     // --- 1 September: the academy's export, the install, the school's administrator.
     clock.set("2025-09-01T02:00:00Z")
     const imported = yield* FeedImport.run(AafReader.readExport(Path.join(exportFolder, "complet")), {
@@ -157,7 +184,18 @@ export const play = (options: Options) =>
       email: headEntry.email ?? "agnes.lefevre@ac-paris.example",
     })
     yield* say(`The vendor made ${head.login} administrator of ${school}; she activated her account`)
+  })
 
+/**
+ * The mail-merge: the head gives herself the role "Gestionnaire publipostage" (BR-MM-1) and prints the
+ * sheets of the accounts not activated; returns the listing.
+ *
+ * @since 0.1.0
+ */
+export const sheets = (story: Story) =>
+  Effect.gen(function* () {
+    const { ent, say, mailMerge } = story
+    const headId = yield* ent.accountOf(head.login, head.lastName)
     // --- The mail-merge: the head gives herself the role (BR-MM-1), then prints the sheets.
     yield* ent.as(head.login, {
       _tag: "OpenGroup",
@@ -173,27 +211,37 @@ export const play = (options: Options) =>
       _tag: "AssignToGroup",
       structureId: school,
       groupId: `${school}$PUBLI`,
-      accountId: headEntry.id,
+      accountId: headId,
       role: "Member",
       source: "Manual",
     })
     yield* ent.refresh
-    const headId = headEntry.id
     const selection = { school, activation: "not-activated", sortBy: ["class", "profile"] } as const
     const listing = yield* mailMerge.list(headId, selection)
     yield* say(
       `Mail-merge of ${school}: ${listing.selected} comptes sélectionnés au total, ${listing.withoutEmail} comptes sans adresse courriel`,
     )
     const pdf = yield* mailMerge.pdf(headId, selection, { perPage: 8, connectionAddress: "ent.example.org" })
-    if (options.sheetsFile !== undefined) Fs.writeFileSync(options.sheetsFile, pdf)
+    if (story.sheetsFile !== undefined) Fs.writeFileSync(story.sheetsFile, pdf)
     yield* say(
-      `Sheets printed, 8 a page: ${Math.ceil(listing.selected / 8)} page(s), ${pdf.byteLength} bytes${options.sheetsFile === undefined ? "" : ` (${Path.basename(options.sheetsFile)})`}`,
+      `Sheets printed, 8 a page: ${Math.ceil(listing.selected / 8)} page(s), ${pdf.byteLength} bytes${story.sheetsFile === undefined ? "" : ` (${Path.basename(story.sheetsFile)})`}`,
     )
 
+    return listing
+  })
+
+/**
+ * First logins with the codes of the sheets' listing (BR-ACC-3).
+ *
+ * @since 0.1.0
+ */
+export const firstLogins = (story: Story, listing: MailMerge.Listing) =>
+  Effect.gen(function* () {
+    const { ent, clock, say, directory } = story
     // --- 2 to 5 September: first logins with the codes of the sheets.
     const codeOf = new Map(listing.sheets.map((sheet) => [sheet.login, sheet.activationCode]))
     let day = 2
-    for (const person of firstLogins) {
+    for (const person of people) {
       clock.set(`2025-09-0${Math.min(day++, 5)}T18:00:00Z`)
       yield* ent.activate({
         login: person.login,
@@ -205,12 +253,22 @@ export const play = (options: Options) =>
     yield* ent.refresh
     const stillInactive = yield* directory.count({ school, state: "inactive" })
     yield* say(
-      `First logins with the sheets' codes: ${firstLogins.length} tried, ${yield* directory.count({ school, state: "active" })} accounts of ${school} active, ${stillInactive} still inactive`,
+      `First logins with the sheets' codes: ${people.length} tried, ${yield* directory.count({ school, state: "active" })} accounts of ${school} active, ${stillInactive} still inactive`,
     )
+  })
 
+/**
+ * The teachers in their classes with the feed's subjects (BR-GRP-1); a feed membership is not edited
+ * by hand (BR-GRP-6).
+ *
+ * @since 0.1.0
+ */
+export const teachers = (story: Story) =>
+  Effect.gen(function* () {
+    const { ent, say, rosters } = story
     // --- The teachers in their classes, with their subjects, as the feed attached them (BR-GRP-1).
     const assigned = yield* eventsOfTypes(["GroupAssigned"])
-    for (const teacher of firstLogins.slice(0, 2)) {
+    for (const teacher of people.slice(0, 2)) {
       const id = yield* ent.accountOf(teacher.login, teacher.lastName)
       const placements = yield* rosters.teacherAssignments(id, year, { structureId: StructureId.make(school) })
       const lines = placements.map((placement) => {
@@ -234,7 +292,18 @@ export const play = (options: Options) =>
       accountId: martin,
       source: "Manual",
     })
+  })
 
+/**
+ * The timetable opens the classes' homework books; the teachers record sessions; then the
+ * communication chapter.
+ *
+ * @since 0.1.0
+ */
+export const homework = (story: Story) =>
+  Effect.gen(function* () {
+    const { ent, clock } = story
+    const martin = yield* ent.accountOf("eloise.martin", "Martin")
     // --- September: the timetable opens the classes' homework books; the teachers fill them.
     clock.set("2025-09-01T05:00:00Z")
     for (const code of ["6A", "5B"]) {
@@ -269,7 +338,16 @@ export const play = (options: Options) =>
 
     // Issue 16 (sections and messaging) adds its chapter here: a post in the class section, messages.
     yield* Communication.play(ent, { school, year })
+  })
 
+/**
+ * The incremental export of 15 September.
+ *
+ * @since 0.1.0
+ */
+export const delta = (story: Story) =>
+  Effect.gen(function* () {
+    const { clock, say } = story
     // --- 15 September: the incremental export (a pupil changes class, one is corrected, one leaves).
     clock.set("2025-09-15T02:00:00Z")
     const schoolsFile = (yield* AafReader.exportFiles(Path.join(exportFolder, "complet"))).filter((file) =>
@@ -285,7 +363,18 @@ export const play = (options: Options) =>
     yield* say(
       `Incremental export of 15 September: ${delta.read} records read, ${delta.imported} imported, ${delta.reported} reported; ${delta.accounts.updated} updated, ${delta.accounts.preDeleted} pre-deleted`,
     )
+  })
 
+/**
+ * A parent reports a notification; the head deletes it and the follow-up blocks its author (BR-SIG-3,
+ * BR-SIG-5).
+ *
+ * @since 0.1.0
+ */
+export const report = (story: Story) =>
+  Effect.gen(function* () {
+    const { ent, clock, say, directory, queue } = story
+    const headId = yield* ent.accountOf(head.login, head.lastName)
     // --- 6 October: a parent reports a notification; the head deletes it and blocks its author.
     clock.set("2025-10-06T07:45:00Z")
     const lucas = yield* ent.accountOf("lucas.bernard", "Bernard")
@@ -319,7 +408,16 @@ export const play = (options: Options) =>
     yield* say(
       `Report report-1 in the school's queue: ${report?.handling?.decision ?? "open"} by ${report?.handling?.handledBy === headId ? head.login : report?.handling?.handledBy}; its author ${lucasNow?.login} is ${lucasNow?.state} and ${(yield* ent.canSignIn("lucas.bernard")) ? "still signs in" : "can no longer sign in"}`,
     )
+  })
 
+/**
+ * The head's visa freezes the sessions it covers (BR-CDT-2, BR-CDT-3, BR-CDT-4).
+ *
+ * @since 0.1.0
+ */
+export const visa = (story: Story) =>
+  Effect.gen(function* () {
+    const { ent, clock, say, books } = story
     // --- 17 October: the head's visa; a later edit of a frozen session is refused (BR-CDT-3, BR-CDT-4).
     clock.set("2025-10-17T17:00:00Z")
     yield* ent.as(head.login, {
@@ -341,7 +439,17 @@ export const play = (options: Options) =>
     yield* ent.refresh
     const frozen = yield* books.sessions({ homeworkBookId: HomeworkBookId.make(book("6A")), frozen: true })
     yield* say(`Visa on ${book("6A")} up to 17 October: sessions ${frozen.map((s) => s.sessionId).join(", ")} frozen`)
+  })
 
+/**
+ * An inspection of the English teacher: read access within its window only (BR-CDT-5).
+ *
+ * @since 0.1.0
+ */
+export const inspection = (story: Story) =>
+  Effect.gen(function* () {
+    const { ent, clock, say, books } = story
+    const martin = yield* ent.accountOf("eloise.martin", "Martin")
     // --- 3 November: an inspection of the English teacher, 10 to 21 November (BR-CDT-5).
     clock.set("2025-11-03T09:00:00Z")
     yield* ent.as(head.login, {
@@ -365,7 +473,6 @@ export const play = (options: Options) =>
       period: { from: "2025-11-10", to: "2025-11-21" },
     })
     yield* ent.refresh
-    const inspector = AccountId.make("inspector-1")
     const access = yield* Effect.forEach(["2025-11-09", "2025-11-10", "2025-11-21", "2025-11-22"], (on) =>
       Effect.map(
         books.canRead({ inspectorId: inspector, teacherId: martin, on: SchoolYear.LocalDate.make(on) }),
@@ -376,7 +483,18 @@ export const play = (options: Options) =>
     yield* say(
       `Inspection of eloise.martin: read access ${access.join(", ")}; ${readable.length} session(s) readable on 2025-11-14`,
     )
+  })
 
+/**
+ * The inspector's account pre-deleted, then the year on the scheduler's ticks: the managers delete and
+ * erase it (BR-ACC-12, BR-ACC-9).
+ *
+ * @since 0.1.0
+ */
+export const yearGoesBy = (story: Story) =>
+  Effect.gen(function* () {
+    const { ent, clock, say, directory, scheduler } = story
+    const headId = yield* ent.accountOf(head.login, head.lastName)
     // --- 1 December: the inspector's account is no longer needed; the head pre-deletes it (BR-ACC-12).
     clock.set("2025-12-01T10:00:00Z")
     yield* ent.as(head.login, { _tag: "PreDeleteAccount", accountId: "inspector-1" })
@@ -407,7 +525,16 @@ export const play = (options: Options) =>
     yield* say(
       `The inspector's account ${(yield* directory.get(inspector)) === undefined ? "is gone from the directory" : "is still listed"}; the log reads the names it was provisioned with as: ${names}`,
     )
+  })
 
+/**
+ * The rollover into 2026-2027 (BR-GRP-4), its report printed; returns it.
+ *
+ * @since 0.1.0
+ */
+export const rollover = (story: Story) =>
+  Effect.gen(function* () {
+    const { ent, clock, say, books } = story
     // --- 1 September 2026: the rollover into the new year (BR-GRP-4), before the new year's import.
     clock.set("2026-09-01T03:00:00Z")
     const rollover = yield* Rollover.run({ from: year, to: next })
@@ -417,6 +544,27 @@ export const play = (options: Options) =>
     yield* say(
       `Books of ${year} after the rollover: ${archived.map((b) => `${b.homeworkBookId}${b.archived ? " archived" : ""}`).join(", ")}`,
     )
-    const outcome: Outcome = { refusals: ent.refusals, rollover }
+    return rollover
+  })
+
+/**
+ * Plays the year, chapter after chapter, saying what happens; returns the
+ * refusals and the rollover's report.
+ *
+ * @since 0.1.0
+ */
+export const play = (options: Options) =>
+  Effect.gen(function* () {
+    const story = yield* make(options)
+    yield* start(story)
+    yield* firstLogins(story, yield* sheets(story))
+    yield* teachers(story)
+    yield* homework(story)
+    yield* delta(story)
+    yield* report(story)
+    yield* visa(story)
+    yield* inspection(story)
+    yield* yearGoesBy(story)
+    const outcome: Outcome = { refusals: story.ent.refusals, rollover: yield* rollover(story) }
     return outcome
   })
