@@ -69,8 +69,14 @@ export type LoanEvent = typeof LoanEvent.Type
 
 /** The distribution's own rules, with ids of its own, in a rule book like the core's. */
 export const LoanRules = RuleBook.make({
-  "CDI-1": { title: "Only the school's library staff (administrators, direction) lends and takes back", source: "CDI" },
-  "CDI-2": { title: "A copy is lent to one borrower at a time", source: "CDI" },
+  "CDI-1": {
+    title: "Only the school's library staff (administrators, direction) lends and takes back",
+    source: "the distribution's decision: the seeds say nothing of the CDI",
+  },
+  "CDI-2": {
+    title: "A copy is lent to one borrower at a time",
+    source: "the distribution's decision: one copy, one borrower",
+  },
 })
 
 /** A refused loan or return, naming the rule. */

@@ -1,17 +1,20 @@
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import * as Actor from "@cartable/domain/Actor"
+import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as EventStore from "@cartable/eventlog/EventStore"
 import * as Arbitraries from "@cartable/testing/Arbitraries"
 import * as DeciderLaws from "@cartable/testing/DeciderLaws"
 import { given } from "@cartable/testing/DeciderSpec"
 import { assert, describe, it } from "@effect/vitest"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import * as LibraryLoan from "../src/LibraryLoan.ts"
-import { catalog, program } from "../src/main.ts"
+import * as Loans from "../src/Loans.ts"
+import { catalog, Live, program } from "../src/main.ts"
 
 const librarian = {
   accountId: "doc-1",
@@ -111,13 +114,54 @@ describe("a custom distribution", () => {
     }),
   )
 
-  it.effect("runs the core's and its own aggregates on one log", () =>
+  it.effect("runs the core's and its own aggregates on one log, and its read model beside the core's", () =>
     Effect.gen(function* () {
-      const all = yield* program
+      const { events, out, late } = yield* program
       assert.deepStrictEqual(
-        all.map((event) => event.type),
-        ["AccountProvisioned", "CopyLent"],
+        events.map((event) => event.type),
+        ["AccountProvisioned", "CopyLent", "CopyLent", "CopyReturned"],
       )
-    }).pipe(Effect.provide(EventStore.layerMemory(catalog))),
+      assert.deepStrictEqual(
+        out.map((loan) => loan.copyId),
+        ["le-horla-1"],
+      )
+      assert.deepStrictEqual(
+        late.map((loan) => loan.copyId),
+        ["le-horla-1"],
+      )
+    }).pipe(Effect.provide(Live), Effect.scoped),
+  )
+
+  it.effect.prop(
+    "the loans read model holds each copy lent and not back, with its last borrower and due date",
+    [FastCheck.array(Arbitraries.oneOf(LibraryLoan.commands, pool), { maxLength: 25 })],
+    ([commands]) =>
+      Effect.gen(function* () {
+        const router = yield* CommandRouter.make({ LibraryCopy: LibraryLoan.aggregate })
+        const context = { occurredAt: DateTime.unsafeMake("2026-09-14T10:00:00Z") }
+        for (const command of commands) yield* Effect.either(router.handleTyped(command, context))
+        // The oracle, from the log alone: a copy is out when its last event is a loan.
+        const last = new Map<string, LibraryLoan.LoanEvent>()
+        for (const recorded of yield* Effect.flatMap(EventStore.EventStore, (store) => store.readAll(0, 1_000))) {
+          const event = recorded.event as LibraryLoan.LoanEvent
+          last.set(event.copyId, event)
+        }
+        const expected = [...last.values()]
+          .flatMap((event) => (event._tag === "CopyLent" ? [`${event.copyId} ${event.borrowerId} ${event.dueOn}`] : []))
+          .sort()
+        const borrowers = [
+          ...new Set(commands.flatMap((command) => ("borrowerId" in command ? [command.borrowerId] : []))),
+        ]
+        const shown = (yield* Effect.forEach(borrowers, Loans.ofBorrower))
+          .flat()
+          .map((loan) => `${loan.copyId} ${loan.borrowerId} ${loan.dueOn}`)
+          .sort()
+        assert.deepStrictEqual(shown, expected)
+        assert.deepStrictEqual(
+          (yield* Loans.overdue("9999-12-31")).map((loan) => loan.copyId).sort(),
+          [...new Set(expected.map((line) => line.split(" ")[0]!))].sort(),
+        )
+      }).pipe(Effect.provide(Live), Effect.scoped),
+    { fastCheck: { numRuns: 30 } },
   )
 })

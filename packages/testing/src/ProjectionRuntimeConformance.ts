@@ -270,6 +270,18 @@ export const suite = <E>(name: string, storage: Storage<E>): void => {
       }).pipe(Effect.provide(runtime({ reactors: [blocker] })), Effect.scoped),
     )
 
+    it.effect("a reactor's commands append through the inline projections, in the append's transaction", () =>
+      Effect.gen(function* () {
+        const projections = yield* ProjectionRuntime.ProjectionRuntime
+        const accounts = yield* ProjectionRuntime.reader(directoryProjection(1), "accounts")
+        const router = yield* CommandRouter.make(Domain.aggregates)
+        yield* router.handleTyped(provision, context)
+        yield* projections.catchUpReactor("blocker")
+        // The block the reactor appended is in the inline read model as soon as the reactor returns.
+        assert.strictEqual((yield* accounts.get(provision.accountId))?.status, "blocked")
+      }).pipe(Effect.provide(runtime({ inline: [directoryProjection(1)], reactors: [blocker] })), Effect.scoped),
+    )
+
     it.effect("a reactor whose command is refused stops at that event and retries it, skipping nothing", () =>
       Effect.gen(function* () {
         const projections = yield* ProjectionRuntime.ProjectionRuntime

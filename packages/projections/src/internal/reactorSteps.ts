@@ -6,7 +6,7 @@
 import * as EventStore from "@cartable/eventlog/EventStore"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
-import type * as Context from "effect/Context"
+import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import { ReactorFailed } from "../ProjectionError.ts"
@@ -57,8 +57,9 @@ export const step = <R>(
       if (reaction !== undefined) {
         from = yield* passed(seen)
         yield* reaction.pipe(
-          Effect.provide(context),
-          Effect.provideService(EventStore.EventStore, through),
+          // `through` replaces the store `context` holds (captured with the runtime's whole context, the
+          // store beneath the inline projections included): provided outside it, it would never be seen.
+          Effect.provide(Context.add(context, EventStore.EventStore, through)),
           Effect.catchAllCause((cause) =>
             Effect.fail(
               new ReactorFailed({
