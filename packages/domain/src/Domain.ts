@@ -9,9 +9,12 @@
 import type { Aggregate } from "@cartable/kernel/Decider"
 import * as Schema from "effect/Schema"
 import * as Account from "./Account.ts"
+import * as CommunicationRules from "./CommunicationRules.ts"
 import * as HomeworkBook from "./HomeworkBook.ts"
+import * as Message from "./Message.ts"
 import * as Report from "./Report.ts"
 import * as Structure from "./Structure.ts"
+import * as TargetedCommunication from "./TargetedCommunication.ts"
 
 /**
  * Every event of the core domain, keyed by tag.
@@ -23,6 +26,9 @@ export const events = {
   ...Structure.events,
   ...Report.events,
   ...HomeworkBook.events,
+  ...CommunicationRules.events,
+  ...Message.events,
+  ...TargetedCommunication.events,
 } as const
 
 /**
@@ -35,6 +41,9 @@ export const aggregates = {
   Structure: Structure.aggregate,
   Report: Report.aggregate,
   HomeworkBook: HomeworkBook.aggregate,
+  CommunicationRules: CommunicationRules.aggregate,
+  Message: Message.aggregate,
+  TargetedCommunication: TargetedCommunication.aggregate,
 } as const
 
 /**
@@ -47,6 +56,9 @@ export const Command = Schema.Union(
   Structure.StructureCommand,
   Report.ReportCommand,
   HomeworkBook.HomeworkBookCommand,
+  CommunicationRules.CommunicationRulesCommand,
+  Message.MessageCommand,
+  TargetedCommunication.TargetedCommunicationCommand,
 )
 
 /** @since 0.1.0 */
