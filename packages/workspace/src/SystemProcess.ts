@@ -19,7 +19,9 @@ import * as Schema from "effect/Schema"
  * - `sign-in`: @cartable/identity's sign-in, which links an external identity on first sign-in
  *   (BR-ACC-10) and upgrades a password's hash;
  * - `rollover`: @cartable/rollover's start-of-year rollover, which closes the ending year's classes and
- *   archives their homework books, then opens the new year (BR-GRP-4).
+ *   archives their homework books, then opens the new year (BR-GRP-4);
+ * - `targeted-communication`: the process manager that publishes a targeted communication when its window
+ *   opens, its recipients resolved from the directory then (BR-MSG-3).
  *
  * @since 0.1.0
  */
@@ -31,6 +33,7 @@ export const SystemProcess = Schema.Literal(
   "install",
   "sign-in",
   "rollover",
+  "targeted-communication",
 )
 
 /** @since 0.1.0 */
