@@ -57,8 +57,10 @@ export const step = <R>(
       if (reaction !== undefined) {
         from = yield* passed(seen)
         yield* reaction.pipe(
-          Effect.provide(context),
+          // The runtime's store innermost: the context the runtime was built in may hold the raw store too,
+          // and a reaction's appends must apply the inline projections.
           Effect.provideService(EventStore.EventStore, through),
+          Effect.provide(context),
           Effect.catchAllCause((cause) =>
             Effect.fail(
               new ReactorFailed({
