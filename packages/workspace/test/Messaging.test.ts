@@ -85,10 +85,13 @@ describe("Messaging through the Workspace", () => {
     inWorld(
       Effect.gen(function* () {
         const everyone = sent(yield* as(teacher, message([{ _tag: "Everyone" }])))
-        assert.sameMembers(
-          strings(everyone.deliveredTo),
-          [ids.vendor, ids.staff[1], ids.staff[2], ids.pupil, ids.otherPupil],
-        )
+        assert.sameMembers(strings(everyone.deliveredTo), [
+          ids.vendor,
+          ids.staff[1],
+          ids.staff[2],
+          ids.pupil,
+          ids.otherPupil,
+        ])
         yield* admin({ _tag: "SetEveryoneOption", structureId: ids.schoolA, enabled: false })
         assert.strictEqual(rule(yield* as(teacher, message([{ _tag: "Everyone" }]))), "BR-MSG-1 EveryoneDisabled")
         yield* admin({ _tag: "SetEveryoneOption", structureId: ids.schoolA, enabled: true })
