@@ -1,9 +1,12 @@
 /** The generated pages of docs/, by path. */
 import * as Account from "@cartable/domain/Account"
+import * as CommunicationRules from "@cartable/domain/CommunicationRules"
 import * as HomeworkBook from "@cartable/domain/HomeworkBook"
+import * as Message from "@cartable/domain/Message"
 import * as Report from "@cartable/domain/Report"
 import * as Section from "@cartable/domain/Section"
 import * as Structure from "@cartable/domain/Structure"
+import * as TargetedCommunication from "@cartable/domain/TargetedCommunication"
 import { LoanRules } from "@cartable/example-custom-distribution/LibraryLoan"
 import { type AggregateDocs, businessRules, eventCatalogue } from "./generate.ts"
 
@@ -14,6 +17,17 @@ export const aggregates: ReadonlyArray<AggregateDocs> = [
   { name: "Report", events: Report.events, source: "packages/domain/src/ReportEvents.ts" },
   { name: "HomeworkBook", events: HomeworkBook.events, source: "packages/domain/src/HomeworkBookEvents.ts" },
   { name: "Section", events: Section.events, source: "packages/domain/src/SectionEvents.ts" },
+  {
+    name: "CommunicationRules",
+    events: CommunicationRules.events,
+    source: "packages/domain/src/CommunicationRulesEvents.ts",
+  },
+  { name: "Message", events: Message.events, source: "packages/domain/src/MessageEvents.ts" },
+  {
+    name: "TargetedCommunication",
+    events: TargetedCommunication.events,
+    source: "packages/domain/src/TargetedCommunicationEvents.ts",
+  },
 ]
 
 /** Every generated page: path from the repository root to content. */

@@ -68,7 +68,7 @@ export const sections: ReadonlyArray<Section> = [
       "docs/feed-import.md",
     ],
   },
-  { title: "Communication", pages: ["docs/sections.md"] },
+  { title: "Communication", pages: ["docs/sections.md", "docs/messaging.md"] },
   { title: "Processes", pages: ["docs/managers.md", "docs/rollover.md"] },
   { title: "Adapters", pages: ["docs/adapters.md"] },
   {

@@ -7,10 +7,13 @@
  * @since 0.1.0
  */
 import type { AccountRejected } from "@cartable/domain/Account"
+import type { CommunicationRulesRejected } from "@cartable/domain/CommunicationRules"
 import type { HomeworkBookRejected } from "@cartable/domain/HomeworkBook"
+import type { MessageRejected } from "@cartable/domain/Message"
 import type { ReportRejected } from "@cartable/domain/Report"
 import type { SectionRejected } from "@cartable/domain/Section"
 import type { StructureRejected } from "@cartable/domain/Structure"
+import type { TargetedCommunicationRejected } from "@cartable/domain/TargetedCommunication"
 import type { InvalidCommand } from "@cartable/eventlog/CommandInput"
 import type { ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { InvalidCredentials, SessionInvalid } from "@cartable/identity/IdentityError"
@@ -26,7 +29,15 @@ import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unavailable, U
  *
  * @since 0.1.0
  */
-export type Rejection = AccountRejected | StructureRejected | ReportRejected | HomeworkBookRejected | SectionRejected
+export type Rejection =
+  | AccountRejected
+  | StructureRejected
+  | ReportRejected
+  | HomeworkBookRejected
+  | SectionRejected
+  | CommunicationRulesRejected
+  | MessageRejected
+  | TargetedCommunicationRejected
 
 /**
  * Every error of the library the API's handlers meet.

@@ -9,10 +9,13 @@
 import type { Aggregate } from "@cartable/kernel/Decider"
 import * as Schema from "effect/Schema"
 import * as Account from "./Account.ts"
+import * as CommunicationRules from "./CommunicationRules.ts"
 import * as HomeworkBook from "./HomeworkBook.ts"
+import * as Message from "./Message.ts"
 import * as Report from "./Report.ts"
 import * as Section from "./Section.ts"
 import * as Structure from "./Structure.ts"
+import * as TargetedCommunication from "./TargetedCommunication.ts"
 
 /**
  * Every event of the core domain, keyed by tag.
@@ -25,6 +28,9 @@ export const events = {
   ...Report.events,
   ...HomeworkBook.events,
   ...Section.events,
+  ...CommunicationRules.events,
+  ...Message.events,
+  ...TargetedCommunication.events,
 } as const
 
 /**
@@ -38,6 +44,9 @@ export const aggregates = {
   Report: Report.aggregate,
   HomeworkBook: HomeworkBook.aggregate,
   Section: Section.aggregate,
+  CommunicationRules: CommunicationRules.aggregate,
+  Message: Message.aggregate,
+  TargetedCommunication: TargetedCommunication.aggregate,
 } as const
 
 /**
@@ -51,6 +60,9 @@ export const Command = Schema.Union(
   Report.ReportCommand,
   HomeworkBook.HomeworkBookCommand,
   Section.SectionCommand,
+  CommunicationRules.CommunicationRulesCommand,
+  Message.MessageCommand,
+  TargetedCommunication.TargetedCommunicationCommand,
 )
 
 /** @since 0.1.0 */

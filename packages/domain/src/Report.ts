@@ -274,18 +274,30 @@ const decideAbsent = (command: ReportCommand): Decision => {
           `The reporter is not in school ${command.structureId}: a report goes to the administrators of his own school`,
         )
       }
+      const message = command.content.kind === "Message" ? command.reportedMessage : undefined
+      if (message !== undefined && !message.found) {
+        return reject("BR-SIG-1", "NotFound", `There is no message ${command.content.contentId} to report`)
+      }
+      if (message !== undefined && !message.participants.includes(command.actor.accountId)) {
+        return reject("BR-SIG-1", "NotAuthorized", "A message is reported by one who wrote or received it")
+      }
+      // The log names a message's author (BR-SIG-5): the caller's word would let him have anyone blocked.
+      const content: ReportedContent =
+        message === undefined
+          ? command.content
+          : { kind: "Message", contentId: command.content.contentId, ...defined("authorId", message.authorId) }
       const comment = command.comment?.trim()
       const location = normalizedLocation(command.location)
       return events({
         _tag: "ContentReported",
         reportId: command.reportId,
         location,
-        content: normalized(command.content),
+        content: normalized(content),
         reportedBy: command.actor.accountId,
         reportedAt: command.reportedAt,
         ...(comment ? { comment } : {}),
         recipients: recipientsOf(location),
-        withdrawal: command.content.kind === "Message" ? "StopMessageDelivery" : "None",
+        withdrawal: content.kind === "Message" ? "StopMessageDelivery" : "None",
       })
     }
     case "HandleReport":

@@ -8,9 +8,24 @@
 import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { Actor, Location } from "./Actor.ts"
-import { fact } from "./Fact.ts"
-import { ReportId, StructureId } from "./Ids.ts"
+import { fact, optionalFact } from "./Fact.ts"
+import { AccountId, ReportId, StructureId } from "./Ids.ts"
 import { BlockScope, ReportDecision, ReportedContent } from "./ReportEvents.ts"
+
+/**
+ * What the log holds of a reported message (BR-SIG-1, BR-SIG-5): whether there
+ * is one of that id, its author, and who took part in it (its author and the
+ * accounts it was delivered to).
+ *
+ * @since 0.1.0
+ */
+export const ReportedMessage = Schema.Struct({
+  found: Schema.Boolean,
+  authorId: Schema.optional(AccountId),
+  participants: Schema.Array(AccountId),
+})
+/** @since 0.1.0 */
+export type ReportedMessage = typeof ReportedMessage.Type
 
 /**
  * Report a notification or a message as inappropriate (BR-SIG-1), at the school
@@ -18,6 +33,8 @@ import { BlockScope, ReportDecision, ReportedContent } from "./ReportEvents.ts"
  * school's location from the log, which routes the alert (BR-SIG-2), and the
  * schools the reporter belongs to: he reports in one of them, or in one he
  * administers, so that he cannot send an alert to another school's administrators.
+ * For a message, the message as the log has it (`reportedMessage`): only one who
+ * took part in it reports it, and its author is the log's, whatever the caller says.
  *
  * @since 0.1.0
  */
@@ -30,6 +47,7 @@ export const ReportContent = Schema.TaggedStruct("ReportContent", {
   content: ReportedContent,
   reportedAt: Schema.DateTimeUtc,
   comment: Schema.optional(Text.text(Text.limits.comment, "a comment")),
+  reportedMessage: optionalFact(ReportedMessage),
 })
 
 /**

@@ -327,6 +327,8 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
       '{ readonly kind: "Notification" | "Message"; readonly contentId: ContentId; readonly authorId?: AccountId | undefined }',
     reportedAt: "DateTimeUtc",
     "comment?": "{ maxLength(2000) | filter } | undefined",
+    "reportedMessage?":
+      "{ readonly found: boolean; readonly authorId?: AccountId | undefined; readonly participants: ReadonlyArray<AccountId> } | undefined",
   },
   HandleReport: {
     actor: actor,

@@ -5,7 +5,7 @@ import * as Report from "../src/Report.ts"
 
 describe("Fact", () => {
   it("names the fields the library resolves: the actor, and the facts of other aggregates", () => {
-    expect(Fact.factFields(Report.ReportContent)).toEqual(["actor", "location", "reporterSchools"])
+    expect(Fact.factFields(Report.ReportContent)).toEqual(["actor", "location", "reporterSchools", "reportedMessage"])
     expect(Fact.factFields(Account.IssuePasswordRenewalCode)).toEqual(["actor", "locations", "pupilClassIds"])
     expect(Fact.factFields(Account.ProvisionAccount)).toEqual(["actor", "locations", "loginHolder", "feedHolder"])
     expect(Fact.factFields(Account.LinkRelative)).toEqual(["actor", "locations", "pupilProfile", "pupilRelatives"])

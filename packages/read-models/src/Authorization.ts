@@ -13,12 +13,17 @@
 
 import type { Profile } from "@cartable/domain/Account"
 import type * as Actor from "@cartable/domain/Actor"
+import type { CommunicationPolicy } from "@cartable/domain/CommunicationRules"
+import * as CommunicationRules from "@cartable/domain/CommunicationRules"
 import * as Domain from "@cartable/domain/Domain"
 import type { AccountId, GroupId, HomeworkBookId, StructureId } from "@cartable/domain/Ids"
 import { StructureId as StructureIdSchema } from "@cartable/domain/Ids"
+import type { Correspondent } from "@cartable/domain/Message"
+import { MESSAGING } from "@cartable/domain/Report"
 import { SectionId } from "@cartable/domain/SectionEvents"
 import type { SectionMember } from "@cartable/domain/SectionRights"
 import * as Structure from "@cartable/domain/Structure"
+import type { DirectoryEntry } from "@cartable/domain/TargetedCommunication"
 import * as PersonalData from "@cartable/kernel/PersonalData"
 import * as Projection from "@cartable/projections/Projection"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
@@ -37,7 +42,9 @@ import {
   Relatives,
   StructureEntry,
 } from "./internal/authorizationDocuments.ts"
+import * as MessagingFacts from "./internal/messagingFacts.ts"
 
+export { CorrespondenceEntry, RulesEntry } from "./internal/messagingFacts.ts"
 export { AccountEntry, BookEntry, Claim, GroupEntry, Memberships, Relatives, StructureEntry }
 
 /**
@@ -66,7 +73,8 @@ const feedSchools = (entry: AccountEntry): ReadonlyArray<string> | undefined => 
 export const Accounts = ReadModel.collection("accounts", {
   document: AccountEntry,
   key: (entry) => entry.accountId,
-  indexes: { feed_school: feedSchools },
+  // structure: the accounts of a school, for "Tous" and targeted communication (BR-MSG-1, BR-MSG-3).
+  indexes: { feed_school: feedSchools, structure: (entry) => entry.structureIds },
 })
 /** The open groups each account belongs to, by account id. @since 0.1.0 */
 export const MembershipsOf = ReadModel.collection("memberships", {
@@ -121,7 +129,8 @@ type Writers = Projection.Writers<{
   identities: typeof Identities
   books: typeof Books
   sections: typeof Sections
-}>
+}> &
+  Projection.Writers<typeof MessagingFacts.collections>
 
 /** A claim of `key` for the account: kept when it holds it, inserted (and refused when taken) otherwise. */
 const claim = (writer: Writers["logins"], key: string, accountId: AccountId): Projection.Change =>
@@ -159,7 +168,8 @@ export const AuthorizationProjection = Projection.make({
   // 2: external identities are claimed, one account each (BR-ACC-10).
   // 3: feed accounts indexed by feed and school, for the directory import (BR-FEED-1).
   // 4: the school of each section (BR-RUB-1).
-  version: 4,
+  // 5: accounts indexed by school, communication rules and correspondence (BR-MSG-1, BR-MSG-3).
+  version: 5,
   events: Domain.events,
   collections: {
     accounts: Accounts,
@@ -172,8 +182,10 @@ export const AuthorizationProjection = Projection.make({
     identities: Identities,
     books: Books,
     sections: Sections,
+    ...MessagingFacts.collections,
   },
   handlers: {
+    ...MessagingFacts.handlers,
     AccountProvisioned: (event, into) =>
       into.accounts.read(event.accountId, (current) =>
         current !== undefined
@@ -656,6 +668,33 @@ export declare namespace Authorization {
     readonly group: (groupId: GroupId) => Effect.Effect<GroupFacts | undefined, ReadModelError>
     /** What a section's grants may name of an account: its profile, schools and open groups (BR-RUB-1). */
     readonly sectionMember: (accountId: AccountId) => Effect.Effect<SectionMember, ReadModelError>
+    /** A school's communication rules, the default ones until its administrators change them (BR-MSG-1). */
+    readonly communicationPolicy: (structureId: StructureId) => Effect.Effect<CommunicationPolicy, ReadModelError>
+    /** What messaging knows of the accounts of these ids that exist, in the order of `ids` (BR-MSG-1, BR-ACC-6). */
+    readonly correspondents: (
+      ids: ReadonlyArray<AccountId>,
+    ) => Effect.Effect<ReadonlyArray<Correspondent>, ReadModelError>
+    /** An open group's school and members; undefined for a group unknown or closed. */
+    readonly groupMembers: (
+      groupId: GroupId,
+    ) => Effect.Effect<
+      { readonly structureId: StructureId; readonly accountIds: ReadonlyArray<AccountId> } | undefined,
+      ReadModelError
+    >
+    /** How many accounts a school has ("Tous"), and the first `limit` of them by id. */
+    readonly schoolAccounts: (
+      structureId: StructureId,
+      limit: number,
+    ) => Effect.Effect<{ readonly size: number; readonly accountIds: ReadonlyArray<AccountId> }, ReadModelError>
+    /** A message or a targeted communication, as a reply or a report needs it. */
+    readonly correspondence: (
+      kind: "Message" | "TargetedCommunication",
+      id: string,
+    ) => Effect.Effect<MessagingFacts.CorrespondenceEntry | undefined, ReadModelError>
+    /** Every account of these schools as a targeted communication matches it, now (BR-MSG-3). */
+    readonly directory: (
+      structureIds: ReadonlyArray<StructureId>,
+    ) => Effect.Effect<ReadonlyArray<DirectoryEntry>, ReadModelError>
   }
 }
 
@@ -685,6 +724,31 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
   const books = yield* ProjectionRuntime.reader(AuthorizationProjection, "books")
   const sections = yield* ProjectionRuntime.reader(AuthorizationProjection, "sections")
   const groups = yield* ProjectionRuntime.reader(AuthorizationProjection, "groups")
+  const communicationRules = yield* ProjectionRuntime.reader(AuthorizationProjection, "communicationRules")
+  const correspondence = yield* ProjectionRuntime.reader(AuthorizationProjection, "correspondence")
+
+  /** The accounts of a school, every page. */
+  const accountsOf = (structureId: StructureId) =>
+    Effect.gen(function* () {
+      const found: Array<AccountEntry> = []
+      let after: string | undefined
+      do {
+        const page = yield* accounts.find({ index: "structure", equals: structureId, after, limit: 1_000 })
+        found.push(...page.documents)
+        after = page.next
+      } while (after !== undefined)
+      return found
+    })
+
+  const withMemberships = (entries: ReadonlyArray<AccountEntry>) =>
+    Effect.map(
+      entries.length === 0 ? Effect.succeed([]) : memberships.getMany(entries.map((entry) => entry.accountId)),
+      (found) =>
+        entries.map((entry) => ({
+          entry,
+          groups: found.find((membership) => membership.accountId === entry.accountId)?.groups ?? [],
+        })),
+    )
 
   /** The documents the roles are derived from: the account, its memberships, the structures it administers. */
   const roleDocuments = (accountId: AccountId) =>
@@ -766,6 +830,70 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
           groupIds: (member?.groups ?? []).map((group) => group.groupId),
         }),
       ),
+    communicationPolicy: (structureId) =>
+      Effect.map(communicationRules.get(structureId), (entry) =>
+        entry === undefined ? CommunicationRules.defaultPolicy : { rules: entry.rules, everyone: entry.everyone },
+      ),
+    correspondents: (ids) =>
+      Effect.gen(function* () {
+        if (ids.length === 0) return []
+        const found = yield* withMemberships(yield* accounts.getMany(ids))
+        return found.map(({ entry, groups }) => ({
+          accountId: entry.accountId,
+          profile: entry.profile,
+          state: stateOf(entry),
+          messagingBlocked: entry.blockedApplications.includes(MESSAGING),
+          structureIds: entry.structureIds,
+          groupIds: groups.map((group) => group.groupId),
+        }))
+      }),
+    groupMembers: (groupId) =>
+      Effect.map(groups.get(groupId), (group) =>
+        group === undefined || !group.open
+          ? undefined
+          : { structureId: group.structureId, accountIds: group.members.map((member) => member.accountId) },
+      ),
+    schoolAccounts: (structureId, limit) =>
+      Effect.gen(function* () {
+        const size = yield* accounts.count({ index: "structure", equals: structureId })
+        const page = yield* accounts.find({ index: "structure", equals: structureId, limit: Math.max(1, limit) })
+        return { size, accountIds: page.documents.slice(0, limit).map((entry) => entry.accountId) }
+      }),
+    correspondence: (kind, id) => correspondence.get(MessagingFacts.correspondenceKey(kind, id)),
+    directory: (structureIds) =>
+      Effect.gen(function* () {
+        const seen = new Set<string>()
+        const entries: Array<AccountEntry> = []
+        for (const structureId of structureIds) {
+          for (const entry of yield* accountsOf(structureId)) {
+            if (seen.has(entry.accountId)) continue
+            seen.add(entry.accountId)
+            entries.push(entry)
+          }
+        }
+        const found = yield* withMemberships(entries)
+        // The log has no level, sub-level or post discipline yet (the AAF's ENTEleveNiveau and the like are not
+        // imported): targets on them match nobody until it does. Functions are the functional groups'.
+        return found.map(({ entry, groups }) => ({
+          accountId: entry.accountId,
+          profile: entry.profile,
+          state: stateOf(entry),
+          messagingBlocked: entry.blockedApplications.includes(MESSAGING),
+          structureIds: entry.structureIds,
+          levels: [],
+          subLevels: [],
+          functions: [
+            ...new Set(
+              groups.flatMap((group) =>
+                group.kind === "FunctionalGroup" && group.function !== undefined && group.function !== "Other"
+                  ? [group.function]
+                  : [],
+              ),
+            ),
+          ],
+          disciplines: [],
+        }))
+      }),
   }
 })
 

@@ -22,6 +22,8 @@ import * as Schema from "effect/Schema"
  *   archives their homework books, then opens the new year (BR-GRP-4);
  * - `section-bin`: the process manager that empties a section's bin of the folders deleted 90 days ago
  *   (BR-RUB-2).
+ * - `targeted-communication`: the process manager that publishes a targeted communication when its window
+ *   opens, its recipients resolved from the directory then (BR-MSG-3).
  *
  * @since 0.1.0
  */
@@ -34,6 +36,7 @@ export const SystemProcess = Schema.Literal(
   "sign-in",
   "rollover",
   "section-bin",
+  "targeted-communication",
 )
 
 /** @since 0.1.0 */

@@ -22,7 +22,20 @@ describe("Intent", () => {
     // Written from the Fact marks of the core's commands: the actor everywhere it acts, a report's
     // location, the schools' locations of an administrator's command and a renewal's pupil classes; the
     // sign-in flows' commands have no actor, and their facts (a hash, a digest, a time) the identity flows compute.
-    assert.deepStrictEqual(intents.byTag.get("ReportContent")?.factFields, ["actor", "location", "reporterSchools"])
+    assert.deepStrictEqual(intents.byTag.get("ReportContent")?.factFields, [
+      "actor",
+      "location",
+      "reporterSchools",
+      "reportedMessage",
+    ])
+    assert.deepStrictEqual(intents.byTag.get("SendMessage")?.factFields, [
+      "actor",
+      "sender",
+      "policy",
+      "resolved",
+      "replyTarget",
+    ])
+    assert.deepStrictEqual(intents.byTag.get("PublishCommunication")?.factFields, ["actor", "directory"])
     assert.deepStrictEqual(intents.byTag.get("IssuePasswordRenewalCode")?.factFields, [
       "actor",
       "locations",
@@ -105,7 +118,8 @@ describe("Intent", () => {
     assert.isTrue(AST.isTypeLiteral(ast))
     const kept = AST.isTypeLiteral(ast) ? ast.propertySignatures.map((signature) => String(signature.name)) : []
     const expected = Object.keys(Report.ReportContent.fields).filter(
-      (field) => field !== "actor" && field !== "location" && field !== "reporterSchools",
+      (field) =>
+        field !== "actor" && field !== "location" && field !== "reporterSchools" && field !== "reportedMessage",
     )
     assert.deepStrictEqual(kept.sort(), expected.sort())
   })

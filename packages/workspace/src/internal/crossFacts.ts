@@ -11,9 +11,11 @@
  */
 import * as AccountCommands from "@cartable/domain/AccountCommands"
 import type * as Actor from "@cartable/domain/Actor"
+import * as CommunicationRulesCommands from "@cartable/domain/CommunicationRulesCommands"
 import * as Fact from "@cartable/domain/Fact"
 import * as HomeworkBookCommands from "@cartable/domain/HomeworkBookCommands"
-import { type AccountId, type HomeworkBookId, StructureId } from "@cartable/domain/Ids"
+import { type AccountId, type GroupId, type HomeworkBookId, StructureId } from "@cartable/domain/Ids"
+import * as Message from "@cartable/domain/Message"
 import type { ReadModelError } from "@cartable/projections/ReadModelStore"
 import { Authorization } from "@cartable/read-models/Authorization"
 import * as Effect from "effect/Effect"
@@ -46,7 +48,11 @@ const bookLocation = (facts: Authorization.Service, homeworkBookId: HomeworkBook
 
 /** The commands an administrator may give, which carry the schools' locations (BR-ACC-11). */
 const locatedTags: ReadonlySet<string> = new Set(
-  Object.entries({ ...AccountCommands.commands, ...HomeworkBookCommands.commands })
+  Object.entries({
+    ...AccountCommands.commands,
+    ...HomeworkBookCommands.commands,
+    ...CommunicationRulesCommands.commands,
+  })
     .filter(([, command]) => Fact.factFields(command).includes("locations"))
     .map(([tag]) => tag),
 )
@@ -89,6 +95,80 @@ const withLocations = (facts: Authorization.Service, command: Fields): Effect.Ef
     return {
       ...command,
       locations: found.filter((location): location is Actor.Location => location !== undefined),
+    }
+  })
+
+/** Where these schools sit, those the log knows. */
+const locationsOf = (facts: Authorization.Service, structureIds: ReadonlyArray<StructureId>) =>
+  Effect.map(
+    Effect.forEach(structureIds, (structureId) => facts.location(structureId), { concurrency: "unbounded" }),
+    (found) => found.filter((location): location is Actor.Location => location !== undefined),
+  )
+
+/** The schools of a targeted communication, as the log has them (none for one it does not know). */
+const communicationSchools = (facts: Authorization.Service, communicationId: string) =>
+  Effect.map(facts.correspondence("TargetedCommunication", communicationId), (entry) => entry?.structureIds ?? [])
+
+/**
+ * One recipient choice resolved from the log (BR-MSG-1, BR-MSG-2, BR-ACC-6): an account, an open group of the
+ * school, or the school's accounts for "Tous"; past the group limit only one member more than the limit is read.
+ */
+const resolveChoice = (
+  facts: Authorization.Service,
+  structureId: StructureId,
+  choice: Message.RecipientChoice,
+): Effect.Effect<Message.ResolvedChoice, ReadModelError> => {
+  const enough = Message.groupLimit + 1
+  switch (choice._tag) {
+    case "Account":
+      return Effect.map(facts.correspondents([choice.accountId]), (members) => ({
+        choice,
+        found: members.length > 0,
+        size: members.length,
+        members,
+      }))
+    case "Group":
+      return Effect.flatMap(
+        facts.groupMembers(choice.groupId as GroupId),
+        (group): Effect.Effect<Message.ResolvedChoice, ReadModelError> =>
+          group === undefined || group.structureId !== structureId
+            ? Effect.succeed({ choice, found: false, size: 0, members: [] })
+            : Effect.map(facts.correspondents(group.accountIds.slice(0, enough)), (members) => ({
+                choice,
+                found: true,
+                size: group.accountIds.length,
+                members,
+              })),
+      )
+    case "Everyone":
+      return Effect.flatMap(facts.schoolAccounts(structureId, enough), ({ size, accountIds }) =>
+        Effect.map(facts.correspondents(accountIds), (members) => ({ choice, found: true, size, members })),
+      )
+  }
+}
+
+const completeMessage = (facts: Authorization.Service, command: Fields): Effect.Effect<Fields, ReadModelError> =>
+  Effect.gen(function* () {
+    const structureId = command.structureId as StructureId
+    const actor = command.actor as Actor.Actor
+    const inReplyTo = command.inReplyTo as Message.Correspondence | undefined
+    const [senders, policy, resolved, replied] = yield* Effect.all(
+      [
+        facts.correspondents([actor.accountId]),
+        facts.communicationPolicy(structureId),
+        Effect.forEach(command.recipients as ReadonlyArray<Message.RecipientChoice>, (choice) =>
+          resolveChoice(facts, structureId, choice),
+        ),
+        inReplyTo === undefined ? Effect.succeed(undefined) : facts.correspondence(inReplyTo.kind, inReplyTo.id),
+      ],
+      { concurrency: "unbounded" },
+    )
+    return {
+      ...without(command, "sender", "policy", "resolved", "replyTarget"),
+      ...optional("sender", senders[0]),
+      policy,
+      resolved,
+      ...optional("replyTarget", replied && { replyable: replied.replyable, participants: replied.participants }),
     }
   })
 
@@ -148,18 +228,55 @@ const completeWith = (facts: Authorization.Service, command: Fields): Effect.Eff
       }))
     case "ReportContent": {
       const structureId = command.structureId as StructureId
+      const content = command.content as { readonly kind: string; readonly contentId: string }
       // A school the log does not know has no parents to alert: its own administrators and the platform's.
       return Effect.map(
-        Effect.all([facts.location(structureId), facts.account((command.actor as Actor.Actor).accountId)], {
-          concurrency: 2,
-        }),
-        ([location, reporter]) => ({
-          ...command,
+        Effect.all(
+          [
+            facts.location(structureId),
+            facts.account((command.actor as Actor.Actor).accountId),
+            content.kind === "Message" ? facts.correspondence("Message", content.contentId) : Effect.succeed(undefined),
+          ],
+          { concurrency: 3 },
+        ),
+        ([location, reporter, message]) => ({
+          ...without(command, "reportedMessage"),
           location: location ?? { structureId },
           reporterSchools: reporter?.structureIds ?? [],
+          // A message the log does not know is reported as not found, whatever author the caller names.
+          ...(content.kind === "Message"
+            ? {
+                reportedMessage:
+                  message === undefined
+                    ? { found: false, participants: [] }
+                    : { found: true, authorId: message.authorId, participants: message.participants },
+              }
+            : {}),
         }),
       )
     }
+    case "SendMessage":
+      return completeMessage(facts, command)
+    case "ScheduleCommunication":
+      return Effect.map(locationsOf(facts, command.structureIds as ReadonlyArray<StructureId>), (locations) => ({
+        ...command,
+        locations,
+      }))
+    case "WithdrawCommunication":
+      return Effect.map(
+        Effect.flatMap(communicationSchools(facts, command.communicationId as string), (structureIds) =>
+          locationsOf(facts, structureIds),
+        ),
+        (locations) => ({ ...command, locations }),
+      )
+    case "PublishCommunication":
+      // The directory as it is now, when the window opens (BR-MSG-3).
+      return Effect.map(
+        Effect.flatMap(communicationSchools(facts, command.communicationId as string), (structureIds) =>
+          facts.directory(structureIds),
+        ),
+        (directory) => ({ ...command, directory }),
+      )
     case "ScheduleInspection":
       return Effect.map(
         Effect.all(
