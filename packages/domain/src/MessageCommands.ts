@@ -45,7 +45,7 @@ export type Correspondent = typeof Correspondent.Type
  * One recipient choice as the log resolves it: whether it names an account or
  * an open group of the school (`found`), how many accounts it holds (`size`:
  * one, the group's members, or the school's accounts for "Tous"), and those
- * accounts; past {@link Message.groupLimit} + 1 the members may be cut, the
+ * accounts; past `Message.groupLimit` + 1 the members may be cut, the
  * size is exact.
  *
  * @since 0.1.0
