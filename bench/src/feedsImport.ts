@@ -51,7 +51,9 @@ const load = () =>
 export const run = async (): Promise<void> => {
   const accounts = Number(flag("accounts") ?? 10_000)
   const schools = Number(flag("schools") ?? Math.max(2, Math.round(accounts / 1_700)))
-  console.log("# Cartable: importing an AAF export into SQLite (FeedImport through the Workspace)")
+  console.log(
+    `# Cartable: importing an AAF export into ${flag("store") === "postgres" ? "PostgreSQL" : "SQLite"} (FeedImport through the Workspace)`,
+  )
   console.log(`\nnode ${process.version}; ${Os.cpus().length} CPUs; load average ${load()}`)
   const dir = Path.join(Os.tmpdir(), `cartable-bench-aaf-${schools}-${accounts}-10000`)
   if (!Fs.existsSync(Path.join(dir, ".complete"))) {
