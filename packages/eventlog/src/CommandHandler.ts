@@ -19,11 +19,12 @@ import * as CommandInput from "./CommandInput.ts"
 import * as EventLogMetrics from "./EventLogMetrics.ts"
 import type { EventMetadata } from "./EventMetadata.ts"
 import { EventStore } from "./EventStore.ts"
+import type { StreamAppend } from "./EventStoreDriver.ts"
 import { ConcurrencyConflict, EventStoreError } from "./EventStoreError.ts"
 import * as ExpectedVersion from "./ExpectedVersion.ts"
 import * as MetadataCodec from "./internal/metadataCodec.ts"
 import * as Untraced from "./internal/untraced.ts"
-import type { RecordedEvent } from "./RecordedEvent.ts"
+import type { NewEvent, RecordedEvent } from "./RecordedEvent.ts"
 import * as StreamName from "./StreamName.ts"
 
 /**
@@ -186,6 +187,54 @@ const loaded = <C extends { readonly _tag: string }, E extends { readonly _tag: 
 /** The streams whose state a handler keeps between commands (see `current` in {@link makeTyped}). */
 const CACHED_STREAMS = 64
 
+/** The metadata of a command's events. */
+const metadataOf = (command: unknown, context: CommandContext): EventMetadata => {
+  const actor = actorOf(command) ?? context.actor
+  // Not validated here: the store checks the metadata when it encodes it, and
+  // refuses what does not encode (a Schema validation per command cost 5 µs).
+  const fields: { -readonly [K in keyof EventMetadata]?: EventMetadata[K] } = { occurredAt: context.occurredAt }
+  if (actor !== undefined) fields.actor = actor
+  if (context.correlationId !== undefined) fields.correlationId = context.correlationId
+  if (context.causationId !== undefined) fields.causationId = context.causationId
+  return MetadataCodec.unchecked(fields)
+}
+
+/**
+ * How a handler reads the instances it decides on. For an aggregate none of whose events holds
+ * personal data, the state folded for the stream's last command is kept, and only the events appended
+ * since (by anyone) are read and folded on it: a school's stream holds thousands of membership events,
+ * and every command read them all. An erasure changes how personal fields read, never a stream's
+ * versions, so a state without personal data is the same folded now or then.
+ */
+const streamStates = <C extends { readonly _tag: string }, E extends { readonly _tag: string }, S, Err, CI, EI>(
+  aggregate: Aggregate<C, E, S, Err, CI, EI>,
+  store: Pick<EventStore.Service, "readStream">,
+) => {
+  const cache = holdsNoPersonalData(aggregate) ? new Map<string, Loaded<S>>() : undefined
+  const remember = (streamName: string, value: Loaded<S>) => {
+    if (cache === undefined) return
+    cache.delete(streamName)
+    cache.set(streamName, value)
+    if (cache.size > CACHED_STREAMS) cache.delete(cache.keys().next().value!)
+  }
+  /** The instance as the log holds it now, with the events read (all of them when `checkCausation`). */
+  const current = (streamName: StreamName.StreamName, checkCausation: boolean) =>
+    Effect.gen(function* () {
+      const hit = checkCausation ? undefined : cache?.get(streamName)
+      if (cache === undefined || checkCausation) {
+        const recorded = yield* historyFrom<E>(store, streamName)
+        return { ...loaded(aggregate, recorded), recorded }
+      }
+      const newer = (yield* store.readStream(streamName, hit?.version ?? 0)) as ReadonlyArray<RecordedEvent<E>>
+      let state = hit?.state ?? aggregate.initialState
+      for (const entry of newer) state = aggregate.evolve(state, entry.event)
+      const version = newer.length === 0 ? (hit?.version ?? 0) : newer[newer.length - 1]!.streamVersion
+      remember(streamName, { state, version })
+      return { state, version, recorded: newer }
+    })
+  return { current, remember, cached: cache !== undefined }
+}
+
 /** Whether no event of the aggregate has a personal field: then its folded state may be kept. */
 const holdsNoPersonalData = (aggregate: { readonly events: Readonly<Record<string, EventDefinition>> }): boolean =>
   Object.values(aggregate.events).every(
@@ -221,35 +270,7 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
     // The command's span covers its read and its append: the store's own spans are left out.
     const store = Untraced.of(service)
 
-    const cache = holdsNoPersonalData(aggregate) ? new Map<string, Loaded<S>>() : undefined
-    const remember = (streamName: string, value: Loaded<S>) => {
-      if (cache === undefined) return
-      cache.delete(streamName)
-      cache.set(streamName, value)
-      if (cache.size > CACHED_STREAMS) cache.delete(cache.keys().next().value!)
-    }
-
-    /**
-     * The instance as the log holds it now. For an aggregate none of whose events holds personal data,
-     * the state folded for the stream's last command is kept, and only the events appended since (by
-     * anyone) are read and folded on it: a school's stream holds thousands of membership events, and
-     * every command read them all. An erasure changes how personal fields read, never a stream's
-     * versions, so a state without personal data is the same folded now or then.
-     */
-    const current = (streamName: StreamName.StreamName, checkCausation: boolean) =>
-      Effect.gen(function* () {
-        const hit = checkCausation ? undefined : cache?.get(streamName)
-        if (cache === undefined || checkCausation) {
-          const recorded = yield* historyFrom<E>(store, streamName)
-          return { ...loaded(aggregate, recorded), recorded }
-        }
-        const newer = (yield* store.readStream(streamName, hit?.version ?? 0)) as ReadonlyArray<RecordedEvent<E>>
-        let state = hit?.state ?? aggregate.initialState
-        for (const entry of newer) state = aggregate.evolve(state, entry.event)
-        const version = newer.length === 0 ? (hit?.version ?? 0) : newer[newer.length - 1]!.streamVersion
-        remember(streamName, { state, version })
-        return { state, version, recorded: newer }
-      })
+    const { current, remember, cached } = streamStates(aggregate, store)
 
     const attempt = (command: C, context: CommandContext) =>
       Effect.gen(function* () {
@@ -264,20 +285,13 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
         if (Either.isLeft(decision)) return yield* Effect.fail(decision.left)
         const events = decision.right
         if (events.length === 0) return { events, streamVersion: version }
-        const actor = actorOf(command) ?? context.actor
-        // Not validated here: the store checks the metadata when it encodes it, and
-        // refuses what does not encode (a Schema validation per command cost 5 µs).
-        const fields: { -readonly [K in keyof EventMetadata]?: EventMetadata[K] } = { occurredAt: context.occurredAt }
-        if (actor !== undefined) fields.actor = actor
-        if (context.correlationId !== undefined) fields.correlationId = context.correlationId
-        if (context.causationId !== undefined) fields.causationId = context.causationId
-        const metadata = MetadataCodec.unchecked(fields)
+        const metadata = metadataOf(command, context)
         const result = yield* store.append(
           streamName,
           ExpectedVersion.exact(version),
           events.map((event) => ({ event, metadata })),
         )
-        if (cache !== undefined) {
+        if (cached) {
           let next = state
           for (const event of events) next = aggregate.evolve(next, event)
           remember(streamName, { state: next, version: result.streamVersion })
@@ -347,4 +361,129 @@ export const make = <C extends { readonly _tag: string }, E extends { readonly _
   Effect.map(makeTyped(aggregate, options), (handle) => {
     const decode = CommandInput.decode(aggregate.Command)
     return (input, context) => Effect.flatMap(decode(input), (command) => handle(command, context))
+  })
+
+/**
+ * Commands decided one after another and appended together, in one transaction
+ * (`EventStore.appendMany`): each stream's state follows the batch's earlier
+ * commands on it, and its append expects the version it was read at. Build one
+ * with {@link makeBatch}, decide into it with a {@link BatchDecider}, append its
+ * {@link Batch.appends}.
+ *
+ * @since 0.1.0
+ */
+export interface Batch {
+  /** One append per stream the batch's commands changed, in the order they first changed it. */
+  readonly appends: () => ReadonlyArray<StreamAppend<NewEvent>>
+  /** The commands decided into the batch that recorded events. */
+  readonly size: () => number
+}
+
+interface BatchStream {
+  state: unknown
+  readonly version: number
+  readonly events: Array<NewEvent>
+}
+
+interface BatchState extends Batch {
+  readonly streams: Map<string, BatchStream>
+  changed: number
+}
+
+/**
+ * An empty batch.
+ *
+ * @since 0.1.0
+ */
+export const makeBatch = (): Batch => {
+  const streams = new Map<string, BatchStream>()
+  const batch: BatchState = {
+    streams,
+    changed: 0,
+    size: () => batch.changed,
+    appends: () =>
+      [...streams]
+        .filter(([, stream]) => stream.events.length > 0)
+        .map(([streamName, stream]) => ({
+          streamName: streamName as StreamName.StreamName,
+          expected: ExpectedVersion.exact(stream.version),
+          events: stream.events,
+        })),
+  }
+  return batch
+}
+
+/**
+ * Decides a command into a batch: its stream's state is the batch's when an
+ * earlier command of the batch touched it, else the log's; nothing is appended.
+ * The events decided come back, with the stream and its version after them; a
+ * rejection leaves the batch as it was.
+ * Causation-idempotent commands (`context.idempotent`) are not for batches.
+ *
+ * @since 0.1.0
+ */
+export type BatchDecider<C, E, Err> = (
+  command: C,
+  context: CommandContext,
+  batch: Batch,
+) => Effect.Effect<Decided<E>, Err | EventStoreError>
+
+/**
+ * A command decided into a batch: its stream, its events, and the stream's version once the batch up
+ * to it is appended.
+ *
+ * @since 0.1.0
+ */
+export interface Decided<E> {
+  readonly streamName: StreamName.StreamName
+  readonly events: ReadonlyArray<E>
+  readonly streamVersion: number
+}
+
+/**
+ * Builds the batch decider of an aggregate over the EventStore in context.
+ *
+ * @example
+ * const decideInto = yield* CommandHandler.makeBatchDecider(Account.aggregate)
+ * const batch = CommandHandler.makeBatch()
+ * yield* decideInto(command, { occurredAt }, batch)
+ * yield* store.appendMany!(batch.appends())
+ * @since 0.1.0
+ */
+export const makeBatchDecider = <
+  C extends { readonly _tag: string },
+  E extends { readonly _tag: string },
+  S,
+  Err,
+  CI,
+  EI,
+>(
+  aggregate: Aggregate<C, E, S, Err, CI, EI>,
+): Effect.Effect<BatchDecider<C, E, Err>, never, EventStore> =>
+  Effect.map(EventStore, (service) => {
+    const { current } = streamStates(aggregate, Untraced.of(service))
+    return (command, context, given) =>
+      Effect.gen(function* () {
+        const batch = given as BatchState
+        const streamName = yield* streamOf(aggregate.category, aggregate.streamId(command))
+        let stream = batch.streams.get(streamName)
+        if (stream === undefined) {
+          const { state, version } = yield* current(streamName, false)
+          stream = { state, version, events: [] }
+          batch.streams.set(streamName, stream)
+        }
+        const decision = aggregate.decide(command, stream.state as S)
+        if (Either.isLeft(decision)) return yield* Effect.fail(decision.left)
+        const events = decision.right
+        if (events.length === 0) return { streamName, events, streamVersion: stream.version + stream.events.length }
+        const metadata = metadataOf(command, context)
+        let state = stream.state as S
+        for (const event of events) {
+          stream.events.push({ event, metadata })
+          state = aggregate.evolve(state, event)
+        }
+        stream.state = state
+        batch.changed++
+        return { streamName, events, streamVersion: stream.version + stream.events.length }
+      })
   })

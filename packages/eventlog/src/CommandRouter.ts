@@ -44,6 +44,18 @@ export interface CommandRouter<A extends Aggregates> {
     CommandHandler.Handled<Aggregate.Event<A[keyof A]>>,
     Aggregate.Rejection<A[keyof A]> | ConcurrencyConflict | EventStoreError
   >
+  /**
+   * Decides a command the application built into a batch, without appending
+   * (`CommandHandler.BatchDecider`): the batch's appends go to `EventStore.appendMany`.
+   */
+  readonly decideInBatch: (
+    command: Aggregate.Command<A[keyof A]>,
+    context: CommandHandler.CommandContext,
+    batch: CommandHandler.Batch,
+  ) => Effect.Effect<
+    CommandHandler.Decided<Aggregate.Event<A[keyof A]>>,
+    Aggregate.Rejection<A[keyof A]> | EventStoreError
+  >
   /** The union of every aggregate's command Schema. */
   readonly Command: Schema.Schema<Aggregate.Command<A[keyof A]>, unknown>
 }
@@ -90,13 +102,19 @@ export const make = <const A extends Aggregates>(
     type Handled = CommandHandler.Handled<Aggregate.Event<A[keyof A]>>
     type Failure = Aggregate.Rejection<A[keyof A]> | ConcurrencyConflict | EventStoreError
     const byTag = new Map<string, CommandHandler.CommandHandler<C, Aggregate.Event<A[keyof A]>, Failure>>()
+    const batchByTag = new Map<
+      string,
+      CommandHandler.BatchDecider<C, Aggregate.Event<A[keyof A]>, Aggregate.Rejection<A[keyof A]>>
+    >()
     for (const aggregate of Object.values(aggregates)) {
       const handler = yield* CommandHandler.makeTyped(aggregate, options)
+      const batchDecider = yield* CommandHandler.makeBatchDecider(aggregate)
       const tags = commandTags(aggregate.Command)
       if (tags.length === 0) return yield* Effect.dieMessage(`${aggregate.category}: its Command Schema has no _tag`)
       for (const tag of tags) {
         if (byTag.has(tag)) return yield* Effect.dieMessage(`Command ${tag} belongs to two aggregates`)
         byTag.set(tag, handler)
+        batchByTag.set(tag, batchDecider as never)
       }
     }
     const schemas = Object.values(aggregates).map((aggregate) => aggregate.Command)
@@ -111,6 +129,7 @@ export const make = <const A extends Aggregates>(
     return {
       Command,
       handleTyped,
+      decideInBatch: (command, context, batch) => batchByTag.get(command._tag)!(command, context, batch),
       handle: (input, context) => Effect.flatMap(decode(input), (command) => handleTyped(command, context)),
     }
   })

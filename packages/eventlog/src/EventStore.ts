@@ -16,6 +16,7 @@ import * as EventStoreDriver from "./EventStoreDriver.ts"
 import type { ConcurrencyConflict, EventStoreError } from "./EventStoreError.ts"
 import type { ExpectedVersion } from "./ExpectedVersion.ts"
 import * as internal from "./internal/eventStore.ts"
+import * as Untraced from "./internal/untraced.ts"
 import type { AnyEvent, NewEvent, RecordedEvent } from "./RecordedEvent.ts"
 import type { StreamName } from "./StreamName.ts"
 import * as SubjectKeyStore from "./SubjectKeyStore.ts"
@@ -36,6 +37,15 @@ export declare namespace EventStore {
       expected: ExpectedVersion,
       events: ReadonlyArray<NewEvent>,
     ) => Effect.Effect<EventStoreDriver.AppendResult, ConcurrencyConflict | EventStoreError>
+    /**
+     * Optional: appends to several streams in one transaction, all or nothing, each stream checked
+     * against its own expected version (`EventStoreDriver.Service.appendMany`); a stream appears once
+     * per call. The typed store fails with `InvalidArgument` when its driver lacks it. A wrapper of a
+     * store that changes `append` (the projection runtime's inline store) must give its own or none.
+     */
+    readonly appendMany?: (
+      appends: ReadonlyArray<EventStoreDriver.StreamAppend<NewEvent>>,
+    ) => Effect.Effect<ReadonlyArray<EventStoreDriver.AppendResult>, ConcurrencyConflict | EventStoreError>
     /** The events of a stream with a version greater than `afterVersion` (0: from the start). */
     readonly readStream: (
       streamName: StreamName,
@@ -108,6 +118,17 @@ export declare namespace EventStore {
  * @since 0.1.0
  */
 export class EventStore extends Context.Tag("@cartable/eventlog/EventStore")<EventStore, EventStore.Service>() {}
+
+/**
+ * Tells a typed store that a transaction around its appends rolled back (the
+ * projection runtime's inline store calls it): the store forgets the subject keys
+ * it keeps for writing, whose rows the transaction may have taken with it, so
+ * that it never encrypts with a key the database no longer holds. A store of
+ * another implementation is left alone.
+ *
+ * @since 0.1.0
+ */
+export const rolledBack: (store: EventStore.Service) => void = Untraced.notifyRolledBack
 
 /**
  * Options of the typed store. `spans` (default true) opens a tracing span per

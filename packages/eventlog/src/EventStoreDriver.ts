@@ -61,6 +61,18 @@ export interface AppendResult {
 }
 
 /**
+ * One stream's part of an append to several streams ({@link EventStoreDriver.Service.appendMany}):
+ * the stream, the version it must be at, and its events (at least one).
+ *
+ * @since 0.1.0
+ */
+export interface StreamAppend<A = EncodedEvent> {
+  readonly streamName: StreamName
+  readonly expected: ExpectedVersion
+  readonly events: ReadonlyArray<A>
+}
+
+/**
  * A stream's rows read together with the key states of subjects their sealed
  * envelopes name. `keys` may lack some of them (a subject written another way,
  * a key the read could not match): the typed store looks those up in its key store.
@@ -127,6 +139,15 @@ export declare namespace EventStoreDriver {
      * empty log: how far a reader has to go, for an operator's status (`cartable status`).
      */
     readonly head: Effect.Effect<number, EventStoreError>
+    /**
+     * Optional: appends to several streams in one transaction, all or nothing, each stream checked
+     * against its own expected version; the results follow the appends' order. A stream may appear once
+     * per call. A conflict on any stream appends nothing and fails with that stream's
+     * `ConcurrencyConflict`. What a bulk writer (the directory import) uses to commit many commands at once.
+     */
+    readonly appendMany?: (
+      appends: ReadonlyArray<StreamAppend>,
+    ) => Effect.Effect<ReadonlyArray<AppendResult>, ConcurrencyConflict | EventStoreError>
     /** Optional: reads that return the keys of a key store sharing the driver's database ({@link KeyedReads}). */
     readonly keyedReads?: KeyedReads | undefined
   }

@@ -55,7 +55,9 @@ import * as internal from "./internal/importRun.ts"
  * - `reportFile`: a file the run writes its problems and warnings to, one per
  *   line (`ImportProblem.header`), for the administrator who checks the import;
  * - `onProgress`: told, once the export is read, how many people are done out
- *   of how many (a progress bar's figures).
+ *   of how many (a progress bar's figures);
+ * - `batchSize`: how many commands of a phase go in one transaction (200 by
+ *   default; 1: each command in its own, as `workspace.system(...).handle`).
  *
  * @since 0.1.0
  */
@@ -69,6 +71,7 @@ export interface Options {
   readonly correlationId?: string | undefined
   readonly reportFile?: string | undefined
   readonly onProgress?: ((done: number, total: number) => void) | undefined
+  readonly batchSize?: number | undefined
 }
 
 /**

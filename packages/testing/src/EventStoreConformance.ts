@@ -339,6 +339,154 @@ export const suite = <E>(
       }),
     )
 
+    it.effect("appendMany: several streams in one call, each at its own expected version, results in order", () =>
+      Effect.gen(function* () {
+        const { driver, store } = yield* services
+        const many = driver.appendMany
+        if (many === undefined) return
+        const [a, b, c] = [fresh("ManyA"), fresh("ManyB"), fresh("ManyC")]
+        yield* driver.append(b, ExpectedVersion.noStream, [internal.encodedNote("b1")])
+        const start = yield* internal.mark(driver, fresh("Mark"))
+        const results = yield* many([
+          { streamName: a, expected: ExpectedVersion.noStream, events: [internal.encodedNote("a1")] },
+          { streamName: b, expected: ExpectedVersion.exact(1), events: [internal.encodedNote("b2")] },
+          {
+            streamName: c,
+            expected: ExpectedVersion.any,
+            events: [internal.encodedNote("c1"), internal.encodedNote("c2")],
+          },
+        ])
+        assert.deepStrictEqual(
+          results.map((r) => r.streamVersion),
+          [1, 2, 2],
+        )
+        const all = yield* internal.readAllAfter(driver, start)
+        assert.deepStrictEqual(all.map(internal.idOf), ["a1", "b2", "c1", "c2"])
+        assert.deepStrictEqual(
+          results.map((r) => r.lastPosition),
+          [all[0]!.position, all[1]!.position, all[3]!.position],
+        )
+        assert.deepStrictEqual((yield* driver.readStream(b, 0)).map(internal.idOf), ["b1", "b2"])
+        // Through the typed store: events encoded per stream, then appended together.
+        const typed = yield* store.appendMany!([
+          { streamName: a, expected: ExpectedVersion.exact(1), events: [internal.note("a2")] },
+          { streamName: b, expected: ExpectedVersion.exact(2), events: [internal.note("b3")] },
+        ])
+        assert.deepStrictEqual(
+          typed.map((r) => r.streamVersion),
+          [2, 3],
+        )
+        assert.deepStrictEqual(
+          (yield* store.readStream(a)).map((r) => (r.event as internal.Noted).id),
+          ["a1", "a2"],
+        )
+        assert.deepStrictEqual(yield* many([]), [])
+      }),
+    )
+
+    it.effect("appendMany is all or nothing: one stream's conflict, tombstone or bad event appends nothing", () =>
+      Effect.gen(function* () {
+        const { driver } = yield* services
+        const many = driver.appendMany
+        if (many === undefined) return
+        const [a, b, gone] = [fresh("AtomicA"), fresh("AtomicB"), fresh("AtomicGone")]
+        yield* driver.append(a, ExpectedVersion.noStream, [internal.encodedNote("a1")])
+        yield* driver.append(b, ExpectedVersion.noStream, [internal.encodedNote("b1"), internal.encodedNote("b2")])
+        yield* driver.tombstone(gone)
+        const start = yield* internal.mark(driver, fresh("Mark"))
+        const unchanged = Effect.gen(function* () {
+          assert.deepStrictEqual(yield* driver.streamInfo(a), { version: 1, tombstoned: false })
+          assert.deepStrictEqual(yield* driver.streamInfo(b), { version: 2, tombstoned: false })
+          assert.deepStrictEqual(
+            (yield* internal.readAllAfter(driver, start)).filter((r) => r.streamName === a || r.streamName === b),
+            [],
+          )
+        })
+        // The last stream is behind, ahead, or expected absent: the first one's events are not kept either.
+        for (const stale of [ExpectedVersion.exact(1), ExpectedVersion.exact(5), ExpectedVersion.noStream]) {
+          const error = yield* Effect.flip(
+            many([
+              { streamName: a, expected: ExpectedVersion.exact(1), events: [internal.encodedNote("a2")] },
+              { streamName: b, expected: stale, events: [internal.encodedNote("b3")] },
+            ]),
+          )
+          assert.deepInclude(error, {
+            _tag: "ConcurrencyConflict",
+            streamName: b,
+            expected: ExpectedVersion.format(stale),
+            actual: 2,
+          })
+          yield* unchanged
+        }
+        const tombstoned = yield* Effect.flip(
+          many([
+            { streamName: a, expected: ExpectedVersion.exact(1), events: [internal.encodedNote("a2")] },
+            { streamName: gone, expected: ExpectedVersion.any, events: [internal.encodedNote("g1")] },
+          ]),
+        )
+        assert.deepInclude(tombstoned, { _tag: "EventStoreError", reason: "StreamTombstoned" })
+        yield* unchanged
+        const broken = yield* Effect.flip(
+          many([
+            { streamName: a, expected: ExpectedVersion.exact(1), events: [internal.encodedNote("a2")] },
+            {
+              streamName: b,
+              expected: ExpectedVersion.exact(2),
+              events: [{ ...internal.encodedNote("b3"), type: "" }],
+            },
+          ]),
+        )
+        assert.deepInclude(broken, { _tag: "EventStoreError", reason: "InvalidArgument" })
+        assert.include(broken.message, "appends[1]")
+        yield* unchanged
+        const twice = yield* Effect.flip(
+          many([
+            { streamName: a, expected: ExpectedVersion.exact(1), events: [internal.encodedNote("a2")] },
+            { streamName: a, expected: ExpectedVersion.exact(2), events: [internal.encodedNote("a3")] },
+          ]),
+        )
+        assert.deepInclude(twice, { _tag: "EventStoreError", reason: "InvalidArgument" })
+        yield* unchanged
+        // Then the same call with the right versions goes through whole.
+        const results = yield* many([
+          { streamName: a, expected: ExpectedVersion.exact(1), events: [internal.encodedNote("a2")] },
+          { streamName: b, expected: ExpectedVersion.exact(2), events: [internal.encodedNote("b3")] },
+        ])
+        assert.deepStrictEqual(
+          results.map((r) => r.streamVersion),
+          [2, 3],
+        )
+      }),
+    )
+
+    it.effect("appendMany against concurrent appenders: each call wins whole or conflicts whole", () =>
+      Effect.gen(function* () {
+        const { driver } = yield* services
+        const many = driver.appendMany
+        if (many === undefined) return
+        const [a, b] = [fresh("RaceA"), fresh("RaceB")]
+        // Every contender expects both streams at 0: exactly one call may win, whichever it is.
+        const outcomes = yield* Effect.forEach(
+          Array.from({ length: concurrency }, (_, i) => i),
+          (i) =>
+            Effect.either(
+              many([
+                { streamName: a, expected: ExpectedVersion.noStream, events: [internal.encodedNote(`a${i}`)] },
+                { streamName: b, expected: ExpectedVersion.noStream, events: [internal.encodedNote(`b${i}`)] },
+              ]),
+            ),
+          { concurrency },
+        )
+        const won = outcomes.flatMap((outcome, i) => (Either.isRight(outcome) ? [i] : []))
+        assert.strictEqual(won.length, 1)
+        for (const outcome of outcomes) {
+          if (Either.isLeft(outcome)) assert.strictEqual(outcome.left._tag, "ConcurrencyConflict")
+        }
+        assert.deepStrictEqual((yield* driver.readStream(a, 0)).map(internal.idOf), [`a${won[0]}`])
+        assert.deepStrictEqual((yield* driver.readStream(b, 0)).map(internal.idOf), [`b${won[0]}`])
+      }),
+    )
+
     it.effect("global order: successive appends across streams get increasing positions, readAll follows them", () =>
       Effect.gen(function* () {
         const { driver, store } = yield* services

@@ -20,6 +20,7 @@ import type { Authorization } from "@cartable/read-models/Authorization"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
 import type * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as internal from "./internal/workspace.ts"
 import type { SystemProcess } from "./SystemProcess.ts"
@@ -77,7 +78,33 @@ export declare namespace Workspace {
       intent: unknown,
       context: CommandHandler.CommandContext,
     ) => Effect.Effect<CommandHandler.Handled<Aggregate.Event<A[keyof A]>>, SystemError<A>>
+    /**
+     * Many intents of a bulk process (the directory import) decided one after another and appended
+     * together in one transaction with their inline projections, one outcome each, in order.
+     * Facts: each intent's cross-aggregate facts are read from the log as it was before the batch,
+     * while each stream's own state follows the batch's earlier intents on it; so give together only
+     * intents whose facts no other intent of the batch changes (docs/feed-import.md). The uniqueness
+     * claims (logins, feed persons) are checked by the append itself. When the batch's append
+     * conflicts (another writer, a claim taken), or the store cannot append to several streams at
+     * once, every intent is handled again one by one as by {@link handle}: nothing is lost, and each
+     * refusal is that intent's own. Fails only with a store's failure; idempotent contexts
+     * (`causationId` with `idempotent`) are handled one by one.
+     */
+    readonly handleBatch: (
+      intents: ReadonlyArray<unknown>,
+      context: CommandHandler.CommandContext,
+    ) => Effect.Effect<ReadonlyArray<BatchOutcome<A>>, EventStoreError | ReadModelError>
   }
+
+  /**
+   * One intent's outcome in a batch: handled, or why not.
+   *
+   * @since 0.1.0
+   */
+  export type BatchOutcome<A extends Aggregates> = Either.Either<
+    CommandHandler.Handled<Aggregate.Event<A[keyof A]>>,
+    SystemError<A>
+  >
 
   /**
    * The Workspace over a set of aggregates.

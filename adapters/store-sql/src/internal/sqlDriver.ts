@@ -412,6 +412,36 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
     return attempt(1)
   }
 
+  /**
+   * Several streams in one transaction, each insert checking its own expectation; any refusal rolls
+   * the whole call back. On PostgreSQL each stream's insert is a savepoint, so that a refused one (a
+   * unique violation aborts a transaction) can still read the stream's version it names.
+   */
+  const appendMany = (
+    appends: ReadonlyArray<EventStoreDriver.StreamAppend>,
+  ): Effect.Effect<ReadonlyArray<AppendResult>, ConcurrencyConflict | EventStoreError> =>
+    Effect.gen(function* () {
+      const results: Array<AppendResult> = []
+      for (const { streamName, expected, events } of appends) {
+        const once = isPg
+          ? sql.withTransaction(appendOnce(streamName, expected, events))
+          : appendOnce(streamName, expected, events)
+        let outcome = yield* once
+        for (let n = 1; outcome._tag === "Retry"; n++) {
+          if (n >= RETRIES) {
+            return yield* new EventStoreError({
+              reason: "Unavailable",
+              message: `Append to stream ${streamName} kept losing races after ${RETRIES} attempts`,
+              streamName,
+            })
+          }
+          outcome = yield* once
+        }
+        results.push(outcome.result)
+      }
+      return results
+    }).pipe(sql.withTransaction, Effect.catchTag("SqlError", unavailable("Could not append to several streams")))
+
   const readStreamText = sql`SELECT position, stream_version AS "streamVersion", type,
     schema_version AS "schemaVersion", data, metadata
     FROM cartable_events WHERE tenant = ${""} AND stream_name = ${""}
@@ -519,7 +549,17 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
 
   // Arguments are checked by the port's shared validation, the same way as on every store.
   const keyed = options.keyStore === undefined ? {} : { keyedReads: keyedReads(options.keyStore) }
-  if (!spans) return EventStoreDriver.validating({ append, readStream, readAll, streamInfo, tombstone, head, ...keyed })
+  if (!spans)
+    return EventStoreDriver.validating({
+      append,
+      appendMany,
+      readStream,
+      readAll,
+      streamInfo,
+      tombstone,
+      head,
+      ...keyed,
+    })
   // The call site of these spans is always this file: capturing its stack would only cost.
   const traced = (name: string, attributes: Record<string, unknown>) =>
     Effect.withSpan(`SqlEventStoreDriver.${name}`, { kind: "client", attributes, captureStackTrace: false })
@@ -532,6 +572,7 @@ export const make = Effect.fnUntraced(function* (options: Options = {}) {
           "cartable.events": events.length,
         }),
       ),
+    appendMany: (appends) => appendMany(appends).pipe(traced("appendMany", { "cartable.streams": appends.length })),
     readStream: (streamName, afterVersion) =>
       readStream(streamName, afterVersion).pipe(
         traced("readStream", { "cartable.stream_name": streamName, "cartable.after_version": afterVersion }),

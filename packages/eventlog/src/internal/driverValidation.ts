@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { EncodedEvent, EventStoreDriver, KeyedReads } from "../EventStoreDriver.ts"
+import type { EncodedEvent, EventStoreDriver, KeyedReads, StreamAppend } from "../EventStoreDriver.ts"
 import { EventStoreError } from "../EventStoreError.ts"
 import type { ExpectedVersion } from "../ExpectedVersion.ts"
 import { MAX_LENGTH, StreamName } from "../StreamName.ts"
@@ -154,6 +154,7 @@ export const validating = (driver: EventStoreDriver.Service): EventStoreDriver.S
     return error === undefined ? driver.tombstone(streamName) : Effect.fail(error)
   },
   head: driver.head,
+  ...(driver.appendMany === undefined ? {} : { appendMany: validatingMany(driver.appendMany) }),
   ...(driver.keyedReads === undefined ? {} : { keyedReads: validatingKeyed(driver.keyedReads) }),
 })
 
@@ -170,3 +171,32 @@ const validatingKeyed = (keyed: KeyedReads): KeyedReads => ({
     return error === undefined ? keyed.readStream(streamName, afterVersion) : Effect.fail(error)
   },
 })
+
+/** Each append of the call checked as a single one, then no stream twice: the errors name the entry. */
+const validatingMany =
+  (
+    appendMany: NonNullable<EventStoreDriver.Service["appendMany"]>,
+  ): NonNullable<EventStoreDriver.Service["appendMany"]> =>
+  (appends) => {
+    if (!Array.isArray(appends)) return Effect.fail(invalid(`appends must be an array, got ${excerpt(appends)}`))
+    const seen = new Set<string>()
+    for (let index = 0; index < appends.length; index++) {
+      const entry = appends[index] as StreamAppend | null | undefined
+      if (typeof entry !== "object" || entry === null) {
+        return Effect.fail(invalid(`appends[${index}] must be a stream's append, got ${excerpt(entry)}`))
+      }
+      const { streamName, expected, events } = entry
+      const error =
+        checkStreamName(streamName) ?? checkExpected(expected, streamName) ?? checkEvents(events, streamName)
+      if (error !== undefined) {
+        return Effect.fail(
+          invalid(`appends[${index}]: ${error.message}`, typeof streamName === "string" ? streamName : undefined),
+        )
+      }
+      if (seen.has(streamName)) {
+        return Effect.fail(invalid(`appends[${index}]: stream ${streamName} appears twice in one call`, streamName))
+      }
+      seen.add(streamName)
+    }
+    return appends.length === 0 ? Effect.succeed([]) : appendMany(appends)
+  }

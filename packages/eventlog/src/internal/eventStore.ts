@@ -9,7 +9,7 @@ import * as EventCatalog from "../EventCatalog.ts"
 import * as EventLogMetrics from "../EventLogMetrics.ts"
 import { EventMetadata } from "../EventMetadata.ts"
 import type { EventStore } from "../EventStore.ts"
-import { type EncodedEvent, EventStoreDriver, type StoredEvent } from "../EventStoreDriver.ts"
+import { type EncodedEvent, EventStoreDriver, type StoredEvent, type StreamAppend } from "../EventStoreDriver.ts"
 import { EventStoreError } from "../EventStoreError.ts"
 import type { ExpectedVersion } from "../ExpectedVersion.ts"
 import * as PersonalDataCipher from "../PersonalDataCipher.ts"
@@ -473,6 +473,9 @@ export const make = Effect.fnUntraced(function* (
         return Either.isLeft(name) ? Effect.fail(name.left) : f(name.right)
       })
 
+  // A failed append may have rolled back the key rows it created (one transaction with the events).
+  const forgetOnFailure = <A, E>(effect: Effect.Effect<A, E>) =>
+    Effect.tapError(effect, () => Effect.sync(() => writeKeys.clear()))
   // The metrics of each stream category, tagged once: a category is an aggregate's name.
   const categoryMetrics = new Map<
     string,
@@ -501,13 +504,33 @@ export const make = Effect.fnUntraced(function* (
     return Effect.flatMap(
       Effect.suspend(() => rowsOf(streamName, events)),
       (rows) =>
-        Effect.tap(driver.append(streamName, expected, rows), () => Metric.incrementBy(metrics.appended, rows.length)),
+        Effect.tap(forgetOnFailure(driver.append(streamName, expected, rows)), () =>
+          Metric.incrementBy(metrics.appended, rows.length),
+        ),
     ).pipe(Metric.trackDuration(metrics.duration))
   }
   const append = (streamName: StreamName, expected: ExpectedVersion, events: ReadonlyArray<NewEvent>) =>
     appendUntraced(streamName, expected, events).pipe(
       traced("EventStore.append", { streamName, events: Array.isArray(events) ? events.length : 0 }),
     )
+
+  const appendMany = (appends: ReadonlyArray<StreamAppend<NewEvent>>) =>
+    Effect.suspend(() => {
+      const many = driver.appendMany
+      if (many === undefined) {
+        return Effect.fail(invalidArgument("This store's driver cannot append to several streams at once (appendMany)"))
+      }
+      if (!Array.isArray(appends)) return Effect.fail(invalidArgument("appendMany takes an array of appends"))
+      return Effect.flatMap(
+        Effect.forEach(appends, ({ streamName, expected, events }) =>
+          Effect.map(
+            Effect.suspend(() => rowsOf(streamName, events)),
+            (rows): StreamAppend => ({ streamName, expected, events: rows }),
+          ),
+        ),
+        (rows) => forgetOnFailure(many(rows)),
+      )
+    }).pipe(traced("EventStore.appendMany", { streams: Array.isArray(appends) ? appends.length : 0 }))
 
   const readStreamUntraced = (streamName: StreamName, afterVersion = 0) =>
     named((name) => readStreamRows(name, afterVersion))(streamName)
@@ -552,6 +575,7 @@ export const make = Effect.fnUntraced(function* (
 
   const service: EventStore.Service = {
     append,
+    appendMany,
     readStream,
     readAll,
     readAllOfTypes,
@@ -560,5 +584,7 @@ export const make = Effect.fnUntraced(function* (
     eraseSubject,
     head: driver.head.pipe(traced("EventStore.head", {})),
   }
+  // A transaction that rolled back took the key rows it created with it: forget every key for writing.
+  Untraced.attachRolledBack(service, () => writeKeys.clear())
   return Untraced.attach(service, { readStream: readStreamUntraced, append: appendUntraced })
 })

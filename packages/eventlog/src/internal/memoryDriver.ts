@@ -1,5 +1,12 @@
 import * as Effect from "effect/Effect"
-import type { AppendResult, EncodedEvent, EventStoreDriver, StoredEvent, StreamInfo } from "../EventStoreDriver.ts"
+import type {
+  AppendResult,
+  EncodedEvent,
+  EventStoreDriver,
+  StoredEvent,
+  StreamAppend,
+  StreamInfo,
+} from "../EventStoreDriver.ts"
 import { ConcurrencyConflict, EventStoreError } from "../EventStoreError.ts"
 import * as ExpectedVersion from "../ExpectedVersion.ts"
 import type { StreamName } from "../StreamName.ts"
@@ -29,39 +36,60 @@ export const makeRecording = (record: RecordUndo): Effect.Effect<EventStoreDrive
     const tombstoned = (streamName: StreamName) =>
       new EventStoreError({ reason: "StreamTombstoned", message: `Stream ${streamName} was tombstoned`, streamName })
 
+    /** Why `expected` does not hold for the stream now, if it does not. */
+    const refusal = (
+      streamName: StreamName,
+      expected: ExpectedVersion.ExpectedVersion,
+    ): ConcurrencyConflict | EventStoreError | undefined => {
+      const stream = streams.get(streamName)
+      if (stream?.tombstoned) return tombstoned(streamName)
+      const actual = stream?.events.length ?? 0
+      if (ExpectedVersion.matches(expected, actual)) return undefined
+      return new ConcurrencyConflict({ streamName, expected: ExpectedVersion.format(expected), actual })
+    }
+
+    /** Writes the events of a stream whose expectation was checked. */
+    const write = (streamName: StreamName, events: ReadonlyArray<EncodedEvent>): AppendResult => {
+      const stream = streams.get(streamName)
+      const target = stream ?? { events: [], tombstoned: false }
+      if (stream === undefined) streams.set(streamName, target)
+      const before = target.events.length
+      record(() => {
+        all.length -= events.length
+        target.events.length = before
+        if (stream === undefined) streams.delete(streamName)
+      })
+      for (const event of events) {
+        const stored: StoredEvent = {
+          ...event,
+          position: all.length + 1,
+          streamName,
+          streamVersion: target.events.length + 1,
+        }
+        all.push(stored)
+        target.events.push(stored)
+      }
+      return { streamVersion: target.events.length, lastPosition: all.length }
+    }
+
     const append = (
       streamName: StreamName,
       expected: ExpectedVersion.ExpectedVersion,
       events: ReadonlyArray<EncodedEvent>,
     ) =>
       Effect.suspend((): Effect.Effect<AppendResult, ConcurrencyConflict | EventStoreError> => {
-        const stream = streams.get(streamName)
-        if (stream?.tombstoned) return Effect.fail(tombstoned(streamName))
-        const actual = stream?.events.length ?? 0
-        if (!ExpectedVersion.matches(expected, actual)) {
-          return Effect.fail(
-            new ConcurrencyConflict({ streamName, expected: ExpectedVersion.format(expected), actual }),
-          )
+        const refused = refusal(streamName, expected)
+        return refused === undefined ? Effect.succeed(write(streamName, events)) : Effect.fail(refused)
+      })
+
+    // Every expectation is checked before anything is written, in one synchronous step: all or nothing.
+    const appendMany = (appends: ReadonlyArray<StreamAppend>) =>
+      Effect.suspend((): Effect.Effect<ReadonlyArray<AppendResult>, ConcurrencyConflict | EventStoreError> => {
+        for (const { streamName, expected } of appends) {
+          const refused = refusal(streamName, expected)
+          if (refused !== undefined) return Effect.fail(refused)
         }
-        const target = stream ?? { events: [], tombstoned: false }
-        if (stream === undefined) streams.set(streamName, target)
-        const before = target.events.length
-        record(() => {
-          all.length -= events.length
-          target.events.length = before
-          if (stream === undefined) streams.delete(streamName)
-        })
-        for (const event of events) {
-          const stored: StoredEvent = {
-            ...event,
-            position: all.length + 1,
-            streamName,
-            streamVersion: target.events.length + 1,
-          }
-          all.push(stored)
-          target.events.push(stored)
-        }
-        return Effect.succeed({ streamVersion: target.events.length, lastPosition: all.length })
+        return Effect.succeed(appends.map(({ streamName, events }) => write(streamName, events)))
       })
 
     const readStream = (streamName: StreamName, afterVersion: number) =>
@@ -99,7 +127,7 @@ export const makeRecording = (record: RecordUndo): Effect.Effect<EventStoreDrive
     const head = Effect.sync(() => all.length)
 
     // Arguments are checked once, in the shared validation, exactly as for the SQL driver.
-    return validating({ append, readStream, readAll, streamInfo, tombstone, head })
+    return validating({ append, appendMany, readStream, readAll, streamInfo, tombstone, head })
   })
 
 export const make: Effect.Effect<EventStoreDriver.Service> = makeRecording(ignoreUndo)

@@ -31,3 +31,14 @@ export const of = (store: EventStore.Service): Operations => {
   const held = (store as EventStore.Service & { readonly [symbol]?: Held })[symbol]
   return held !== undefined && held.owner === store ? held : store
 }
+
+const rolledBack: unique symbol = Symbol.for("@cartable/eventlog/EventStore/rolledBack")
+
+/** Gives `service` what to run when a transaction around its appends rolled back (not enumerable). */
+export const attachRolledBack = <S extends EventStore.Service>(service: S, run: () => void): S =>
+  Object.defineProperty(service, rolledBack, { value: run, enumerable: false })
+
+/** Tells the store (when it is the typed store) that a transaction around its appends rolled back. */
+export const notifyRolledBack = (store: EventStore.Service): void => {
+  ;(store as EventStore.Service & { readonly [rolledBack]?: () => void })[rolledBack]?.()
+}

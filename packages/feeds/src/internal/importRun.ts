@@ -13,7 +13,7 @@ import type * as Domain from "@cartable/domain/Domain"
 import { AccountId, type StructureId } from "@cartable/domain/Ids"
 import * as Structure from "@cartable/domain/Structure"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
-import type { EventStore } from "@cartable/eventlog/EventStore"
+import { EventStore } from "@cartable/eventlog/EventStore"
 import { Authorization, type FeedAccount } from "@cartable/read-models/Authorization"
 import { Workspace } from "@cartable/workspace/Workspace"
 import * as Effect from "effect/Effect"
@@ -52,10 +52,17 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
   Effect.gen(function* () {
     const source = options.source ?? "AAF"
     const threshold = options.threshold ?? 0.1
+    const batchSize = options.batchSize ?? 200
     if (!(threshold >= 0 && threshold <= 1)) {
       return yield* new FeedImportError({
         reason: "InvalidOptions",
         message: `A threshold is a share from 0 to 1, got ${threshold}`,
+      })
+    }
+    if (!(Number.isSafeInteger(batchSize) && batchSize >= 1)) {
+      return yield* new FeedImportError({
+        reason: "InvalidOptions",
+        message: `A batch size is a whole number of commands of at least 1, got ${batchSize}`,
       })
     }
     if (source.trim() === "") {
@@ -64,6 +71,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     const full = options.mode === "full"
     const workspace = yield* Workspace
     const facts = yield* Authorization
+    const eventStore = yield* EventStore
     const session = workspace.system("aaf-import")
     const context = {
       occurredAt: options.occurredAt,
@@ -111,6 +119,55 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         ),
       ) as Effect.Effect<ReadonlyArray<Domain.Event> | undefined, EventStoreErrorLike>
 
+    // The batch path (docs/feed-import.md "Speed"): the intents of a phase are given batchSize at a time,
+    // decided one after another and appended together in one transaction (session.handleBatch). A
+    // phase only groups intents whose cross-aggregate facts no other intent of the batch changes.
+    const pending: Array<{
+      readonly intent: Record<string, unknown>
+      readonly onRefused: (message: string) => void
+      readonly then: (events: ReadonlyArray<Domain.Event> | undefined) => void
+    }> = []
+    const afterFlush: Array<() => void> = []
+    /** Logins chosen for the batch's new accounts: a homonym in the same batch takes the next one. */
+    const claimed = new Set<string>()
+    const flush = Effect.gen(function* () {
+      const taken = pending.splice(0, pending.length)
+      const after = afterFlush.splice(0, afterFlush.length)
+      claimed.clear()
+      if (taken.length > 0 && batchSize <= 1) {
+        for (const entry of taken) entry.then(yield* give(entry.intent, entry.onRefused))
+      } else if (taken.length > 0) {
+        const outcomes = yield* session.handleBatch(
+          taken.map((entry) => entry.intent),
+          context,
+        )
+        for (let i = 0; i < taken.length; i++) {
+          const outcome = outcomes[i]!
+          const entry = taken[i]!
+          if (Either.isRight(outcome)) {
+            appended += outcome.right.events.length
+            entry.then(outcome.right.events as ReadonlyArray<Domain.Event>)
+          } else if (isRefusal(outcome.left)) {
+            entry.onRefused(describe(outcome.left as never))
+            entry.then(undefined)
+          } else return yield* Effect.fail(outcome.left as EventStoreErrorLike)
+        }
+      }
+      for (const run of after) run()
+    })
+    /** Queues an intent for the next batch; `then` gets its events, or undefined when it was refused. */
+    const queue = (
+      intent: Record<string, unknown>,
+      onRefused: (message: string) => void,
+      then: (events: ReadonlyArray<Domain.Event> | undefined) => void = () => {},
+    ) => {
+      pending.push({ intent, onRefused, then })
+    }
+    const flushWhenFull = Effect.suspend(() => (pending.length >= batchSize ? flush : Effect.void))
+    const counted = (key: keyof typeof counts) => (events: ReadonlyArray<Domain.Event> | undefined) => {
+      if (events !== undefined && events.length > 0) counts[key]++
+    }
+
     /**
      * A school's Structure stream, loaded once: its commands are decided here first with the domain's own
      * decide, and given only when they change something (an export imported again gives none); the state
@@ -132,8 +189,29 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
               }
               return events
             }),
+          queue: (intent: Record<string, unknown>, onRefused: (message: string) => void) => {
+            const decided = Structure.decide({ ...intent, actor: feedActor } as Structure.StructureCommand, state)
+            if (Either.isRight(decided) && decided.right.length === 0) return true
+            // The state follows the decision at once (the Workspace decides the same on the batch's
+            // state); a refusal the batch reports makes the stream read again from the log.
+            if (Either.isRight(decided)) {
+              for (const event of decided.right) state = Structure.evolve(state, event)
+            }
+            queue(intent, onRefused, (events) => {
+              if (events === undefined) stale.add(structureId)
+            })
+            return Either.isRight(decided)
+          },
+          reload: Effect.map(
+            Effect.provideService(CommandHandler.load(Structure.aggregate, structureId), EventStore, eventStore),
+            (again) => {
+              state = again.state
+            },
+          ),
         }
       })
+    /** Schools a batch refused a command of: their state is read again from the log. */
+    const stale = new Set<string>()
 
     const schoolKey = (school: SchoolPlan) => `school:${school.jointure}`
     const personKey = (person: PersonPlan) => `${person.category}:${person.id}`
@@ -228,9 +306,10 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       let attached: ReadonlyArray<string>
       if (existing === undefined) {
         accountId = AccountId.make(Crypto.randomUUID())
-        const login = yield* freeLogin(facts, person.firstName, person.lastName)
+        const login = yield* freeLogin(facts, person.firstName, person.lastName, claimed)
+        claimed.add(login)
         const activationCode = yield* options.activationCode
-        const done = yield* give(
+        queue(
           {
             _tag: "ProvisionAccount",
             accountId,
@@ -243,14 +322,17 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
             activationCode,
           },
           refused,
+          (done) => {
+            if (done !== undefined) counts.provisioned++
+          },
         )
-        if (done === undefined) continue
-        counts.provisioned++
+        // The commands below are refused with the account when it was not provisioned: the record is
+        // reported once, with the provisioning's reason.
         attached = [person.schools[0]!]
         if (person.category === "PersRelEleve") linksOf.set(accountId, [])
         if (person.email !== undefined) {
           const { firstName, lastName, email } = person
-          yield* give({ _tag: "UpdateAccountIdentity", accountId, firstName, lastName, email }, refused)
+          queue({ _tag: "UpdateAccountIdentity", accountId, firstName, lastName, email }, refused)
         }
       } else {
         accountId = existing
@@ -261,8 +343,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           continue
         }
         if (account.deletion === "PreDeleted") {
-          const restored = yield* give({ _tag: "RestoreAccount", accountId }, refused)
-          if (restored !== undefined && restored.length > 0) counts.restored++
+          queue({ _tag: "RestoreAccount", accountId }, refused, counted("restored"))
         }
         const { firstName, lastName, email } = person
         // An e-mail the export does not give is left as it was (UpdateAccountIdentity).
@@ -271,7 +352,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           account.lastName !== lastName ||
           (email !== undefined && account.email !== email)
         ) {
-          const updated = yield* give(
+          queue(
             {
               _tag: "UpdateAccountIdentity",
               accountId,
@@ -280,8 +361,8 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
               ...(email === undefined ? {} : { email }),
             },
             refused,
+            counted("updated"),
           )
-          if (updated !== undefined && updated.length > 0) counts.updated++
         }
         if (person.category === "PersRelEleve") linksOf.set(accountId, account.relativeOf)
         attached = account.structureIds
@@ -290,16 +371,22 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           for (const structureId of attached) {
             if (!exportSchools.has(structureId) || blocked.has(structureId)) continue
             if (person.schools.includes(structureId as never)) continue
-            yield* give({ _tag: "DetachAccountFromStructure", accountId, structureId }, refused)
+            queue({ _tag: "DetachAccountFromStructure", accountId, structureId }, refused)
           }
         }
       }
       for (const structureId of person.schools) {
         if (attached.includes(structureId)) continue
-        yield* give({ _tag: "AttachAccountToStructure", accountId, structureId }, refused)
+        queue({ _tag: "AttachAccountToStructure", accountId, structureId }, refused)
       }
-      if (!failed.has(personKey(person))) accountOf.set(person.id, accountId)
+      const holder = accountId
+      afterFlush.push(() => {
+        if (!failed.has(personKey(person))) accountOf.set(person.id, holder)
+      })
+      // A person's commands stay in one batch: the batch is given between people.
+      yield* flushWhenFull
     }
+    yield* flush
 
     // 3. Classes, groups and the direction, with the members the feed owns (BR-GRP-6, BR-FEED-2).
     for (const school of plan.schools) {
@@ -336,7 +423,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       ]
       for (const [code, name, kind] of groups) {
         const groupId = Structure.groupIdOf(school.uai as string as StructureId, code)
-        const opened = yield* stream.give(
+        const opens = stream.queue(
           {
             _tag: "OpenGroup",
             structureId: school.uai,
@@ -349,11 +436,11 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           },
           refused,
         )
-        if (opened === undefined) continue
+        if (!opens) continue
         if (!full) {
           // An incremental export lists some people only: it adds their memberships, it replaces nobody's.
           for (const member of members.get(code) ?? []) {
-            yield* stream.give(
+            stream.queue(
               {
                 _tag: "AssignToGroup",
                 structureId: school.uai,
@@ -369,7 +456,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           }
           continue
         }
-        yield* stream.give(
+        stream.queue(
           {
             _tag: "ImportGroupMembers",
             structureId: school.uai,
@@ -380,6 +467,12 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           refused,
         )
       }
+      yield* flushWhenFull
+      if (stale.has(school.uai)) {
+        yield* flush
+        yield* stream.reload
+        stale.delete(school.uai)
+      }
       // The feed's classes and groups the school no longer lists close (their memberships end with them).
       const state = stream.state()
       if (full && state._tag === "Structure") {
@@ -387,16 +480,26 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           if (!group.open || group.owner !== "Feed" || group.kind === "FunctionalGroup") continue
           const code = group.groupId.slice(school.uai.length + 1)
           if (school.classes.has(code) || school.groups.has(code)) continue
-          yield* stream.give({ _tag: "CloseGroup", structureId: school.uai, groupId: group.groupId }, refused)
+          stream.queue({ _tag: "CloseGroup", structureId: school.uai, groupId: group.groupId }, refused)
         }
       }
+      yield* flushWhenFull
     }
+    yield* flush
+    for (const uai of stale) {
+      yield* streams.get(uai)!.reload
+    }
+    stale.clear()
 
     // 4. Relatives' links, with their flags (BR-ACC-7); a full export's links are all of the pupil's.
+    // A link's facts are its pupil's other relatives: a batch holds at most one command per pupil (the
+    // k-th of every pupil in round k), so that each is decided on the links given before it.
+    const perPupil: Array<Array<readonly [Record<string, unknown>, (message: string) => void]>> = []
     for (const person of plan.people) {
       const pupilId = accountOf.get(person.id)
       if (person.category !== "Eleve" || pupilId === undefined) continue
       const refused = refusePerson(person)
+      const commands: Array<readonly [Record<string, unknown>, (message: string) => void]> = []
       const wanted = new Set<string>()
       for (const link of person.relatives) {
         const relativeId = accountOf.get(link.relativeId)
@@ -405,17 +508,28 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         const { legalAuthority, financial, contact } = link
         const now = linksOf.get(relativeId)?.find((current) => current.pupilId === pupilId)
         if (now?.legalAuthority === legalAuthority && now.financial === financial && now.contact === contact) continue
-        yield* give(
+        commands.push([
           { _tag: "LinkRelative", accountId: relativeId, link: { pupilId, legalAuthority, financial, contact } },
           refused,
-        )
+        ])
       }
-      if (!full) continue
-      const pupil = yield* facts.account(pupilId)
-      for (const relativeId of pupil?.relativeIds ?? []) {
-        if (wanted.has(relativeId)) continue
-        yield* give({ _tag: "UnlinkRelative", accountId: relativeId, pupilId }, refused)
+      if (full) {
+        const pupil = yield* facts.account(pupilId)
+        for (const relativeId of pupil?.relativeIds ?? []) {
+          if (wanted.has(relativeId)) continue
+          commands.push([{ _tag: "UnlinkRelative", accountId: relativeId, pupilId }, refused])
+        }
       }
+      if (commands.length > 0) perPupil.push(commands)
+    }
+    for (let round = 0; perPupil.some((commands) => commands.length > round); round++) {
+      for (const commands of perPupil) {
+        const command = commands[round]
+        if (command === undefined) continue
+        queue(command[0], command[1])
+        yield* flushWhenFull
+      }
+      yield* flush
     }
 
     // 5. The absent: pre-deleted when every school of theirs is in the export, else detached from those (BR-ACC-12).
@@ -436,16 +550,17 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
             id: account.externalId,
           })
         if (!elsewhere) {
-          const changed = yield* give({ _tag: "PreDeleteAccount", accountId: account.accountId }, refused)
-          if (changed !== undefined && changed.length > 0) counts.preDeleted++
-          continue
+          queue({ _tag: "PreDeleteAccount", accountId: account.accountId }, refused, counted("preDeleted"))
+        } else {
+          for (const structureId of account.structureIds) {
+            if (!exportSchools.has(structureId) || blocked.has(structureId)) continue
+            queue({ _tag: "DetachAccountFromStructure", accountId: account.accountId, structureId }, refused)
+          }
         }
-        for (const structureId of account.structureIds) {
-          if (!exportSchools.has(structureId) || blocked.has(structureId)) continue
-          yield* give({ _tag: "DetachAccountFromStructure", accountId: account.accountId, structureId }, refused)
-        }
+        yield* flushWhenFull
       }
     }
+    yield* flush
 
     // 6. An incremental export's deletions pre-delete (the delay of the process managers follows).
     for (const deletion of plan.deletions) {
@@ -574,6 +689,13 @@ interface SchoolStream {
     intent: Record<string, unknown>,
     onRefused: (message: string) => void,
   ) => Effect.Effect<ReadonlyArray<Domain.Event> | undefined, EventStoreErrorLike>
+  /**
+   * Queues a command for the next batch when it changes something; the state follows it at once.
+   * False when the command is refused on the state (it is queued all the same, to be reported).
+   */
+  readonly queue: (intent: Record<string, unknown>, onRefused: (message: string) => void) => boolean
+  /** Reads the stream's state again from the log. */
+  readonly reload: Effect.Effect<void, EventStoreErrorLike>
 }
 
 const heldMessage = (uai: string, held: ReadonlyArray<HeldSchool>): string => {
@@ -586,12 +708,16 @@ const heldMessage = (uai: string, held: ReadonlyArray<HeldSchool>): string => {
   )
 }
 
-/** The first login of the person's names that nobody holds (BR-ACC-10). */
-const freeLogin = (facts: Authorization.Service, firstName: string, lastName: string) =>
+/**
+ * The first login of the person's names that nobody holds (BR-ACC-10) nor the batch's new accounts
+ * (`claimed`): the log's claim refuses a taken one at the append all the same.
+ */
+const freeLogin = (facts: Authorization.Service, firstName: string, lastName: string, claimed: ReadonlySet<string>) =>
   Effect.gen(function* () {
     const base = Logins.base(firstName, lastName)
     for (let n = 1; ; n++) {
       const login = Logins.candidate(base, n)
+      if (claimed.has(login)) continue
       if ((yield* facts.loginHolder(login)) === undefined) return login
     }
   })

@@ -4,7 +4,9 @@
  * the async projections and reactors up.
  */
 import type * as EventStore from "@cartable/eventlog/EventStore"
-import { EventStoreError } from "@cartable/eventlog/EventStoreError"
+import * as EventStoreModule from "@cartable/eventlog/EventStore"
+import type { AppendResult, StreamAppend } from "@cartable/eventlog/EventStoreDriver"
+import { type ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { ExpectedVersion } from "@cartable/eventlog/ExpectedVersion"
 import type { NewEvent } from "@cartable/eventlog/RecordedEvent"
 import type { StreamName } from "@cartable/eventlog/StreamName"
@@ -21,44 +23,83 @@ export const make = (
 ): EventStore.EventStore.Service => {
   const { events, store } = core
 
-  /** An append and the inline projections that read its events, in one transaction. */
-  const appendInline = (streamName: StreamName, expected: ExpectedVersion, newEvents: ReadonlyArray<NewEvent>) =>
+  /**
+   * Appends to streams and applies the inline projections that read their events, in one transaction.
+   */
+  const appendApplying = <A>(
+    appends: ReadonlyArray<StreamAppend<NewEvent>>,
+    write: Effect.Effect<ReadonlyArray<AppendResult>, ConcurrencyConflict | EventStoreError>,
+    answer: (results: ReadonlyArray<AppendResult>) => A,
+  ) =>
     store
       .withTransaction(
         Effect.gen(function* () {
-          const result = yield* events.append(streamName, expected, newEvents)
+          const results = yield* write
           const concerned = inline.filter((projection) =>
-            newEvents.some((event) => projection.eventTypes.has(event.event._tag)),
+            appends.some((entry) => entry.events.some((event) => projection.eventTypes.has(event.event._tag))),
           )
           if (concerned.length > 0) {
             // The events as the log returns them (positions from the database, erased fields as a rebuild
-            // reads them), read back inside the append's transaction.
-            const recorded = yield* events.readStream(streamName, result.streamVersion - newEvents.length)
-            for (const projection of concerned) {
-              const applied = yield* Engine.apply(projection, recorded, store.get)
-              if (applied.failure !== undefined) return yield* Effect.fail(applied.failure)
-              yield* store.commit({ changes: applied.changes })
+            // reads them), read back inside the append's transaction. Each stream's events are applied and
+            // committed in turn, in the log's order: a uniqueness claim (a login) an earlier stream of the
+            // call took is then refused as one taken by another append.
+            for (let index = 0; index < appends.length; index++) {
+              const { streamName, events: newEvents } = appends[index]!
+              const after = results[index]!.streamVersion - newEvents.length
+              const recorded = yield* events.readStream(streamName, after)
+              for (const projection of concerned) {
+                if (!newEvents.some((event) => projection.eventTypes.has(event.event._tag))) continue
+                const applied = yield* Engine.apply(projection, recorded, store.get)
+                if (applied.failure !== undefined) return yield* Effect.fail(applied.failure)
+                yield* store.commit({ changes: applied.changes })
+              }
             }
           }
-          return result
+          return answer(results)
         }),
       )
       .pipe(
+        // The transaction rolled back: the typed store's keys created in it are gone with it.
+        Effect.tapError(() => Effect.sync(() => EventStoreModule.rolledBack(events))),
         Effect.mapError((error) =>
           error._tag === "ConcurrencyConflict" || error._tag === "EventStoreError"
             ? error
             : new EventStoreError({
                 reason: "Unavailable",
                 message: `The inline projections refused the append: ${error.message}`,
-                streamName,
+                ...(appends.length === 1 ? { streamName: appends[0]!.streamName } : {}),
                 cause: error,
               }),
         ),
         gate,
       )
 
+  /** An append and the inline projections that read its events, in one transaction. */
+  const appendInline = (streamName: StreamName, expected: ExpectedVersion, newEvents: ReadonlyArray<NewEvent>) =>
+    appendApplying(
+      [{ streamName, expected, events: newEvents }],
+      Effect.map(events.append(streamName, expected, newEvents), (result) => [result]),
+      (results) => results[0]!,
+    )
+
+  const many = events.appendMany
+  const appendMany =
+    many === undefined
+      ? undefined
+      : (appends: ReadonlyArray<StreamAppend<NewEvent>>) =>
+          (inline.length > 0 ? appendApplying(appends, many(appends), (results) => results) : many(appends)).pipe(
+            Effect.tap((results) =>
+              results.length === 0
+                ? Effect.void
+                : Effect.zipRight(core.sawHead(Math.max(...results.map((r) => r.lastPosition))), core.wake),
+            ),
+          )
+
+  const { appendMany: _plain, ...rest } = events
   return {
-    ...events,
+    ...rest,
+    // The plain store's appendMany would skip the inline projections: only this one is given.
+    ...(appendMany === undefined ? {} : { appendMany }),
     // Without inline projections an append is the plain one: no transaction around it.
     append: (streamName, expected, newEvents) =>
       (inline.length > 0

@@ -11,6 +11,12 @@ const guardDriver = (
   guard: MemoryTransaction.MemoryTransaction["guard"],
 ): EventStoreDriver.EventStoreDriver.Service => ({
   append: (streamName, expected, events) => guard(driver.append(streamName, expected, events)),
+  ...(driver.appendMany === undefined
+    ? {}
+    : {
+        appendMany: (appends: Parameters<NonNullable<typeof driver.appendMany>>[0]) =>
+          guard(driver.appendMany!(appends)),
+      }),
   readStream: (streamName, afterVersion) => guard(driver.readStream(streamName, afterVersion)),
   readAll: (afterPosition, limit) => guard(driver.readAll(afterPosition, limit)),
   streamInfo: (streamName) => guard(driver.streamInfo(streamName)),

@@ -1,12 +1,15 @@
 import { Actor } from "@cartable/domain/Actor"
 import * as Domain from "@cartable/domain/Domain"
-import type * as CommandHandler from "@cartable/eventlog/CommandHandler"
+import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as CommandRouter from "@cartable/eventlog/CommandRouter"
-import type { EventStore } from "@cartable/eventlog/EventStore"
+import { EventStore } from "@cartable/eventlog/EventStore"
+import type { EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { Aggregate } from "@cartable/kernel/Decider"
 import * as Tracing from "@cartable/kernel/Tracing"
+import type { ReadModelError } from "@cartable/projections/ReadModelStore"
 import { Authorization } from "@cartable/read-models/Authorization"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Metric from "effect/Metric"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
@@ -60,11 +63,12 @@ export const make = <const A extends Aggregates>(
     type C = Aggregate.Command<A[keyof A]>
     const intents = yield* Effect.try(() => Intent.make(aggregates)).pipe(Effect.orDie)
     const router = yield* CommandRouter.make(aggregates, options)
+    const store = yield* EventStore
     const authorization = yield* Authorization
     const plans = new Map([...intents.byTag].map(([tag, entry]) => [tag, planOf(entry)]))
 
-    /** Sets the actor, completes the other facts, checks them, then decides and appends. */
-    const decide = (intent: Intent.Intent, actor: Actor, context: CommandHandler.CommandContext) =>
+    /** Sets the actor, completes the other facts from the log and checks them: the command to decide. */
+    const prepare = (intent: Intent.Intent, actor: Actor) =>
       Effect.gen(function* () {
         // Every tag the intents decode has a plan.
         const plan = plans.get(intent._tag)!
@@ -80,8 +84,12 @@ export const make = <const A extends Aggregates>(
         if (missing.length > 0) return yield* new UnresolvedFact({ command: intent._tag, fields: missing })
         // The intent decoded with the command's own field Schemas and every fact is set and valid:
         // the command is one of C, without decoding it again.
-        return yield* router.handleTyped(completed as unknown as C, context)
-      }).pipe(
+        return completed as unknown as C
+      })
+
+    /** Prepares the command, then decides and appends. */
+    const decide = (intent: Intent.Intent, actor: Actor, context: CommandHandler.CommandContext) =>
+      Effect.flatMap(prepare(intent, actor), (command) => router.handleTyped(command, context)).pipe(
         // A login or feed person claimed by a concurrent command: resolve again, and decide refuses it.
         CrossFacts.retryOnClaimConflict,
       )
@@ -124,17 +132,57 @@ export const make = <const A extends Aggregates>(
     const system = (process: SystemProcess.SystemProcess): Workspace.SystemSession<A> => {
       if (!SystemProcess.isSystemProcess(process)) throw new Error(`Not a process of the library: ${String(process)}`)
       const actor = SystemProcess.actor(process)
-      return {
-        process,
-        handle: (input, context) =>
-          Effect.flatMap(intents.decode(input), (intent) => decide(intent, actor, context)).pipe(
-            Effect.tapError(countRefusal("system")),
-            Tracing.withSpan("Workspace.system", { captureStackTrace: false, attributes: { process } }),
-          ),
-      }
+      const handle = (input: unknown, context: CommandHandler.CommandContext) =>
+        Effect.flatMap(intents.decode(input), (intent) => decide(intent, actor, context)).pipe(
+          Effect.tapError(countRefusal("system")),
+          Tracing.withSpan("Workspace.system", { captureStackTrace: false, attributes: { process } }),
+        )
+      type Outcome = Workspace.BatchOutcome<A>
+      const oneByOne = (inputs: ReadonlyArray<unknown>, context: CommandHandler.CommandContext) =>
+        Effect.forEach(inputs, (input) => Effect.either(handle(input, context)))
+      const handleBatch = (inputs: ReadonlyArray<unknown>, context: CommandHandler.CommandContext) =>
+        Effect.gen(function* () {
+          const appendMany = store.appendMany
+          if (appendMany === undefined || (context.idempotent === true && context.causationId !== undefined)) {
+            return yield* oneByOne(inputs, context)
+          }
+          const batch = CommandHandler.makeBatch()
+          const decided: Array<
+            Either.Either<CommandHandler.Decided<Aggregate.Event<A[keyof A]>>, Workspace.SystemError<A>>
+          > = []
+          for (const input of inputs) {
+            const outcome = yield* Effect.either(
+              Effect.flatMap(intents.decode(input), (intent) =>
+                Effect.flatMap(prepare(intent, actor), (command) => router.decideInBatch(command, context, batch)),
+              ),
+            )
+            // A store failing under a read fails the batch as it fails a command.
+            if (Either.isLeft(outcome) && isStoreFailure(outcome.left)) {
+              return yield* Effect.fail(outcome.left as EventStoreError | ReadModelError)
+            }
+            decided.push(outcome as never)
+          }
+          const appends = batch.appends()
+          const written = appends.length === 0 ? Either.right([]) : yield* Effect.either(appendMany(appends))
+          if (Either.isLeft(written)) {
+            // Another writer moved a stream, or a claim (login, feed person) was taken: decide each again alone.
+            if (written.left._tag === "ConcurrencyConflict" || CrossFacts.isClaimConflict(written.left)) {
+              return yield* oneByOne(inputs, context)
+            }
+            return yield* Effect.fail(written.left as EventStoreError)
+          }
+          return decided.map(
+            (outcome): Outcome => Either.map(outcome, ({ events, streamVersion }) => ({ events, streamVersion })),
+          )
+        }).pipe(Tracing.withSpan("Workspace.systemBatch", { captureStackTrace: false, attributes: { process } }))
+      return { process, handle, handleBatch }
     }
 
     return { handle, system }
   })
+
+/** A store's failure, which stops a batch as it stops a command (as opposed to a command's refusal). */
+const isStoreFailure = (error: { readonly _tag: string }): boolean =>
+  error._tag === "EventStoreError" || error._tag === "ReadModelError"
 
 export const makeCore = make(Domain.aggregates)
