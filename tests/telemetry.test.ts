@@ -281,7 +281,7 @@ describe("no personal data in spans", () => {
             _tag: "ReportContent",
             reportId: "rep-drawn",
             structureId: ids.schoolA,
-            content: { kind: "Message", contentId: "msg-1", authorId: ids.otherPupil },
+            content: { kind: "Notification", contentId: "notification-1", authorId: ids.otherPupil },
             reportedAt: "2026-09-07T08:00:00.000Z",
             comment: drawn.comment,
           },
