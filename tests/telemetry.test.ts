@@ -102,16 +102,13 @@ describe("telemetry of one command, end to end", () => {
         assert.isTrue(spans.every((span) => span.spanContext().traceId === request!.spanContext().traceId))
         assert.deepStrictEqual(handle!.attributes, { accountId: ids.vendor })
         assert.deepStrictEqual(command!.attributes, { category: "Account", command: "BlockAccount" })
-        // Under the handler's span, only the store's: the stream's read, the append, the inline projections'
-        // read back of what it appended (the runtime's store keeps the spans the bare store leaves out).
-        const children = spans.filter((span) => parentOf(span) === command!.spanContext().spanId)
-        assert.deepStrictEqual(children.map((span) => span.name).sort(), [
-          "EventStore.append",
-          "EventStore.readStream",
-          "EventStore.readStream",
-        ])
-        assert.deepStrictEqual(named("EventStore.append")[0]?.attributes, { streamName: "Account-staff-1", events: 1 })
-        assert.deepStrictEqual(spans.length, 6)
+        // One span per command: the handler's covers the stream's read, the append and the inline projections'
+        // read back of it, through the runtime's store as through the bare one (a span costs ~6 µs).
+        assert.deepStrictEqual(
+          spans.filter((span) => parentOf(span) === command!.spanContext().spanId).map((span) => span.name),
+          [],
+        )
+        assert.deepStrictEqual(spans.length, 3)
         assert.isAtLeast(ms(command!.startTime), ms(handle!.startTime))
         assert.isAtMost(ms(command!.endTime), ms(handle!.endTime))
         assert.strictEqual(handle!.status.code, SpanStatusCode.OK)

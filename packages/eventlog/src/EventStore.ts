@@ -131,6 +131,27 @@ export class EventStore extends Context.Tag("@cartable/eventlog/EventStore")<Eve
 export const rolledBack: (store: EventStore.Service) => void = Untraced.notifyRolledBack
 
 /**
+ * A store's `readStream` and `append` without their own spans, for a caller
+ * whose own span covers them (the command handler's one span per command); a
+ * store that has none gives its traced operations.
+ *
+ * @since 0.1.0
+ */
+export const untraced: (store: EventStore.Service) => Pick<EventStore.Service, "readStream" | "append"> = Untraced.of
+
+/**
+ * Gives a wrapper of a store (the projection runtime's inline store) its own
+ * untraced operations, so that the command handler over it keeps one span per
+ * command. Returns the wrapper.
+ *
+ * @since 0.1.0
+ */
+export const withUntraced: <S extends EventStore.Service>(
+  store: S,
+  operations: Pick<EventStore.Service, "readStream" | "append">,
+) => S = Untraced.attach
+
+/**
  * Options of the typed store. `spans` (default true) opens a tracing span per
  * call (`EventStore.append`, ...), for OpenTelemetry; an Effect span costs about
  * 6 µs, a third of an in-memory append, so a bulk import may turn them off.

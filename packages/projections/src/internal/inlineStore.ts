@@ -22,6 +22,8 @@ export const make = (
   gate: <A, E, R>(append: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>,
 ): EventStore.EventStore.Service => {
   const { events, store } = core
+  // The bare store's operations without spans: inside an append's span, or under the command handler's.
+  const plain = EventStoreModule.untraced(events)
 
   /**
    * Appends to streams and applies the inline projections that read their events, in one transaction.
@@ -46,7 +48,7 @@ export const make = (
             for (let index = 0; index < appends.length; index++) {
               const { streamName, events: newEvents } = appends[index]!
               const after = results[index]!.streamVersion - newEvents.length
-              const recorded = yield* events.readStream(streamName, after)
+              const recorded = yield* plain.readStream(streamName, after)
               for (const projection of concerned) {
                 if (!newEvents.some((event) => projection.eventTypes.has(event.event._tag))) continue
                 const applied = yield* Engine.apply(projection, recorded, store.get)
@@ -74,13 +76,18 @@ export const make = (
         gate,
       )
 
-  /** An append and the inline projections that read its events, in one transaction. */
-  const appendInline = (streamName: StreamName, expected: ExpectedVersion, newEvents: ReadonlyArray<NewEvent>) =>
-    appendApplying(
-      [{ streamName, expected, events: newEvents }],
-      Effect.map(events.append(streamName, expected, newEvents), (result) => [result]),
-      (results) => results[0]!,
-    )
+  /** An append (through `through`, traced or not) and the inline projections that read its events, in one transaction. */
+  const appendWith =
+    (through: Pick<EventStore.EventStore.Service, "append">) =>
+    (streamName: StreamName, expected: ExpectedVersion, newEvents: ReadonlyArray<NewEvent>) =>
+      (inline.length > 0
+        ? appendApplying(
+            [{ streamName, expected, events: newEvents }],
+            Effect.map(through.append(streamName, expected, newEvents), (result) => [result]),
+            (results) => results[0]!,
+          )
+        : through.append(streamName, expected, newEvents)
+      ).pipe(Effect.tap((result) => Effect.zipRight(core.sawHead(result.lastPosition), core.wake)))
 
   const many = events.appendMany
   const appendMany =
@@ -96,15 +103,14 @@ export const make = (
           )
 
   const { appendMany: _plain, ...rest } = events
-  return {
-    ...rest,
-    // The plain store's appendMany would skip the inline projections: only this one is given.
-    ...(appendMany === undefined ? {} : { appendMany }),
-    // Without inline projections an append is the plain one: no transaction around it.
-    append: (streamName, expected, newEvents) =>
-      (inline.length > 0
-        ? appendInline(streamName, expected, newEvents)
-        : events.append(streamName, expected, newEvents)
-      ).pipe(Effect.tap((result) => Effect.zipRight(core.sawHead(result.lastPosition), core.wake))),
-  }
+  // Without inline projections an append is the plain one: no transaction around it.
+  return EventStoreModule.withUntraced(
+    {
+      ...rest,
+      // The plain store's appendMany would skip the inline projections: only this one is given.
+      ...(appendMany === undefined ? {} : { appendMany }),
+      append: appendWith(events),
+    },
+    { readStream: plain.readStream, append: appendWith(plain) },
+  )
 }
