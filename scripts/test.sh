@@ -12,6 +12,8 @@ echo "== typecheck"
 node_modules/.bin/tsc -p tsconfig.json --noEmit
 echo "== lint"
 node_modules/.bin/biome check .
+echo "== docs site"
+"${PNPM[@]}" docs:site
 
 cleanup=()
 trap 'for c in "${cleanup[@]}"; do eval "$c"; done' EXIT
