@@ -23,7 +23,11 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
 
 /**
  * Where the store lives: a file path (created if absent) or `:memory:`, plus the
@@ -52,17 +56,43 @@ export const layerClient = (options: {
   readonly filename: string
 }): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, EventStoreError> =>
   Layer.scopedContext(
-    SqliteClient.make({ filename: options.filename }).pipe(
-      // better-sqlite3 throws when it cannot open the file: a failure of the store, not a defect.
-      Effect.catchAllDefect((defect) => Effect.fail(unavailable(options.filename)(defect))),
-      Effect.tap((sql) =>
-        // WAL makes a commit one append to the log; NORMAL syncs it at checkpoints only:
-        // a power cut may lose the last commits, never corrupt the file.
-        sql`PRAGMA synchronous = NORMAL`.pipe(Effect.mapError(unavailable(options.filename))),
-      ),
+    Effect.flatMap(Effect.scope, (scope) =>
+      // Each attempt in a scope of its own, closed when it fails: a connection opened before a failed
+      // pragma does not stay open beside the next attempt's.
+      Effect.flatMap(Scope.fork(scope, ExecutionStrategy.sequential), (attempt) =>
+        Scope.extend(open(options.filename), attempt).pipe(
+          Effect.onError((cause) => Scope.close(attempt, Exit.failCause(cause))),
+        ),
+      ).pipe(Effect.retry({ schedule: busyRetry, while: isBusy })),
+    ).pipe(
+      Effect.mapError(unavailable(options.filename)),
       Effect.map((sql) => Context.make(SqliteClient.SqliteClient, sql).pipe(Context.add(SqlClient.SqlClient, sql))),
     ),
   ).pipe(Layer.provide(Reactivity.layer))
+
+const open = (filename: string) =>
+  SqliteClient.make({ filename }).pipe(
+    // better-sqlite3 throws when it cannot open the file: a failure of the store, not a defect.
+    Effect.catchAllDefect((defect) => Effect.fail(defect)),
+    Effect.tap(
+      (sql) =>
+        // WAL makes a commit one append to the log; NORMAL syncs it at checkpoints only:
+        // a power cut may lose the last commits, never corrupt the file.
+        sql`PRAGMA synchronous = NORMAL`,
+    ),
+  )
+
+/**
+ * Processes opening a fresh file together: switching it to WAL takes the file for
+ * a moment, and SQLite may answer "database is locked" at once, without waiting
+ * out its busy timeout (while another connection initialises the WAL).
+ */
+const isBusy = (error: unknown): boolean =>
+  error instanceof Error && (/database is locked|SQLITE_BUSY/.test(error.message) || isBusy(error.cause))
+const busyRetry = Schedule.exponential("10 millis").pipe(
+  Schedule.union(Schedule.spaced("200 millis")),
+  Schedule.upTo("10 seconds"),
+)
 
 /**
  * The driver only: the event store driver, the subject key store (BR-ACC-9,

@@ -10,8 +10,10 @@ import * as SqlEventStoreDriver from "@cartable/store-sql/SqlEventStoreDriver"
 import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { afterAll, assert, describe, it } from "@effect/vitest"
+import Database from "better-sqlite3"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type * as ColdStart from "../../store-sql/test/ColdStart.ts"
 import { type Outcome, runTogether } from "../../store-sql/test/Processes.ts"
 
@@ -40,6 +42,30 @@ const inspect = (filename: string) =>
   }).pipe(Effect.provide(SqliteEventStore.layerDriver({ filename })))
 
 describe("SQLite: processes opening one file together", () => {
+  it.live(
+    "a file another connection holds past SQLite's busy timeout (5 s): the store opens once it is free",
+    () =>
+      Effect.gen(function* () {
+        const filename = Path.join(directory, "held.db")
+        const holder = new Database(filename)
+        holder.exec("BEGIN EXCLUSIVE")
+        const release = setTimeout(() => {
+          holder.exec("COMMIT")
+          holder.close()
+        }, 6_000)
+        const opened = yield* Effect.scoped(
+          Effect.flatMap(Layer.build(SqliteEventStore.layerClient({ filename })), (context) =>
+            Effect.map(
+              Effect.provide(SqlClient.SqlClient, context).pipe(Effect.flatMap((sql) => sql`PRAGMA journal_mode`)),
+              (rows) => rows,
+            ),
+          ),
+        ).pipe(Effect.ensuring(Effect.sync(() => clearTimeout(release))))
+        assert.deepStrictEqual(opened, [{ journal_mode: "wal" }])
+      }),
+    30_000,
+  )
+
   it.live(
     `${PROCESSES} processes open a fresh file at the same moment: every one migrates or waits, then works`,
     () =>
