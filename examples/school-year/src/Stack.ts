@@ -1,8 +1,9 @@
 /**
  * One school's ENT on one SQLite file, wired from the library's public modules
  * only: the Workspace over the projection runtime (the facts, the report queue,
- * the withdrawals and the managers' due dates inline; the directory, the
- * mail-merge, the rosters and the homework books async), the process managers
+ * the withdrawals, the mailboxes, the announcements and the managers' due dates
+ * inline; the directory, the mail-merge, the rosters, the homework books, the
+ * sections' contents and the news feed async), the process managers
  * on the runtime's reactors with a scheduler whose ticks the story gives (a
  * simulated clock), local sign-in (argon2id) with the identity store on the
  * same file, and the mail-merge behind its role.

@@ -1,8 +1,8 @@
 /**
  * Runs the example as a user does (`pnpm --filter @cartable/example-school-year
  * start` is `tsx src/main.ts`), in a scratch folder, and checks what it prints:
- * the year's steps read back from the read models, the refusals with their
- * rules, the managers' work on the ticks, and the rollover's report at the end.
+ * the year's steps read back from the read models (the communication chapter's
+ * section, messages and announcement included), the refusals with their rules, the managers' work on the ticks, and the rollover's report at the end.
  */
 import { execFile } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
