@@ -75,8 +75,8 @@ export const play = (chapter: Chapter) =>
     ])
     const loginOf = (id: string | undefined) => (id === undefined ? "nobody" : (logins.get(id) ?? id))
 
-    // --- 7 October: the class's teacher creates its section (he manages it without a grant, docs/sections.md),
-    // lets the class write in it; a pupil's article waits for his validation (the section is moderated).
+    // --- 7 October: the class's teacher creates its section (she manages it without a grant, docs/sections.md)
+    // and lets the class write in it; a pupil's article waits for her validation (the section is moderated).
     clock.set("2025-10-07T08:00:00Z")
     yield* ent.as("eloise.martin", {
       _tag: "CreateSection",
@@ -93,20 +93,17 @@ export const play = (chapter: Chapter) =>
       grantee: { _tag: "Group", groupId: `${school}$6A` },
       role: "Writer",
     })
-    const article = { _tag: "ProposePublication", sectionId, service: "Blog", title: "Sortie au musée" } as const
-    // A Rédacteur does not put his content online himself (BR-RUB-1): refused.
-    yield* ent.as("chloe.bernard", {
-      ...article,
+    const article = {
+      _tag: "ProposePublication",
+      sectionId,
       publicationId: "pub-1",
+      service: "Blog",
+      title: "Sortie au musée",
       body: "Nous avons vu les Nymphéas.",
-      publishNow: true,
-    })
-    yield* ent.as("chloe.bernard", {
-      ...article,
-      publicationId: "pub-1",
-      body: "Nous avons vu les Nymphéas.",
-      publishNow: false,
-    })
+    } as const
+    // A Rédacteur does not put his content online himself (BR-RUB-1): refused; proposed, it waits.
+    yield* ent.as("chloe.bernard", { ...article, publishNow: true })
+    yield* ent.as("chloe.bernard", { ...article, publishNow: false })
     clock.set("2025-10-07T17:00:00Z")
     yield* ent.as("eloise.martin", { _tag: "ValidatePublication", sectionId, publicationId: "pub-1" })
     yield* ent.refresh
