@@ -1,8 +1,9 @@
 /**
  * One school's ENT on one SQLite file, wired from the library's public modules
  * only: the Workspace over the projection runtime (the facts, the report queue,
- * the withdrawals and the managers' due dates inline; the directory, the
- * mail-merge, the rosters and the homework books async), the process managers
+ * the withdrawals, the mailboxes, the announcements and the managers' due dates
+ * inline; the directory, the mail-merge, the rosters, the homework books, the
+ * sections' contents and the news feed async), the process managers
  * on the runtime's reactors with a scheduler whose ticks the story gives (a
  * simulated clock), local sign-in (argon2id) with the identity store on the
  * same file, and the mail-merge behind its role.
@@ -16,18 +17,22 @@ import * as Mailer from "@cartable/identity/Mailer"
 import * as Argon2Hasher from "@cartable/idp-local/Argon2Hasher"
 import * as LocalProvider from "@cartable/idp-local/LocalProvider"
 import * as ClockTick from "@cartable/managers/ClockTick"
+import * as CommunicationPublication from "@cartable/managers/CommunicationPublication"
 import * as Deletions from "@cartable/managers/Deletions"
 import * as Erasures from "@cartable/managers/Erasures"
 import * as ReportFollowUp from "@cartable/managers/ReportFollowUp"
 import * as Scheduler from "@cartable/managers/Scheduler"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
+import * as Announcements from "@cartable/read-models/Announcements"
 import * as Authorization from "@cartable/read-models/Authorization"
 import * as Directory from "@cartable/read-models/Directory"
 import * as HomeworkBooks from "@cartable/read-models/HomeworkBooks"
+import * as Mailboxes from "@cartable/read-models/Mailboxes"
 import * as MailMerge from "@cartable/read-models/MailMerge"
 import * as NewsFeed from "@cartable/read-models/NewsFeed"
 import * as ReportQueue from "@cartable/read-models/ReportQueue"
 import * as Rosters from "@cartable/read-models/Rosters"
+import * as SectionContents from "@cartable/read-models/SectionContents"
 import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
 import * as MailMergeAccess from "@cartable/workspace/MailMergeAccess"
 import * as Workspace from "@cartable/workspace/Workspace"
@@ -64,6 +69,8 @@ export const asyncProjections = [
   MailMerge.MailMergeProjection,
   Rosters.RostersProjection,
   HomeworkBooks.HomeworkBooksProjection,
+  SectionContents.SectionContentsProjection,
+  NewsFeed.NewsFeedProjection,
 ]
 
 /**
@@ -83,14 +90,18 @@ export const layer = (options: Options) =>
           Authorization.AuthorizationProjection,
           ReportQueue.ReportQueueProjection,
           NewsFeed.FeedWithdrawals,
+          // The mailboxes and the home pages' announcements, as docs/messaging.md wires them.
+          Mailboxes.MailboxesProjection,
+          Announcements.AnnouncementsProjection,
           deletions.projection,
           erasures.projection,
+          CommunicationPublication.projection,
         ],
         async: asyncProjections,
         // No background fibers: the story catches the read models and the managers up when it reads,
         // so that what it prints follows from what it did, in order.
         background: false,
-        reactors: [deletions.reactor, erasures.reactor, ReportFollowUp.reactor],
+        reactors: [deletions.reactor, erasures.reactor, ReportFollowUp.reactor, CommunicationPublication.reactor],
       })
       // The Authorization facts under the runtime: the report's follow-up reads them.
       const readModels = Layer.mergeAll(
@@ -99,6 +110,10 @@ export const layer = (options: Options) =>
         Rosters.layer,
         HomeworkBooks.layer,
         ReportQueue.layer,
+        SectionContents.layer,
+        NewsFeed.layer,
+        Mailboxes.layer,
+        Announcements.layer,
       ).pipe(
         Layer.provideMerge(runtime),
         Layer.provideMerge(Authorization.layer),

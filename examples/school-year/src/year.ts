@@ -295,8 +295,7 @@ export const teachers = (story: Story) =>
   })
 
 /**
- * The timetable opens the classes' homework books; the teachers record sessions; then the
- * communication chapter.
+ * The timetable opens the classes' homework books; the teachers record sessions.
  *
  * @since 0.1.0
  */
@@ -335,9 +334,6 @@ export const homework = (story: Story) =>
         homework: "Exercices p. 12",
       })
     }
-
-    // Issue 16 (sections and messaging) adds its chapter here: a post in the class section, messages.
-    yield* Communication.play(ent, { school, year })
   })
 
 /**
@@ -562,9 +558,14 @@ export const play = (options: Options) =>
     yield* homework(story)
     yield* delta(story)
     yield* report(story)
+    // Issue 16's chapter, after the report: the messages meet the author it blocked.
+    const communication = { ent: story.ent, clock: story.clock, say: story.say, school, head: head.login }
+    yield* Communication.play(communication)
     yield* visa(story)
     yield* inspection(story)
     yield* yearGoesBy(story)
+    // The parents' announcement, published by its manager at one of the year's ticks.
+    yield* Communication.announcement(communication)
     const outcome: Outcome = { refusals: story.ent.refusals, rollover: yield* rollover(story) }
     return outcome
   })

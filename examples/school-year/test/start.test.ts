@@ -1,8 +1,8 @@
 /**
  * Runs the example as a user does (`pnpm --filter @cartable/example-school-year
  * start` is `tsx src/main.ts`), in a scratch folder, and checks what it prints:
- * the year's steps read back from the read models, the refusals with their
- * rules, the managers' work on the ticks, and the rollover's report at the end.
+ * the year's steps read back from the read models (the communication chapter's
+ * section, messages and announcement included), the refusals with their rules, the managers' work on the ticks, and the rollover's report at the end.
  */
 import { execFile } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
@@ -76,6 +76,40 @@ describe("examples/school-year", () => {
     )
   })
 
+  it("posts in the class section, sends messages and publishes a targeted announcement (issue 16)", () => {
+    // The teacher's section of 6A, a pupil's article validated by him, as the pupil sees it (BR-RUB-1).
+    assert.include(
+      out,
+      [
+        'Section "6e A" of 0751234J$6A as chloe.bernard sees it: role Writer; rights Consult, Propose, DeleteOwn, ReadFolders',
+        '     "Sortie au musée" Published, validated by eloise.martin, she may: Delete',
+        "     her news feed: PublicationPublished by eloise.martin",
+      ].join("\n"),
+    )
+    // The class's three pupils (Léa went to 5B on 15 September); a pupil may not write to a parent
+    // (BR-MSG-1); nobody writes to the blocked author of the report (BR-ACC-6).
+    assert.strictEqual(
+      step("Messages of 8 October:"),
+      "Messages of 8 October: eloise.martin to the class 6A sent to 3 account(s); chloe.bernard to the parent fatma.celik refused (BR-MSG-1); francois.dupre to lucas.bernard (blocked) refused (BR-ACC-6)",
+    )
+    assert.strictEqual(
+      step("Mailbox of chloe.bernard:"),
+      'Mailbox of chloe.bernard: 1 message(s) in the inbox ("Sortie au musée" from eloise.martin), 1 unread',
+    )
+    // BR-MSG-3: published by its manager at the first tick in its window, to the collège's parents then.
+    assert.strictEqual(
+      step("Announcement com-reunion-parents scheduled"),
+      "Announcement com-reunion-parents scheduled by agnes.lefevre for the parents of 0751234J, 2025-10-20 to 2025-11-07",
+    )
+    assert.include(
+      out,
+      [
+        "Announcement com-reunion-parents published at the tick of 2025-10-28 by system:targeted-communication to 11 account(s)",
+        '     fatma.celik\'s home page on 2025-10-29: Information "Réunion parents-professeurs" until 2025-11-07',
+      ].join("\n"),
+    )
+  })
+
   it("deletes the pre-deleted account at the first tick 90 days on, and erases it at the first tick 30 days later", () => {
     assert.include(out, "Clock ticks recorded: 25, from 2025-09-16 to 2026-08-25")
     assert.include(
@@ -100,6 +134,9 @@ describe("examples/school-year", () => {
         "BR-ACC-3 activation lea.garcia",
         "BR-GRP-6 UnassignFromGroup agnes.lefevre",
         "BR-SIG-3 HandleReport vendeur.ent",
+        "BR-RUB-1 ProposePublication chloe.bernard",
+        "BR-MSG-1 SendMessage chloe.bernard",
+        "BR-ACC-6 SendMessage francois.dupre",
         "BR-CDT-3 EditSession eloise.martin",
         "BR-CDT-4 DeleteSession agnes.lefevre",
       ],
@@ -107,7 +144,7 @@ describe("examples/school-year", () => {
     assert.include(
       out,
       [
-        "Rollover 2025-2026 -> 2026-2027: 2 school(s), 9 event(s) appended",
+        "Rollover 2025-2026 -> 2026-2027: 2 school(s), 10 event(s) appended",
         "   COLLÈGE JEAN-JAURÈS (0751234J): 2025-2026 closed, 2026-2027 opened",
         "     closed classes:",
         "       - 6e A (0751234J$6A)",
@@ -115,12 +152,14 @@ describe("examples/school-year", () => {
         "     archived books:",
         "       - cdt-0751234J$6A-2025-2026 (0751234J$6A)",
         "       - cdt-0751234J$5B-2025-2026 (0751234J$5B)",
+        "     closed sections:",
+        "       - rub-6A (0751234J$6A)",
       ].join("\n"),
     )
     assert.include(
       out,
       "Books of 2025-2026 after the rollover: cdt-0751234J$5B-2025-2026 archived, cdt-0751234J$6A-2025-2026 archived",
     )
-    assert.isTrue(out.trimEnd().endsWith("The year ends: 9 event(s) appended by the rollover into 2026-2027"))
+    assert.isTrue(out.trimEnd().endsWith("The year ends: 10 event(s) appended by the rollover into 2026-2027"))
   })
 })
