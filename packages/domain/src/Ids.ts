@@ -7,14 +7,9 @@
  * @since 0.1.0
  */
 
-import * as Text from "@cartable/kernel/Text"
-import * as Schema from "effect/Schema"
+import { brandedId } from "./internal/brandedId.ts"
 
-const id = <B extends string>(brand: B, description: string) =>
-  Text.trimmedLine(Text.limits.id, brand).pipe(
-    Schema.brand(brand),
-    Schema.annotations({ identifier: brand, description }),
-  )
+const id = brandedId
 
 /** An account's id. @since 0.1.0 */
 export const AccountId = id("AccountId", "An account's id")

@@ -11,16 +11,14 @@ import { DataSubjectId, personal } from "@cartable/kernel/PersonalData"
 import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
+import { brandedId } from "./internal/brandedId.ts"
 
 /**
  * A message's id (one stream per message). Ids come in commands.
  *
  * @since 0.1.0
  */
-export const MessageId = Text.trimmedLine(Text.limits.id, "MessageId").pipe(
-  Schema.brand("MessageId"),
-  Schema.annotations({ identifier: "MessageId", description: "A message's id" }),
-)
+export const MessageId = brandedId("MessageId", "A message's id")
 /** @since 0.1.0 */
 export type MessageId = typeof MessageId.Type
 

@@ -14,13 +14,10 @@ import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { Profile } from "./AccountEvents.ts"
 import { AccountId, GroupId, StructureId } from "./Ids.ts"
+import { brandedId } from "./internal/brandedId.ts"
 
 // The section's own ids: branded like those of Ids.ts (one trimmed line, the stream-name rule).
-const id = <B extends string>(brand: B, description: string) =>
-  Text.trimmedLine(Text.limits.id, brand).pipe(
-    Schema.brand(brand),
-    Schema.annotations({ identifier: brand, description }),
-  )
+const id = brandedId
 
 /** A section's (rubrique's) id. @since 0.1.0 */
 export const SectionId = id("SectionId", "A section's id")

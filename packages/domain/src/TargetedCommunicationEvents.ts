@@ -13,16 +13,14 @@ import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import { Profile } from "./AccountEvents.ts"
 import { AccountId, StructureId } from "./Ids.ts"
+import { brandedId } from "./internal/brandedId.ts"
 
 /**
  * A targeted communication's id (one stream per communication).
  *
  * @since 0.1.0
  */
-export const CommunicationId = Text.trimmedLine(Text.limits.id, "CommunicationId").pipe(
-  Schema.brand("CommunicationId"),
-  Schema.annotations({ identifier: "CommunicationId", description: "A targeted communication's id" }),
-)
+export const CommunicationId = brandedId("CommunicationId", "A targeted communication's id")
 /** @since 0.1.0 */
 export type CommunicationId = typeof CommunicationId.Type
 
