@@ -9,9 +9,12 @@
  * issue's targets (first import < 5 min, re-import < 2 min). `--compare` first
  * imports the same export one command per transaction (`batchSize: 1`) into
  * another SQLite file, for the ratio within one run; `--batch-size=N` sets the
- * import's batch (200 by default).
+ * import's batch (200 by default); `--first-only` stops after the first import.
+ * With `PROFILE=<file>`, a CPU profile of the first import alone is written
+ * there (for Chrome's DevTools or any .cpuprofile reader).
  */
 import * as Fs from "node:fs"
+import * as Inspector from "node:inspector/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Credentials from "@cartable/domain/Credentials"
@@ -138,7 +141,19 @@ export const run = async (): Promise<void> => {
     files.push(file("batched"))
     await Effect.runPromise(
       Effect.gen(function* () {
+        const session = process.env.PROFILE === undefined ? undefined : new Inspector.Session()
+        if (session !== undefined) {
+          session.connect()
+          yield* Effect.promise(() => session.post("Profiler.enable"))
+          yield* Effect.promise(() => session.post("Profiler.start"))
+        }
         const first = yield* importOnce(`first import (${postgres ? "PostgreSQL" : "SQLite"})`, options)
+        if (session !== undefined) {
+          const { profile } = yield* Effect.promise(() => session.post("Profiler.stop"))
+          Fs.writeFileSync(process.env.PROFILE!, JSON.stringify(profile))
+          session.disconnect()
+        }
+        if (process.argv.includes("--first-only")) return
         yield* importOnce("imported again", options)
         const runtime = yield* ProjectionRuntime.ProjectionRuntime
         let total = 0

@@ -753,9 +753,7 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
   /** The documents the roles are derived from: the account, its memberships, the structures it administers. */
   const roleDocuments = (accountId: AccountId) =>
     Effect.gen(function* () {
-      const [entry, groups] = yield* Effect.all([accounts.get(accountId), memberships.get(accountId)], {
-        concurrency: 2,
-      })
+      const [entry, groups] = yield* Effect.all([accounts.get(accountId), memberships.get(accountId)])
       const granted = entry?.administratorOf ?? []
       const scopes = granted.length === 0 ? [] : yield* structures.getMany(granted)
       return { entry, roles: rolesOf(entry, groups, scopes) }
@@ -766,10 +764,11 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
   const factsOfMany = (ids: ReadonlyArray<AccountId>) =>
     Effect.gen(function* () {
       if (ids.length === 0) return []
-      const [entries, groups, links] = yield* Effect.all(
-        [accounts.getMany(ids), memberships.getMany(ids), relatives.getMany(ids)],
-        { concurrency: 3 },
-      )
+      const [entries, groups, links] = yield* Effect.all([
+        accounts.getMany(ids),
+        memberships.getMany(ids),
+        relatives.getMany(ids),
+      ])
       return entries.map((entry) =>
         factsOf(
           entry,
@@ -823,7 +822,7 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
       ),
     sectionMember: (accountId) =>
       Effect.map(
-        Effect.all([accounts.get(accountId), memberships.get(accountId)], { concurrency: 2 }),
+        Effect.all([accounts.get(accountId), memberships.get(accountId)]),
         ([entry, member]): SectionMember => ({
           ...(entry === undefined ? {} : { profile: entry.profile }),
           structureIds: entry?.structureIds ?? [],

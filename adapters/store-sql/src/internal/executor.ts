@@ -30,6 +30,13 @@ export interface Executor {
   readonly prepared: boolean
 }
 
+/** A short stable name for a statement text (FNV-1a): its PostgreSQL prepared statement name. */
+export const statementName = (prefix: string, text: string): string => {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return `${prefix}_${(hash >>> 0).toString(36)}`
+}
+
 export interface ExecutorOptions {
   readonly instrumented: boolean
   readonly preparedStatements: boolean

@@ -15,6 +15,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Executor from "./executor.ts"
+import { statementName } from "./executor.ts"
 import * as KeyRows from "./keyRows.ts"
 import { migrate } from "./migrations.ts"
 
@@ -109,13 +110,6 @@ const toStored = (rows: ReadonlyArray<Row>, streamName?: StreamName): ReadonlyAr
 /** A PostgreSQL array literal: one text parameter, whatever the batch size. */
 const pgArray = (values: ReadonlyArray<string | number>): string =>
   `{${values.map((v) => (typeof v === "number" ? String(v) : `"${v.replace(/[\\"]/g, "\\$&")}"`)).join(",")}}`
-
-/** A short stable name for a statement text (FNV-1a): its PostgreSQL prepared statement name. */
-const statementName = (prefix: string, text: string): string => {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
-  return `${prefix}_${(hash >>> 0).toString(36)}`
-}
 
 const chunksOf = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
   const chunks: Array<ReadonlyArray<A>> = []

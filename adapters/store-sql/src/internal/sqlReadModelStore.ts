@@ -17,6 +17,8 @@ import type { SqlError } from "@effect/sql/SqlError"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Executor from "./executor.ts"
+import { statementName } from "./executor.ts"
 import { immediateTransaction, migrate } from "./migrations.ts"
 import { readModelStore } from "./readModelMigrations.ts"
 
@@ -162,20 +164,25 @@ export const make = Effect.gen(function* () {
   const checked = <A, E, R>(table: string, filter: Filter | undefined, effect: Effect.Effect<A, E | SqlError, R>) =>
     Effect.gen(function* () {
       const needed = filter !== undefined && filter._tag !== "All" ? [filter.index] : []
+      // The common case, a table the cache knows read by key: no map to build.
+      if (needed.length === 0 && known.has(table)) return yield* Effect.catchAll(effect, dropped(table))
       const found = (yield* specsCovering(new Map([[table, new Set(needed)]]))).get(table)
       if (found === undefined) return yield* Effect.fail(unknownTable(table))
       for (const index of needed) if (!found.has(index)) return yield* Effect.fail(unknownIndex(table, index))
-      // Dropped by another process since it was cached: say so, as for a table never created.
-      return yield* Effect.catchAll(effect, (error) =>
-        Effect.flatMap(
-          Effect.suspend(() => {
-            forget([table])
-            return specs([table])
-          }),
-          (again) => Effect.fail(again.has(table) ? error : unknownTable(table)),
-        ),
-      )
+      return yield* Effect.catchAll(effect, dropped(table))
     })
+
+  /** A statement that failed on a cached table: dropped by another process since, said as for one never created. */
+  const dropped =
+    (table: string) =>
+    <E>(error: E): Effect.Effect<never, E | ReadModelError | SqlError> =>
+      Effect.flatMap(
+        Effect.suspend(() => {
+          forget([table])
+          return specs([table])
+        }),
+        (again) => Effect.fail(again.has(table) ? error : unknownTable(table)),
+      )
 
   const mapped =
     (message: string, table?: string) =>
@@ -227,15 +234,46 @@ export const make = Effect.gen(function* () {
     mapped("Could not list the read-model tables"),
   )
 
+  // A get runs on the driver's direct path (docs/performance.md "Importing a directory"): its two texts
+  // per table are compiled once (a named prepared statement each on PostgreSQL), one key as a parameter,
+  // several as one JSON array, so that a get is one step on the statement, not a Statement's span and scope.
+  const executor = yield* Executor.make(sql, { instrumented: false, preparedStatements: true })
+  interface GetTexts {
+    readonly one: string
+    readonly oneName: string
+    readonly many: string
+    readonly manyName: string
+  }
+  const getTexts = new Map<string, GetTexts>()
+  const getTextsOf = (table: string): GetTexts => {
+    const found = getTexts.get(table)
+    if (found !== undefined) return found
+    const documents = sql(documentsOf(table))
+    const one = sql`SELECT key, body, indexes FROM ${documents} WHERE key = ${""}`.compile()[0]
+    const many = isPg
+      ? sql`SELECT key, body, indexes FROM ${documents}
+            WHERE key IN (SELECT jsonb_array_elements_text(CAST(${""} AS jsonb)))`.compile()[0]
+      : sql`SELECT key, body, indexes FROM ${documents} WHERE key IN (SELECT value FROM json_each(${""}))`.compile()[0]
+    const texts = {
+      one,
+      oneName: statementName("cartable_rm_get", one),
+      many,
+      manyName: statementName("cartable_rm_get", many),
+    }
+    getTexts.set(table, texts)
+    return texts
+  }
+
   const get: Backend["get"] = (table, keys) =>
     checked(
       table,
       undefined,
       Effect.gen(function* () {
+        const texts = getTextsOf(table)
+        if (keys.length === 1) return (yield* executor.run<DocumentRow>(texts.one, keys, texts.oneName)).map(toDocument)
         const found: Array<StoredDocument> = []
         for (const part of chunks(keys, CHUNK)) {
-          const rows = yield* sql<DocumentRow>`SELECT key, body, indexes FROM ${sql(documentsOf(table))}
-                                             WHERE key IN ${sql.in(part)}`
+          const rows = yield* executor.run<DocumentRow>(texts.many, [JSON.stringify(part)], texts.manyName)
           for (const row of rows) found.push(toDocument(row))
         }
         return found

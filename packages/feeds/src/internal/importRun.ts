@@ -78,9 +78,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
     }
 
-    const collecting = collector()
-    yield* Stream.runForEach(elements, (element) => Effect.sync(() => collecting.add(element)))
-    const plan = collecting.plan()
+    const plan = yield* planOf(elements)
 
     const problems: Array<ImportProblem.ImportProblem> = [...plan.problems]
     const failed = new Set<string>()
@@ -128,12 +126,14 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       readonly then: (events: ReadonlyArray<Domain.Event> | undefined) => void
     }> = []
     const afterFlush: Array<() => void> = []
-    /** Logins chosen for the batch's new accounts: a homonym in the same batch takes the next one. */
-    const claimed = new Set<string>()
+    /**
+     * Per login base, the first number worth trying: those below were held or chosen earlier in this
+     * import, so that the n-th homonym costs one lookup, not n (an academy has hundreds of some names).
+     */
+    const loginFrom = new Map<string, number>()
     const flush = Effect.gen(function* () {
       const taken = pending.splice(0, pending.length)
       const after = afterFlush.splice(0, afterFlush.length)
-      claimed.clear()
       if (taken.length > 0 && batchSize <= 1) {
         for (const entry of taken) entry.then(yield* give(entry.intent, entry.onRefused))
       } else if (taken.length > 0) {
@@ -306,8 +306,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       let attached: ReadonlyArray<string>
       if (existing === undefined) {
         accountId = AccountId.make(Crypto.randomUUID())
-        const login = yield* freeLogin(facts, person.firstName, person.lastName, claimed)
-        claimed.add(login)
+        const login = yield* freeLogin(facts, person.firstName, person.lastName, loginFrom)
         const activationCode = yield* options.activationCode
         queue(
           {
@@ -682,6 +681,16 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
 
 type EventStoreErrorLike = import("../FeedImport.ts").Error
 
+/** The export read into its plan; the records read are let go once it is built (an academy's are hundreds of MB). */
+const planOf = <E, R>(elements: Stream.Stream<AafElement, E, R>) =>
+  Effect.suspend(() => {
+    const collecting = collector()
+    return Effect.map(
+      Stream.runForEach(elements, (element) => Effect.sync(() => collecting.add(element))),
+      () => collecting.plan(),
+    )
+  })
+
 /** A school's Structure stream as the import follows it (see `schoolStream`). */
 interface SchoolStream {
   readonly state: () => Structure.StructureState
@@ -709,15 +718,17 @@ const heldMessage = (uai: string, held: ReadonlyArray<HeldSchool>): string => {
 }
 
 /**
- * The first login of the person's names that nobody holds (BR-ACC-10) nor the batch's new accounts
- * (`claimed`): the log's claim refuses a taken one at the append all the same.
+ * The first login of the person's names that nobody holds (BR-ACC-10), from the number `from` gives for
+ * its base (the logins this import chose before, not yet in the read model, are below it); the log's
+ * claim refuses a taken one at the append all the same.
  */
-const freeLogin = (facts: Authorization.Service, firstName: string, lastName: string, claimed: ReadonlySet<string>) =>
+const freeLogin = (facts: Authorization.Service, firstName: string, lastName: string, from: Map<string, number>) =>
   Effect.gen(function* () {
     const base = Logins.base(firstName, lastName)
-    for (let n = 1; ; n++) {
+    for (let n = from.get(base) ?? 1; ; n++) {
       const login = Logins.candidate(base, n)
-      if (claimed.has(login)) continue
-      if ((yield* facts.loginHolder(login)) === undefined) return login
+      if ((yield* facts.loginHolder(login)) !== undefined) continue
+      from.set(base, n + 1)
+      return login
     }
   })

@@ -8,7 +8,7 @@ import * as EventStoreModule from "@cartable/eventlog/EventStore"
 import type { AppendResult, StreamAppend } from "@cartable/eventlog/EventStoreDriver"
 import { type ConcurrencyConflict, EventStoreError } from "@cartable/eventlog/EventStoreError"
 import type { ExpectedVersion } from "@cartable/eventlog/ExpectedVersion"
-import type { NewEvent } from "@cartable/eventlog/RecordedEvent"
+import type { NewEvent, RecordedEvent } from "@cartable/eventlog/RecordedEvent"
 import type { StreamName } from "@cartable/eventlog/StreamName"
 import * as Effect from "effect/Effect"
 import type * as Projection from "../Projection.ts"
@@ -42,19 +42,21 @@ export const make = (
           )
           if (concerned.length > 0) {
             // The events as the log returns them (positions from the database, erased fields as a rebuild
-            // reads them), read back inside the append's transaction. Each stream's events are applied and
-            // committed in turn, in the log's order: a uniqueness claim (a login) an earlier stream of the
-            // call took is then refused as one taken by another append.
+            // reads them), read back inside the append's transaction, in the log's order. Each projection
+            // applies them all at once: one load and one write per table for the whole call. A uniqueness
+            // claim (a login) two streams of the call both take is refused like one taken by another
+            // append (the engine's KeyTaken), and the call fails with it.
+            const recorded: Array<RecordedEvent> = []
             for (let index = 0; index < appends.length; index++) {
               const { streamName, events: newEvents } = appends[index]!
               const after = results[index]!.streamVersion - newEvents.length
-              const recorded = yield* plain.readStream(streamName, after)
-              for (const projection of concerned) {
-                if (!newEvents.some((event) => projection.eventTypes.has(event.event._tag))) continue
-                const applied = yield* Engine.apply(projection, recorded, store.get)
-                if (applied.failure !== undefined) return yield* Effect.fail(applied.failure)
-                yield* store.commit({ changes: applied.changes })
-              }
+              recorded.push(...(yield* plain.readStream(streamName, after)))
+            }
+            if (appends.length > 1) recorded.sort((a, b) => a.position - b.position)
+            for (const projection of concerned) {
+              const applied = yield* Engine.apply(projection, recorded, store.get)
+              if (applied.failure !== undefined) return yield* Effect.fail(applied.failure)
+              yield* store.commit({ changes: applied.changes })
             }
           }
           return answer(results)

@@ -5,7 +5,9 @@
  * reporter's schools, an inspector's roles, the locations of the schools an
  * administrator acts on. The command comes with its actor already resolved; the
  * fact fields it may carry are replaced, never trusted. One lookup per fact a
- * command needs, none for commands without cross facts.
+ * command needs, none for commands without cross facts. The lookups run one
+ * after another: a fiber forked per lookup costs more CPU than the lookup on
+ * SQLite (docs/performance.md "Importing a directory").
  *
  * @since 0.1.0
  */
@@ -83,15 +85,13 @@ const schoolsConcerned = (
 }
 
 /**
- * Where the schools concerned sit, one lookup per school, concurrent; a school
+ * Where the schools concerned sit, one lookup per school; a school
  * the log does not know is left out, so its administrators are judged on its id.
  */
 const withLocations = (facts: Authorization.Service, command: Fields): Effect.Effect<Fields, ReadModelError> =>
   Effect.gen(function* () {
     const structureIds = yield* schoolsConcerned(facts, command)
-    const found = yield* Effect.forEach(structureIds, (structureId) => facts.location(structureId), {
-      concurrency: "unbounded",
-    })
+    const found = yield* Effect.forEach(structureIds, (structureId) => facts.location(structureId))
     return {
       ...command,
       locations: found.filter((location): location is Actor.Location => location !== undefined),
@@ -101,7 +101,7 @@ const withLocations = (facts: Authorization.Service, command: Fields): Effect.Ef
 /** Where these schools sit, those the log knows. */
 const locationsOf = (facts: Authorization.Service, structureIds: ReadonlyArray<StructureId>) =>
   Effect.map(
-    Effect.forEach(structureIds, (structureId) => facts.location(structureId), { concurrency: "unbounded" }),
+    Effect.forEach(structureIds, (structureId) => facts.location(structureId)),
     (found) => found.filter((location): location is Actor.Location => location !== undefined),
   )
 
@@ -152,17 +152,14 @@ const completeMessage = (facts: Authorization.Service, command: Fields): Effect.
     const structureId = command.structureId as StructureId
     const actor = command.actor as Actor.Actor
     const inReplyTo = command.inReplyTo as Message.Correspondence | undefined
-    const [senders, policy, resolved, replied] = yield* Effect.all(
-      [
-        facts.correspondents([actor.accountId]),
-        facts.communicationPolicy(structureId),
-        Effect.forEach(command.recipients as ReadonlyArray<Message.RecipientChoice>, (choice) =>
-          resolveChoice(facts, structureId, choice),
-        ),
-        inReplyTo === undefined ? Effect.succeed(undefined) : facts.correspondence(inReplyTo.kind, inReplyTo.id),
-      ],
-      { concurrency: "unbounded" },
-    )
+    const [senders, policy, resolved, replied] = yield* Effect.all([
+      facts.correspondents([actor.accountId]),
+      facts.communicationPolicy(structureId),
+      Effect.forEach(command.recipients as ReadonlyArray<Message.RecipientChoice>, (choice) =>
+        resolveChoice(facts, structureId, choice),
+      ),
+      inReplyTo === undefined ? Effect.succeed(undefined) : facts.correspondence(inReplyTo.kind, inReplyTo.id),
+    ])
     return {
       ...without(command, "sender", "policy", "resolved", "replyTarget"),
       ...optional("sender", senders[0]),
@@ -177,15 +174,12 @@ const completeWith = (facts: Authorization.Service, command: Fields): Effect.Eff
     case "ProvisionAccount": {
       const origin = command.origin as { readonly _tag: string; readonly source?: string; readonly externalId?: string }
       return Effect.map(
-        Effect.all(
-          [
-            facts.loginHolder(command.login as string),
-            origin._tag === "Feed"
-              ? facts.feedHolder(origin.source as string, origin.externalId as string)
-              : Effect.succeed(undefined),
-          ],
-          { concurrency: 2 },
-        ),
+        Effect.all([
+          facts.loginHolder(command.login as string),
+          origin._tag === "Feed"
+            ? facts.feedHolder(origin.source as string, origin.externalId as string)
+            : Effect.succeed(undefined),
+        ]),
         ([loginHolder, feedHolder]) => ({
           ...without(command, "loginHolder", "feedHolder"),
           ...optional("loginHolder", loginHolder),
@@ -231,14 +225,11 @@ const completeWith = (facts: Authorization.Service, command: Fields): Effect.Eff
       const content = command.content as { readonly kind: string; readonly contentId: string }
       // A school the log does not know has no parents to alert: its own administrators and the platform's.
       return Effect.map(
-        Effect.all(
-          [
-            facts.location(structureId),
-            facts.account((command.actor as Actor.Actor).accountId),
-            content.kind === "Message" ? facts.correspondence("Message", content.contentId) : Effect.succeed(undefined),
-          ],
-          { concurrency: 3 },
-        ),
+        Effect.all([
+          facts.location(structureId),
+          facts.account((command.actor as Actor.Actor).accountId),
+          content.kind === "Message" ? facts.correspondence("Message", content.contentId) : Effect.succeed(undefined),
+        ]),
         ([location, reporter, message]) => ({
           ...without(command, "reportedMessage"),
           location: location ?? { structureId },
@@ -279,13 +270,10 @@ const completeWith = (facts: Authorization.Service, command: Fields): Effect.Eff
       )
     case "ScheduleInspection":
       return Effect.map(
-        Effect.all(
-          [
-            bookLocation(facts, command.homeworkBookId as HomeworkBookId),
-            facts.roles(command.inspectorId as AccountId),
-          ],
-          { concurrency: 2 },
-        ),
+        Effect.all([
+          bookLocation(facts, command.homeworkBookId as HomeworkBookId),
+          facts.roles(command.inspectorId as AccountId),
+        ]),
         ([location, inspectorRoles]) => ({ ...command, location, inspectorRoles }),
       )
     case "RescheduleInspection":
