@@ -653,6 +653,11 @@ export declare namespace Authorization {
     readonly loginHolder: (login: string) => Effect.Effect<AccountId | undefined, ReadModelError>
     /** The account provisioned from this feed person (BR-ACC-8). */
     readonly feedHolder: (source: string, externalId: string) => Effect.Effect<AccountId | undefined, ReadModelError>
+    /** The accounts provisioned from these feed persons, by external id (those that have one; at most 10,000 ids). */
+    readonly feedHolders: (
+      source: string,
+      externalIds: ReadonlyArray<string>,
+    ) => Effect.Effect<ReadonlyMap<string, AccountId>, ReadModelError>
     /** Every account a feed provisioned that is attached to this school, deleted ones included. */
     readonly feedAccounts: (
       source: string,
@@ -794,6 +799,13 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
     loginHolder: (login) => Effect.map(logins.get(login), (entry) => entry?.accountId),
     feedHolder: (source, externalId) =>
       Effect.map(feedIds.get(feedKey(source, externalId)), (entry) => entry?.accountId),
+    feedHolders: (source, externalIds) => {
+      const idOf = new Map(externalIds.map((externalId) => [feedKey(source, externalId), externalId]))
+      return Effect.map(
+        feedIds.getMany([...idOf.keys()]),
+        (entries) => new Map(entries.map((entry) => [idOf.get(entry.key)!, entry.accountId])),
+      )
+    },
     feedAccounts: (source, structureId) =>
       Effect.gen(function* () {
         const found: Array<FeedAccount> = []

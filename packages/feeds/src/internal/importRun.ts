@@ -287,8 +287,16 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     /** The links each relative account has now, for the links' step to give only the changed ones. */
     const linksOf = new Map<AccountId, ReadonlyArray<RelativeLink>>()
     let progress = 0
-    for (const person of plan.people) {
+    /** The accounts the log holds for the people of the next thousand, read in one call. */
+    let holders: ReadonlyMap<string, AccountId> = new Map()
+    for (const [index, person] of plan.people.entries()) {
       options.onProgress?.(progress++, plan.people.length)
+      if (index % 1_000 === 0) {
+        holders = yield* facts.feedHolders(
+          source,
+          plan.people.slice(index, index + 1_000).map((next) => next.id),
+        )
+      }
       const stop = person.schools.find((uai) => blocked.has(uai))
       if (stop !== undefined) {
         const why = held.some((h) => h.structureId === stop) ? "Held" : "Refused"
@@ -301,7 +309,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         continue
       }
       const refused = refusePerson(person)
-      const existing = yield* facts.feedHolder(source, person.id)
+      const existing = holders.get(person.id)
       let accountId: AccountId
       let attached: ReadonlyArray<string>
       if (existing === undefined) {
@@ -493,6 +501,20 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     // 4. Relatives' links, with their flags (BR-ACC-7); a full export's links are all of the pupil's.
     // A link's facts are its pupil's other relatives: a batch holds at most one command per pupil (the
     // k-th of every pupil in round k), so that each is decided on the links given before it.
+    // A full export's links are all of the pupil's: the relatives the log links him to now, read a
+    // thousand pupils a call (the read model answers many keys in one statement per collection).
+    const linkedNow = new Map<string, ReadonlyArray<AccountId>>()
+    if (full) {
+      const pupilIds = plan.people.flatMap((person) => {
+        const pupilId = person.category === "Eleve" ? accountOf.get(person.id) : undefined
+        return pupilId === undefined ? [] : [pupilId]
+      })
+      for (let from = 0; from < pupilIds.length; from += 1_000) {
+        for (const pupil of yield* facts.accounts(pupilIds.slice(from, from + 1_000))) {
+          linkedNow.set(pupil.accountId, pupil.relativeIds)
+        }
+      }
+    }
     const perPupil: Array<Array<readonly [Record<string, unknown>, (message: string) => void]>> = []
     for (const person of plan.people) {
       const pupilId = accountOf.get(person.id)
@@ -513,8 +535,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         ])
       }
       if (full) {
-        const pupil = yield* facts.account(pupilId)
-        for (const relativeId of pupil?.relativeIds ?? []) {
+        for (const relativeId of linkedNow.get(pupilId) ?? []) {
           if (wanted.has(relativeId)) continue
           commands.push([{ _tag: "UnlinkRelative", accountId: relativeId, pupilId }, refused])
         }
