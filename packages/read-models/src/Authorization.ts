@@ -625,6 +625,22 @@ const factsOf = (
 })
 
 /**
+ * A pupil's profile and his linked relatives, as {@link Authorization.Service.pupilRelatives} reads them.
+ *
+ * @since 0.1.0
+ */
+export interface PupilRelatives {
+  readonly profile: Profile | undefined
+  readonly relatives: ReadonlyArray<{
+    readonly accountId: AccountId
+    /** Personal: `PersonalData.ERASED` once erased. */
+    readonly firstName: string
+    readonly lastName: string
+    readonly state: AccountState
+  }>
+}
+
+/**
  * @since 0.1.0
  */
 export declare namespace Authorization {
@@ -647,6 +663,11 @@ export declare namespace Authorization {
     readonly account: (accountId: AccountId) => Effect.Effect<AccountFacts | undefined, ReadModelError>
     /** The facts of the accounts of these ids that exist, in the order of `ids`. */
     readonly accounts: (ids: ReadonlyArray<AccountId>) => Effect.Effect<ReadonlyArray<AccountFacts>, ReadModelError>
+    /**
+     * A pupil's profile (undefined for an account never provisioned) and the relatives linked to him, with
+     * their names and state (BR-ACC-7): what a link needs, in three reads rather than an account's six.
+     */
+    readonly pupilRelatives: (pupilId: AccountId) => Effect.Effect<PupilRelatives, ReadModelError>
     /** Where a registered structure sits (BR-SIG-2). */
     readonly location: (structureId: StructureId) => Effect.Effect<Actor.Location | undefined, ReadModelError>
     /** The account holding this login or alias, one namespace (BR-ACC-10). */
@@ -792,6 +813,22 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
       ),
     account: (accountId) => Effect.map(factsOfMany([accountId]), (found) => found[0]),
     accounts: factsOfMany,
+    pupilRelatives: (pupilId) =>
+      Effect.gen(function* () {
+        const pupil = yield* accounts.get(pupilId)
+        const links = pupil === undefined ? undefined : yield* relatives.get(pupilId)
+        const linked =
+          links === undefined || links.relativeIds.length === 0 ? [] : yield* accounts.getMany(links.relativeIds)
+        return {
+          profile: pupil?.profile,
+          relatives: linked.map((entry) => ({
+            accountId: entry.accountId,
+            firstName: entry.firstName,
+            lastName: entry.lastName,
+            state: stateOf(entry),
+          })),
+        }
+      }),
     location: (structureId) =>
       Effect.map(structures.get(structureId), (entry) =>
         entry === undefined ? undefined : Structure.locationFrom(entry.structureId, entry.kind, entry),

@@ -190,6 +190,28 @@ for (const { name, storage } of stores) {
         assert.strictEqual(yield* facts.loginHolder("marie.perso"), ids.pupil)
         assert.strictEqual(yield* facts.loginHolder("nobody.x"), undefined)
         assert.strictEqual(yield* facts.feedHolder("AAF", "j-teacher-1"), ids.teacher)
+        assert.deepStrictEqual(
+          yield* facts.feedHolders("AAF", ["j-teacher-1", "j-nobody", "j-teacher-1"]),
+          new Map([["j-teacher-1", ids.teacher]]),
+        )
+        assert.deepStrictEqual(yield* facts.feedHolders("CSV", ["j-teacher-1"]), new Map())
+        // A link's facts: the pupil's profile and his relatives, as account() and accounts() give them.
+        const relatives = yield* facts.accounts(pupil?.relativeIds ?? [])
+        assert.deepStrictEqual(yield* facts.pupilRelatives(ids.pupil), {
+          profile: "Student",
+          relatives: relatives.map(({ accountId, firstName, lastName, state }) => ({
+            accountId,
+            firstName,
+            lastName,
+            state,
+          })),
+        })
+        assert.strictEqual(relatives.length, 1)
+        assert.deepStrictEqual(yield* facts.pupilRelatives(ids.relative), { profile: "Relative", relatives: [] })
+        assert.deepStrictEqual(yield* facts.pupilRelatives(AccountId.make("nobody")), {
+          profile: undefined,
+          relatives: [],
+        })
         assert.deepStrictEqual(yield* facts.location(school), {
           structureId: school,
           districtId: district,

@@ -205,11 +205,10 @@ const completeWith = (facts: Authorization.Service, command: Fields): Effect.Eff
     case "LinkRelative":
       return Effect.gen(function* () {
         const pupilId = (command.link as { readonly pupilId: AccountId }).pupilId
-        const pupil = yield* facts.account(pupilId)
-        const relatives = pupil === undefined ? [] : yield* facts.accounts(pupil.relativeIds)
+        const { profile, relatives } = yield* facts.pupilRelatives(pupilId)
         return {
           ...without(command, "pupilProfile"),
-          ...optional("pupilProfile", pupil?.profile),
+          ...optional("pupilProfile", profile),
           pupilRelatives: relatives
             .filter((relative) => relative.state !== "deleted")
             .map(({ accountId, firstName, lastName }) => ({ accountId, firstName, lastName })),
