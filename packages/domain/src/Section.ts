@@ -86,13 +86,15 @@ export interface Publication {
 }
 
 /**
- * A shared folder, with its files; `binned` while it waits in the bin.
+ * A shared folder, with its files; `binned` while it waits in the bin. A file's
+ * id is the folder's own: its deleted files' ids are never given again in it.
  *
  * @since 0.1.0
  */
 export interface Folder {
   readonly folderId: FolderId
   readonly files: ReadonlyArray<FileId>
+  readonly deletedFiles: ReadonlyArray<FileId>
   readonly binned: boolean
 }
 
@@ -111,8 +113,10 @@ export interface Section {
   readonly grants: ReadonlyArray<Grant>
   readonly publications: ReadonlyArray<Publication>
   readonly folders: ReadonlyArray<Folder>
-  /** Ids gone for good (deleted publications, purged folders, deleted files): never given again. */
-  readonly usedIds: ReadonlyArray<string>
+  /** Deleted publications' ids: never given to a publication again (a folder may take one). */
+  readonly deletedPublications: ReadonlyArray<PublicationId>
+  /** Purged folders' ids: never given to a folder again (a publication may take one). */
+  readonly purgedFolders: ReadonlyArray<FolderId>
   readonly closed: ClosingReason | undefined
 }
 
@@ -301,7 +305,7 @@ const propose = (command: Command<"ProposePublication">, section: Section): Deci
     return notAllowed("BR-RUB-1", role, "publish directly in a moderated section: your content waits for validation")
   }
   const { publicationId } = command
-  if (publicationOf(section, publicationId) !== undefined || section.usedIds.includes(publicationId)) {
+  if (publicationOf(section, publicationId) !== undefined || section.deletedPublications.includes(publicationId)) {
     return reject("BR-RUB-1", "AlreadyExists", `Publication ${publicationId} already exists`)
   }
   const base = { sectionId: section.sectionId, publicationId, service: command.service }
@@ -362,7 +366,7 @@ const publish = (command: Command<"PublishPublication">, section: Section): Deci
 }
 
 const deletePublication = (command: Command<"DeletePublication">, section: Section): Decision => {
-  if (section.usedIds.includes(command.publicationId)) return none
+  if (section.deletedPublications.includes(command.publicationId)) return none
   const role = roleIn(section, command)
   const publication = publicationOf(section, command.publicationId)
   const own = publication !== undefined && publication.authorId === command.actor.accountId
@@ -403,7 +407,7 @@ const inBin = (folderId: FolderId) =>
 const createFolder = (command: Command<"CreateFolder">, section: Section): Decision => {
   const refused = folderRight(command, section, "Upload", "create shared folders")
   if (refused !== undefined) return refused
-  if (folderOf(section, command.folderId) !== undefined || section.usedIds.includes(command.folderId)) {
+  if (folderOf(section, command.folderId) !== undefined || section.purgedFolders.includes(command.folderId)) {
     return reject("BR-RUB-2", "AlreadyExists", `Folder ${command.folderId} already exists`)
   }
   return events({
@@ -421,7 +425,7 @@ const uploadFile = (command: Command<"UploadFile">, section: Section): Decision 
   const folder = folderOf(section, command.folderId)
   if (folder === undefined) return folderNotFound(command.folderId)
   if (folder.binned) return inBin(folder.folderId)
-  if (folder.files.includes(command.fileId) || section.usedIds.includes(command.fileId)) {
+  if (folder.files.includes(command.fileId) || folder.deletedFiles.includes(command.fileId)) {
     return reject("BR-RUB-2", "AlreadyExists", `File ${command.fileId} already exists`)
   }
   return events({
@@ -441,7 +445,7 @@ const deleteFile = (command: Command<"DeleteFile">, section: Section): Decision 
   if (folder === undefined) return folderNotFound(command.folderId)
   if (folder.binned) return inBin(folder.folderId)
   if (!folder.files.includes(command.fileId)) {
-    return section.usedIds.includes(command.fileId)
+    return folder.deletedFiles.includes(command.fileId)
       ? none
       : reject("BR-RUB-2", "NotFound", `File ${command.fileId} is not in folder ${folder.folderId}`)
   }
@@ -458,7 +462,9 @@ const deleteFolder = (command: Command<"DeleteFolder">, section: Section): Decis
   const refused = folderRight(command, section, "DeleteFolderContent", "delete shared folders")
   if (refused !== undefined) return refused
   const folder = folderOf(section, command.folderId)
-  if (folder === undefined) return section.usedIds.includes(command.folderId) ? none : folderNotFound(command.folderId)
+  if (folder === undefined) {
+    return section.purgedFolders.includes(command.folderId) ? none : folderNotFound(command.folderId)
+  }
   return folder.binned
     ? none
     : events({
@@ -474,7 +480,7 @@ const restoreFolder = (command: Command<"RestoreFolder">, section: Section): Dec
   if (refused !== undefined) return refused
   const folder = folderOf(section, command.folderId)
   if (folder === undefined) {
-    return section.usedIds.includes(command.folderId)
+    return section.purgedFolders.includes(command.folderId)
       ? reject("BR-RUB-2", "NotFound", `Folder ${command.folderId} spent its 90 days in the bin: it is gone`)
       : folderNotFound(command.folderId)
   }
@@ -545,8 +551,7 @@ export const decide = (command: SectionCommand, state: SectionState): Decision =
   }
 }
 
-const withUsed = (section: Section, id: string): ReadonlyArray<string> =>
-  section.usedIds.includes(id) ? section.usedIds : [...section.usedIds, id]
+const withId = <A>(ids: ReadonlyArray<A>, id: A): ReadonlyArray<A> => (ids.includes(id) ? ids : [...ids, id])
 
 const mapFolder = (section: Section, folderId: FolderId, f: (folder: Folder) => Folder): ReadonlyArray<Folder> =>
   section.folders.map((folder) => (folder.folderId === folderId ? f(folder) : folder))
@@ -571,7 +576,8 @@ export const evolve = (state: SectionState, event: SectionEvent): SectionState =
           grants: [],
           publications: [],
           folders: [],
-          usedIds: [],
+          deletedPublications: [],
+          purgedFolders: [],
           closed: undefined,
         }
   }
@@ -625,12 +631,15 @@ export const evolve = (state: SectionState, event: SectionEvent): SectionState =
       return {
         ...state,
         publications: state.publications.filter((p) => p.publicationId !== event.publicationId),
-        usedIds: withUsed(state, event.publicationId),
+        deletedPublications: withId(state.deletedPublications, event.publicationId),
       }
     case "FolderCreated":
       return folderOf(state, event.folderId) !== undefined
         ? state
-        : { ...state, folders: [...state.folders, { folderId: event.folderId, files: [], binned: false }] }
+        : {
+            ...state,
+            folders: [...state.folders, { folderId: event.folderId, files: [], deletedFiles: [], binned: false }],
+          }
     case "FileUploaded":
       return {
         ...state,
@@ -644,22 +653,22 @@ export const evolve = (state: SectionState, event: SectionEvent): SectionState =
         folders: mapFolder(state, event.folderId, (folder) => ({
           ...folder,
           files: folder.files.filter((file) => file !== event.fileId),
+          deletedFiles: withId(folder.deletedFiles, event.fileId),
         })),
-        usedIds: withUsed(state, event.fileId),
       }
     case "FolderBinned":
       return { ...state, folders: mapFolder(state, event.folderId, (folder) => ({ ...folder, binned: true })) }
     case "FolderRestored":
       return { ...state, folders: mapFolder(state, event.folderId, (folder) => ({ ...folder, binned: false })) }
-    case "FolderPurged": {
-      const folder = folderOf(state, event.folderId)
-      if (folder === undefined) return state
-      return {
-        ...state,
-        folders: state.folders.filter((f) => f.folderId !== event.folderId),
-        usedIds: [...new Set([...state.usedIds, event.folderId, ...folder.files])],
-      }
-    }
+    // Its files go with it: the folder's id never comes back, so neither do they.
+    case "FolderPurged":
+      return folderOf(state, event.folderId) === undefined
+        ? state
+        : {
+            ...state,
+            folders: state.folders.filter((f) => f.folderId !== event.folderId),
+            purgedFolders: withId(state.purgedFolders, event.folderId),
+          }
   }
 }
 
