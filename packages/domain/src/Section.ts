@@ -1,8 +1,9 @@
 /**
  * The Section aggregate (rubrique): a publication space of a school, a class or
  * a teaching group, with its blog, forum and shared folders, the roles granted
- * in it and the rights matrix of seed 004 (BR-RUB-1), shared folders without
- * moderation and with a 90-day bin (BR-RUB-2), and the closing of class sections
+ * in it and the rights matrix of seed 004 (BR-RUB-1), its forms (the matrix's
+ * "Gérer les formulaires"), shared folders without moderation and with a 90-day
+ * bin (BR-RUB-2), and the closing of class sections
  * at the end of the school year while teaching sections persist (BR-GRP-4).
  *
  * @since 0.1.0
@@ -19,6 +20,7 @@ import type {
   ClosingReason,
   FileId,
   FolderId,
+  FormId,
   Grantee,
   PublicationId,
   PublicationService,
@@ -117,6 +119,9 @@ export interface Section {
   readonly deletedPublications: ReadonlyArray<PublicationId>
   /** Purged folders' ids: never given to a folder again (a publication may take one). */
   readonly purgedFolders: ReadonlyArray<FolderId>
+  /** The section's forms (004 "Formulaires"), and the deleted ones' ids, never given to a form again. */
+  readonly forms: ReadonlyArray<FormId>
+  readonly deletedForms: ReadonlyArray<FormId>
   readonly closed: ClosingReason | undefined
 }
 
@@ -505,6 +510,42 @@ const purgeFolder = (command: Command<"PurgeFolder">, section: Section): Decisio
     : events({ _tag: "FolderPurged", sectionId: section.sectionId, folderId: folder.folderId })
 }
 
+/** BR-RUB-1 "Gérer les formulaires": the Gestionnaire's. */
+const formsRight = (command: Parameters<typeof roleIn>[1], section: Section, what: string): Decision | undefined => {
+  const role = roleIn(section, command)
+  return SectionRights.can(role, "ManageForms") ? undefined : notAllowed("BR-RUB-1", role, what)
+}
+
+const createForm = (command: Command<"CreateForm">, section: Section): Decision => {
+  const refused = formsRight(command, section, "create forms here")
+  if (refused !== undefined) return refused
+  if (section.forms.includes(command.formId) || section.deletedForms.includes(command.formId)) {
+    return reject("BR-RUB-1", "AlreadyExists", `Form ${command.formId} already exists`)
+  }
+  return events({
+    _tag: "FormCreated",
+    sectionId: section.sectionId,
+    formId: command.formId,
+    title: command.title,
+    createdBy: command.actor.accountId,
+  })
+}
+
+const deleteForm = (command: Command<"DeleteForm">, section: Section): Decision => {
+  const refused = formsRight(command, section, "delete forms here")
+  if (refused !== undefined) return refused
+  if (section.deletedForms.includes(command.formId)) return none
+  if (!section.forms.includes(command.formId)) {
+    return reject("BR-RUB-1", "NotFound", `Form ${command.formId} does not exist`)
+  }
+  return events({
+    _tag: "FormDeleted",
+    sectionId: section.sectionId,
+    formId: command.formId,
+    deletedBy: command.actor.accountId,
+  })
+}
+
 const closedSection = (section: Section): Decision =>
   section.closed === "SchoolYearEnded"
     ? reject("BR-GRP-4", "Closed", `Section ${section.sectionId} closed with its class at the end of the school year`)
@@ -548,6 +589,10 @@ export const decide = (command: SectionCommand, state: SectionState): Decision =
       return deleteFolder(command, state)
     case "RestoreFolder":
       return restoreFolder(command, state)
+    case "CreateForm":
+      return createForm(command, state)
+    case "DeleteForm":
+      return deleteForm(command, state)
   }
 }
 
@@ -578,6 +623,8 @@ export const evolve = (state: SectionState, event: SectionEvent): SectionState =
           folders: [],
           deletedPublications: [],
           purgedFolders: [],
+          forms: [],
+          deletedForms: [],
           closed: undefined,
         }
   }
@@ -669,6 +716,14 @@ export const evolve = (state: SectionState, event: SectionEvent): SectionState =
             folders: state.folders.filter((f) => f.folderId !== event.folderId),
             purgedFolders: withId(state.purgedFolders, event.folderId),
           }
+    case "FormCreated":
+      return { ...state, forms: withId(state.forms, event.formId) }
+    case "FormDeleted":
+      return {
+        ...state,
+        forms: state.forms.filter((formId) => formId !== event.formId),
+        deletedForms: withId(state.deletedForms, event.formId),
+      }
   }
 }
 

@@ -552,6 +552,21 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     sectionId: "SectionId",
     folderId: "FolderId",
   },
+  CreateForm: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    formId: "FormId",
+    title: "FormTitle",
+    "locations?": locations,
+  },
+  DeleteForm: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    formId: "FormId",
+    "locations?": locations,
+  },
   // CommunicationRules
   AllowCommunication: {
     actor: actor,

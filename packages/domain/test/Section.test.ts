@@ -197,6 +197,8 @@ const exercised = (
       return { _tag: "UploadFile", ...fields, folderId: ids.folders[0]!, fileId: ids.files[1]!, name: "fiche.pdf" }
     case "DeleteFolderContent":
       return { _tag: "DeleteFolder", ...fields, folderId: ids.folders[0]! }
+    case "ManageForms":
+      return { _tag: "CreateForm", ...fields, formId: ids.forms[0]!, title: "Autorisation de sortie" }
     default:
       throw new Error(`no command exercises ${right}`)
   }
@@ -214,6 +216,7 @@ const exercisable: ReadonlyArray<Right> = [
   "ManageActors",
   "Upload",
   "DeleteFolderContent",
+  "ManageForms",
 ]
 
 const grantArb = FastCheck.array(
@@ -377,12 +380,13 @@ describe("Ids gone for good", () => {
   // One id, "x", that each kind may hold: a publication, a folder, a file of folder dir-1 or of dir-2. The oracle
   // (docs/sections.md): a deleted publication's id is never given to a publication again, a purged folder's never
   // to a folder, a deleted file's never to a file of the same folder (a file's id is its folder's); nothing else.
-  type Kind = "Publication" | "Folder" | "File of dir-1" | "File of dir-2"
-  const kinds: ReadonlyArray<Kind> = ["Publication", "Folder", "File of dir-1", "File of dir-2"]
+  type Kind = "Publication" | "Folder" | "File of dir-1" | "File of dir-2" | "Form"
+  const kinds: ReadonlyArray<Kind> = ["Publication", "Folder", "File of dir-1", "File of dir-2", "Form"]
   const sectionId = ids.sections[0]!
   const [dir1, dir2] = [ids.folders[0]!, ids.folders[1]!]
   const folderOf = (kind: Kind) => (kind === "File of dir-1" ? dir1 : dir2)
   const x = { publicationId: Section.PublicationId.make("x"), folderId: Section.FolderId.make("x") }
+  const formX = Section.FormId.make("x")
   const fileX = Section.FileId.make("x")
   const manager: Actor.Actor = {
     accountId: admin,
@@ -402,6 +406,11 @@ describe("Ids gone for good", () => {
           { _tag: "FolderCreated", sectionId, folderId: x.folderId, name: "Photos", createdBy: other },
           { _tag: "FolderBinned", sectionId, folderId: x.folderId, deletedBy: admin },
           { _tag: "FolderPurged", sectionId, folderId: x.folderId },
+        ]
+      case "Form":
+        return [
+          { _tag: "FormCreated", sectionId, formId: formX, title: "Autorisation", createdBy: other },
+          { _tag: "FormDeleted", sectionId, formId: formX, deletedBy: admin },
         ]
       default: {
         const folderId = folderOf(kind)
@@ -426,6 +435,8 @@ describe("Ids gone for good", () => {
         }
       case "Folder":
         return { _tag: "CreateFolder", ...fields, folderId: x.folderId, name: "Devoirs" }
+      case "Form":
+        return { _tag: "CreateForm", ...fields, formId: formX, title: "Inscriptions" }
       default:
         return { _tag: "UploadFile", ...fields, folderId: folderOf(kind), fileId: fileX, name: "fiche.pdf" }
     }
@@ -435,7 +446,9 @@ describe("Ids gone for good", () => {
       ? { _tag: "DeletePublication", ...fields, publicationId: x.publicationId }
       : kind === "Folder"
         ? { _tag: "DeleteFolder", ...fields, folderId: x.folderId }
-        : { _tag: "DeleteFile", ...fields, folderId: folderOf(kind), fileId: fileX }
+        : kind === "Form"
+          ? { _tag: "DeleteForm", ...fields, formId: formX }
+          : { _tag: "DeleteFile", ...fields, folderId: folderOf(kind), fileId: fileX }
 
   it.prop(
     "BR-RUB-2 a gone id blocks only its own kind: a deleted publication's id stays free for a folder, a purged folder's for a publication, a deleted file's for another folder's file",
