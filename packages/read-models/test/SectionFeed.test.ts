@@ -158,6 +158,18 @@ const world = (people: ReadonlyArray<Person>) =>
     })
   })
 
+/** The head puts an article online at once (a Gestionnaire publishes directly). */
+const publishByHead = as(head, {
+  _tag: "ProposePublication",
+  sectionId: section,
+  member: nobody,
+  publicationId: "pub-1",
+  service: "Blog",
+  title: "Réunion parents-professeurs",
+  body: "Jeudi à 18 h.",
+  publishNow: true,
+})
+
 const granteeOf = (g: Grantee) => (g._tag === "Account" ? { _tag: "Account", accountId: idOf(g.index) } : g)
 
 describe("a section's publication in the news feed", () => {
@@ -179,16 +191,7 @@ describe("a section's publication in the news feed", () => {
           if (revoked)
             yield* as(head, { _tag: "RevokeSectionRole", sectionId: section, member: nobody, grantee: target })
         }
-        yield* as(head, {
-          _tag: "ProposePublication",
-          sectionId: section,
-          member: nobody,
-          publicationId: "pub-1",
-          service: "Blog",
-          title: "Réunion parents-professeurs",
-          body: "Jeudi à 18 h.",
-          publishNow: true,
-        })
+        yield* publishByHead
         const news = yield* NewsFeed.NewsFeed
         const reached: Array<string> = []
         for (const index of people.keys()) {
@@ -222,16 +225,7 @@ describe("a section's publication in the news feed", () => {
         ])
         const grantee = { _tag: "Profile", profile: "Relative" }
         yield* as(head, { _tag: "GrantSectionRole", sectionId: section, member: nobody, grantee, role: "Visitor" })
-        yield* as(head, {
-          _tag: "ProposePublication",
-          sectionId: section,
-          member: nobody,
-          publicationId: "pub-1",
-          service: "Blog",
-          title: "Réunion parents-professeurs",
-          body: "Jeudi à 18 h.",
-          publishNow: true,
-        })
+        yield* publishByHead
         const news = yield* NewsFeed.NewsFeed
         const types = (id: string) =>
           Effect.map(news.feed({ recipient: AccountId.make(id) }), (page) => page.notifications.map((n) => n.type))
