@@ -1,8 +1,9 @@
 /**
  * The Section aggregate (rubrique): a publication space of a school, a class or
  * a teaching group, with its blog, forum and shared folders, the roles granted
- * in it and the rights matrix of seed 004 (BR-RUB-1), shared folders without
- * moderation and with a 90-day bin (BR-RUB-2), and the closing of class sections
+ * in it and the rights matrix of seed 004 (BR-RUB-1), its forms (the matrix's
+ * "Gérer les formulaires"), shared folders without moderation and with a 90-day
+ * bin (BR-RUB-2), and the closing of class sections
  * at the end of the school year while teaching sections persist (BR-GRP-4).
  *
  * @since 0.1.0
@@ -19,6 +20,7 @@ import type {
   ClosingReason,
   FileId,
   FolderId,
+  FormId,
   Grantee,
   PublicationId,
   PublicationService,
@@ -86,13 +88,15 @@ export interface Publication {
 }
 
 /**
- * A shared folder, with its files; `binned` while it waits in the bin.
+ * A shared folder, with its files; `binned` while it waits in the bin. A file's
+ * id is the folder's own: its deleted files' ids are never given again in it.
  *
  * @since 0.1.0
  */
 export interface Folder {
   readonly folderId: FolderId
   readonly files: ReadonlyArray<FileId>
+  readonly deletedFiles: ReadonlyArray<FileId>
   readonly binned: boolean
 }
 
@@ -111,8 +115,13 @@ export interface Section {
   readonly grants: ReadonlyArray<Grant>
   readonly publications: ReadonlyArray<Publication>
   readonly folders: ReadonlyArray<Folder>
-  /** Ids gone for good (deleted publications, purged folders, deleted files): never given again. */
-  readonly usedIds: ReadonlyArray<string>
+  /** Deleted publications' ids: never given to a publication again (a folder may take one). */
+  readonly deletedPublications: ReadonlyArray<PublicationId>
+  /** Purged folders' ids: never given to a folder again (a publication may take one). */
+  readonly purgedFolders: ReadonlyArray<FolderId>
+  /** The section's forms (004 "Formulaires"), and the deleted ones' ids, never given to a form again. */
+  readonly forms: ReadonlyArray<FormId>
+  readonly deletedForms: ReadonlyArray<FormId>
   readonly closed: ClosingReason | undefined
 }
 
@@ -301,7 +310,7 @@ const propose = (command: Command<"ProposePublication">, section: Section): Deci
     return notAllowed("BR-RUB-1", role, "publish directly in a moderated section: your content waits for validation")
   }
   const { publicationId } = command
-  if (publicationOf(section, publicationId) !== undefined || section.usedIds.includes(publicationId)) {
+  if (publicationOf(section, publicationId) !== undefined || section.deletedPublications.includes(publicationId)) {
     return reject("BR-RUB-1", "AlreadyExists", `Publication ${publicationId} already exists`)
   }
   const base = { sectionId: section.sectionId, publicationId, service: command.service }
@@ -362,7 +371,7 @@ const publish = (command: Command<"PublishPublication">, section: Section): Deci
 }
 
 const deletePublication = (command: Command<"DeletePublication">, section: Section): Decision => {
-  if (section.usedIds.includes(command.publicationId)) return none
+  if (section.deletedPublications.includes(command.publicationId)) return none
   const role = roleIn(section, command)
   const publication = publicationOf(section, command.publicationId)
   const own = publication !== undefined && publication.authorId === command.actor.accountId
@@ -403,7 +412,7 @@ const inBin = (folderId: FolderId) =>
 const createFolder = (command: Command<"CreateFolder">, section: Section): Decision => {
   const refused = folderRight(command, section, "Upload", "create shared folders")
   if (refused !== undefined) return refused
-  if (folderOf(section, command.folderId) !== undefined || section.usedIds.includes(command.folderId)) {
+  if (folderOf(section, command.folderId) !== undefined || section.purgedFolders.includes(command.folderId)) {
     return reject("BR-RUB-2", "AlreadyExists", `Folder ${command.folderId} already exists`)
   }
   return events({
@@ -421,7 +430,7 @@ const uploadFile = (command: Command<"UploadFile">, section: Section): Decision 
   const folder = folderOf(section, command.folderId)
   if (folder === undefined) return folderNotFound(command.folderId)
   if (folder.binned) return inBin(folder.folderId)
-  if (folder.files.includes(command.fileId) || section.usedIds.includes(command.fileId)) {
+  if (folder.files.includes(command.fileId) || folder.deletedFiles.includes(command.fileId)) {
     return reject("BR-RUB-2", "AlreadyExists", `File ${command.fileId} already exists`)
   }
   return events({
@@ -441,7 +450,7 @@ const deleteFile = (command: Command<"DeleteFile">, section: Section): Decision 
   if (folder === undefined) return folderNotFound(command.folderId)
   if (folder.binned) return inBin(folder.folderId)
   if (!folder.files.includes(command.fileId)) {
-    return section.usedIds.includes(command.fileId)
+    return folder.deletedFiles.includes(command.fileId)
       ? none
       : reject("BR-RUB-2", "NotFound", `File ${command.fileId} is not in folder ${folder.folderId}`)
   }
@@ -458,7 +467,9 @@ const deleteFolder = (command: Command<"DeleteFolder">, section: Section): Decis
   const refused = folderRight(command, section, "DeleteFolderContent", "delete shared folders")
   if (refused !== undefined) return refused
   const folder = folderOf(section, command.folderId)
-  if (folder === undefined) return section.usedIds.includes(command.folderId) ? none : folderNotFound(command.folderId)
+  if (folder === undefined) {
+    return section.purgedFolders.includes(command.folderId) ? none : folderNotFound(command.folderId)
+  }
   return folder.binned
     ? none
     : events({
@@ -474,7 +485,7 @@ const restoreFolder = (command: Command<"RestoreFolder">, section: Section): Dec
   if (refused !== undefined) return refused
   const folder = folderOf(section, command.folderId)
   if (folder === undefined) {
-    return section.usedIds.includes(command.folderId)
+    return section.purgedFolders.includes(command.folderId)
       ? reject("BR-RUB-2", "NotFound", `Folder ${command.folderId} spent its 90 days in the bin: it is gone`)
       : folderNotFound(command.folderId)
   }
@@ -497,6 +508,42 @@ const purgeFolder = (command: Command<"PurgeFolder">, section: Section): Decisio
   return folder === undefined || !folder.binned
     ? none
     : events({ _tag: "FolderPurged", sectionId: section.sectionId, folderId: folder.folderId })
+}
+
+/** BR-RUB-1 "Gérer les formulaires": the Gestionnaire's. */
+const formsRight = (command: Parameters<typeof roleIn>[1], section: Section, what: string): Decision | undefined => {
+  const role = roleIn(section, command)
+  return SectionRights.can(role, "ManageForms") ? undefined : notAllowed("BR-RUB-1", role, what)
+}
+
+const createForm = (command: Command<"CreateForm">, section: Section): Decision => {
+  const refused = formsRight(command, section, "create forms here")
+  if (refused !== undefined) return refused
+  if (section.forms.includes(command.formId) || section.deletedForms.includes(command.formId)) {
+    return reject("BR-RUB-1", "AlreadyExists", `Form ${command.formId} already exists`)
+  }
+  return events({
+    _tag: "FormCreated",
+    sectionId: section.sectionId,
+    formId: command.formId,
+    title: command.title,
+    createdBy: command.actor.accountId,
+  })
+}
+
+const deleteForm = (command: Command<"DeleteForm">, section: Section): Decision => {
+  const refused = formsRight(command, section, "delete forms here")
+  if (refused !== undefined) return refused
+  if (section.deletedForms.includes(command.formId)) return none
+  if (!section.forms.includes(command.formId)) {
+    return reject("BR-RUB-1", "NotFound", `Form ${command.formId} does not exist`)
+  }
+  return events({
+    _tag: "FormDeleted",
+    sectionId: section.sectionId,
+    formId: command.formId,
+    deletedBy: command.actor.accountId,
+  })
 }
 
 const closedSection = (section: Section): Decision =>
@@ -542,11 +589,14 @@ export const decide = (command: SectionCommand, state: SectionState): Decision =
       return deleteFolder(command, state)
     case "RestoreFolder":
       return restoreFolder(command, state)
+    case "CreateForm":
+      return createForm(command, state)
+    case "DeleteForm":
+      return deleteForm(command, state)
   }
 }
 
-const withUsed = (section: Section, id: string): ReadonlyArray<string> =>
-  section.usedIds.includes(id) ? section.usedIds : [...section.usedIds, id]
+const withId = <A>(ids: ReadonlyArray<A>, id: A): ReadonlyArray<A> => (ids.includes(id) ? ids : [...ids, id])
 
 const mapFolder = (section: Section, folderId: FolderId, f: (folder: Folder) => Folder): ReadonlyArray<Folder> =>
   section.folders.map((folder) => (folder.folderId === folderId ? f(folder) : folder))
@@ -571,7 +621,10 @@ export const evolve = (state: SectionState, event: SectionEvent): SectionState =
           grants: [],
           publications: [],
           folders: [],
-          usedIds: [],
+          deletedPublications: [],
+          purgedFolders: [],
+          forms: [],
+          deletedForms: [],
           closed: undefined,
         }
   }
@@ -625,12 +678,15 @@ export const evolve = (state: SectionState, event: SectionEvent): SectionState =
       return {
         ...state,
         publications: state.publications.filter((p) => p.publicationId !== event.publicationId),
-        usedIds: withUsed(state, event.publicationId),
+        deletedPublications: withId(state.deletedPublications, event.publicationId),
       }
     case "FolderCreated":
       return folderOf(state, event.folderId) !== undefined
         ? state
-        : { ...state, folders: [...state.folders, { folderId: event.folderId, files: [], binned: false }] }
+        : {
+            ...state,
+            folders: [...state.folders, { folderId: event.folderId, files: [], deletedFiles: [], binned: false }],
+          }
     case "FileUploaded":
       return {
         ...state,
@@ -644,22 +700,30 @@ export const evolve = (state: SectionState, event: SectionEvent): SectionState =
         folders: mapFolder(state, event.folderId, (folder) => ({
           ...folder,
           files: folder.files.filter((file) => file !== event.fileId),
+          deletedFiles: withId(folder.deletedFiles, event.fileId),
         })),
-        usedIds: withUsed(state, event.fileId),
       }
     case "FolderBinned":
       return { ...state, folders: mapFolder(state, event.folderId, (folder) => ({ ...folder, binned: true })) }
     case "FolderRestored":
       return { ...state, folders: mapFolder(state, event.folderId, (folder) => ({ ...folder, binned: false })) }
-    case "FolderPurged": {
-      const folder = folderOf(state, event.folderId)
-      if (folder === undefined) return state
+    // Its files go with it: the folder's id never comes back, so neither do they.
+    case "FolderPurged":
+      return folderOf(state, event.folderId) === undefined
+        ? state
+        : {
+            ...state,
+            folders: state.folders.filter((f) => f.folderId !== event.folderId),
+            purgedFolders: withId(state.purgedFolders, event.folderId),
+          }
+    case "FormCreated":
+      return { ...state, forms: withId(state.forms, event.formId) }
+    case "FormDeleted":
       return {
         ...state,
-        folders: state.folders.filter((f) => f.folderId !== event.folderId),
-        usedIds: [...new Set([...state.usedIds, event.folderId, ...folder.files])],
+        forms: state.forms.filter((formId) => formId !== event.formId),
+        deletedForms: withId(state.deletedForms, event.formId),
       }
-    }
   }
 }
 

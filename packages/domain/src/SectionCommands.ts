@@ -15,6 +15,8 @@ import {
   FileId,
   FolderEntryName,
   FolderId,
+  FormId,
+  FormTitle,
   Grantee,
   PublicationBody,
   PublicationId,
@@ -211,6 +213,31 @@ export const PurgeFolder = Schema.TaggedStruct("PurgeFolder", {
 })
 
 /**
+ * Create a form (a model of form, 004 "Formulaires") in the section: its
+ * managers' (BR-RUB-1 "Gérer les formulaires"). Its questions, diffusion and
+ * answers are not modelled.
+ *
+ * @since 0.1.0
+ */
+export const CreateForm = Schema.TaggedStruct("CreateForm", {
+  actor: fact(Actor),
+  member,
+  sectionId: SectionId,
+  formId: FormId,
+  title: FormTitle,
+  locations: schoolLocations,
+})
+
+/** Delete a form of the section (BR-RUB-1 "Gérer les formulaires"). @since 0.1.0 */
+export const DeleteForm = Schema.TaggedStruct("DeleteForm", {
+  actor: fact(Actor),
+  member,
+  sectionId: SectionId,
+  formId: FormId,
+  locations: schoolLocations,
+})
+
+/**
  * Every Section command, keyed by tag.
  *
  * @since 0.1.0
@@ -231,6 +258,8 @@ export const commands = {
   DeleteFolder,
   RestoreFolder,
   PurgeFolder,
+  CreateForm,
+  DeleteForm,
 } as const
 
 /**

@@ -34,6 +34,11 @@ export const FolderId = id("FolderId", "A shared folder's id")
 /** @since 0.1.0 */
 export type FolderId = typeof FolderId.Type
 
+/** A form's id inside a section (004 "Formulaires"). @since 0.1.0 */
+export const FormId = id("FormId", "A form's id")
+/** @since 0.1.0 */
+export type FormId = typeof FormId.Type
+
 /** A file's id inside a shared folder. @since 0.1.0 */
 export const FileId = id("FileId", "A shared file's id")
 /** @since 0.1.0 */
@@ -124,6 +129,11 @@ export const PublicationBody = Text.FreeText
 /** A shared folder's or file's name: one line written by who created it. @since 0.1.0 */
 export const FolderEntryName = Text.trimmedLine(Text.limits.shortText, "a file or folder name").annotations({
   identifier: "FolderEntryName",
+})
+
+/** A form's title: one line written by who created it. @since 0.1.0 */
+export const FormTitle = Text.trimmedLine(Text.limits.shortText, "a form's title").annotations({
+  identifier: "FormTitle",
 })
 
 /**
@@ -273,6 +283,26 @@ export const FolderPurged = Schema.TaggedStruct("FolderPurged", {
 })
 
 /**
+ * A form (a model of form, 004 "Formulaires") was created in the section by one
+ * of its managers (BR-RUB-1 "Gérer les formulaires").
+ *
+ * @since 0.1.0
+ */
+export const FormCreated = Schema.TaggedStruct("FormCreated", {
+  sectionId: SectionId,
+  formId: FormId,
+  title: personal(FormTitle),
+  createdBy: AccountId,
+}).annotations({ [DataSubjectId]: "createdBy" })
+
+/** A form of the section was deleted by one of its managers (BR-RUB-1 "Gérer les formulaires"). @since 0.1.0 */
+export const FormDeleted = Schema.TaggedStruct("FormDeleted", {
+  sectionId: SectionId,
+  formId: FormId,
+  deletedBy: AccountId,
+})
+
+/**
  * Every Section event, keyed by tag, for the event catalogue.
  *
  * @since 0.1.0
@@ -293,6 +323,8 @@ export const events = {
   FolderBinned,
   FolderRestored,
   FolderPurged,
+  FormCreated,
+  FormDeleted,
 } as const
 
 /**

@@ -6,15 +6,24 @@
 // on purpose.
 import * as Account from "@cartable/domain/Account"
 import * as AccountCommands from "@cartable/domain/AccountCommands"
+import * as CommunicationRules from "@cartable/domain/CommunicationRules"
+import * as CommunicationRulesCommands from "@cartable/domain/CommunicationRulesCommands"
 import * as Credentials from "@cartable/domain/Credentials"
+import * as Domain from "@cartable/domain/Domain"
 import * as HomeworkBook from "@cartable/domain/HomeworkBook"
 import * as HomeworkBookCommands from "@cartable/domain/HomeworkBookCommands"
 import * as Ids from "@cartable/domain/Ids"
+import * as Message from "@cartable/domain/Message"
+import * as MessageCommands from "@cartable/domain/MessageCommands"
 import * as Report from "@cartable/domain/Report"
 import * as ReportCommands from "@cartable/domain/ReportCommands"
 import * as SchoolYear from "@cartable/domain/SchoolYear"
+import * as Section from "@cartable/domain/Section"
+import * as SectionCommands from "@cartable/domain/SectionCommands"
 import * as Structure from "@cartable/domain/Structure"
 import * as StructureCommands from "@cartable/domain/StructureCommands"
+import * as TargetedCommunication from "@cartable/domain/TargetedCommunication"
+import * as TargetedCommunicationCommands from "@cartable/domain/TargetedCommunicationCommands"
 import * as Uai from "@cartable/domain/Uai"
 import * as Text from "@cartable/kernel/Text"
 import { describe, expect, it } from "@effect/vitest"
@@ -35,6 +44,18 @@ const location =
 // The locations of the schools an administrator acts on, a fact the library resolves (BR-ACC-11).
 const locations = `ReadonlyArray<${location}> | undefined`
 const profile = '"Student" | "Relative" | "Teacher" | "Personnel" | "Guest"'
+// A Section command's fact on its actor: what the log says of him that grants may name (BR-RUB-1).
+const member = `{ readonly profile?: ${profile} | undefined; readonly structureIds: ReadonlyArray<StructureId>; readonly groupIds: ReadonlyArray<GroupId> }`
+// Who a section's role is granted to (BR-RUB-1).
+const grantee = `{ readonly _tag: "Profile"; readonly profile: ${profile} } | { readonly _tag: "Group"; readonly groupId: GroupId } | { readonly _tag: "Account"; readonly accountId: AccountId }`
+// A "qui voit qui" rule (BR-MSG-1): from a profile or group, to a profile or group, anywhere or in a shared group.
+const party = `{ readonly _tag: "Profile"; readonly profile: ${profile} } | { readonly _tag: "Group"; readonly groupId: GroupId }`
+const rule = `{ readonly from: ${party}; readonly to: ${party}; readonly reach: "School" | "SharedGroup" }`
+// A message's recipient choice, and what the log says of a correspondent (BR-MSG-1, BR-MSG-2, BR-ACC-6).
+const recipient =
+  '{ readonly _tag: "Account"; readonly accountId: AccountId } | { readonly _tag: "Group"; readonly groupId: GroupId } | { readonly _tag: "Everyone" }'
+const state = '"inactive" | "active" | "blocked" | "pre-deleted" | "deleted"'
+const correspondent = `{ readonly accountId: AccountId; readonly profile: ${profile}; readonly state: ${state}; readonly messagingBlocked: boolean; readonly structureIds: ReadonlyArray<StructureId>; readonly groupIds: ReadonlyArray<GroupId> }`
 
 // Each command's fields (`?` when optional) and their types, as Effect's Schema prints them.
 const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -411,6 +432,207 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     actor: actor,
     homeworkBookId: "HomeworkBookId",
   },
+  // Section
+  CreateSection: {
+    actor: actor,
+    sectionId: "SectionId",
+    structureId: "StructureId",
+    "groupId?": "GroupId | undefined",
+    name: "ShortText",
+    services: "{ readonly blog: boolean; readonly forum: boolean; readonly sharedFolders: boolean }",
+    moderated: "boolean",
+    "ownerGroup?":
+      '{ readonly kind: "Class" | "TeachingGroup" | "ManualGroup" | "FunctionalGroup"; readonly structureId: StructureId; readonly open: boolean } | undefined',
+    "locations?": locations,
+  },
+  ConfigureSection: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    name: "ShortText",
+    services: "{ readonly blog: boolean; readonly forum: boolean; readonly sharedFolders: boolean }",
+    moderated: "boolean",
+    "locations?": locations,
+  },
+  CloseSection: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    reason: '"DeletedByManager" | "SchoolYearEnded"',
+    "locations?": locations,
+  },
+  GrantSectionRole: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    grantee: grantee,
+    role: '"Visitor" | "Writer" | "PublishingWriter" | "Moderator" | "Manager"',
+    "locations?": locations,
+  },
+  RevokeSectionRole: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    grantee: grantee,
+    "locations?": locations,
+  },
+  ProposePublication: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    publicationId: "PublicationId",
+    service: '"Blog" | "Forum"',
+    title: "PublicationTitle",
+    body: "FreeText",
+    publishNow: "boolean",
+    "locations?": locations,
+  },
+  ValidatePublication: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    publicationId: "PublicationId",
+    "locations?": locations,
+  },
+  PublishPublication: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    publicationId: "PublicationId",
+    "locations?": locations,
+  },
+  DeletePublication: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    publicationId: "PublicationId",
+    "locations?": locations,
+  },
+  CreateFolder: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    folderId: "FolderId",
+    name: "FolderEntryName",
+    "locations?": locations,
+  },
+  UploadFile: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    folderId: "FolderId",
+    fileId: "FileId",
+    name: "FolderEntryName",
+    "locations?": locations,
+  },
+  DeleteFile: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    folderId: "FolderId",
+    fileId: "FileId",
+    "locations?": locations,
+  },
+  DeleteFolder: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    folderId: "FolderId",
+    "locations?": locations,
+  },
+  RestoreFolder: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    folderId: "FolderId",
+    "locations?": locations,
+  },
+  PurgeFolder: {
+    actor: actor,
+    sectionId: "SectionId",
+    folderId: "FolderId",
+  },
+  CreateForm: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    formId: "FormId",
+    title: "FormTitle",
+    "locations?": locations,
+  },
+  DeleteForm: {
+    actor: actor,
+    member: member,
+    sectionId: "SectionId",
+    formId: "FormId",
+    "locations?": locations,
+  },
+  // CommunicationRules
+  AllowCommunication: {
+    actor: actor,
+    structureId: "StructureId",
+    rule: rule,
+    "locations?": locations,
+  },
+  ForbidCommunication: {
+    actor: actor,
+    structureId: "StructureId",
+    rule: rule,
+    "locations?": locations,
+  },
+  SetEveryoneOption: {
+    actor: actor,
+    structureId: "StructureId",
+    enabled: "boolean",
+    "locations?": locations,
+  },
+  // Message
+  SendMessage: {
+    actor: actor,
+    messageId: "MessageId",
+    structureId: "StructureId",
+    recipients: `readonly [${recipient}, ...(${recipient})[]]`,
+    subject: "MessageSubject",
+    body: "MessageBody",
+    sentAt: "DateTimeUtc",
+    "inReplyTo?":
+      '{ readonly kind: "Message" | "TargetedCommunication"; readonly id: { { maxLength(128) | filter } | filter } } | undefined',
+    sender: correspondent,
+    policy: `{ readonly rules: ReadonlyArray<${rule}>; readonly everyone: boolean }`,
+    resolved: `ReadonlyArray<{ readonly choice: ${recipient}; readonly found: boolean; readonly size: NonNegativeInt; readonly members: ReadonlyArray<${correspondent}> }>`,
+    "replyTarget?": "{ readonly replyable: boolean; readonly participants: ReadonlyArray<AccountId> } | undefined",
+  },
+  ReadMessage: {
+    actor: actor,
+    messageId: "MessageId",
+    readAt: "DateTimeUtc",
+  },
+  // TargetedCommunication
+  ScheduleCommunication: {
+    actor: actor,
+    communicationId: "CommunicationId",
+    structureIds: "readonly [StructureId, ...StructureId[]]",
+    channel: '"Announcement" | "Mail"',
+    kind: '"Information" | "Warning" | "Alert"',
+    title: "CommunicationTitle",
+    content: "CommunicationContent",
+    targets: `ReadonlyArray<{ readonly profile?: ${profile} | undefined; readonly level?: ShortText | undefined; readonly subLevel?: ShortText | undefined; readonly function?: ShortText | undefined; readonly discipline?: ShortText | undefined }>`,
+    publishFrom: "DateTimeUtc",
+    publishUntil: "DateTimeUtc",
+    "locations?": locations,
+  },
+  PublishCommunication: {
+    actor: actor,
+    communicationId: "CommunicationId",
+    publishedAt: "DateTimeUtc",
+    directory: `ReadonlyArray<{ readonly accountId: AccountId; readonly profile: ${profile}; readonly state: ${state}; readonly messagingBlocked: boolean; readonly structureIds: ReadonlyArray<StructureId>; readonly levels: ReadonlyArray<string>; readonly subLevels: ReadonlyArray<string>; readonly functions: ReadonlyArray<string>; readonly disciplines: ReadonlyArray<string> }>`,
+  },
+  WithdrawCommunication: {
+    actor: actor,
+    communicationId: "CommunicationId",
+    withdrawnAt: "DateTimeUtc",
+    "locations?": locations,
+  },
 }
 
 const commandSchemas: Readonly<Record<string, Schema.Schema.AnyNoContext>> = {
@@ -418,6 +640,19 @@ const commandSchemas: Readonly<Record<string, Schema.Schema.AnyNoContext>> = {
   ...StructureCommands.commands,
   ...ReportCommands.commands,
   ...HomeworkBookCommands.commands,
+  ...SectionCommands.commands,
+  ...CommunicationRulesCommands.commands,
+  ...MessageCommands.commands,
+  ...TargetedCommunicationCommands.commands,
+}
+
+/** The tags of a union of tagged structs, however nested. */
+const tagsOf = (ast: AST.AST): ReadonlyArray<string> => {
+  if (AST.isUnion(ast)) return ast.types.flatMap(tagsOf)
+  if (AST.isTransformation(ast)) return tagsOf(ast.to)
+  if (!AST.isTypeLiteral(ast)) return []
+  const tag = ast.propertySignatures.find((p) => p.name === "_tag")
+  return tag !== undefined && AST.isLiteral(tag.type) ? [String(tag.type.literal)] : []
 }
 
 const fieldsOf = (schema: Schema.Schema.AnyNoContext): Record<string, string> => {
@@ -433,6 +668,9 @@ const fieldsOf = (schema: Schema.Schema.AnyNoContext): Record<string, string> =>
 describe("the command contract", () => {
   it("has exactly the commands written out here", () => {
     expect(Object.keys(commandSchemas).sort()).toEqual(Object.keys(commandContract).sort())
+  })
+  it("covers every command the domain decodes", () => {
+    expect([...tagsOf(Domain.Command.ast)].sort()).toEqual(Object.keys(commandContract).sort())
   })
   for (const [tag, fields] of Object.entries(commandContract)) {
     it(`${tag} has the fields and types written out here`, () => {
@@ -646,6 +884,52 @@ describe("aggregates", () => {
         sessionId: Ids.SessionId.make("s-1"),
       }),
     ).toBe("book-6A")
+    const member = { structureIds: [], groupIds: [] }
+    expect(Section.aggregate.category).toBe("Section")
+    expect(
+      Section.aggregate.streamId({
+        _tag: "PurgeFolder",
+        actor: someActor,
+        sectionId: Section.SectionId.make("rub-6A"),
+        folderId: Section.FolderId.make("dir-1"),
+      }),
+    ).toBe("rub-6A")
+    expect(
+      Section.aggregate.streamId({
+        _tag: "CloseSection",
+        actor: someActor,
+        member,
+        sectionId: Section.SectionId.make("rub-latin"),
+        reason: "DeletedByManager",
+      }),
+    ).toBe("rub-latin")
+    expect(CommunicationRules.aggregate.category).toBe("CommunicationRules")
+    expect(
+      CommunicationRules.aggregate.streamId({
+        _tag: "SetEveryoneOption",
+        actor: someActor,
+        structureId: Ids.StructureId.make("0571994H"),
+        enabled: false,
+      }),
+    ).toBe("0571994H")
+    expect(Message.aggregate.category).toBe("Message")
+    expect(
+      Message.aggregate.streamId({
+        _tag: "ReadMessage",
+        actor: someActor,
+        messageId: Message.MessageId.make("msg-1"),
+        readAt: DateTime.unsafeMake(0),
+      }),
+    ).toBe("msg-1")
+    expect(TargetedCommunication.aggregate.category).toBe("TargetedCommunication")
+    expect(
+      TargetedCommunication.aggregate.streamId({
+        _tag: "WithdrawCommunication",
+        actor: someActor,
+        communicationId: TargetedCommunication.CommunicationId.make("com-1"),
+        withdrawnAt: DateTime.unsafeMake(0),
+      }),
+    ).toBe("com-1")
   })
 
   it("each rejection carries its tag, and its schema its identifier", () => {
@@ -654,6 +938,10 @@ describe("aggregates", () => {
       [Structure.StructureRejected, "StructureRejected"],
       [Report.ReportRejected, "ReportRejected"],
       [HomeworkBook.HomeworkBookRejected, "HomeworkBookRejected"],
+      [Section.SectionRejected, "SectionRejected"],
+      [CommunicationRules.CommunicationRulesRejected, "CommunicationRulesRejected"],
+      [Message.MessageRejected, "MessageRejected"],
+      [TargetedCommunication.TargetedCommunicationRejected, "TargetedCommunicationRejected"],
     ] as const
     for (const [Rejected, tag] of rejections) {
       expect(Rejected._tag).toBe(tag)

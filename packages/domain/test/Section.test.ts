@@ -197,6 +197,8 @@ const exercised = (
       return { _tag: "UploadFile", ...fields, folderId: ids.folders[0]!, fileId: ids.files[1]!, name: "fiche.pdf" }
     case "DeleteFolderContent":
       return { _tag: "DeleteFolder", ...fields, folderId: ids.folders[0]! }
+    case "ManageForms":
+      return { _tag: "CreateForm", ...fields, formId: ids.forms[0]!, title: "Autorisation de sortie" }
     default:
       throw new Error(`no command exercises ${right}`)
   }
@@ -214,6 +216,7 @@ const exercisable: ReadonlyArray<Right> = [
   "ManageActors",
   "Upload",
   "DeleteFolderContent",
+  "ManageForms",
 ]
 
 const grantArb = FastCheck.array(
@@ -370,5 +373,110 @@ describe("Creating a section", () => {
       const expected = validOwner && managesOwner(actor, owners[index]!, undefined)
       assert.strictEqual(Either.isRight(decision), expected)
     },
+  )
+})
+
+describe("Ids gone for good", () => {
+  // One id, "x", that each kind may hold: a publication, a folder, a file of folder dir-1 or of dir-2. The oracle
+  // (docs/sections.md): a deleted publication's id is never given to a publication again, a purged folder's never
+  // to a folder, a deleted file's never to a file of the same folder (a file's id is its folder's); nothing else.
+  type Kind = "Publication" | "Folder" | "File of dir-1" | "File of dir-2" | "Form"
+  const kinds: ReadonlyArray<Kind> = ["Publication", "Folder", "File of dir-1", "File of dir-2", "Form"]
+  const sectionId = ids.sections[0]!
+  const [dir1, dir2] = [ids.folders[0]!, ids.folders[1]!]
+  const folderOf = (kind: Kind) => (kind === "File of dir-1" ? dir1 : dir2)
+  const x = { publicationId: Section.PublicationId.make("x"), folderId: Section.FolderId.make("x") }
+  const formX = Section.FormId.make("x")
+  const fileX = Section.FileId.make("x")
+  const manager: Actor.Actor = {
+    accountId: admin,
+    roles: [{ _tag: "Administrator", level: "School", scopeId: school }],
+  }
+  const fields = { actor: manager, member: { structureIds: [], groupIds: [] }, sectionId }
+
+  const gone = (kind: Kind): ReadonlyArray<Section.SectionEvent> => {
+    switch (kind) {
+      case "Publication":
+        return [
+          { _tag: "PublicationProposed", sectionId, ...x, service: "Blog", authorId: other, title: "Sortie", body: "" },
+          { _tag: "PublicationDeleted", sectionId, publicationId: x.publicationId, deletedBy: admin },
+        ]
+      case "Folder":
+        return [
+          { _tag: "FolderCreated", sectionId, folderId: x.folderId, name: "Photos", createdBy: other },
+          { _tag: "FolderBinned", sectionId, folderId: x.folderId, deletedBy: admin },
+          { _tag: "FolderPurged", sectionId, folderId: x.folderId },
+        ]
+      case "Form":
+        return [
+          { _tag: "FormCreated", sectionId, formId: formX, title: "Autorisation", createdBy: other },
+          { _tag: "FormDeleted", sectionId, formId: formX, deletedBy: admin },
+        ]
+      default: {
+        const folderId = folderOf(kind)
+        return [
+          { _tag: "FileUploaded", sectionId, folderId, fileId: fileX, name: "sortie.jpg", uploadedBy: other },
+          { _tag: "FileDeleted", sectionId, folderId, fileId: fileX, deletedBy: admin },
+        ]
+      }
+    }
+  }
+  const creation = (kind: Kind): Section.SectionCommand => {
+    switch (kind) {
+      case "Publication":
+        return {
+          _tag: "ProposePublication",
+          ...fields,
+          publicationId: x.publicationId,
+          service: "Forum",
+          title: "Question",
+          body: "",
+          publishNow: false,
+        }
+      case "Folder":
+        return { _tag: "CreateFolder", ...fields, folderId: x.folderId, name: "Devoirs" }
+      case "Form":
+        return { _tag: "CreateForm", ...fields, formId: formX, title: "Inscriptions" }
+      default:
+        return { _tag: "UploadFile", ...fields, folderId: folderOf(kind), fileId: fileX, name: "fiche.pdf" }
+    }
+  }
+  const deletion = (kind: Kind): Section.SectionCommand =>
+    kind === "Publication"
+      ? { _tag: "DeletePublication", ...fields, publicationId: x.publicationId }
+      : kind === "Folder"
+        ? { _tag: "DeleteFolder", ...fields, folderId: x.folderId }
+        : kind === "Form"
+          ? { _tag: "DeleteForm", ...fields, formId: formX }
+          : { _tag: "DeleteFile", ...fields, folderId: folderOf(kind), fileId: fileX }
+
+  it.prop(
+    "BR-RUB-2 a gone id blocks only its own kind: a deleted publication's id stays free for a folder, a purged folder's for a publication, a deleted file's for another folder's file",
+    [FastCheck.shuffledSubarray([...kinds]), FastCheck.constantFrom(...kinds)],
+    ([goneKinds, kind]) => {
+      const history: ReadonlyArray<Section.SectionEvent> = [
+        {
+          _tag: "SectionCreated",
+          sectionId,
+          owner: owners[0]!,
+          name: "Vie scolaire",
+          services: { blog: true, forum: true, sharedFolders: true },
+          moderated: true,
+          createdBy: admin,
+        },
+        { _tag: "FolderCreated", sectionId, folderId: dir1, name: "Photos", createdBy: other },
+        { _tag: "FolderCreated", sectionId, folderId: dir2, name: "Cours", createdBy: other },
+        ...goneKinds.flatMap(gone),
+      ]
+      const taken = goneKinds.includes(kind)
+      const created = given(Section.aggregate, history).when(creation(kind)).decision
+      assert.strictEqual(Either.isRight(created), !taken, `${kind} x after ${goneKinds.join(", ") || "nothing"}`)
+      if (Either.isLeft(created)) assert.strictEqual(created.left.reason, "AlreadyExists")
+      // Deleting it again changes nothing; an id of another kind is not there to delete.
+      const deleted = given(Section.aggregate, history).when(deletion(kind)).decision
+      if (taken) assert.deepStrictEqual(deleted, Either.right([]))
+      else assert.isTrue(Either.isLeft(deleted) && deleted.left.reason === "NotFound")
+    },
+    { fastCheck: { numRuns: 200 } },
   )
 })

@@ -114,6 +114,14 @@ const file: Section.SectionEvent = {
   uploadedBy: other,
 }
 
+const form: Section.SectionEvent = {
+  _tag: "FormCreated",
+  sectionId,
+  formId: Section.FormId.make("form-1"),
+  title: "Sortie au musée : autorisation",
+  createdBy: other,
+}
+
 const base = { actor, member, sectionId }
 const own = Section.PublicationId.make("pub-own")
 const theirs = Section.PublicationId.make("pub-theirs")
@@ -168,7 +176,10 @@ const exercise: Record<
     { _tag: "GrantSectionRole", ...base, grantee: { _tag: "Profile", profile: "Relative" }, role: "Visitor" },
     { _tag: "RevokeSectionRole", ...base, grantee: { _tag: "Account", accountId: holder } },
   ],
-  ManageForms: undefined,
+  ManageForms: [
+    { _tag: "CreateForm", ...base, formId: Section.FormId.make("form-new"), title: "Inscriptions à l'AS" },
+    { _tag: "DeleteForm", ...base, formId: Section.FormId.make("form-1") },
+  ],
   ReadFolders: undefined,
   Upload: [
     { _tag: "CreateFolder", ...base, folderId: ids.folders[1]!, name: "Devoirs" },
@@ -188,6 +199,7 @@ const history = (role: Section.SectionRole): ReadonlyArray<Section.SectionEvent>
   proposedBy(other, theirs),
   folder,
   file,
+  form,
 ]
 
 /** The cells where the code disagrees with the seed, through `can` and through the aggregate's decisions. */

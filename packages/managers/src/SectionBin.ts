@@ -13,16 +13,14 @@ import * as Domain from "@cartable/domain/Domain"
 import type { FolderId, SectionId } from "@cartable/domain/SectionEvents"
 import * as Projection from "@cartable/projections/Projection"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
-import * as Reactor from "@cartable/projections/Reactor"
+import type * as Reactor from "@cartable/projections/Reactor"
 import * as ReadModel from "@cartable/projections/ReadModel"
 import type { ReadModelStore } from "@cartable/projections/ReadModelStore"
 import type { Authorization } from "@cartable/read-models/Authorization"
-import * as Workspace from "@cartable/workspace/Workspace"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import * as ClockTick from "./ClockTick.ts"
+import { dueIndex, dueReactor } from "./internal/due.ts"
 
 /**
  * How long a deleted folder stays in the bin: 90 days (BR-RUB-2), to the
@@ -59,7 +57,7 @@ const keyOf = (sectionId: string, folderId: string): string => JSON.stringify([s
 export const Binned = ReadModel.collection("binned", {
   document: BinnedFolder,
   key: (folder) => keyOf(folder.sectionId, folder.folderId),
-  indexes: { due: (folder) => DateTime.formatIso(folder.due) },
+  indexes: { due: (folder) => dueIndex(folder.due) },
 })
 
 /**
@@ -99,39 +97,17 @@ export const causationIdOf = (folder: BinnedFolder): string =>
  *
  * @since 0.1.0
  */
-export const reactor: Reactor.Reactor<Authorization | ReadModelStore> = Reactor.make({
+export const reactor: Reactor.Reactor<Authorization | ReadModelStore> = dueReactor({
   name: "section_bin",
-  events: ClockTick.events,
-  reactions: {
-    ClockTicked: (tick, reaction) =>
-      Effect.gen(function* () {
-        const folders = yield* ProjectionRuntime.reader(projection, "binned")
-        // Built on the first due folder only: most ticks find none.
-        let session: Workspace.Workspace.SystemSession<typeof Domain.aggregates> | undefined
-        const base = reaction.context()
-        let after: string | undefined
-        do {
-          const page = yield* folders.find({ index: "due", prefix: "", after, limit: 100 })
-          for (const folder of page.documents) {
-            if (DateTime.greaterThan(folder.due, tick.at)) return
-            session ??= (yield* Workspace.make(Domain.aggregates)).system("section-bin")
-            yield* session
-              .handle(
-                {
-                  _tag: "PurgeFolder",
-                  sectionId: folder.sectionId as SectionId,
-                  folderId: folder.folderId as FolderId,
-                },
-                { ...base, occurredAt: tick.at, causationId: causationIdOf(folder), idempotent: true },
-              )
-              .pipe(
-                Effect.catchTag("SectionRejected", (rejected) =>
-                  Effect.logInfo(`section_bin: purge of ${folder.folderId} refused, skipped`, rejected),
-                ),
-              )
-          }
-          after = page.next
-        } while (after !== undefined)
-      }),
-  },
+  reader: ProjectionRuntime.reader(projection, "binned"),
+  index: "due",
+  dueOf: (folder) => folder.due,
+  process: "section-bin",
+  command: (folder) => ({
+    intent: { _tag: "PurgeFolder", sectionId: folder.sectionId as SectionId, folderId: folder.folderId as FolderId },
+    causationId: causationIdOf(folder),
+  }),
+  // A folder restored meanwhile gives nothing to purge; a refusal (its section unknown) is logged and skipped.
+  skip: "SectionRejected",
+  skipped: (folder) => `purge of ${folder.folderId} refused, skipped`,
 })

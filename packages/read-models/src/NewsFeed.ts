@@ -4,14 +4,15 @@
  * a class's homework book notifies the class's members, a visa the teachers
  * whose sessions it freezes, a report the administrators it alerts (BR-SIG-2).
  * Relatives follow their children's homework books (BR-ACC-7). A publication
- * put online in a section (rubrique) notifies the accounts its grants name and
- * the members of the groups they name (BR-RUB-1; profile grants are not fanned
- * out), and leaves their feeds when it is deleted.
+ * put online in a section (rubrique) notifies the accounts its grants name: the
+ * accounts, the members of the groups and the accounts of the profiles in the
+ * section's school (BR-RUB-1), and leaves their feeds when it is deleted.
  * A notification deleted by a report's handling leaves every feed at once
  * (BR-SIG-3) while the content it points to stays.
  *
  * @since 0.1.0
  */
+import { Profile } from "@cartable/domain/AccountEvents"
 import * as Domain from "@cartable/domain/Domain"
 import type { HomeworkBookEvent } from "@cartable/domain/HomeworkBookEvents"
 import { VisaScope } from "@cartable/domain/HomeworkBookEvents"
@@ -138,8 +139,8 @@ export const Books = ReadModel.collection("books", {
 type Book = ReadModel.Collection.Document<typeof Books>
 
 /**
- * A section's readers the feed can name (the accounts and groups its grants
- * name) and the notification of each of its published publications.
+ * A section's readers the feed can name (the accounts, groups and profiles its
+ * grants name) and the notification of each of its published publications.
  *
  * @since 0.1.0
  */
@@ -149,6 +150,7 @@ export const Sections = ReadModel.collection("sections", {
     structureId: StructureId,
     accounts: Schema.Array(AccountId),
     groups: Schema.Array(GroupId),
+    profiles: Schema.Array(Profile),
     published: Schema.Array(
       Schema.Struct({ publicationId: SectionEvents.PublicationId, notificationId: Schema.String }),
     ),
@@ -251,7 +253,7 @@ const withGrantee = (section: SectionDocument, grantee: SectionEvents.Grantee, g
     case "Group":
       return { ...section, groups: change(section.groups, grantee.groupId) }
     case "Profile":
-      return section
+      return { ...section, profiles: change(section.profiles, grantee.profile) }
   }
 }
 
@@ -264,8 +266,8 @@ const withGrantee = (section: SectionDocument, grantee: SectionEvents.Grantee, g
  */
 export const NewsFeedProjection = Projection.make({
   name: "news_feed",
-  // 2: publications of sections (BR-RUB-1).
-  version: 2,
+  // 2: publications of sections (BR-RUB-1). 3: profile grants reach the profile's accounts in the school.
+  version: 3,
   events: Domain.events,
   collections,
   handlers: {
@@ -338,6 +340,7 @@ export const NewsFeedProjection = Projection.make({
             structureId: event.owner.structureId,
             accounts: [],
             groups: [],
+            profiles: [],
             published: [],
           },
       ),
@@ -353,30 +356,37 @@ export const NewsFeedProjection = Projection.make({
           : readEach(
               into.groups,
               section.groups.map((groupId) => Audiences.groupKey(section.structureId, groupId)),
-              (groups) => [
-                into.sections.put({
-                  ...section,
-                  published: [
-                    ...section.published.filter((p) => p.publicationId !== event.publicationId),
-                    { publicationId: event.publicationId, notificationId: notificationIdOf(recorded) },
+              (groups) =>
+                readEach(
+                  into.profiles,
+                  section.profiles.map((profile) => Audiences.profileKey(section.structureId, profile)),
+                  (profiles) => [
+                    into.sections.put({
+                      ...section,
+                      published: [
+                        ...section.published.filter((p) => p.publicationId !== event.publicationId),
+                        { publicationId: event.publicationId, notificationId: notificationIdOf(recorded) },
+                      ],
+                    }),
+                    ...send(
+                      into,
+                      recorded,
+                      "PublicationPublished",
+                      {
+                        _tag: "Publication",
+                        sectionId: event.sectionId,
+                        publicationId: event.publicationId,
+                        service: event.service,
+                        authorId: event.authorId,
+                      },
+                      distinct([
+                        ...section.accounts,
+                        ...groups.flatMap((group) => group.members),
+                        ...profiles.flatMap((audience) => audience.accountIds),
+                      ]).filter((reader) => reader !== event.publishedBy),
+                    ),
                   ],
-                }),
-                ...send(
-                  into,
-                  recorded,
-                  "PublicationPublished",
-                  {
-                    _tag: "Publication",
-                    sectionId: event.sectionId,
-                    publicationId: event.publicationId,
-                    service: event.service,
-                    authorId: event.authorId,
-                  },
-                  distinct([...section.accounts, ...groups.flatMap((group) => group.members)]).filter(
-                    (reader) => reader !== event.publishedBy,
-                  ),
                 ),
-              ],
             ),
       ),
     // A deleted publication leaves every feed that showed it.

@@ -1,8 +1,9 @@
 /**
  * What a reader finds in a section (rubrique) and what he may do there: its
  * publications (online ones for every reader; proposals to their author and to
- * who validates them), its shared folders and, for who may delete, its bin, each
- * with the actions his role allows (BR-RUB-1, BR-RUB-2). The role is computed
+ * who validates them), its shared folders and, for who may delete, its bin, and,
+ * for who manages them, its forms, each with the actions his role allows
+ * (BR-RUB-1, BR-RUB-2). The role is computed
  * at query time, as `decide` computes it, from the section's grants and the
  * reader's facts in the Authorization read model, so that a membership or a
  * grant changed shows at once. Titles, bodies and names are their author's
@@ -27,7 +28,16 @@ import * as Schema from "effect/Schema"
 import { Authorization } from "./Authorization.ts"
 import { ascending, joined, keyOf, prefixOf } from "./internal/ordering.ts"
 
-/** A section: its owner, name, services, moderation, grants and whether it closed. @since 0.1.0 */
+/** A form of a section (004 "Formulaires"): its title and who created it. @since 0.1.0 */
+export const FormEntry = Schema.Struct({
+  formId: SectionEvents.FormId,
+  title: Schema.String,
+  createdBy: AccountId,
+})
+/** @since 0.1.0 */
+export type FormEntry = typeof FormEntry.Type
+
+/** A section: its owner, name, services, moderation, grants, forms and whether it closed. @since 0.1.0 */
 export const SectionEntry = Schema.Struct({
   sectionId: SectionEvents.SectionId,
   owner: SectionEvents.SectionOwner,
@@ -35,6 +45,7 @@ export const SectionEntry = Schema.Struct({
   services: SectionEvents.SectionServices,
   moderated: Schema.Boolean,
   grants: Schema.Array(Schema.Struct({ grantee: SectionEvents.Grantee, role: SectionEvents.SectionRole })),
+  forms: Schema.Array(FormEntry),
   closed: Schema.optional(SectionEvents.ClosingReason),
 })
 /** @since 0.1.0 */
@@ -92,6 +103,7 @@ export const Authors = ReadModel.collection("authors", {
     accountId: AccountId,
     publications: Schema.Array(Schema.String),
     folders: Schema.Array(Schema.String),
+    sections: Schema.Array(Schema.String),
   }),
   key: (a) => a.accountId,
 })
@@ -103,9 +115,9 @@ type Into = Projection.Writers<{
   authors: typeof Authors
 }>
 
-const wrote = (into: Into, accountId: AccountId, kind: "publications" | "folders", key: string) =>
+const wrote = (into: Into, accountId: AccountId, kind: "publications" | "folders" | "sections", key: string) =>
   into.authors.update(accountId, (current) => {
-    const author = current ?? { accountId, publications: [], folders: [] }
+    const author = current ?? { accountId, publications: [], folders: [], sections: [] }
     return author[kind].includes(key) ? author : { ...author, [kind]: [...author[kind], key] }
   })
 
@@ -118,7 +130,8 @@ const erasedName = (name: string, by: AccountId, erased: AccountId) => (by === e
  */
 export const SectionContentsProjection = Projection.make({
   name: "section_contents",
-  version: 1,
+  // 2: forms (BR-RUB-1 "Gérer les formulaires").
+  version: 2,
   events: Domain.events,
   collections: { sections: Sections, publications: Publications, folders: Folders, authors: Authors },
   handlers: {
@@ -133,6 +146,7 @@ export const SectionContentsProjection = Projection.make({
             services: event.services,
             moderated: event.moderated,
             grants: [],
+            forms: [],
           },
       ),
     SectionConfigured: (event, into) =>
@@ -237,6 +251,25 @@ export const SectionContentsProjection = Projection.make({
     FolderRestored: (event, into) =>
       into.folders.update(keyOf(event.sectionId, event.folderId), (f) => f && { ...f, binned: false }),
     FolderPurged: (event, into) => into.folders.remove(keyOf(event.sectionId, event.folderId)),
+    FormCreated: (event, into) => [
+      into.sections.update(
+        event.sectionId,
+        (s) =>
+          s && {
+            ...s,
+            forms: [
+              ...s.forms.filter((form) => form.formId !== event.formId),
+              { formId: event.formId, title: event.title, createdBy: event.createdBy },
+            ],
+          },
+      ),
+      wrote(into, event.createdBy, "sections", event.sectionId),
+    ],
+    FormDeleted: (event, into) =>
+      into.sections.update(
+        event.sectionId,
+        (s) => s && { ...s, forms: s.forms.filter((form) => form.formId !== event.formId) },
+      ),
     // BR-ACC-9: what he wrote stays, its words erased.
     AccountDataErased: (event, into) =>
       into.authors.read(event.accountId, (author) =>
@@ -263,6 +296,19 @@ export const SectionContentsProjection = Projection.make({
                     },
                 ),
               ),
+              ...author.sections.map((key) =>
+                into.sections.update(
+                  key,
+                  (s) =>
+                    s && {
+                      ...s,
+                      forms: s.forms.map((form) => ({
+                        ...form,
+                        title: erasedName(form.title, form.createdBy, event.accountId),
+                      })),
+                    },
+                ),
+              ),
             ],
       ),
   },
@@ -284,6 +330,13 @@ export type PublicationAction = "Validate" | "Publish" | "Delete"
 export type FolderAction = "Upload" | "Delete" | "Restore"
 
 /**
+ * What a reader may do with a form: delete it (its managers).
+ *
+ * @since 0.1.0
+ */
+export type FormAction = "Delete"
+
+/**
  * A section as one reader sees it: his role, his rights there, the contents he
  * may see, each with what he may do with it. A closed section stays readable
  * to who could consult it, with no action left (BR-GRP-4).
@@ -301,6 +354,8 @@ export interface SectionView {
   readonly folders: ReadonlyArray<{ readonly folder: FolderEntry; readonly may: ReadonlyArray<FolderAction> }>
   /** The bin, for who may delete shared folders (BR-RUB-2). */
   readonly bin: ReadonlyArray<{ readonly folder: FolderEntry; readonly may: ReadonlyArray<FolderAction> }>
+  /** The forms, for who manages them (BR-RUB-1; their diffusion to others is not modelled). */
+  readonly forms: ReadonlyArray<{ readonly form: FormEntry; readonly may: ReadonlyArray<FormAction> }>
 }
 
 const allRights: ReadonlyArray<SectionRights.SectionRight | SectionRights.FolderRight> = [
@@ -360,6 +415,9 @@ export const viewOf = (
     }),
     folders: shared.filter((folder) => !folder.binned).map(folderView),
     bin: has("DeleteFolderContent") ? shared.filter((folder) => folder.binned).map(folderView) : [],
+    forms: can("ManageForms")
+      ? section.forms.map((form) => ({ form, may: has("ManageForms") ? (["Delete"] as const) : [] }))
+      : [],
   }
 }
 

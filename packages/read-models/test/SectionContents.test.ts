@@ -13,7 +13,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import { memory, runtime, send } from "./fixtures.ts"
+import { memory, runtime, send, snapshot } from "./fixtures.ts"
 
 const school = "0571994H"
 const class6A = "0571994H$6A"
@@ -129,6 +129,10 @@ const world = Effect.gen(function* () {
   })
   yield* inSection(teacher, [class6A], { _tag: "CreateFolder", folderId: "dir-2", name: "Anciens" })
   yield* inSection(teacher, [class6A], { _tag: "DeleteFolder", folderId: "dir-2" })
+  // A form of the section, its managers' (004 "Gérer les formulaires"), and one deleted.
+  yield* inSection(teacher, [class6A], { _tag: "CreateForm", formId: "form-1", title: "Autorisation de sortie" })
+  yield* inSection(teacher, [class6A], { _tag: "CreateForm", formId: "form-2", title: "Ancien sondage" })
+  yield* inSection(teacher, [class6A], { _tag: "DeleteForm", formId: "form-2" })
 })
 
 describe("SectionContents", () => {
@@ -144,6 +148,7 @@ describe("SectionContents", () => {
             publications: found.publications.map((p) => [p.publication.publicationId, p.publication.status, p.may]),
             folders: found.folders.map((f) => [f.folder.folderId, f.may]),
             bin: found.bin.map((f) => f.folder.folderId),
+            forms: found.forms.map((f) => [f.form.formId, f.may]),
           }
         })
       // The teacher of 6A: Gestionnaire by default; validates, publishes, deletes; uploads, deletes, restores.
@@ -155,6 +160,7 @@ describe("SectionContents", () => {
         ],
         folders: [["dir-1", ["Upload", "Delete"]]],
         bin: ["dir-2"],
+        forms: [["form-1", ["Delete"]]],
       })
       // The author, Rédacteur through his class: his proposal (delete own, no direct publication), the online
       // article (not his: no action), the folders read only (BR-RUB-2), no bin.
@@ -166,6 +172,7 @@ describe("SectionContents", () => {
         ],
         folders: [["dir-1", []]],
         bin: [],
+        forms: [],
       })
       // Another pupil of the class: online contents only.
       assert.deepStrictEqual(yield* view("pupil-2"), {
@@ -173,9 +180,16 @@ describe("SectionContents", () => {
         publications: [["pub-teacher", "Published", []]],
         folders: [["dir-1", []]],
         bin: [],
+        forms: [],
       })
       // A pupil of the school outside 6A: no role, nothing to see.
-      assert.deepStrictEqual(yield* view("pupil-3"), { role: undefined, publications: [], folders: [], bin: [] })
+      assert.deepStrictEqual(yield* view("pupil-3"), {
+        role: undefined,
+        publications: [],
+        folders: [],
+        bin: [],
+        forms: [],
+      })
     }).pipe(Effect.provide(stack)),
   )
 
@@ -215,23 +229,34 @@ describe("SectionContents", () => {
       }).pipe(Effect.provide(stack)),
   )
 
-  it.effect("BR-ACC-9 once a pupil's data is erased, his publication stays with its title and body erased", () =>
-    Effect.gen(function* () {
-      yield* world
-      for (const _tag of ["PreDeleteAccount", "DeleteAccount", "EraseAccountData"]) {
-        yield* send(command({ _tag, actor: feed, accountId: "pupil-1" }), at)
-      }
-      const contents = yield* SectionContents.SectionContents
-      const view = yield* contents.view(section, AccountId.make("teacher-1"))
-      const written = view?.publications.map(({ publication }) => [
-        publication.publicationId,
-        publication.title,
-        publication.body,
-      ])
-      assert.deepStrictEqual<unknown>(written, [
-        ["pub-pupil", PersonalData.ERASED, PersonalData.ERASED],
-        ["pub-teacher", "Sortie au musée", "Rendez-vous à 8 h."],
-      ])
-    }).pipe(Effect.provide(stack)),
+  it.effect(
+    "BR-ACC-9 once an author's data is erased, what he wrote stays with its words erased: a pupil's publication, a teacher's form",
+    () =>
+      Effect.gen(function* () {
+        yield* world
+        for (const _tag of ["PreDeleteAccount", "DeleteAccount", "EraseAccountData"]) {
+          yield* send(command({ _tag, actor: feed, accountId: "pupil-1" }), at)
+        }
+        const contents = yield* SectionContents.SectionContents
+        const view = yield* contents.view(section, AccountId.make("teacher-1"))
+        const written = view?.publications.map(({ publication }) => [
+          publication.publicationId,
+          publication.title,
+          publication.body,
+        ])
+        assert.deepStrictEqual<unknown>(written, [
+          ["pub-pupil", PersonalData.ERASED, PersonalData.ERASED],
+          ["pub-teacher", "Sortie au musée", "Rendez-vous à 8 h."],
+        ])
+        // The teacher's form keeps its title; once his data is erased, it stays with its title erased.
+        const formsOf = Effect.map(snapshot(SectionContents.SectionContentsProjection), (all): unknown =>
+          (all.sections as ReadonlyArray<SectionContents.SectionEntry>).flatMap((s) => s.forms.map((f) => f.title)),
+        )
+        assert.deepStrictEqual(yield* formsOf, ["Autorisation de sortie"])
+        for (const _tag of ["PreDeleteAccount", "DeleteAccount", "EraseAccountData"]) {
+          yield* send(command({ _tag, actor: feed, accountId: "teacher-1" }), at)
+        }
+        assert.deepStrictEqual(yield* formsOf, [PersonalData.ERASED])
+      }).pipe(Effect.provide(stack)),
   )
 })

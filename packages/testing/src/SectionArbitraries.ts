@@ -3,7 +3,7 @@
  * school (the school's own, a class's, a teaching group's), actors of every
  * role kind over right and wrong scopes (`Arbitraries.actor`), what the log says
  * of them (`member`: profile, schools, groups), grants to profiles, groups and
- * accounts of the pool, a few publications, folders and files.
+ * accounts of the pool, a few publications, folders, files and forms.
  *
  * @since 0.1.0
  */
@@ -29,6 +29,7 @@ export const ids = {
   publications: ["pub-1", "pub-2", "pub-3"].map((id) => Section.PublicationId.make(id)),
   folders: ["dir-1", "dir-2"].map((id) => Section.FolderId.make(id)),
   files: ["file-1", "file-2", "file-3"].map((id) => Section.FileId.make(id)),
+  forms: ["form-1", "form-2"].map((id) => Section.FormId.make(id)),
 }
 
 /** What the log says of each group of the pool. @since 0.1.0 */
@@ -112,6 +113,7 @@ export const pool: Arbitraries.Pool = {
   publicationId: FastCheck.constantFrom(...ids.publications),
   folderId: FastCheck.constantFrom(...ids.folders),
   fileId: FastCheck.constantFrom(...ids.files),
+  formId: FastCheck.constantFrom(...ids.forms),
   title: FastCheck.constantFrom("Sortie au musée", "Menu de la cantine"),
   body: FastCheck.constantFrom("", "Rendez-vous à 8 h devant le collège."),
   name: FastCheck.constantFrom("Vie scolaire", "Photos", "Cours"),

@@ -1,7 +1,8 @@
 /**
- * What Deletions and Erasures share: a read model of the accounts due for a
- * lifecycle command at an instant, and a reactor that, on each clock tick,
- * issues that command for every account due by the tick's instant.
+ * What the clock-driven managers share: the tick loop over a read model's
+ * documents by due instant (Deletions, Erasures, SectionBin) and, for Deletions
+ * and Erasures, a read model of the accounts due for a lifecycle command at an
+ * instant with a reactor that issues it for every account due by the tick.
  */
 import * as Domain from "@cartable/domain/Domain"
 import type { AccountId } from "@cartable/domain/Ids"
@@ -31,6 +32,61 @@ export type DueAccount = typeof DueAccount.Type
 
 /** ISO 8601 in UTC with milliseconds has one width for years 0 to 9999: its code-point order is time order. */
 export const dueIndex = (instant: DateTime.Utc): string => DateTime.formatIso(instant)
+
+/** The Workspace's session of a system process over the core's aggregates. */
+type Session = Workspace.Workspace.SystemSession<typeof Domain.aggregates>
+type SystemErrorTag = Effect.Effect.Error<ReturnType<Session["handle"]>>["_tag"]
+
+/**
+ * A reactor that, on each clock tick, gives one command for each document of a
+ * read model due by the tick's instant, as a system process. The documents are
+ * read page by page in the order of `index` (their due instant, {@link dueIndex}),
+ * so the first one not due yet ends the round; the session is built on the first
+ * due document only (most ticks find none). A rejection tagged `skip` means the
+ * document's subject moved on between the read and the command (restored,
+ * deleted by hand...): logged, and the round goes on.
+ */
+export const dueReactor = <A, Idx extends string>(options: {
+  readonly name: string
+  readonly reader: Effect.Effect<ReadModel.Reader<A, Idx>, never, ReadModelStore>
+  readonly index: Idx
+  readonly dueOf: (document: A) => DateTime.Utc
+  readonly process: SystemProcess
+  /** The command a due document gets, with the causation id that gives it once per document. */
+  readonly command: (document: A) => { readonly intent: unknown; readonly causationId: string }
+  readonly skip: SystemErrorTag
+  readonly skipped: (document: A) => string
+}): Reactor.Reactor<Authorization | ReadModelStore> => {
+  const { name, reader, index, dueOf, process, command, skip, skipped } = options
+  return Reactor.make({
+    name,
+    events: ClockTick.events,
+    reactions: {
+      ClockTicked: (tick, reaction) =>
+        Effect.gen(function* () {
+          const documents = yield* reader
+          const base = reaction.context()
+          let session: Session | undefined
+          let after: string | undefined
+          do {
+            const page = yield* documents.find({ index, prefix: "", after, limit: 100 })
+            for (const document of page.documents) {
+              if (DateTime.greaterThan(dueOf(document), tick.at)) return
+              session ??= (yield* Workspace.make(Domain.aggregates)).system(process)
+              const { intent, causationId } = command(document)
+              yield* session.handle(intent, { ...base, occurredAt: tick.at, causationId, idempotent: true }).pipe(
+                Effect.catchIf(
+                  (error) => error._tag === skip,
+                  (rejected) => Effect.logInfo(`${name}: ${skipped(document)}`, rejected),
+                ),
+              )
+            }
+            after = page.next
+          } while (after !== undefined)
+        }),
+    },
+  })
+}
 
 export const DueAccounts = ReadModel.collection("due", {
   document: DueAccount,
@@ -83,44 +139,20 @@ export const make = (definition: Definition): DueManager => {
     handlers: handlers as ProjectionMake.Handlers<typeof Domain.events, { readonly due: typeof DueAccounts }>,
   })
 
-  const reactor: Reactor.Reactor<Authorization | ReadModelStore> = Reactor.make({
+  // By due instant, then account: the accounts due by the tick come first.
+  const reactor = dueReactor({
     name,
-    events: ClockTick.events,
-    reactions: {
-      ClockTicked: (tick, reaction) =>
-        Effect.gen(function* () {
-          const accounts = yield* ProjectionRuntime.reader(projection, "due")
-          // Built on the first due account only: most ticks find none.
-          let session: Workspace.Workspace.SystemSession<typeof Domain.aggregates> | undefined
-          const base = reaction.context()
-          let after: string | undefined
-          do {
-            // By due instant, then account: the accounts due by the tick come first.
-            const page = yield* accounts.find({ index: "due", prefix: "", after, limit: 100 })
-            for (const account of page.documents) {
-              if (DateTime.greaterThan(account.due, tick.at)) return
-              session ??= (yield* Workspace.make(Domain.aggregates)).system(process)
-              yield* session
-                .handle(
-                  { _tag: command, accountId: account.accountId },
-                  {
-                    ...base,
-                    occurredAt: tick.at,
-                    causationId: causationIdOf(name, account),
-                    idempotent: true,
-                  },
-                )
-                .pipe(
-                  // Restored, deleted or erased by hand between the read and the command: nothing left to do.
-                  Effect.catchTag("AccountRejected", (rejected) =>
-                    Effect.logInfo(`${name}: ${command} of ${account.accountId} refused, skipped`, rejected),
-                  ),
-                )
-            }
-            after = page.next
-          } while (after !== undefined)
-        }),
-    },
+    reader: ProjectionRuntime.reader(projection, "due"),
+    index: "due",
+    dueOf: (account) => account.due,
+    process,
+    command: (account) => ({
+      intent: { _tag: command, accountId: account.accountId },
+      causationId: causationIdOf(name, account),
+    }),
+    // Restored, deleted or erased by hand between the read and the command: nothing left to do.
+    skip: "AccountRejected",
+    skipped: (account) => `${command} of ${account.accountId} refused, skipped`,
   })
   return { projection, reactor }
 }

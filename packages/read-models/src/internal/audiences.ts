@@ -1,8 +1,10 @@
 /**
- * Who is in a class or group, whose relatives a pupil has, and who administers
- * a structure, folded from the Structure and Account events: the audiences the
- * news feed sends to. Private to the news feed.
+ * Who is in a class or group, whose relatives a pupil has, who administers a
+ * structure and which accounts of each profile a school has, folded from the
+ * Structure and Account events: the audiences the news feed sends to. Private
+ * to the news feed.
  */
+import * as AccountEvents from "@cartable/domain/AccountEvents"
 import { AccountId, GroupId, StructureId } from "@cartable/domain/Ids"
 import * as SchoolYear from "@cartable/domain/SchoolYear"
 import * as StructureEvents from "@cartable/domain/StructureEvents"
@@ -50,17 +52,81 @@ export const Relatives = ReadModel.collection("relatives", {
   key: (pupil) => pupil.pupilId,
 })
 
+/** Each account's profile and schools, to place it among a school's profiles when it is attached there. */
+export const People = ReadModel.collection("people", {
+  document: Schema.Struct({
+    accountId: AccountId,
+    profile: AccountEvents.Profile,
+    structureIds: Schema.Array(StructureId),
+  }),
+  key: (person) => person.accountId,
+})
+
+export const profileKey = (structureId: string, profile: AccountEvents.Profile): string => keyOf(structureId, profile)
+
+/**
+ * The accounts of a profile attached to a school: whom a section's grant to that
+ * profile names (BR-RUB-1, as `SectionRights.names` reads the same facts).
+ */
+export const Profiles = ReadModel.collection("profiles", {
+  document: Schema.Struct({
+    structureId: StructureId,
+    profile: AccountEvents.Profile,
+    accountIds: Schema.Array(AccountId),
+  }),
+  key: (audience) => profileKey(audience.structureId, audience.profile),
+})
+
 /** The collections of the audiences, for a projection's `collections`. */
-export const collections = { groups: Groups, schools: Schools, admins: Administrators, relatives: Relatives } as const
+export const collections = {
+  groups: Groups,
+  schools: Schools,
+  admins: Administrators,
+  relatives: Relatives,
+  people: People,
+  profiles: Profiles,
+} as const
 
 type Into = {
   readonly groups: Writer<Group>
   readonly schools: Writer<ReadModel.Collection.Document<typeof Schools>>
   readonly admins: Writer<ReadModel.Collection.Document<typeof Administrators>>
   readonly relatives: Writer<ReadModel.Collection.Document<typeof Relatives>>
+  readonly people: Writer<ReadModel.Collection.Document<typeof People>>
+  readonly profiles: Writer<ReadModel.Collection.Document<typeof Profiles>>
 }
 
 const close = (group: Group): Group => ({ ...group, open: false, members: [] })
+
+/** The account joins (or leaves) its profile's audience in one school. */
+const inProfile = (
+  into: Into,
+  structureId: StructureId,
+  profile: AccountEvents.Profile,
+  accountId: AccountId,
+  joins: boolean,
+): Change =>
+  into.profiles.update(profileKey(structureId, profile), (current) => {
+    const accountIds = current?.accountIds ?? []
+    const next = joins ? distinct([...accountIds, accountId]) : accountIds.filter((id) => id !== accountId)
+    return next.length === 0 ? undefined : { structureId, profile, accountIds: next }
+  })
+
+/** An account attached to (or detached from) a school: its profile's audience there follows. */
+const attached = (into: Into, accountId: AccountId, structureId: StructureId, joins: boolean): Change =>
+  into.people.read(accountId, (person) =>
+    person === undefined || person.structureIds.includes(structureId) === joins
+      ? []
+      : [
+          into.people.put({
+            ...person,
+            structureIds: joins
+              ? [...person.structureIds, structureId]
+              : person.structureIds.filter((id) => id !== structureId),
+          }),
+          inProfile(into, structureId, person.profile, accountId, joins),
+        ],
+  )
 
 const membersOf = (group: Group | undefined, change: (members: ReadonlyArray<AccountId>) => ReadonlyArray<AccountId>) =>
   group && { ...group, members: change(group.members) }
@@ -137,6 +203,19 @@ export const handlers = {
       pupilId: event.link.pupilId,
       relatives: distinct([...(current?.relatives ?? []), event.accountId]),
     })),
+  AccountProvisioned: (event: typeof AccountEvents.AccountProvisioned.Type, into: Into) =>
+    into.people.read(event.accountId, (known) =>
+      known !== undefined
+        ? []
+        : [
+            into.people.put({ accountId: event.accountId, profile: event.profile, structureIds: [event.structureId] }),
+            inProfile(into, event.structureId, event.profile, event.accountId, true),
+          ],
+    ),
+  AccountAttachedToStructure: (event: typeof AccountEvents.AccountAttachedToStructure.Type, into: Into) =>
+    attached(into, event.accountId, event.structureId, true),
+  AccountDetachedFromStructure: (event: typeof AccountEvents.AccountDetachedFromStructure.Type, into: Into) =>
+    attached(into, event.accountId, event.structureId, false),
   RelativeUnlinked: (event: { readonly accountId: AccountId; readonly pupilId: AccountId }, into: Into) =>
     into.relatives.update(
       event.pupilId,
