@@ -64,7 +64,7 @@ describe("cartable import (the binary, on SQLite files)", () => {
           store,
         ])
         expectCode(again, 0, "second import")
-        assert.match(again.stdout, /^read 53: 40 imported \+ 13 reported/)
+        assert.match(again.stdout, /^read 54: 41 imported \+ 13 reported/)
         assert.include(again.stdout, "0 events appended")
 
         const missing = yield* cartable(cwd, ["import", Path.join(cwd, "absent"), "--store", store])
