@@ -22,7 +22,7 @@ describe("the start-of-year demo", () => {
       const story = yield* play({ clock, say: (line) => Effect.sync(() => void said.push(line)) })
       assert.strictEqual(
         said[0],
-        "Import of the export of 1 September: 53 records read, 40 imported, 13 reported; 2 schools, 31 accounts provisioned, 95 events",
+        "Import of the export of 1 September: 54 records read, 41 imported, 13 reported; 2 schools, 31 accounts provisioned, 110 events",
       )
       assert.deepStrictEqual(
         story.ent.refusals.map((refusal) => `${refusal.ruleId} ${refusal.intent} ${refusal.who}`),

@@ -43,8 +43,8 @@ describe("cartable import (the binary, on SQLite files)", () => {
         ])
         expectCode(first, 0, "first import")
         const done = json<Reported>(first)
-        // The AAF export's 53 records and the CSV file's 13: every one imported or reported.
-        assert.strictEqual(done.read, 53 + 13)
+        // The AAF export's 54 records and the CSV file's 13: every one imported or reported.
+        assert.strictEqual(done.read, 54 + 13)
         assert.strictEqual(done.imported + done.reported, done.read)
         assert.strictEqual(done.reported, 13 + 2)
         assert.isAbove(done.events, 0)
@@ -64,7 +64,7 @@ describe("cartable import (the binary, on SQLite files)", () => {
           store,
         ])
         expectCode(again, 0, "second import")
-        assert.match(again.stdout, /^read 53: 40 imported \+ 13 reported/)
+        assert.match(again.stdout, /^read 54: 41 imported \+ 13 reported/)
         assert.include(again.stdout, "0 events appended")
 
         const missing = yield* cartable(cwd, ["import", Path.join(cwd, "absent"), "--store", store])

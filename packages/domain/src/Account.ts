@@ -13,7 +13,7 @@ import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { AccountCommand } from "./AccountCommands.ts"
-import type { AccompanyingKind, AccountEvent, Origin, Profile, RelativeLink } from "./AccountEvents.ts"
+import type { AccompanyingKind, AccountEvent, Origin, Profile, RelativeLink, Schooling } from "./AccountEvents.ts"
 import { events as eventDefinitions } from "./AccountEvents.ts"
 import { canLogIn, emailOnFile } from "./AccountQueries.ts"
 import * as Actor from "./Actor.ts"
@@ -21,6 +21,7 @@ import * as Credentials from "./Credentials.ts"
 import type { AccountId, StructureId } from "./Ids.ts"
 import { defined, upsert, without } from "./internal/fields.ts"
 import { RuleId } from "./Rules.ts"
+import * as SchoolingValues from "./Schooling.ts"
 
 export * from "./AccountCommands.ts"
 export * from "./AccountEvents.ts"
@@ -100,6 +101,8 @@ export interface Account {
   readonly platformAdministrator: boolean
   /** Has inspector access (BR-CDT-5). */
   readonly inspector: boolean
+  /** Levels, sub-levels and post disciplines by school, canonical (BR-MSG-3); none once erased. */
+  readonly schooling: ReadonlyArray<Schooling>
 }
 
 /**
@@ -306,6 +309,25 @@ const updateIdentity = (command: Command<"UpdateAccountIdentity">, account: Acco
   }
   if (command.email !== undefined && !isEmailAddress(command.email)) return invalidEmail(command.email)
   return events(...identityUpdate(account, command))
+}
+
+const updateSchooling = (command: Command<"UpdateAccountSchooling">, account: Account): Decision => {
+  // (decision) As the identity: a feed account's schooling is the feed's, a manual one its administrators'.
+  if (account.origin._tag === "Feed" ? !Actor.isSystem(command.actor) : !administersAccount(command, account)) {
+    return reject(
+      "BR-MSG-3",
+      "NotAuthorized",
+      account.origin._tag === "Feed"
+        ? "A feed account's levels and disciplines come from the directory feed"
+        : "Only an administrator of the account's school sets its levels and disciplines",
+    )
+  }
+  if (SchoolingValues.equivalent(command.schooling, account.schooling)) return none
+  return events({
+    _tag: "AccountSchoolingUpdated",
+    accountId: account.accountId,
+    schooling: SchoolingValues.canonical(command.schooling),
+  })
 }
 
 const activate = (
@@ -787,6 +809,8 @@ const decideWith =
         return reprovision(command, state)
       case "UpdateAccountIdentity":
         return updateIdentity(command, state)
+      case "UpdateAccountSchooling":
+        return updateSchooling(command, state)
       case "ActivateAccount":
         return activate(policy, command, state)
       case "IssuePasswordRenewalCode":
@@ -866,6 +890,7 @@ const erase = (account: Account): Account => ({
   recovery: undefined,
   alias: erasedIfSet(account.alias),
   externalIdentities: account.externalIdentities.map((identity) => ({ ...identity, subject: PersonalData.ERASED })),
+  schooling: [],
 })
 
 const provisioned = (event: Extract<AccountEvent, { readonly _tag: "AccountProvisioned" }>): Account => ({
@@ -894,6 +919,7 @@ const provisioned = (event: Extract<AccountEvent, { readonly _tag: "AccountProvi
   administratorOf: [],
   platformAdministrator: false,
   inspector: false,
+  schooling: [],
 })
 
 const itself = <A>(a: A) => a
@@ -915,6 +941,9 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
         lastName: event.lastName,
         email: event.email ?? state.email,
       }
+    case "AccountSchoolingUpdated":
+      // An erased schooling reads as the marker: the account has none (BR-ACC-9).
+      return { ...state, schooling: PersonalData.isErased(event.schooling) ? [] : event.schooling }
     case "AccountActivated":
       return {
         ...state,

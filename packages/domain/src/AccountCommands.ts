@@ -7,7 +7,7 @@
 
 import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
-import { AccompanyingKind, Origin, Profile, RelativeLink } from "./AccountEvents.ts"
+import { AccompanyingKind, Origin, Profile, RelativeLink, Schooling } from "./AccountEvents.ts"
 import { Actor, schoolLocations } from "./Actor.ts"
 import { Login, OneTimeCode, PasswordHash, TokenDigest } from "./Credentials.ts"
 import { fact, optionalFact } from "./Fact.ts"
@@ -72,6 +72,21 @@ export const UpdateAccountIdentity = Schema.TaggedStruct("UpdateAccountIdentity"
   firstName: Text.Name,
   lastName: Text.Name,
   email: Schema.optional(Text.Email),
+})
+
+/**
+ * Bring the account's schooling (levels, sub-levels, disciplines by school) to
+ * what the directory feed says, for targeted communication (BR-MSG-3). Nothing is
+ * recorded when it is the same, whatever the order of its values, so a re-import
+ * is idempotent; an empty list clears it.
+ *
+ * @since 0.1.0
+ */
+export const UpdateAccountSchooling = Schema.TaggedStruct("UpdateAccountSchooling", {
+  actor: fact(Actor),
+  locations: schoolLocations,
+  accountId: AccountId,
+  schooling: Schema.Array(Schooling),
 })
 
 /**
@@ -366,6 +381,7 @@ export const EraseAccountData = Schema.TaggedStruct("EraseAccountData", {
 export const commands = {
   ProvisionAccount,
   UpdateAccountIdentity,
+  UpdateAccountSchooling,
   ActivateAccount,
   IssuePasswordRenewalCode,
   RenewPassword,

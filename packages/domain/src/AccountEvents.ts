@@ -88,6 +88,47 @@ export const AccountIdentityUpdated = Schema.TaggedStruct("AccountIdentityUpdate
   email: Schema.optional(personal(Text.Email)),
 }).annotations(subject)
 
+/**
+ * A value of a school's nomenclature as the directory feed gives it: its code
+ * (what targets name, stable across re-labelling) and its label (what a person reads).
+ *
+ * @since 0.1.0
+ */
+export const Coded = Schema.Struct({ code: Text.ShortText, label: Text.ShortText })
+/** @since 0.1.0 */
+export type Coded = typeof Coded.Type
+
+/**
+ * What an account is taught or teaches in one school, as targeted communication
+ * names it (BR-MSG-3, 004 "niveau, sous-niveau, discipline de poste"): the levels
+ * (niveau: the formation a MEF attaches to, e.g. 3EME), the sub-levels (sous-niveau:
+ * the MEF itself, e.g. 3EME BILANGUE) and the post disciplines (discipline de poste,
+ * e.g. L1300 MATHEMATIQUES). A pupil has one level and one sub-level; a teacher the
+ * levels and sub-levels he teaches and his disciplines.
+ *
+ * @since 0.1.0
+ */
+export const Schooling = Schema.Struct({
+  structureId: StructureId,
+  levels: Schema.Array(Coded),
+  subLevels: Schema.Array(Coded),
+  disciplines: Schema.Array(Coded),
+})
+/** @since 0.1.0 */
+export type Schooling = typeof Schooling.Type
+
+/**
+ * The account's schooling changed, school by school (the whole of it: a school
+ * not listed has none). Personal: a formation can tell much of a pupil (ULIS,
+ * SEGPA), so it is shredded with the rest on erasure (BR-ACC-9) (decision).
+ *
+ * @since 0.1.0
+ */
+export const AccountSchoolingUpdated = Schema.TaggedStruct("AccountSchoolingUpdated", {
+  accountId: AccountId,
+  schooling: personal(Schema.Array(Schooling)),
+}).annotations(subject)
+
 /** The holder activated the account: charter accepted, contact details given (BR-ACC-3). @since 0.1.0 */
 export const AccountActivated = Schema.TaggedStruct("AccountActivated", {
   accountId: AccountId,
@@ -281,6 +322,7 @@ export const AccountDataErased = Schema.TaggedStruct("AccountDataErased", { acco
 export const events = {
   AccountProvisioned,
   AccountIdentityUpdated,
+  AccountSchoolingUpdated,
   AccountActivated,
   PasswordRenewalCodeIssued,
   PasswordRenewed,

@@ -44,6 +44,8 @@ export const TargetedCommunicationRejectionReason = Schema.Literal(
   "NotYetOpen",
   "WindowClosed",
   "Withdrawn",
+  "Expired",
+  "WindowNotOver",
 )
 /** @since 0.1.0 */
 export type TargetedCommunicationRejectionReason = typeof TargetedCommunicationRejectionReason.Type
@@ -62,11 +64,12 @@ export class TargetedCommunicationRejected extends Schema.TaggedError<TargetedCo
 }) {}
 
 /**
- * Where a communication stands.
+ * Where a communication stands: `Expired` when its window ended before it was
+ * ever published (it never will be).
  *
  * @since 0.1.0
  */
-export type Status = "Scheduled" | "Published" | "Withdrawn"
+export type Status = "Scheduled" | "Published" | "Withdrawn" | "Expired"
 
 /**
  * A communication that was scheduled.
@@ -220,6 +223,9 @@ export const decide = (command: TargetedCommunicationCommand, state: TargetedCom
         return reject("BR-MSG-3", "NotAuthorized", "A communication is published by the publication process")
       }
       if (state.status === "Withdrawn") return reject("BR-MSG-3", "Withdrawn", "The communication was withdrawn")
+      if (state.status === "Expired") {
+        return reject("BR-MSG-3", "Expired", "The publication window ended before it was published")
+      }
       if (state.status === "Published") return Either.right([])
       if (DateTime.lessThan(command.publishedAt, state.publishFrom)) {
         return reject("BR-MSG-3", "NotYetOpen", "The publication window has not opened yet")
@@ -244,7 +250,8 @@ export const decide = (command: TargetedCommunicationCommand, state: TargetedCom
       if (!mayCommunicate(command.actor, state.structureIds, command.locations)) {
         return reject("BR-GRP-3", "NotAuthorized", "Only direction or an administrator of its schools withdraws it")
       }
-      return state.status === "Withdrawn"
+      // An expired communication was never shown: there is nothing to withdraw.
+      return state.status === "Withdrawn" || state.status === "Expired"
         ? Either.right([])
         : Either.right([
             {
@@ -255,12 +262,28 @@ export const decide = (command: TargetedCommunicationCommand, state: TargetedCom
             },
           ])
     }
+    case "ExpireCommunication": {
+      if (state._tag === "Absent") {
+        return reject("BR-MSG-3", "NotFound", `Communication ${command.communicationId} does not exist`)
+      }
+      if (!Actor.isSystem(command.actor)) {
+        return reject("BR-MSG-3", "NotAuthorized", "A communication is expired by the publication process")
+      }
+      // Published or withdrawn, its window's end changes nothing: only one never published expires.
+      if (state.status !== "Scheduled") return Either.right([])
+      if (DateTime.lessThan(command.expiredAt, state.publishUntil)) {
+        return reject("BR-MSG-3", "WindowNotOver", "The publication window has not ended yet")
+      }
+      return Either.right([
+        { _tag: "CommunicationExpired", communicationId: state.communicationId, expiredAt: command.expiredAt },
+      ])
+    }
   }
 }
 
 /**
- * Folds one event into the state. Total: a communication is published once, and
- * a withdrawn one stays withdrawn.
+ * Folds one event into the state. Total: a communication is published once, a
+ * withdrawn one stays withdrawn, and only one never published expires.
  *
  * @since 0.1.0
  */
@@ -289,7 +312,11 @@ export const evolve = (
         ? { ...state, status: "Published", recipients: event.recipients }
         : state
     case "CommunicationWithdrawn":
-      return state._tag === "Communication" && state.status !== "Withdrawn" ? { ...state, status: "Withdrawn" } : state
+      return state._tag === "Communication" && (state.status === "Scheduled" || state.status === "Published")
+        ? { ...state, status: "Withdrawn" }
+        : state
+    case "CommunicationExpired":
+      return state._tag === "Communication" && state.status === "Scheduled" ? { ...state, status: "Expired" } : state
   }
 }
 

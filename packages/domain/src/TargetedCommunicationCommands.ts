@@ -84,11 +84,28 @@ export const WithdrawCommunication = Schema.TaggedStruct("WithdrawCommunication"
 })
 
 /**
+ * Record that a scheduled communication's window ended before it was published:
+ * the publication process does it, on the first tick at or after the window's end.
+ *
+ * @since 0.1.0
+ */
+export const ExpireCommunication = Schema.TaggedStruct("ExpireCommunication", {
+  actor: fact(Actor),
+  communicationId: CommunicationId,
+  expiredAt: Schema.DateTimeUtc,
+})
+
+/**
  * Every TargetedCommunication command, keyed by tag.
  *
  * @since 0.1.0
  */
-export const commands = { ScheduleCommunication, PublishCommunication, WithdrawCommunication } as const
+export const commands = {
+  ScheduleCommunication,
+  PublishCommunication,
+  WithdrawCommunication,
+  ExpireCommunication,
+} as const
 
 /**
  * Any TargetedCommunication command.

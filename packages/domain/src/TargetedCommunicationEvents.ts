@@ -118,11 +118,29 @@ export const CommunicationWithdrawn = Schema.TaggedStruct("CommunicationWithdraw
 })
 
 /**
+ * The window ended before the communication was ever published (no tick came
+ * inside it): it never will be, and is shown to nobody (decision: an expired
+ * communication is never shown, 004 "Période de publication"); recorded so that
+ * the operator sees it expired rather than waiting forever.
+ *
+ * @since 0.1.0
+ */
+export const CommunicationExpired = Schema.TaggedStruct("CommunicationExpired", {
+  communicationId: CommunicationId,
+  expiredAt: Schema.DateTimeUtc,
+})
+
+/**
  * Every TargetedCommunication event, keyed by tag, for the event catalogue.
  *
  * @since 0.1.0
  */
-export const events = { CommunicationScheduled, CommunicationPublished, CommunicationWithdrawn } as const
+export const events = {
+  CommunicationScheduled,
+  CommunicationPublished,
+  CommunicationWithdrawn,
+  CommunicationExpired,
+} as const
 
 /**
  * Any TargetedCommunication event.

@@ -22,6 +22,8 @@ import * as Schema from "effect/Schema"
 const personalByEvent: Readonly<Record<keyof typeof Account.events, ReadonlyArray<string>>> = {
   AccountProvisioned: ["login", "firstName", "lastName", "activationCode"],
   AccountIdentityUpdated: ["firstName", "lastName", "email"],
+  // (decision) a formation can tell much of a pupil (ULIS, SEGPA): personal as the rest.
+  AccountSchoolingUpdated: ["schooling"],
   AccountActivated: ["email", "mobile", "passwordHash"],
   PasswordRenewalCodeIssued: ["renewalCode"],
   PasswordRenewed: ["passwordHash"],

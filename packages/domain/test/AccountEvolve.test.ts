@@ -52,6 +52,7 @@ const fresh: Account.Account = {
   administratorOf: [],
   platformAdministrator: false,
   inspector: false,
+  schooling: [],
 }
 
 const end: ReadonlyArray<Event> = [

@@ -2,6 +2,7 @@
 // already so records nothing, what conflicts is refused with a message naming it. Expected answers and
 // messages are written out from docs/domain.md ("Accounts") and DOMAIN.md, not computed with Account.ts.
 import * as Account from "@cartable/domain/Account"
+import type { Schooling } from "@cartable/domain/AccountEvents"
 import type * as Actor from "@cartable/domain/Actor"
 import * as Credentials from "@cartable/domain/Credentials"
 import { AccountId, StructureId } from "@cartable/domain/Ids"
@@ -123,6 +124,48 @@ describe("Account: commands sent again", () => {
       "Only an administrator of the account's school corrects its names and e-mail",
     ])
   })
+
+  it.prop(
+    "BR-MSG-3 a schooling given again, in any order, records nothing; a changed level is one update; the feed's alone",
+    [FastCheck.boolean(), FastCheck.boolean()],
+    ([reversed, changed]) => {
+      const sixth = { code: "10010012110", label: "6EME" }
+      const bilingual = { code: "10010012111", label: "6EME BILANGUE" }
+      const fifth = { code: "10110001110", label: "5EME" }
+      const other = StructureId.make("school-b")
+      const schooling: ReadonlyArray<Schooling> = [
+        { structureId: school, levels: [sixth], subLevels: [bilingual], disciplines: [] },
+        { structureId: other, levels: [], subLevels: [], disciplines: [{ code: "L1300", label: "MATHEMATIQUES" }] },
+      ]
+      const set = (actor: Actor.Actor, given: ReadonlyArray<Schooling>): Command => ({
+        _tag: "UpdateAccountSchooling",
+        actor,
+        accountId,
+        schooling: given,
+      })
+      const first = given(Account.aggregate, active()).when(set(feed, schooling)).accepted().events
+      assert.strictEqual(first.length, 1)
+      // The same values in another order are the same schooling (a re-import appends nothing).
+      const again = reversed ? [...schooling].reverse() : schooling
+      const next = changed
+        ? again.map((entry) =>
+            entry.structureId === school ? { ...entry, levels: [fifth], subLevels: [fifth] } : entry,
+          )
+        : again
+      const decided = given(Account.aggregate, [...active(), ...first])
+        .when(set(feed, next))
+        .accepted().events
+      if (!changed) assert.deepStrictEqual(decided, [])
+      else {
+        assert.strictEqual(decided.length, 1)
+        const state = fold(Account.aggregate, [...active(), ...first, ...decided])
+        assert.ok(state._tag === "Account")
+        assert.deepStrictEqual(state.schooling.find((entry) => entry.structureId === school)?.levels, [fifth])
+      }
+      // A feed account's schooling is the feed's (as its identity, BR-ACC-9).
+      assert.deepStrictEqual(message(active(), set(admin, next)).slice(0, 2), ["BR-MSG-3", "NotAuthorized"])
+    },
+  )
 
   it.prop(
     "BR-ACC-6 blocking what is blocked records nothing; each application is blocked on its own",

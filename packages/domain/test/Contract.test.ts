@@ -43,6 +43,8 @@ const location =
   "{ readonly structureId: StructureId; readonly districtId?: StructureId | undefined; readonly departmentId?: StructureId | undefined; readonly academyId?: StructureId | undefined }"
 // The locations of the schools an administrator acts on, a fact the library resolves (BR-ACC-11).
 const locations = `ReadonlyArray<${location}> | undefined`
+// A level, sub-level or discipline of a school's nomenclature (BR-MSG-3).
+const coded = "ReadonlyArray<{ readonly code: ShortText; readonly label: ShortText }>"
 const profile = '"Student" | "Relative" | "Teacher" | "Personnel" | "Guest"'
 // A Section command's fact on its actor: what the log says of him that grants may name (BR-RUB-1).
 const member = `{ readonly profile?: ${profile} | undefined; readonly structureIds: ReadonlyArray<StructureId>; readonly groupIds: ReadonlyArray<GroupId> }`
@@ -82,6 +84,12 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     firstName: "Name",
     lastName: "Name",
     "email?": "Email | undefined",
+  },
+  UpdateAccountSchooling: {
+    actor: actor,
+    "locations?": locations,
+    accountId: "AccountId",
+    schooling: `ReadonlyArray<{ readonly structureId: StructureId; readonly levels: ${coded}; readonly subLevels: ${coded}; readonly disciplines: ${coded} }>`,
   },
   ActivateAccount: {
     accountId: "AccountId",

@@ -5,6 +5,7 @@ import type { Profile } from "@cartable/domain/Account"
 import type * as Actor from "@cartable/domain/Actor"
 import { AccountId, type StructureId } from "@cartable/domain/Ids"
 import * as TargetedCommunication from "@cartable/domain/TargetedCommunication"
+import { fold } from "@cartable/kernel/Decider"
 import * as DeciderLaws from "@cartable/testing/DeciderLaws"
 import { given } from "@cartable/testing/DeciderSpec"
 import * as MessagingArbitraries from "@cartable/testing/MessagingArbitraries"
@@ -211,5 +212,57 @@ describe("TargetedCommunication", () => {
     given(TargetedCommunication.aggregate, [...events, ...published])
       .when(publish(day(from, 1)))
       .then([])
+  })
+
+  const expire = (expiredAt: DateTime.Utc, actor: Actor.Actor = publisher) =>
+    ({ _tag: "ExpireCommunication", actor, communicationId: id, expiredAt }) as const
+
+  it.prop(
+    "BR-MSG-3 a communication never published expires at or after its window's end, not before; then it is never published",
+    [FastCheck.constantFrom(-1, 0, 1), FastCheck.constantFrom(-1, 0, 1)],
+    ([days, millis]) => {
+      const at = DateTime.add(day(until, days), { millis })
+      const events = scheduled()
+      // The end is excluded from the window (decision, as publication): from its very instant the window is over.
+      const over = DateTime.toEpochMillis(at) >= DateTime.toEpochMillis(until)
+      const decision = TargetedCommunication.decide(expire(at), fold(TargetedCommunication.aggregate, events))
+      assert.strictEqual(Either.isRight(decision), over, DateTime.formatIso(at))
+      if (Either.isLeft(decision)) {
+        assert.deepStrictEqual([decision.left.ruleId, decision.left.reason], ["BR-MSG-3", "WindowNotOver"])
+        return
+      }
+      assert.deepStrictEqual(decision.right, [{ _tag: "CommunicationExpired", communicationId: id, expiredAt: at }])
+      const expired = [...events, ...decision.right]
+      const state = fold(TargetedCommunication.aggregate, expired)
+      assert.ok(state._tag === "Communication" && state.status === "Expired")
+      // An expired communication is shown to nobody, ever.
+      for (const instant of [from, day(from, 1), at]) {
+        assert.isFalse(TargetedCommunication.isVisibleTo(state, AccountId.make("relative-1"), instant))
+      }
+      given(TargetedCommunication.aggregate, expired).when(publish(from)).thenRejects({ reason: "Expired" })
+      // Expired once: a later tick records nothing more, and there is nothing to withdraw.
+      given(TargetedCommunication.aggregate, expired)
+        .when(expire(day(until, 2)))
+        .then([])
+      given(TargetedCommunication.aggregate, expired)
+        .when({ _tag: "WithdrawCommunication", actor: head, communicationId: id, withdrawnAt: day(until, 2) })
+        .then([])
+    },
+  )
+
+  it("BR-MSG-3 a published or withdrawn communication does not expire; only the publication process expires", () => {
+    const events = scheduled()
+    const published = given(TargetedCommunication.aggregate, events).when(publish(from)).accepted().events
+    given(TargetedCommunication.aggregate, [...events, ...published])
+      .when(expire(until))
+      .then([])
+    const withdrawn = given(TargetedCommunication.aggregate, events)
+      .when({ _tag: "WithdrawCommunication", actor: head, communicationId: id, withdrawnAt: from })
+      .accepted().events
+    given(TargetedCommunication.aggregate, [...events, ...withdrawn])
+      .when(expire(until))
+      .then([])
+    given(TargetedCommunication.aggregate, events).when(expire(until, head)).thenRejects({ reason: "NotAuthorized" })
+    given(TargetedCommunication.aggregate).when(expire(until)).thenRejects({ reason: "NotFound" })
   })
 })

@@ -128,7 +128,8 @@ export const Relative = Schema.TaggedStruct("Relative", {
 export type Relative = typeof Relative.Type
 
 /**
- * Teachers and other staff (`PersEducNat`): functions, classes and groups taught, subjects, principal teacher.
+ * Teachers and other staff (`PersEducNat`): functions, classes and groups taught, subjects, principal teacher,
+ * formations taught.
  *
  * @since 0.1.0
  */
@@ -148,6 +149,8 @@ export const Staff = Schema.TaggedStruct("Staff", {
   groupSubjects: Schema.Array(AafTeaching),
   /** `ENTAuxEnsClassesPrincipal`: the classes whose principal teacher this person is. */
   principalOf: Schema.Array(AafMembership),
+  /** `ENTAuxEnsMEF`: the formations (MEF codes) taught, by school. */
+  mefs: Schema.Array(AafMembership),
 })
 
 /** @since 0.1.0 */
@@ -164,7 +167,8 @@ export const Subject = Schema.TaggedStruct("Subject", { category: Schema.Literal
 export type Subject = typeof Subject.Type
 
 /**
- * A formation (`MefEducNat`): `ENTLibelleMef` among its attributes.
+ * A formation (`MefEducNat`): `ENTLibelleMef` (its label) and `ENTMEFRattach` (the MEF it attaches to,
+ * e.g. a 3EME BILANGUE to the 3EME) among its attributes.
  *
  * @since 0.1.0
  */

@@ -313,6 +313,8 @@ const expectedOf = (school: SchoolModel, lines: ReadonlyArray<number>) => {
         classSubjects: staff.classSubjects.map(teaching),
         groupSubjects: staff.groupSubjects.map(teaching),
         principalOf: staff.principalOf.map(member),
+        // The CSV variant has no column for the formations taught.
+        mefs: [],
       })
     }
   })

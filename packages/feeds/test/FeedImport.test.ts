@@ -48,6 +48,45 @@ const schoolState = (uai: string) =>
 const group = (school: Structure.Structure, code: string) =>
   school.groups.get(Structure.groupIdOf(StructureId.make(school.structureId), code))
 
+/** A formation of the model as a level or sub-level: its code and label. */
+const mefAs = (code: string) => {
+  const mef = Dir.mefs.find((m) => m.code === code)!
+  return { code: mef.code, label: mef.label }
+}
+const byCode = <A extends { readonly code: string }>(list: ReadonlyArray<A>) =>
+  [...list].sort((a, b) => (a.code < b.code ? -1 : 1))
+
+/**
+ * BR-MSG-3's values as the model has them (written from the seed's "niveau, sous-niveau, discipline de poste",
+ * docs/feeds.md): a pupil's sub-level is his MEF and his level the MEF it attaches to, in his school; a
+ * teacher's are the MEFs he teaches, with his post's discipline.
+ */
+const schoolingOf = (d: Dir.Directory, id: string) => {
+  const pupil = d.pupils.find((p) => p.id === id)
+  if (pupil !== undefined) {
+    const attach = Dir.mefs.find((m) => m.code === pupil.mef)!.attach
+    return [
+      {
+        structureId: StructureId.make(Dir.uaiOfSchool(d, pupil.school)),
+        levels: [mefAs(attach)],
+        subLevels: [mefAs(pupil.mef)],
+        disciplines: [],
+      },
+    ]
+  }
+  const staff = d.staff.find((s) => s.id === id)
+  if (staff === undefined || (staff.discipline === undefined && staff.mefsTaught.length === 0)) return []
+  const attaches = new Set(staff.mefsTaught.map((code) => Dir.mefs.find((m) => m.code === code)!.attach))
+  return [
+    {
+      structureId: StructureId.make(Dir.uaiOfSchool(d, staff.school)),
+      levels: byCode([...attaches].map(mefAs)),
+      subLevels: byCode(staff.mefsTaught.map(mefAs)),
+      disciplines: staff.discipline === undefined ? [] : [{ code: staff.discipline[0], label: staff.discipline[1] }],
+    },
+  ]
+}
+
 /** What DOMAIN.md says the ENT shows for the directory `d`, checked on the log. */
 const assertShows = (d: Dir.Directory) =>
   Effect.gen(function* () {
@@ -59,6 +98,7 @@ const assertShows = (d: Dir.Directory) =>
       assert.deepStrictEqual([account.firstName, account.lastName], [pupil.firstName, pupil.lastName])
       const uai = Dir.uaiOfSchool(d, pupil.school)
       assert.include(account.structureIds, uai)
+      assert.deepStrictEqual(account.schooling, schoolingOf(d, pupil.id), `${pupil.id}'s level and sub-level`)
       seen.add(account.accountId)
       const school = yield* schoolState(uai)
       // BR-GRP-2: his one class of the year, as the feed says, and his groups.
@@ -76,6 +116,7 @@ const assertShows = (d: Dir.Directory) =>
       assert.ok(account !== undefined, `relative ${relative.id} has one account`)
       assert.strictEqual(account.profile, "Relative")
       assert.strictEqual(account.email, relative.email)
+      assert.deepStrictEqual(account.schooling, [], "a relative's levels are his children's, none of his own")
       // BR-ACC-7: one account for all his children, linked to each with the feed's flags.
       const children = d.pupils.filter((p) => p.links.some((l) => l.relativeId === relative.id))
       assert.strictEqual(account.relativeOf.length, children.length)
@@ -96,6 +137,7 @@ const assertShows = (d: Dir.Directory) =>
       const account = yield* accountOf(staff.id)
       assert.ok(account !== undefined, `staff ${staff.id} has an account`)
       assert.strictEqual(account.profile, staff.teaches.length > 0 ? "Teacher" : "Personnel")
+      assert.deepStrictEqual(account.schooling, schoolingOf(d, staff.id), `${staff.id}'s levels and disciplines`)
       const school = yield* schoolState(Dir.uaiOfSchool(d, staff.school))
       for (const teaching of staff.teaches) {
         const member = group(school, teaching.code)?.members.get(account.accountId)
@@ -131,7 +173,7 @@ describe("FeedImport", () => {
         )
         Fs.rmSync(reportFile)
         assert.strictEqual(first.imported + first.reported, first.read)
-        assert.strictEqual(first.read, 53)
+        assert.strictEqual(first.read, 54)
         assert.strictEqual(first.reported, first.problems.filter((p) => p.severity === "problem").length)
         // The reader's 9 bad records, then the links to an absent relative and the relatives left with no school.
         assert.deepStrictEqual(
@@ -197,6 +239,31 @@ describe("FeedImport", () => {
         assert.isTrue(group(college, "@direction")?.members.has(h3003!.accountId))
         assert.isTrue(group(lycee, "@direction")?.members.has(h3004!.accountId))
         assert.strictEqual(group(college, "@direction")?.name, "Chef d'établissement")
+        // BR-MSG-3: a pupil's sub-level is his MEF, his level the MEF it attaches to; a teacher's are the MEFs he
+        // teaches, with the discipline of his post in each school; a head's function has none.
+        const [p4003] = yield* Effect.forEach(["4003"], accountOf)
+        const sixth = { code: "10010012110", label: "6EME" }
+        const bilingual = { code: "10010012111", label: "6EME BILANGUE ANGLAIS-ALLEMAND" }
+        const fifth = { code: "10110001110", label: "5EME" }
+        const [collegeId, lyceeId] = [StructureId.make("0751234J"), StructureId.make("0921567D")]
+        const college6 = { structureId: collegeId, disciplines: [] }
+        assert.deepStrictEqual(p4001!.schooling, [{ ...college6, levels: [sixth], subLevels: [sixth] }])
+        assert.deepStrictEqual(p4003!.schooling, [{ ...college6, levels: [sixth], subLevels: [bilingual] }])
+        assert.deepStrictEqual(p4002!.schooling, [{ ...college6, levels: [fifth], subLevels: [fifth] }])
+        assert.deepStrictEqual(t3001!.schooling, [
+          {
+            structureId: collegeId,
+            levels: [sixth, fifth],
+            subLevels: [bilingual, fifth],
+            disciplines: [{ code: "L0422", label: "ANGLAIS" }],
+          },
+        ])
+        const maths = { levels: [], subLevels: [], disciplines: [{ code: "L1300", label: "MATHEMATIQUES" }] }
+        assert.deepStrictEqual(t3002!.schooling, [
+          { structureId: collegeId, ...maths },
+          { structureId: lyceeId, ...maths },
+        ])
+        assert.deepStrictEqual([h3003!.schooling, r5001!.schooling], [[], []])
         const again = yield* FeedImport.run(AafReader.readExport(join(example, "complet")), options())
         assert.strictEqual(again.events, 0)
         assert.deepStrictEqual(again.accounts, { provisioned: 0, updated: 0, preDeleted: 0, restored: 0 })
@@ -219,6 +286,35 @@ describe("FeedImport", () => {
         }),
       ),
     { fastCheck: { numRuns: 8 } },
+  )
+
+  it.effect.prop(
+    "BR-MSG-3 levels, sub-levels and post disciplines come from the export: a changed formation or discipline is one update, the same export appends nothing",
+    [Dir.directory],
+    ([d]) =>
+      inMemory(
+        Effect.gen(function* () {
+          yield* importing(d)
+          // The next year's export: every pupil in another formation, every teacher in another discipline.
+          const next = (code: string) => Dir.mefs[(Dir.mefs.findIndex((m) => m.code === code) + 1) % Dir.mefs.length]!
+          const changed: Dir.Directory = {
+            ...d,
+            pupils: d.pupils.map((p) => ({ ...p, mef: next(p.mef).code })),
+            staff: d.staff.map((t) =>
+              t.discipline === undefined
+                ? t
+                : { ...t, discipline: Dir.disciplines.find(([code]) => code !== t.discipline![0])! },
+            ),
+          }
+          const second = yield* importing(changed)
+          const teachers = changed.staff.filter((t) => t.discipline !== undefined).length
+          assert.strictEqual(second.accounts.updated, changed.pupils.length + teachers, "one update per person changed")
+          yield* assertShows(changed)
+          const again = yield* importing(changed)
+          assert.strictEqual(again.events, 0, "the same export again appends nothing")
+        }),
+      ),
+    { fastCheck: { numRuns: 6 } },
   )
 
   it.effect.prop(

@@ -31,6 +31,8 @@ export interface Pupil {
   readonly firstName: string
   readonly lastName: string
   readonly school: string
+  /** His formation (ENTEleveMEF), a code of {@link mefs}. */
+  readonly mef: string
   readonly classCode: string
   readonly groupCodes: ReadonlyArray<string>
   readonly links: ReadonlyArray<Link>
@@ -57,6 +59,10 @@ export interface Staff {
   readonly school: string
   readonly teaches: ReadonlyArray<Teaching>
   readonly direction: boolean
+  /** The discipline of a teacher's post (code, label), in ENTPersonFonctions. */
+  readonly discipline: readonly [string, string] | undefined
+  /** The formations he teaches (ENTAuxEnsMEF), codes of {@link mefs}. */
+  readonly mefsTaught: ReadonlyArray<string>
 }
 
 export interface Directory {
@@ -71,6 +77,23 @@ export const subjects: ReadonlyArray<readonly [string, string]> = [
   ["MATH", "Mathématiques"],
   ["ANG", "Anglais"],
   ["SVT", "Sciences de la vie et de la Terre"],
+]
+
+/**
+ * Formations as `MefEducNat` records give them: code, label and the MEF each attaches to
+ * (ENTMEFRattach: a bilingual 6e attaches to the 6e; a general one to itself).
+ */
+export const mefs: ReadonlyArray<{ readonly code: string; readonly label: string; readonly attach: string }> = [
+  { code: "10010012110", label: "6EME", attach: "10010012110" },
+  { code: "10010012111", label: "6EME BILANGUE", attach: "10010012110" },
+  { code: "10110001110", label: "5EME", attach: "10110001110" },
+]
+
+/** Post disciplines (code, label), as ENTPersonFonctions gives them. */
+export const disciplines: ReadonlyArray<readonly [string, string]> = [
+  ["L0100", "LETTRES"],
+  ["L1300", "MATHEMATIQUES"],
+  ["L0422", "ANGLAIS"],
 ]
 
 const uaiOf = (n: number): string => {
@@ -94,6 +117,9 @@ export const directory: FastCheck.Arbitrary<Directory> = FastCheck.record({
 }).map(({ pupilCount, relativeCount, staffCount, seed }) => {
   let i = 0
   const pick = (n: number) => seed[i++ % seed.length]! % n
+  // Formations and disciplines draw apart, so that the other draws stay those of a seed.
+  let j = 0
+  const pickSchooling = (n: number) => seed[(seed.length - 1 - (j++ % seed.length)) % seed.length]! % n
   const schools: Array<School> = [0, 1].map((n) => ({
     jointure: `J${100 + n}`,
     uai: uaiOf(n + 1),
@@ -121,6 +147,7 @@ export const directory: FastCheck.Arbitrary<Directory> = FastCheck.record({
       firstName: names[pick(names.length)]!,
       lastName: lastNames[pick(lastNames.length)]!,
       school: school.jointure,
+      mef: mefs[pickSchooling(mefs.length)]!.code,
       classCode: school.classes[pick(2)]![0],
       groupCodes: pick(2) === 0 ? ["G-ANG"] : [],
       links: ids.map((r) => ({
@@ -149,6 +176,8 @@ export const directory: FastCheck.Arbitrary<Directory> = FastCheck.record({
             { code: "G-ANG", kind: "TeachingGroup", subjects: ["ANG"], principal: false },
           ],
     direction: s === 0,
+    discipline: s === 0 ? undefined : disciplines[pickSchooling(disciplines.length)],
+    mefsTaught: s === 0 ? [] : mefs.filter(() => pickSchooling(2) === 0).map((mef) => mef.code),
   }))
   // Relatives no pupil links are not in an export (the academy exports the relatives of its pupils).
   const linked = new Set(pupils.flatMap((pupil) => pupil.links.map((link) => link.relativeId)))
@@ -202,6 +231,22 @@ export const files = (d: Directory): ReadonlyArray<readonly [string, string]> =>
       ),
     ],
     [
+      "T_Complet_20250901_MefEducNat_0000.xml",
+      Writer.document(
+        mefs.map((mef) => ({
+          kind: "add",
+          categoryAttribute: "categorieMef",
+          category: "MefEducNat",
+          id: mef.code,
+          attributes: [
+            ["ENTMefJointure", [mef.code]],
+            ["ENTLibelleMef", [mef.label]],
+            ["ENTMEFRattach", [mef.attach]],
+          ],
+        })),
+      ),
+    ],
+    [
       "T_Complet_20250901_PersEducNat_0000.xml",
       Writer.document(
         d.staff.map((s) =>
@@ -211,8 +256,13 @@ export const files = (d: Directory): ReadonlyArray<readonly [string, string]> =>
             ["ENTPersonStructRattach", [s.school]],
             [
               "ENTPersonFonctions",
-              [s.direction ? `${s.school}$DIR$DIRECTION$-$-` : `${s.school}$ENS$ENSEIGNEMENT$L0100$LETTRES`],
+              [
+                s.direction
+                  ? `${s.school}$DIR$DIRECTION$$`
+                  : `${s.school}$ENS$ENSEIGNEMENT$${s.discipline?.[0] ?? ""}$${s.discipline?.[1] ?? ""}`,
+              ],
             ],
+            ["ENTAuxEnsMEF", s.mefsTaught.map((code) => `${s.school}$${code}`)],
             ["ENTAuxEnsClasses", s.teaches.filter((t) => t.kind === "Class").map((t) => `${s.school}$${t.code}`)],
             [
               "ENTAuxEnsGroupes",
@@ -243,6 +293,7 @@ export const files = (d: Directory): ReadonlyArray<readonly [string, string]> =>
             ["sn", [p.lastName]],
             ["givenName", [p.firstName]],
             ["ENTPersonStructRattach", [p.school]],
+            ["ENTEleveMEF", [p.mef]],
             ["ENTEleveClasses", [`${p.school}$${p.classCode}`]],
             ["ENTEleveGroupes", p.groupCodes.map((code) => `${p.school}$${code}`)],
             [

@@ -52,14 +52,15 @@ const expectedFull = [
     ["10010012110", 5],
     ["10110001110", 15],
     ["20010018110", 25],
+    ["10010012111", 35],
   ]),
   ...good("Staff", file("PersEducNat", 0), [
     ["3001", 5],
-    ["3002", 25],
-    ["3003", 45],
-    ["3004", 65],
+    ["3002", 26],
+    ["3003", 46],
+    ["3004", 66],
   ]),
-  badAt(file("PersEducNat", 0), 85, "MalformedValue", "3005"),
+  badAt(file("PersEducNat", 0), 86, "MalformedValue", "3005"),
   ...good("Pupil", file("Eleve", 0), [
     ["4001", 5],
     ["4002", 24],
@@ -149,8 +150,8 @@ describe("examples/aaf-export", () => {
       const elements = yield* readAll("complet")
       assert.deepStrictEqual(elements.map(shape), expectedFull)
       const summary = yield* AafReader.summarise(AafReader.readExport(join(root, "complet")))
-      assert.strictEqual(summary.read, 53)
-      assert.strictEqual(summary.good, 44)
+      assert.strictEqual(summary.read, 54)
+      assert.strictEqual(summary.good, 45)
       assert.strictEqual(summary.bad, 9)
       assert.deepStrictEqual(summary.badByReason, {
         InvalidUai: 1,
@@ -191,6 +192,9 @@ describe("examples/aaf-export", () => {
       assert.deepStrictEqual(find(elements, "Mef", "20010018110").attributes.get("ENTLibelleMef"), [
         "2NDE GENERALE ET TECHNOLOGIQUE",
       ])
+      // A bilingual 6e attaches to the 6e: its level (BR-MSG-3, docs/feeds.md).
+      const bilingual = find(elements, "Mef", "10010012111")
+      assert.deepStrictEqual(bilingual.attributes.get("ENTMEFRattach"), ["10010012110"])
     }),
   )
 
@@ -219,6 +223,11 @@ describe("examples/aaf-export", () => {
       ])
       assert.deepStrictEqual(martin.groupSubjects, [])
       assert.deepStrictEqual(martin.principalOf, [{ structureId: "1001", code: "6A" }])
+      // ENTAuxEnsMEF: the formations she teaches.
+      assert.deepStrictEqual(martin.mefs, [
+        { structureId: "1001", code: "10010012111" },
+        { structureId: "1001", code: "10110001110" },
+      ])
       assert.deepStrictEqual(martin.attributes.get("givenName"), ["Éloïse"])
       const dupre = find(elements, "Staff", "3002")
       assert.deepStrictEqual(

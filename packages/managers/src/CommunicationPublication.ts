@@ -4,9 +4,9 @@
  * its window, its recipients resolved from the directory as it is then, as the
  * `targeted-communication` process, once. Its read model keeps each communication
  * waiting for publication with its window (an inline projection: run it in every
- * process that appends); its reactor reads it on each tick. A tick that comes
- * after the window's end publishes nothing (the aggregate refuses it): the
- * communication stays unpublished and later ticks pass it by.
+ * process that appends); its reactor reads it on each tick. A communication no
+ * tick reached inside its window (the first tick comes at or after its end) is
+ * never published: that tick records it expired, and it leaves the waiting list.
  *
  * @since 0.1.0
  */
@@ -68,6 +68,7 @@ export const projection = Projection.make({
       }),
     CommunicationPublished: (event, into) => into.waiting.remove(event.communicationId),
     CommunicationWithdrawn: (event, into) => into.waiting.remove(event.communicationId),
+    CommunicationExpired: (event, into) => into.waiting.remove(event.communicationId),
   },
 })
 
@@ -79,8 +80,16 @@ export const projection = Projection.make({
 export const causationId = (communicationId: string): string => `${process}:${communicationId}`
 
 /**
+ * The causation id of a communication's expiry: once, however many ticks see it.
+ *
+ * @since 0.1.0
+ */
+export const expiryCausationId = (communicationId: string): string => `${process}:${communicationId}:expired`
+
+/**
  * The reactor: on each tick, publishes every waiting communication whose window
- * has started, through the Workspace's `targeted-communication` session.
+ * is open, and expires every one whose window ended unpublished, through the
+ * Workspace's `targeted-communication` session.
  *
  * @since 0.1.0
  */
@@ -99,21 +108,29 @@ export const reactor: Reactor.Reactor<Authorization | ReadModelStore> = Reactor.
           for (const entry of page.documents) {
             // By start of window: the first one not started ends the round.
             if (DateTime.greaterThan(entry.publishFrom, tick.at)) return
-            if (!DateTime.lessThan(tick.at, entry.publishUntil)) continue
+            // The window's end is excluded: a tick at it, or after, comes too late to publish.
+            const over = !DateTime.lessThan(tick.at, entry.publishUntil)
             session ??= (yield* Workspace.make(Domain.aggregates)).system(process)
+            const at = DateTime.formatIso(tick.at)
             yield* session
               .handle(
+                over
+                  ? { _tag: "ExpireCommunication", communicationId: entry.communicationId, expiredAt: at }
+                  : { _tag: "PublishCommunication", communicationId: entry.communicationId, publishedAt: at },
                 {
-                  _tag: "PublishCommunication",
-                  communicationId: entry.communicationId,
-                  publishedAt: DateTime.formatIso(tick.at),
+                  ...base,
+                  occurredAt: tick.at,
+                  causationId: (over ? expiryCausationId : causationId)(entry.communicationId),
+                  idempotent: true,
                 },
-                { ...base, occurredAt: tick.at, causationId: causationId(entry.communicationId), idempotent: true },
               )
               .pipe(
-                // Its window closed before a tick came, or withdrawn meanwhile: nothing to publish.
+                // Withdrawn meanwhile: nothing to publish or expire.
                 Effect.catchTag("TargetedCommunicationRejected", (rejected) =>
-                  Effect.logInfo(`communications: ${entry.communicationId} not published`, rejected),
+                  Effect.logInfo(
+                    `communications: ${entry.communicationId} not ${over ? "expired" : "published"}`,
+                    rejected,
+                  ),
                 ),
               )
           }

@@ -20,6 +20,7 @@ import type { AccountId, GroupId, HomeworkBookId, StructureId } from "@cartable/
 import { StructureId as StructureIdSchema } from "@cartable/domain/Ids"
 import type { Correspondent } from "@cartable/domain/Message"
 import { MESSAGING } from "@cartable/domain/Report"
+import * as Schooling from "@cartable/domain/Schooling"
 import { SectionId } from "@cartable/domain/SectionEvents"
 import type { SectionMember } from "@cartable/domain/SectionRights"
 import * as Structure from "@cartable/domain/Structure"
@@ -151,6 +152,9 @@ const added = <A>(list: ReadonlyArray<A>, value: A): ReadonlyArray<A> =>
   list.includes(value) ? list : [...list, value]
 const removed = <A>(list: ReadonlyArray<A>, value: A): ReadonlyArray<A> => list.filter((item) => item !== value)
 
+const union = (own: ReadonlyArray<string>, more: ReadonlySet<string> | undefined): ReadonlyArray<string> =>
+  more === undefined ? own : [...new Set([...own, ...more])]
+
 const leave = (into: Writers, accountId: AccountId, groupId: GroupId) =>
   into.memberships.update(accountId, (current) => {
     if (current === undefined) return undefined
@@ -169,7 +173,8 @@ export const AuthorizationProjection = Projection.make({
   // 3: feed accounts indexed by feed and school, for the directory import (BR-FEED-1).
   // 4: the school of each section (BR-RUB-1).
   // 5: accounts indexed by school, communication rules and correspondence (BR-MSG-1, BR-MSG-3).
-  version: 5,
+  // 6: accounts' levels, sub-levels and post disciplines by school, for targets (BR-MSG-3).
+  version: 6,
   events: Domain.events,
   collections: {
     accounts: Accounts,
@@ -220,6 +225,17 @@ export const AuthorizationProjection = Projection.make({
       into.accounts.update(
         event.accountId,
         withAccount((entry) => ({ ...entry, firstName: event.firstName, lastName: event.lastName })),
+      ),
+    AccountSchoolingUpdated: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => {
+          // A rebuild reads an erased schooling as the marker: the account has none.
+          const { schooling: _previous, ...rest } = entry
+          return PersonalData.isErased(event.schooling) || event.schooling.length === 0
+            ? rest
+            : { ...rest, schooling: event.schooling }
+        }),
       ),
     AccountActivated: (event, into) =>
       into.accounts.update(
@@ -360,35 +376,36 @@ export const AuthorizationProjection = Projection.make({
       ),
     // BR-ACC-9: the personal values read as erased, as a rebuild reads them; the claims are given up.
     AccountDataErased: (event, into) =>
-      into.accounts.read(event.accountId, (current) =>
-        current === undefined
-          ? []
-          : [
-              release(into.logins, current.login, event.accountId),
-              release(into.logins, current.alias, event.accountId),
-              release(into.feedIds, current.feedKey, event.accountId),
-              ...(current.identities ?? []).flatMap((identity) =>
-                PersonalData.isErased(identity.subject)
-                  ? []
-                  : [release(into.identities, identityKey(identity.provider, identity.subject), event.accountId)],
-              ),
-              into.accounts.put({
-                ...current,
-                ...(current.identities === undefined
-                  ? {}
-                  : {
-                      identities: current.identities.map((identity) => ({
-                        provider: identity.provider,
-                        subject: PersonalData.ERASED,
-                      })),
-                    }),
-                login: PersonalData.ERASED,
-                firstName: PersonalData.ERASED,
-                lastName: PersonalData.ERASED,
-                ...(current.alias === undefined ? {} : { alias: PersonalData.ERASED }),
-              }),
-            ].flat(),
-      ),
+      into.accounts.read(event.accountId, (found) => {
+        if (found === undefined) return []
+        // The schooling is personal (BR-ACC-9): it goes, as a rebuild reads it.
+        const { schooling: _schooling, ...current } = found
+        return [
+          release(into.logins, current.login, event.accountId),
+          release(into.logins, current.alias, event.accountId),
+          release(into.feedIds, current.feedKey, event.accountId),
+          ...(current.identities ?? []).flatMap((identity) =>
+            PersonalData.isErased(identity.subject)
+              ? []
+              : [release(into.identities, identityKey(identity.provider, identity.subject), event.accountId)],
+          ),
+          into.accounts.put({
+            ...current,
+            ...(current.identities === undefined
+              ? {}
+              : {
+                  identities: current.identities.map((identity) => ({
+                    provider: identity.provider,
+                    subject: PersonalData.ERASED,
+                  })),
+                }),
+            login: PersonalData.ERASED,
+            firstName: PersonalData.ERASED,
+            lastName: PersonalData.ERASED,
+            ...(current.alias === undefined ? {} : { alias: PersonalData.ERASED }),
+          }),
+        ].flat()
+      }),
     StructureRegistered: (event, into) =>
       into.structures.update(
         event.structureId,
@@ -804,6 +821,33 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
       )
     })
 
+  /**
+   * The levels and sub-levels each relative has through the pupils linked to him, in these schools: pupils
+   * still enrolled (not pre-deleted nor deleted), of the accounts given.
+   */
+  const childrenSchooling = (entries: ReadonlyArray<AccountEntry>, structureIds: ReadonlyArray<StructureId>) =>
+    Effect.gen(function* () {
+      const out = new Map<AccountId, { levels: Set<string>; subLevels: Set<string> }>()
+      const pupils = new Map<AccountId, AccountEntry>()
+      for (const entry of entries) {
+        const state = stateOf(entry)
+        if (entry.profile !== "Student" || entry.schooling === undefined) continue
+        if (state === "pre-deleted" || state === "deleted") continue
+        pupils.set(entry.accountId, entry)
+      }
+      if (pupils.size === 0) return out
+      for (const link of yield* relatives.getMany([...pupils.keys()])) {
+        const schooling = pupils.get(link.pupilId)?.schooling ?? []
+        for (const relativeId of link.relativeIds) {
+          const into = out.get(relativeId) ?? { levels: new Set<string>(), subLevels: new Set<string>() }
+          for (const code of Schooling.codesIn(schooling, "levels", structureIds)) into.levels.add(code)
+          for (const code of Schooling.codesIn(schooling, "subLevels", structureIds)) into.subLevels.add(code)
+          out.set(relativeId, into)
+        }
+      }
+      return out
+    })
+
   return {
     actor: (accountId) => Effect.map(roles(accountId), (list): Actor.Actor => ({ accountId, roles: list })),
     roles,
@@ -920,27 +964,32 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
           }
         }
         const found = yield* withMemberships(entries)
-        // The log has no level, sub-level or post discipline yet (the AAF's ENTEleveNiveau and the like are not
-        // imported): targets on them match nobody until it does. Functions are the functional groups'.
-        return found.map(({ entry, groups }) => ({
-          accountId: entry.accountId,
-          profile: entry.profile,
-          state: stateOf(entry),
-          messagingBlocked: entry.blockedApplications.includes(MESSAGING),
-          structureIds: entry.structureIds,
-          levels: [],
-          subLevels: [],
-          functions: [
-            ...new Set(
-              groups.flatMap((group) =>
-                group.kind === "FunctionalGroup" && group.function !== undefined && group.function !== "Other"
-                  ? [group.function]
-                  : [],
+        const children = yield* childrenSchooling(entries, structureIds)
+        // Levels, sub-levels and disciplines are the account's own in these schools, and a relative's are his
+        // children's (004: "Profil Parent, Niveau 3ème"). Functions are the functional groups'.
+        return found.map(({ entry, groups }): DirectoryEntry => {
+          const own = entry.schooling ?? []
+          const through = children.get(entry.accountId)
+          return {
+            accountId: entry.accountId,
+            profile: entry.profile,
+            state: stateOf(entry),
+            messagingBlocked: entry.blockedApplications.includes(MESSAGING),
+            structureIds: entry.structureIds,
+            levels: union(Schooling.codesIn(own, "levels", structureIds), through?.levels),
+            subLevels: union(Schooling.codesIn(own, "subLevels", structureIds), through?.subLevels),
+            functions: [
+              ...new Set(
+                groups.flatMap((group) =>
+                  group.kind === "FunctionalGroup" && group.function !== undefined && group.function !== "Other"
+                    ? [group.function]
+                    : [],
+                ),
               ),
-            ),
-          ],
-          disciplines: [],
-        }))
+            ],
+            disciplines: Schooling.codesIn(own, "disciplines", structureIds),
+          }
+        })
       }),
   }
 })

@@ -213,6 +213,18 @@ export const pool: Arbitraries.Pool = {
   lastName: FastCheck.constantFrom("Anquet", "Arnaud-Lefèvre"),
   subject: FastCheck.constantFrom("educonnect-7f3a", "pronote-118"),
   alias: FastCheck.constantFrom("laou.anquet", "marie.arnaud"),
+  // A formation that tells much of a pupil: personal, erased with the rest (BR-ACC-9, BR-MSG-3).
+  schooling: FastCheck.constantFrom(
+    [],
+    [
+      {
+        structureId: ids.schools[0]!,
+        levels: [{ code: "10310019110", label: "3EME" }],
+        subLevels: [{ code: "16710002110", label: "3EME ULIS-TFC" }],
+        disciplines: [],
+      },
+    ],
+  ),
 }
 
 /** Any Account command, steered by the pool. @since 0.1.0 */

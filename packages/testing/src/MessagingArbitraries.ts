@@ -217,6 +217,7 @@ export const communicationPool: Arbitraries.Pool = {
   publishUntil: FastCheck.constantFrom(...ids.times),
   publishedAt: FastCheck.constantFrom(...ids.times),
   withdrawnAt: FastCheck.constantFrom(...ids.times),
+  expiredAt: FastCheck.constantFrom(...ids.times),
   directory: FastCheck.array(directoryEntry, { maxLength: 6 }),
 }
 

@@ -5,7 +5,8 @@
  * is reported, the rest goes through). Pure: no store is read here.
  */
 import * as Account from "@cartable/domain/Account"
-import type { Profile } from "@cartable/domain/AccountEvents"
+import type { Coded, Profile, Schooling } from "@cartable/domain/AccountEvents"
+import type { StructureId } from "@cartable/domain/Ids"
 import type { StructureKind } from "@cartable/domain/StructureEvents"
 import type { Uai } from "@cartable/domain/Uai"
 import * as Text from "@cartable/kernel/Text"
@@ -58,6 +59,12 @@ export interface PersonPlan {
   readonly teaches: ReadonlyArray<Teaching>
   /** The schools whose direction the person is in (function `DIR`). */
   readonly direction: ReadonlyArray<Uai>
+  /**
+   * Levels, sub-levels and post disciplines by school (BR-MSG-3): a pupil's MEF (`ENTEleveMEF`) is his
+   * sub-level and the MEF it attaches to (`ENTMEFRattach`) his level, in his attachment school; a
+   * teacher's MEFs taught (`ENTAuxEnsMEF`) likewise, and the disciplines of his functions.
+   */
+  readonly schooling: ReadonlyArray<Schooling>
   readonly source: Source
 }
 
@@ -99,6 +106,8 @@ class Collector {
   readonly schools = new Map<string, AafRecord & { readonly _tag: "School" }>()
   readonly people = new Map<string, PersonRecord>()
   readonly subjects = new Map<string, string>()
+  /** MEF code to its label and the MEF it attaches to (`MefEducNat`). */
+  readonly mefs = new Map<string, { readonly label: string | undefined; readonly attach: string | undefined }>()
   readonly deletions: Array<Plan["deletions"][number]> = []
   readonly modifications: Array<PersonRecord> = []
   readonly problems: Array<ImportProblem> = []
@@ -133,7 +142,18 @@ class Collector {
       this.problems.push({ source, severity: "problem", reason, message, category, id })
       return
     }
-    if (element._tag === "Mef") return
+    if (element._tag === "Mef") {
+      // A modification replaces the attributes it names only.
+      if (element.request === "delete") return
+      const known = element.request === "modify" ? this.mefs.get(element.id) : undefined
+      const value = (name: "ENTLibelleMef" | "ENTMEFRattach", kept: string | undefined) =>
+        element.attributes.has(name) ? first(element, name) : kept
+      this.mefs.set(element.id, {
+        label: value("ENTLibelleMef", known?.label),
+        attach: value("ENTMEFRattach", known?.attach),
+      })
+      return
+    }
     if (element._tag === "Subject") {
       this.subjects.set(element.id, first(element, "ENTLibelleMatiere") ?? element.id)
       return
@@ -160,7 +180,7 @@ class Collector {
   }
 }
 
-const read = ["sn", "givenName", "mail", "ENTPersonStructRattach"] as const
+const read = ["sn", "givenName", "mail", "ENTPersonStructRattach", "ENTEleveMEF", "ENTEleveLibelleMEF"] as const
 
 const kept = (attributes: AafRecord["attributes"]): AafRecord["attributes"] => {
   const out = new Map<string, ReadonlyArray<string>>()
@@ -170,6 +190,34 @@ const kept = (attributes: AafRecord["attributes"]): AafRecord["attributes"] => {
   }
   return out
 }
+
+const isShortText = Schema.is(Text.ShortText)
+
+/** A code and its label as the log takes them (one trimmed line each); the code stands for a label it lacks. */
+const coded = (code: string | undefined, label: string | undefined): Coded | undefined => {
+  const c = code?.trim()
+  if (c === undefined || c === "" || c === "-" || !isShortText(c)) return undefined
+  const l = label?.trim()
+  return { code: c, label: l !== undefined && isShortText(l) ? l : c }
+}
+
+/** Adds values to a school's schooling in the making. */
+const addTo = (
+  into: Map<Uai, { levels: Array<Coded>; subLevels: Array<Coded>; disciplines: Array<Coded> }>,
+  uai: Uai,
+  kind: "levels" | "subLevels" | "disciplines",
+  value: Coded | undefined,
+) => {
+  if (value === undefined) return
+  const entry = into.get(uai) ?? { levels: [], subLevels: [], disciplines: [] }
+  if (!entry[kind].some((v) => v.code === value.code)) entry[kind].push(value)
+  into.set(uai, entry)
+}
+
+const schoolingOf = (
+  into: ReadonlyMap<Uai, { levels: Array<Coded>; subLevels: Array<Coded>; disciplines: Array<Coded> }>,
+): ReadonlyArray<Schooling> =>
+  [...into].map(([uai, values]) => ({ structureId: uai as string as StructureId, ...values }))
 
 /** People of several categories may share a jointure id: the key is both. */
 const personKey = (category: Category, id: string) => `${category}:${id}`
@@ -203,6 +251,16 @@ const build = (collected: Collector): Plan => {
   const reject = (record: PersonRecord, reason: MappingReason, message: string) => {
     collected.problem(record, reason, message)
     return undefined
+  }
+
+  /** A MEF as a sub-level, labelled by its record (else by `fallback`, else its code). */
+  const subLevelOf = (code: string, fallback?: string) => coded(code, collected.mefs.get(code)?.label ?? fallback)
+  /** The level of a MEF: the MEF it attaches to; one attached to none, or whose record is absent, is its own. */
+  const levelOf = (code: string, fallback?: string) => {
+    const attach = collected.mefs.get(code)?.attach?.trim()
+    return attach === undefined || attach === "" || attach === code
+      ? subLevelOf(code, fallback)
+      : coded(attach, collected.mefs.get(attach)?.label)
   }
 
   /** A school of the export by its jointure id. */
@@ -259,6 +317,7 @@ const build = (collected: Collector): Plan => {
         links: [],
         teaches: [],
         direction: [],
+        schooling: [],
       }
     }
     if (record._tag === "Pupil") {
@@ -274,6 +333,15 @@ const build = (collected: Collector): Plan => {
         )
       }
       for (const { uai } of [...classes, ...groups]) if (!schoolsOf.includes(uai)) schoolsOf.push(uai)
+      // His MEF is his attachment school's (the first of ENTPersonStructRattach).
+      const schooling = new Map<Uai, { levels: Array<Coded>; subLevels: Array<Coded>; disciplines: Array<Coded> }>()
+      const mef = first(record, "ENTEleveMEF")
+      const attachment = schoolsOf[0]
+      if (mef !== undefined && attachment !== undefined) {
+        const label = first(record, "ENTEleveLibelleMEF")
+        addTo(schooling, attachment, "levels", levelOf(mef, label))
+        addTo(schooling, attachment, "subLevels", subLevelOf(mef, label))
+      }
       return {
         ...base,
         category: "Eleve",
@@ -284,6 +352,7 @@ const build = (collected: Collector): Plan => {
         links: record.relatives,
         teaches: [],
         direction: [],
+        schooling: schoolingOf(schooling),
       }
     }
     const teaches: Array<Teaching> = []
@@ -306,12 +375,22 @@ const build = (collected: Collector): Plan => {
       }
     }
     const direction: Array<Uai> = []
+    const schooling = new Map<Uai, { levels: Array<Coded>; subLevels: Array<Coded>; disciplines: Array<Coded> }>()
     for (const fn of record.functions) {
       const found = school(fn.structureId)
       if (found === undefined)
         return reject(record, "UnknownSchool", `ENTPersonFonctions: school ${fn.structureId} is not in the export`)
       if (fn.code === "DIR" && !direction.includes(found.uai)) direction.push(found.uai)
       if (!schoolsOf.includes(found.uai)) schoolsOf.push(found.uai)
+      // The discipline of the post (004 "discipline de poste"), when the function has one.
+      addTo(schooling, found.uai, "disciplines", coded(fn.disciplineCode, fn.disciplineLabel))
+    }
+    for (const taught of record.mefs) {
+      const found = school(taught.structureId)
+      if (found === undefined)
+        return reject(record, "UnknownSchool", `ENTAuxEnsMEF: school ${taught.structureId} is not in the export`)
+      addTo(schooling, found.uai, "levels", levelOf(taught.code))
+      addTo(schooling, found.uai, "subLevels", subLevelOf(taught.code))
     }
     // A teacher teaches (function ENS, or classes and groups to teach); other staff are personnel.
     const teacher = teaches.length > 0 || record.functions.some((fn) => fn.code === "ENS")
@@ -325,6 +404,7 @@ const build = (collected: Collector): Plan => {
       links: [],
       teaches,
       direction,
+      schooling: schoolingOf(schooling),
     }
   }
 

@@ -11,6 +11,7 @@ import type { Profile, RelativeLink } from "@cartable/domain/AccountEvents"
 import * as Actor from "@cartable/domain/Actor"
 import type * as Domain from "@cartable/domain/Domain"
 import { AccountId, type StructureId } from "@cartable/domain/Ids"
+import * as Schooling from "@cartable/domain/Schooling"
 import * as Structure from "@cartable/domain/Structure"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import { EventStore } from "@cartable/eventlog/EventStore"
@@ -341,6 +342,10 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           const { firstName, lastName, email } = person
           queue({ _tag: "UpdateAccountIdentity", accountId, firstName, lastName, email }, refused)
         }
+        // Levels, sub-levels and post disciplines, for targeted communication (BR-MSG-3).
+        if (person.schooling.length > 0) {
+          queue({ _tag: "UpdateAccountSchooling", accountId, schooling: person.schooling }, refused)
+        }
       } else {
         accountId = existing
         const { state: account } = yield* CommandHandler.load(Account.aggregate, existing)
@@ -354,11 +359,11 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         }
         const { firstName, lastName, email } = person
         // An e-mail the export does not give is left as it was (UpdateAccountIdentity).
-        if (
+        const identityChanged =
           account.firstName !== firstName ||
           account.lastName !== lastName ||
           (email !== undefined && account.email !== email)
-        ) {
+        if (identityChanged) {
           queue(
             {
               _tag: "UpdateAccountIdentity",
@@ -369,6 +374,14 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
             },
             refused,
             counted("updated"),
+          )
+        }
+        // Levels, sub-levels and post disciplines as the export has them, whole (BR-MSG-3); one update counted.
+        if (!Schooling.equivalent(account.schooling, person.schooling)) {
+          queue(
+            { _tag: "UpdateAccountSchooling", accountId, schooling: person.schooling },
+            refused,
+            identityChanged ? undefined : counted("updated"),
           )
         }
         if (person.category === "PersRelEleve") linksOf.set(accountId, account.relativeOf)

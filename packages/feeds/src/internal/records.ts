@@ -130,6 +130,7 @@ const typed = (request: RawRequest, category: Category, id: string): AafRecord =
         classSubjects: all(attributes, "ENTAuxEnsClassesMatieres", AafTeaching.parse),
         groupSubjects: all(attributes, "ENTAuxEnsGroupesMatieres", AafTeaching.parse),
         principalOf: all(attributes, "ENTAuxEnsClassesPrincipal", AafMembership.parse),
+        mefs: all(attributes, "ENTAuxEnsMEF", AafMembership.parse),
       }
     case "MatiereEducNat":
       return { _tag: "Subject", category, ...common }

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Profile } from "@cartable/domain/AccountEvents"
+import { Profile, Schooling } from "@cartable/domain/AccountEvents"
 import { AccountId, GroupId, HomeworkBookId, StructureId } from "@cartable/domain/Ids"
 import { GroupFunction, GroupKind, GroupRole, StructureKind } from "@cartable/domain/StructureEvents"
 import * as Schema from "effect/Schema"
@@ -32,6 +32,8 @@ export const AccountEntry = Schema.Struct({
   administratorOf: Schema.Array(StructureId),
   platformAdministrator: Schema.Boolean,
   inspector: Schema.Boolean,
+  /** Levels, sub-levels and post disciplines by school, for targeted communication (BR-MSG-3); none once erased. */
+  schooling: Schema.optional(Schema.Array(Schooling)),
 })
 /** @since 0.1.0 */
 export type AccountEntry = typeof AccountEntry.Type
