@@ -641,6 +641,11 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     withdrawnAt: "DateTimeUtc",
     "locations?": locations,
   },
+  ExpireCommunication: {
+    actor: actor,
+    communicationId: "CommunicationId",
+    expiredAt: "DateTimeUtc",
+  },
 }
 
 const commandSchemas: Readonly<Record<string, Schema.Schema.AnyNoContext>> = {
