@@ -27,6 +27,12 @@ import * as ImportProblem from "../ImportProblem.ts"
 import { collector, type PersonPlan, type SchoolPlan } from "./importPlan.ts"
 import * as Logins from "./logins.ts"
 
+/**
+ * People whose facts the import reads in one call (the read model answers many keys in one statement
+ * per collection; its limit is 10,000).
+ */
+const LOOKUPS = 1_000
+
 /** The code of the direction's functional group in every school (BR-GRP-3); no feed class code has a `@`. */
 const DIRECTION = "@direction"
 
@@ -287,15 +293,14 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     const accountOf = new Map<string, AccountId>()
     /** The links each relative account has now, for the links' step to give only the changed ones. */
     const linksOf = new Map<AccountId, ReadonlyArray<RelativeLink>>()
-    let progress = 0
-    /** The accounts the log holds for the people of the next thousand, read in one call. */
+    /** The accounts the log holds for the people of the next `LOOKUPS`, read in one call. */
     let holders: ReadonlyMap<string, AccountId> = new Map()
     for (const [index, person] of plan.people.entries()) {
-      options.onProgress?.(progress++, plan.people.length)
-      if (index % 1_000 === 0) {
+      options.onProgress?.(index, plan.people.length)
+      if (index % LOOKUPS === 0) {
         holders = yield* facts.feedHolders(
           source,
-          plan.people.slice(index, index + 1_000).map((next) => next.id),
+          plan.people.slice(index, index + LOOKUPS).map((next) => next.id),
         )
       }
       const stop = person.schools.find((uai) => blocked.has(uai))
@@ -514,16 +519,15 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     // 4. Relatives' links, with their flags (BR-ACC-7); a full export's links are all of the pupil's.
     // A link's facts are its pupil's other relatives: a batch holds at most one command per pupil (the
     // k-th of every pupil in round k), so that each is decided on the links given before it.
-    // A full export's links are all of the pupil's: the relatives the log links him to now, read a
-    // thousand pupils a call (the read model answers many keys in one statement per collection).
+    // The relatives the log links each pupil to now, read `LOOKUPS` pupils a call.
     const linkedNow = new Map<string, ReadonlyArray<AccountId>>()
     if (full) {
       const pupilIds = plan.people.flatMap((person) => {
         const pupilId = person.category === "Eleve" ? accountOf.get(person.id) : undefined
         return pupilId === undefined ? [] : [pupilId]
       })
-      for (let from = 0; from < pupilIds.length; from += 1_000) {
-        for (const pupil of yield* facts.accounts(pupilIds.slice(from, from + 1_000))) {
+      for (let from = 0; from < pupilIds.length; from += LOOKUPS) {
+        for (const pupil of yield* facts.accounts(pupilIds.slice(from, from + LOOKUPS))) {
           linkedNow.set(pupil.accountId, pupil.relativeIds)
         }
       }

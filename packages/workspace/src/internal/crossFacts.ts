@@ -91,11 +91,7 @@ const schoolsConcerned = (
 const withLocations = (facts: Authorization.Service, command: Fields): Effect.Effect<Fields, ReadModelError> =>
   Effect.gen(function* () {
     const structureIds = yield* schoolsConcerned(facts, command)
-    const found = yield* Effect.forEach(structureIds, (structureId) => facts.location(structureId))
-    return {
-      ...command,
-      locations: found.filter((location): location is Actor.Location => location !== undefined),
-    }
+    return { ...command, locations: yield* locationsOf(facts, structureIds) }
   })
 
 /** Where these schools sit, those the log knows. */
