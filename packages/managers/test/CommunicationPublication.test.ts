@@ -4,35 +4,17 @@
 // recipients' inboxes, not answerable.
 
 import { AccountId } from "@cartable/domain/Ids"
-import * as CommunicationPublication from "@cartable/managers/CommunicationPublication"
 import * as Scheduler from "@cartable/managers/Scheduler"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
 import * as Announcements from "@cartable/read-models/Announcements"
-import * as Authorization from "@cartable/read-models/Authorization"
 import * as Mailboxes from "@cartable/read-models/Mailboxes"
 import * as Workspace from "@cartable/workspace/Workspace"
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import { context, memory, school, setup } from "./world.ts"
+import { context, publicationStack, school, setup } from "./world.ts"
 
-const stack = Layer.mergeAll(Workspace.layer, Scheduler.layer, Announcements.layer, Mailboxes.layer).pipe(
-  Layer.provideMerge(
-    ProjectionRuntime.layer({
-      inline: [
-        Authorization.AuthorizationProjection,
-        CommunicationPublication.projection,
-        Announcements.AnnouncementsProjection,
-        Mailboxes.MailboxesProjection,
-      ],
-      reactors: [CommunicationPublication.reactor],
-      background: false,
-    }),
-  ),
-  Layer.provideMerge(Authorization.layer),
-  Layer.provideMerge(memory()),
-)
+const stack = publicationStack()
 
 const from = DateTime.unsafeMake("2026-09-14T07:00:00Z")
 const until = DateTime.unsafeMake("2026-09-21T07:00:00Z")

@@ -16,31 +16,14 @@ import * as CommunicationPublication from "@cartable/managers/CommunicationPubli
 import * as Scheduler from "@cartable/managers/Scheduler"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
 import * as Announcements from "@cartable/read-models/Announcements"
-import * as Authorization from "@cartable/read-models/Authorization"
 import * as Workspace from "@cartable/workspace/Workspace"
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
-import * as Layer from "effect/Layer"
-import { context, memory, school } from "./world.ts"
+import { context, publicationStack, school } from "./world.ts"
 
-const stack = () =>
-  Layer.mergeAll(Workspace.layer, Scheduler.layer, Announcements.layer).pipe(
-    Layer.provideMerge(
-      ProjectionRuntime.layer({
-        inline: [
-          Authorization.AuthorizationProjection,
-          CommunicationPublication.projection,
-          Announcements.AnnouncementsProjection,
-        ],
-        reactors: [CommunicationPublication.reactor],
-        background: false,
-      }),
-    ),
-    Layer.provideMerge(Authorization.layer),
-    Layer.provideMerge(memory()),
-  )
+const stack = publicationStack
 
 const otherSchool = "0572010A"
 const schools = [school, otherSchool] as const

@@ -10,13 +10,16 @@ import * as EventStore from "@cartable/eventlog/EventStore"
 import * as StreamName from "@cartable/eventlog/StreamName"
 import * as SubjectKeyStore from "@cartable/eventlog/SubjectKeyStore"
 import * as ClockTick from "@cartable/managers/ClockTick"
+import * as CommunicationPublication from "@cartable/managers/CommunicationPublication"
 import * as Deletions from "@cartable/managers/Deletions"
 import * as Erasures from "@cartable/managers/Erasures"
 import * as ReportFollowUp from "@cartable/managers/ReportFollowUp"
 import * as Scheduler from "@cartable/managers/Scheduler"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
 import * as ReadModelStore from "@cartable/projections/ReadModelStore"
+import * as Announcements from "@cartable/read-models/Announcements"
 import * as Authorization from "@cartable/read-models/Authorization"
+import * as Mailboxes from "@cartable/read-models/Mailboxes"
 import * as NewsFeed from "@cartable/read-models/NewsFeed"
 import * as Workspace from "@cartable/workspace/Workspace"
 import * as DateTime from "effect/DateTime"
@@ -48,6 +51,28 @@ export const stack = (
       }),
     ),
     Layer.provideMerge(Authorization.layer),
+  )
+
+/**
+ * Targeted communication's stack over a fresh memory storage: the publication manager's projection and
+ * reactor, the announcements and mailboxes read models inline with the Authorization facts.
+ */
+export const publicationStack = () =>
+  Layer.mergeAll(Workspace.layer, Scheduler.layer, Announcements.layer, Mailboxes.layer).pipe(
+    Layer.provideMerge(
+      ProjectionRuntime.layer({
+        inline: [
+          Authorization.AuthorizationProjection,
+          CommunicationPublication.projection,
+          Announcements.AnnouncementsProjection,
+          Mailboxes.MailboxesProjection,
+        ],
+        reactors: [CommunicationPublication.reactor],
+        background: false,
+      }),
+    ),
+    Layer.provideMerge(Authorization.layer),
+    Layer.provideMerge(memory()),
   )
 
 /** A fresh log and read-model store in memory. */
