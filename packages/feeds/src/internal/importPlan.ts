@@ -11,7 +11,7 @@ import type { StructureKind } from "@cartable/domain/StructureEvents"
 import type { Uai } from "@cartable/domain/Uai"
 import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
-import type { AafElement, AafRecord, Category, Pupil, Relative, Source, Staff } from "../AafRecord.ts"
+import type { AafElement, AafRecord, Category, Pupil, Relative, School, Source, Staff } from "../AafRecord.ts"
 import type { ImportProblem, MappingReason, WarningReason } from "../ImportProblem.ts"
 
 export interface SchoolPlan {
@@ -101,38 +101,81 @@ const isEmail = (value: string) => Schema.is(Text.Email)(value) && Account.isEma
 
 type PersonRecord = Pupil | Relative | Staff
 
-/** Collects what the checks need: records by category and id, in the export's order. */
+const none: ReadonlyArray<never> = Object.freeze([])
+
+/**
+ * An array as small as it can be held: the empty one shared, the others of their length (a pushed-to
+ * array keeps room for 16). An academy's plan holds some ten per person.
+ */
+const tight = <A>(values: ReadonlyArray<A> | undefined): ReadonlyArray<A> =>
+  values === undefined || values.length === 0 ? none : values.slice()
+
+/** Where a person's problems point: his record, which is not kept. */
+interface Origin {
+  readonly source: Source
+  readonly category: Category
+  readonly id: string
+}
+
+/**
+ * A person as drafted from his record when it is read (the record is let go: an academy's plan is held,
+ * not its records). What a MEF or a subject labels stays a code until the plan is built, as a later
+ * part of the export may label it.
+ */
+interface Draft extends Omit<PersonPlan, "schools" | "relatives" | "schooling"> {
+  readonly schools: Array<Uai>
+  readonly links: ReadonlyArray<Pupil["relatives"][number]>
+  /** MEFs by school: a pupil's (with the label his record gives), a teacher's taught. */
+  readonly mefs: ReadonlyArray<{ readonly uai: Uai; readonly code: string; readonly label: string | undefined }>
+  readonly disciplines: ReadonlyArray<{ readonly uai: Uai; readonly value: Coded }>
+}
+
+type Mefs = ReadonlyMap<string, { readonly label: string | undefined; readonly attach: string | undefined }>
+
+/** A MEF as a sub-level, labelled by its record (else by `fallback`, else its code). */
+const subLevelOf = (mefs: Mefs, code: string, fallback?: string) => coded(code, mefs.get(code)?.label ?? fallback)
+
+/** The level of a MEF: the MEF it attaches to; one attached to none, or whose record is absent, is its own. */
+const levelOf = (mefs: Mefs, code: string, fallback?: string) => {
+  const attach = mefs.get(code)?.attach?.trim()
+  return attach === undefined || attach === "" || attach === code
+    ? subLevelOf(mefs, code, fallback)
+    : coded(attach, mefs.get(attach)?.label)
+}
+
+/** Collects what the checks need: schools, subjects and MEFs, and people drafted as they are read. */
 class Collector {
-  readonly schools = new Map<string, AafRecord & { readonly _tag: "School" }>()
-  readonly people = new Map<string, PersonRecord>()
+  /** Usable schools by the export's id (`ENTStructureJointure`). */
+  readonly schools = new Map<string, SchoolPlan>()
+  /** Every school id read, usable or not (a second record of one is a duplicate). */
+  readonly schoolIds = new Set<string>()
   readonly subjects = new Map<string, string>()
   /** MEF code to its label and the MEF it attaches to (`MefEducNat`). */
   readonly mefs = new Map<string, { readonly label: string | undefined; readonly attach: string | undefined }>()
+  /** People drafted, by `personKey`, in the export's order. */
+  readonly drafts = new Map<string, Draft>()
+  /** Records naming a school not read yet: drafted when the plan is built. */
+  readonly waiting = new Map<string, PersonRecord>()
+  /** People reported, by `personKey`. */
+  readonly rejected = new Set<string>()
   readonly deletions: Array<Plan["deletions"][number]> = []
   readonly modifications: Array<PersonRecord> = []
   readonly problems: Array<ImportProblem> = []
   read = 0
 
-  problem(record: AafRecord, reason: MappingReason, message: string) {
-    this.problems.push({
-      source: record.source,
-      severity: "problem",
-      reason,
-      message,
-      category: record.category,
-      id: record.id,
-    })
+  problem(origin: Origin, reason: MappingReason, message: string) {
+    const { source, category, id } = origin
+    this.problems.push({ source, severity: "problem", reason, message, category, id })
   }
 
-  warning(record: AafRecord, reason: WarningReason, message: string) {
-    this.problems.push({
-      source: record.source,
-      severity: "warning",
-      reason,
-      message,
-      category: record.category,
-      id: record.id,
-    })
+  warning(origin: Origin, reason: WarningReason, message: string) {
+    const { source, category, id } = origin
+    this.problems.push({ source, severity: "warning", reason, message, category, id })
+  }
+
+  /** A person of the export, drafted or reported or waiting. */
+  known(key: string) {
+    return this.drafts.has(key) || this.rejected.has(key) || this.waiting.has(key)
   }
 
   add(element: AafElement) {
@@ -168,15 +211,31 @@ class Collector {
       this.modifications.push(element)
       return
     }
-    const into: Map<string, AafRecord> = element._tag === "School" ? this.schools : this.people
-    const key = element._tag === "School" ? element.id : personKey(element.category, element.id)
-    if (into.has(key)) {
+    if (element._tag === "School") {
+      if (this.schoolIds.has(element.id)) {
+        this.problem(element, "DuplicateId", `A second ${element.category} record with id ${element.id}`)
+        return
+      }
+      this.schoolIds.add(element.id)
+      const made = schoolPlanOf(element)
+      if (made === undefined) {
+        this.problem(element, "UnknownSchool", "A school is modified before it was ever added with its UAI")
+      } else this.schools.set(element.id, made)
+      return
+    }
+    const key = personKey(element.category, element.id)
+    if (this.known(key)) {
       this.problem(element, "DuplicateId", `A second ${element.category} record with id ${element.id}`)
       return
     }
-    // A person is kept with the attributes the import reads only: an academy's export is held until its
-    // links are checked, and the rest (addresses, phones, INE) would be most of the memory.
-    into.set(key, element._tag === "School" ? element : { ...element, attributes: kept(element.attributes) })
+    if (!namesKnownSchools(this.schools, element)) {
+      // Kept with the attributes the import reads only (addresses, phones, INE would be most of the memory).
+      this.waiting.set(key, { ...element, attributes: kept(element.attributes) })
+      return
+    }
+    const made = draft(this, element)
+    if (made === undefined) this.rejected.add(key)
+    else this.drafts.set(key, made)
   }
 }
 
@@ -201,83 +260,63 @@ const coded = (code: string | undefined, label: string | undefined): Coded | und
   return { code: c, label: l !== undefined && isShortText(l) ? l : c }
 }
 
+type Schoolings = Map<Uai, { levels: Array<Coded>; subLevels: Array<Coded>; disciplines: Array<Coded> }>
+
 /** Adds values to a school's schooling in the making. */
-const addTo = (
-  into: Map<Uai, { levels: Array<Coded>; subLevels: Array<Coded>; disciplines: Array<Coded> }>,
-  uai: Uai,
-  kind: "levels" | "subLevels" | "disciplines",
-  value: Coded | undefined,
-) => {
+const addTo = (into: Schoolings, uai: Uai, kind: "levels" | "subLevels" | "disciplines", value: Coded | undefined) => {
   if (value === undefined) return
   const entry = into.get(uai) ?? { levels: [], subLevels: [], disciplines: [] }
   if (!entry[kind].some((v) => v.code === value.code)) entry[kind].push(value)
   into.set(uai, entry)
 }
 
-const schoolingOf = (
-  into: ReadonlyMap<Uai, { levels: Array<Coded>; subLevels: Array<Coded>; disciplines: Array<Coded> }>,
-): ReadonlyArray<Schooling> =>
-  [...into].map(([uai, values]) => ({ structureId: uai as string as StructureId, ...values }))
-
 /** People of several categories may share a jointure id: the key is both. */
 const personKey = (category: Category, id: string) => `${category}:${id}`
 
-/** Checks the collected records against one another and builds the plan. */
-const build = (collected: Collector): Plan => {
-  const schools = new Map<string, SchoolPlan>()
-  for (const record of collected.schools.values()) {
-    if (record.uai === undefined) {
-      collected.problem(record, "UnknownSchool", "A school is modified before it was ever added with its UAI")
-      continue
-    }
-    schools.set(record.id, {
-      jointure: record.id,
-      uai: record.uai,
-      name: first(record, "ENTStructureNomCourant") ?? record.uai,
-      kind: kindOf(first(record, "ENTStructureTypeStruct")),
-      academy: first(record, "ENTServAcAcademie"),
-      classes: codes(record.attributes.get("ENTStructureClasses")),
-      groups: codes(record.attributes.get("ENTStructureGroupes")),
-      source: record.source,
-    })
-  }
+const schoolPlanOf = (record: School): SchoolPlan | undefined =>
+  record.uai === undefined
+    ? undefined
+    : {
+        jointure: record.id,
+        uai: record.uai,
+        name: first(record, "ENTStructureNomCourant") ?? record.uai,
+        kind: kindOf(first(record, "ENTStructureTypeStruct")),
+        academy: first(record, "ENTServAcAcademie"),
+        classes: codes(record.attributes.get("ENTStructureClasses")),
+        groups: codes(record.attributes.get("ENTStructureGroupes")),
+        source: record.source,
+      }
 
-  type Draft = Omit<PersonPlan, "schools" | "relatives"> & {
-    readonly record: PersonRecord
-    readonly schools: Array<Uai>
-    readonly links: ReadonlyArray<Pupil["relatives"][number]>
-  }
-  const drafts = new Map<string, Draft>()
-  const reject = (record: PersonRecord, reason: MappingReason, message: string) => {
+/** Whether every school a person's record names was read: then he is drafted at once, the same as later. */
+const namesKnownSchools = (schools: ReadonlyMap<string, SchoolPlan>, record: PersonRecord): boolean => {
+  for (const jointure of record.attributes.get("ENTPersonStructRattach") ?? []) if (!schools.has(jointure)) return false
+  const lists =
+    record._tag === "Pupil"
+      ? [record.classes, record.groups]
+      : record._tag === "Staff"
+        ? [record.classes, record.groups, record.functions, record.mefs]
+        : []
+  for (const list of lists) for (const { structureId } of list) if (!schools.has(structureId)) return false
+  return true
+}
+
+/** A person's record checked against the schools read, or undefined when it is reported. */
+const draft = (collected: Collector, record: PersonRecord): Draft | undefined => {
+  const reject = (reason: MappingReason, message: string) => {
     collected.problem(record, reason, message)
     return undefined
   }
-
-  /** A MEF as a sub-level, labelled by its record (else by `fallback`, else its code). */
-  const subLevelOf = (code: string, fallback?: string) => coded(code, collected.mefs.get(code)?.label ?? fallback)
-  /** The level of a MEF: the MEF it attaches to; one attached to none, or whose record is absent, is its own. */
-  const levelOf = (code: string, fallback?: string) => {
-    const attach = collected.mefs.get(code)?.attach?.trim()
-    return attach === undefined || attach === "" || attach === code
-      ? subLevelOf(code, fallback)
-      : coded(attach, collected.mefs.get(attach)?.label)
-  }
-
-  /** A school of the export by its jointure id. */
-  const school = (jointure: string) => schools.get(jointure)
+  const school = (jointure: string) => collected.schools.get(jointure)
   const inSchool = (
-    record: PersonRecord,
     list: ReadonlyArray<{ readonly structureId: string; readonly code: string }>,
     kind: "classes" | "groups",
   ) => {
     const out: Array<{ uai: Uai; code: string; jointure: string }> = []
     for (const { structureId, code } of list) {
       const found = school(structureId)
-      if (found === undefined)
-        return reject(record, "UnknownSchool", `${kind}: school ${structureId} is not in the export`)
+      if (found === undefined) return reject("UnknownSchool", `${kind}: school ${structureId} is not in the export`)
       if (!found[kind].has(code)) {
         return reject(
-          record,
           "UnknownGroup",
           `${kind}: ${found.uai} lists no ${kind === "classes" ? "class" : "group"} ${code}`,
         )
@@ -287,130 +326,131 @@ const build = (collected: Collector): Plan => {
     return out
   }
 
-  const draft = (record: PersonRecord): Draft | undefined => {
-    const lastName = first(record, "sn")
-    const firstName = first(record, "givenName")
-    if (lastName === undefined || firstName === undefined) {
-      return reject(record, "MissingName", `${lastName === undefined ? "sn" : "givenName"}: no value`)
+  const lastName = first(record, "sn")
+  const firstName = first(record, "givenName")
+  if (lastName === undefined || firstName === undefined) {
+    return reject("MissingName", `${lastName === undefined ? "sn" : "givenName"}: no value`)
+  }
+  if (!isName(lastName) || !isName(firstName)) return reject("MissingName", "sn or givenName: not a name")
+  const mail = first(record, "mail")
+  const email = mail === undefined ? undefined : isEmail(mail) ? mail : undefined
+  if (mail !== undefined && email === undefined)
+    collected.warning(record, "MalformedEmail", "mail: not an e-mail address")
+  const schoolsOf: Array<Uai> = []
+  for (const jointure of record.attributes.get("ENTPersonStructRattach") ?? []) {
+    const found = school(jointure)
+    if (found === undefined)
+      return reject("UnknownSchool", `ENTPersonStructRattach: school ${jointure} is not in the export`)
+    if (!schoolsOf.includes(found.uai)) schoolsOf.push(found.uai)
+  }
+  // One object literal of fixed shape (spreads give each draft a hidden class of its own: 400 bytes more).
+  const made = (fields: Pick<Draft, "category" | "profile"> & Partial<Draft>): Draft => ({
+    id: record.id,
+    category: fields.category,
+    profile: fields.profile,
+    firstName,
+    lastName,
+    email,
+    schools: [...schoolsOf],
+    classes: tight(fields.classes),
+    groups: tight(fields.groups),
+    links: tight(fields.links),
+    teaches: tight(fields.teaches),
+    direction: tight(fields.direction),
+    mefs: tight(fields.mefs),
+    disciplines: tight(fields.disciplines),
+    source: record.source,
+  })
+  if (record._tag === "Relative") return made({ category: "PersRelEleve", profile: "Relative" })
+  if (record._tag === "Pupil") {
+    const classes = inSchool(record.classes, "classes")
+    const groups = classes && inSchool(record.groups, "groups")
+    if (classes === undefined || groups === undefined) return undefined
+    const twice = classes.find((one, i) => classes.some((other, j) => j < i && other.uai === one.uai))
+    if (twice !== undefined) {
+      return reject(
+        "TwoClasses",
+        `ENTEleveClasses: two classes in ${twice.uai} (BR-GRP-2: one class per school and year)`,
+      )
     }
-    if (!isName(lastName) || !isName(firstName)) return reject(record, "MissingName", "sn or givenName: not a name")
-    const mail = first(record, "mail")
-    const email = mail === undefined ? undefined : isEmail(mail) ? mail : undefined
-    if (mail !== undefined && email === undefined)
-      collected.warning(record, "MalformedEmail", "mail: not an e-mail address")
-    const schoolsOf: Array<Uai> = []
-    for (const jointure of record.attributes.get("ENTPersonStructRattach") ?? []) {
-      const found = school(jointure)
-      if (found === undefined)
-        return reject(record, "UnknownSchool", `ENTPersonStructRattach: school ${jointure} is not in the export`)
-      if (!schoolsOf.includes(found.uai)) schoolsOf.push(found.uai)
-    }
-    const base = { id: record.id, firstName, lastName, email, source: record.source, record }
-    if (record._tag === "Relative") {
-      return {
-        ...base,
-        category: "PersRelEleve",
-        profile: "Relative",
-        schools: schoolsOf,
-        classes: [],
-        groups: [],
-        links: [],
-        teaches: [],
-        direction: [],
-        schooling: [],
-      }
-    }
-    if (record._tag === "Pupil") {
-      const classes = inSchool(record, record.classes, "classes")
-      const groups = classes && inSchool(record, record.groups, "groups")
-      if (classes === undefined || groups === undefined) return undefined
-      const twice = classes.find((one, i) => classes.some((other, j) => j < i && other.uai === one.uai))
-      if (twice !== undefined) {
-        return reject(
-          record,
-          "TwoClasses",
-          `ENTEleveClasses: two classes in ${twice.uai} (BR-GRP-2: one class per school and year)`,
-        )
-      }
-      for (const { uai } of [...classes, ...groups]) if (!schoolsOf.includes(uai)) schoolsOf.push(uai)
-      // His MEF is his attachment school's (the first of ENTPersonStructRattach).
-      const schooling = new Map<Uai, { levels: Array<Coded>; subLevels: Array<Coded>; disciplines: Array<Coded> }>()
-      const mef = first(record, "ENTEleveMEF")
-      const attachment = schoolsOf[0]
-      if (mef !== undefined && attachment !== undefined) {
-        const label = first(record, "ENTEleveLibelleMEF")
-        addTo(schooling, attachment, "levels", levelOf(mef, label))
-        addTo(schooling, attachment, "subLevels", subLevelOf(mef, label))
-      }
-      return {
-        ...base,
-        category: "Eleve",
-        profile: "Student",
-        schools: schoolsOf,
-        classes,
-        groups,
-        links: record.relatives,
-        teaches: [],
-        direction: [],
-        schooling: schoolingOf(schooling),
-      }
-    }
-    const teaches: Array<Teaching> = []
-    for (const [list, kind] of [
-      [record.classes, "classes"],
-      [record.groups, "groups"],
-    ] as const) {
-      const found = inSchool(record, list, kind)
-      if (found === undefined) return undefined
-      const subjectsOf = kind === "classes" ? record.classSubjects : record.groupSubjects
-      for (const { uai, code, jointure } of found) {
-        const subjects = subjectsOf
-          .filter((teaching) => teaching.structureId === jointure && teaching.code === code)
-          .map((teaching) => collected.subjects.get(teaching.subjectCode) ?? teaching.subjectCode)
-        const principal =
-          kind === "classes" &&
-          record.principalOf.some((entry) => entry.structureId === jointure && entry.code === code)
-        teaches.push({ uai, code, kind: kind === "classes" ? "Class" : "TeachingGroup", subjects, principal })
-        if (!schoolsOf.includes(uai)) schoolsOf.push(uai)
-      }
-    }
-    const direction: Array<Uai> = []
-    const schooling = new Map<Uai, { levels: Array<Coded>; subLevels: Array<Coded>; disciplines: Array<Coded> }>()
-    for (const fn of record.functions) {
-      const found = school(fn.structureId)
-      if (found === undefined)
-        return reject(record, "UnknownSchool", `ENTPersonFonctions: school ${fn.structureId} is not in the export`)
-      if (fn.code === "DIR" && !direction.includes(found.uai)) direction.push(found.uai)
-      if (!schoolsOf.includes(found.uai)) schoolsOf.push(found.uai)
-      // The discipline of the post (004 "discipline de poste"), when the function has one.
-      addTo(schooling, found.uai, "disciplines", coded(fn.disciplineCode, fn.disciplineLabel))
-    }
-    for (const taught of record.mefs) {
-      const found = school(taught.structureId)
-      if (found === undefined)
-        return reject(record, "UnknownSchool", `ENTAuxEnsMEF: school ${taught.structureId} is not in the export`)
-      addTo(schooling, found.uai, "levels", levelOf(taught.code))
-      addTo(schooling, found.uai, "subLevels", subLevelOf(taught.code))
-    }
-    // A teacher teaches (function ENS, or classes and groups to teach); other staff are personnel.
-    const teacher = teaches.length > 0 || record.functions.some((fn) => fn.code === "ENS")
-    return {
-      ...base,
-      category: "PersEducNat",
-      profile: teacher ? "Teacher" : "Personnel",
-      schools: schoolsOf,
-      classes: [],
-      groups: [],
-      links: [],
-      teaches,
-      direction,
-      schooling: schoolingOf(schooling),
+    for (const { uai } of [...classes, ...groups]) if (!schoolsOf.includes(uai)) schoolsOf.push(uai)
+    // His MEF is his attachment school's (the first of ENTPersonStructRattach).
+    const mef = first(record, "ENTEleveMEF")
+    const attachment = schoolsOf[0]
+    return made({
+      category: "Eleve",
+      profile: "Student",
+      classes: classes.map(({ uai, code }) => ({ uai, code })),
+      groups: groups.map(({ uai, code }) => ({ uai, code })),
+      links: record.relatives,
+      mefs:
+        mef === undefined || attachment === undefined
+          ? []
+          : [{ uai: attachment, code: mef, label: first(record, "ENTEleveLibelleMEF") }],
+    })
+  }
+  const teaches: Array<Teaching> = []
+  for (const [list, kind] of [
+    [record.classes, "classes"],
+    [record.groups, "groups"],
+  ] as const) {
+    const found = inSchool(list, kind)
+    if (found === undefined) return undefined
+    const subjectsOf = kind === "classes" ? record.classSubjects : record.groupSubjects
+    for (const { uai, code, jointure } of found) {
+      // Subject codes here, labelled when the plan is built.
+      const subjects = subjectsOf
+        .filter((teaching) => teaching.structureId === jointure && teaching.code === code)
+        .map((teaching) => teaching.subjectCode)
+      const principal =
+        kind === "classes" && record.principalOf.some((entry) => entry.structureId === jointure && entry.code === code)
+      teaches.push({ uai, code, kind: kind === "classes" ? "Class" : "TeachingGroup", subjects, principal })
+      if (!schoolsOf.includes(uai)) schoolsOf.push(uai)
     }
   }
+  const direction: Array<Uai> = []
+  const disciplines: Array<Draft["disciplines"][number]> = []
+  for (const fn of record.functions) {
+    const found = school(fn.structureId)
+    if (found === undefined)
+      return reject("UnknownSchool", `ENTPersonFonctions: school ${fn.structureId} is not in the export`)
+    if (fn.code === "DIR" && !direction.includes(found.uai)) direction.push(found.uai)
+    if (!schoolsOf.includes(found.uai)) schoolsOf.push(found.uai)
+    // The discipline of the post (004 "discipline de poste"), when the function has one.
+    const value = coded(fn.disciplineCode, fn.disciplineLabel)
+    if (value !== undefined) disciplines.push({ uai: found.uai, value })
+  }
+  const mefs: Array<Draft["mefs"][number]> = []
+  for (const taught of record.mefs) {
+    const found = school(taught.structureId)
+    if (found === undefined)
+      return reject("UnknownSchool", `ENTAuxEnsMEF: school ${taught.structureId} is not in the export`)
+    mefs.push({ uai: found.uai, code: taught.code, label: undefined })
+  }
+  // A teacher teaches (function ENS, or classes and groups to teach); other staff are personnel.
+  const teacher = teaches.length > 0 || record.functions.some((fn) => fn.code === "ENS")
+  return made({
+    category: "PersEducNat",
+    profile: teacher ? "Teacher" : "Personnel",
+    teaches,
+    direction,
+    mefs,
+    disciplines,
+  })
+}
 
-  for (const record of collected.people.values()) {
-    const made = draft(record)
-    if (made !== undefined) drafts.set(personKey(record.category, record.id), made)
+/** The people drafted checked against one another (links, schools), and the plan. */
+const build = (collected: Collector): Plan => {
+  for (const [key, record] of collected.waiting) {
+    const made = draft(collected, record)
+    if (made === undefined) collected.rejected.add(key)
+    else collected.drafts.set(key, made)
+  }
+  collected.waiting.clear()
+  const { drafts, mefs, subjects } = collected
+  const reject = (person: Origin, reason: MappingReason, message: string) => {
+    collected.problem(person, reason, message)
+    return undefined
   }
 
   // Links: a relative absent from the export fails the pupil; one reported himself drops the link only.
@@ -423,21 +463,13 @@ const build = (collected: Collector): Plan => {
     let ok = true
     for (const link of person.links) {
       const key = personKey("PersRelEleve", link.relativeId)
-      if (!collected.people.has(key)) {
-        reject(
-          person.record,
-          "UnknownRelative",
-          `ENTElevePersRelEleve: relative ${link.relativeId} is not in the export`,
-        )
+      if (!collected.known(key)) {
+        reject(person, "UnknownRelative", `ENTElevePersRelEleve: relative ${link.relativeId} is not in the export`)
         ok = false
         break
       }
       if (!drafts.has(key)) {
-        collected.warning(
-          person.record,
-          "DroppedLink",
-          `ENTElevePersRelEleve: relative ${link.relativeId} was reported`,
-        )
+        collected.warning(person, "DroppedLink", `ENTElevePersRelEleve: relative ${link.relativeId} was reported`)
         continue
       }
       if (relatives.some((r) => r.relativeId === link.relativeId)) continue
@@ -452,16 +484,52 @@ const build = (collected: Collector): Plan => {
       drafts.delete(personKey("Eleve", person.id))
       continue
     }
-    pupils.push([person, relatives])
+    pupils.push([person, tight(relatives)])
     for (const { relativeId } of relatives) {
       const list = childrenSchools.get(relativeId) ?? []
       for (const uai of person.schools) if (!list.includes(uai)) list.push(uai)
       childrenSchools.set(relativeId, list)
     }
   }
+  /** The person's plan: his subjects and MEFs labelled (BR-MSG-3: levels, sub-levels, post disciplines). */
   const planOf = (person: Draft, relatives: PersonPlan["relatives"]): PersonPlan => {
-    const { record: _record, links: _links, ...rest } = person
-    return { ...rest, relatives }
+    const schooling: Schoolings = new Map()
+    for (const { uai, value } of person.disciplines) addTo(schooling, uai, "disciplines", value)
+    for (const { uai, code, label } of person.mefs) {
+      addTo(schooling, uai, "levels", levelOf(mefs, code, label))
+      addTo(schooling, uai, "subLevels", subLevelOf(mefs, code, label))
+    }
+    // A literal of fixed shape, as in `draft`.
+    return {
+      id: person.id,
+      category: person.category,
+      profile: person.profile,
+      firstName: person.firstName,
+      lastName: person.lastName,
+      email: person.email,
+      schools: person.schools,
+      classes: person.classes,
+      groups: person.groups,
+      relatives,
+      teaches: person.teaches.every((teaching) => teaching.subjects.length === 0)
+        ? person.teaches
+        : person.teaches.map((teaching) =>
+            teaching.subjects.length === 0
+              ? teaching
+              : { ...teaching, subjects: teaching.subjects.map((code) => subjects.get(code) ?? code) },
+          ),
+      direction: person.direction,
+      schooling:
+        schooling.size === 0
+          ? none
+          : [...schooling].map(([uai, { levels, subLevels, disciplines }]) => ({
+              structureId: uai as string as StructureId,
+              levels,
+              subLevels,
+              disciplines,
+            })),
+      source: person.source,
+    }
   }
   for (const person of drafts.values()) {
     if (person.category === "Eleve") continue
@@ -470,28 +538,28 @@ const build = (collected: Collector): Plan => {
         if (!person.schools.includes(uai)) person.schools.push(uai)
     }
     if (person.schools.length === 0) {
-      reject(person.record, "NoSchool", "The person is attached to no school of the export")
+      reject(person, "NoSchool", "The person is attached to no school of the export")
       continue
     }
     people.push(planOf(person, []))
   }
   for (const [person, relatives] of pupils) {
     if (person.schools.length === 0) {
-      reject(person.record, "NoSchool", "The pupil is attached to no school of the export")
+      reject(person, "NoSchool", "The pupil is attached to no school of the export")
       continue
     }
     people.push(planOf(person, relatives))
   }
   // A relative dropped for having no school leaves links to him: they go with a warning.
   const planned = new Set(people.filter((p) => p.category === "PersRelEleve").map((p) => p.id))
-  const final = people.map((person) => {
-    if (person.category !== "Eleve") return person
+  for (const person of people) {
+    if (person.category !== "Eleve") continue
     const kept = person.relatives.filter((link) => planned.has(link.relativeId))
-    return kept.length === person.relatives.length ? person : { ...person, relatives: kept }
-  })
+    if (kept.length < person.relatives.length) (person as { relatives: PersonPlan["relatives"] }).relatives = kept
+  }
   return {
-    schools: [...schools.values()],
-    people: final,
+    schools: [...collected.schools.values()],
+    people,
     deletions: collected.deletions,
     modifications: collected.modifications,
     problems: collected.problems,
