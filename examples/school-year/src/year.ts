@@ -344,10 +344,12 @@ export const homework = (story: Story) =>
 export const delta = (story: Story) =>
   Effect.gen(function* () {
     const { clock, say } = story
-    // --- 15 September: the incremental export (a pupil changes class, one is corrected, one leaves).
+    // --- 15 September: the incremental export (a pupil changes class and formation, one is corrected, one
+    // leaves; a teacher's formations taught and another's disciplines change).
     clock.set("2025-09-15T02:00:00Z")
-    const schoolsFile = (yield* AafReader.exportFiles(Path.join(exportFolder, "complet"))).filter((file) =>
-      file.includes("_EtabEducNat_"),
+    // Read with the schools and MEFs of the last full export, which the delta's records name.
+    const schoolsFile = (yield* AafReader.exportFiles(Path.join(exportFolder, "complet"))).filter(
+      (file) => file.includes("_EtabEducNat_") || file.includes("_MefEducNat_"),
     )
     const deltaFiles = yield* AafReader.exportFiles(Path.join(exportFolder, "delta"))
     const delta = yield* FeedImport.run(AafReader.readFiles([...schoolsFile, ...deltaFiles]), {

@@ -538,13 +538,13 @@ describe("FeedImport, the CSV variant", () => {
 
 describe("FeedImport, incremental", () => {
   it.effect(
-    "the example's incremental export, read with the schools of the full one: class change, corrected name, emptied groups, departure",
+    "BR-MSG-3 the example's incremental export, read with the schools and MEFs of the full one: class and formation change, corrected name, emptied groups, departure, MEFs taught and disciplines replaced",
     () =>
       inMemory(
         Effect.gen(function* () {
           yield* FeedImport.run(AafReader.readExport(join(example, "complet")), options())
-          const schools = (yield* AafReader.exportFiles(join(example, "complet"))).filter((f) =>
-            f.includes("EtabEducNat"),
+          const schools = (yield* AafReader.exportFiles(join(example, "complet"))).filter(
+            (f) => f.includes("EtabEducNat") || f.includes("MefEducNat"),
           )
           const delta = yield* AafReader.exportFiles(join(example, "delta"))
           const before = yield* accountOf("4010")
@@ -574,6 +574,40 @@ describe("FeedImport, incremental", () => {
           // 4020 leaves; the full import had reported him (his relative 5019 is not in the export): nothing to pre-delete.
           assert.isUndefined(yield* accountOf("4020"))
           assert.strictEqual(report.accounts.preDeleted, 0)
+          // BR-MSG-3, from the delta's XML: 4003's ENTEleveMEF is now 10110001110 (5EME, attached to itself), in
+          // his attachment school; 3001 now teaches the 5e only (ENTAuxEnsMEF 1001$10110001110) and keeps her
+          // discipline (her functions are not replaced); 3002's functions now give PHYSIQUE-CHIMIE in 1002 and no
+          // MEF taught (none replaced, none before).
+          const fifth = { code: "10110001110", label: "5EME" }
+          const [collegeId, lyceeId] = [StructureId.make("0751234J"), StructureId.make("0921567D")]
+          assert.deepStrictEqual(moved!.schooling, [
+            { structureId: collegeId, levels: [fifth], subLevels: [fifth], disciplines: [] },
+          ])
+          const [t3001, t3002] = yield* Effect.forEach(["3001", "3002"], accountOf)
+          assert.deepStrictEqual(t3001!.schooling, [
+            {
+              structureId: collegeId,
+              levels: [fifth],
+              subLevels: [fifth],
+              disciplines: [{ code: "L0422", label: "ANGLAIS" }],
+            },
+          ])
+          assert.deepStrictEqual(t3002!.schooling, [
+            {
+              structureId: collegeId,
+              levels: [],
+              subLevels: [],
+              disciplines: [{ code: "L1300", label: "MATHEMATIQUES" }],
+            },
+            {
+              structureId: lyceeId,
+              levels: [],
+              subLevels: [],
+              disciplines: [{ code: "L1500", label: "PHYSIQUE-CHIMIE" }],
+            },
+          ])
+          // One update each: 4003 (his MEF; a class change is no update of the account), 4010 (name), 3001, 3002.
+          assert.strictEqual(report.accounts.updated, 4)
           // Applied again: nothing more.
           const again = yield* FeedImport.run(
             AafReader.readFiles([...schools, ...delta]),

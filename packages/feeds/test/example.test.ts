@@ -324,14 +324,27 @@ describe("examples/aaf-export", () => {
   it.effect("the incremental export: modify requests carry the replaced attributes, delete the id only", () =>
     Effect.gen(function* () {
       const elements = yield* readAll("delta")
-      assert.strictEqual(elements.length, 4)
-      const [lea, camille, faure, bad] = elements
+      assert.strictEqual(elements.length, 6)
+      // Staff first (the reading order of categories), then pupils.
+      const [english, maths, lea, camille, faure, bad] = elements
+      assert.deepStrictEqual(english?._tag === "Staff" && [english.request, english.id, english.mefs], [
+        "modify",
+        "3001",
+        [{ structureId: "1001", code: "10110001110" }],
+      ])
+      assert.deepStrictEqual(
+        maths?._tag === "Staff" && [maths.request, maths.id, maths.functions.map((fn) => fn.disciplineLabel)],
+        ["modify", "3002", ["MATHEMATIQUES", "PHYSIQUE-CHIMIE"]],
+      )
       assert.strictEqual(lea?._tag, "Pupil")
       if (lea?._tag !== "Pupil") return
       assert.strictEqual(lea.request, "modify")
       assert.strictEqual(lea.id, "4003")
       assert.deepStrictEqual(lea.source, { file: "CARTABLE_Delta_20250915_Eleve_0000.xml", line: 5 })
-      assert.deepStrictEqual([...lea.attributes.keys()], ["ENTEleveClasses", "ENTEleveDateEntreeClasses"])
+      assert.deepStrictEqual(
+        [...lea.attributes.keys()],
+        ["ENTEleveClasses", "ENTEleveDateEntreeClasses", "ENTEleveMEF"],
+      )
       assert.deepStrictEqual(lea.classes, [{ structureId: "1001", code: "5B" }])
       assert.deepStrictEqual(lea.classEntries, [
         { structureId: "1001", date: { year: 2025, month: 9, day: 15 }, code: "5B" },
@@ -342,14 +355,14 @@ describe("examples/aaf-export", () => {
       assert.deepStrictEqual(camille.attributes.get("givenName"), ["Camille-Rose"])
       // "Replace with nothing": present, without values.
       assert.deepStrictEqual(camille.attributes.get("ENTEleveGroupes"), [])
-      assert.deepStrictEqual(camille.source.line, 13)
+      assert.deepStrictEqual(camille.source.line, 14)
       assert.deepStrictEqual(faure, {
         _tag: "Pupil",
         category: "Eleve",
         request: "delete",
         id: "4020",
         attributes: new Map(),
-        source: { file: "CARTABLE_Delta_20250915_Eleve_0000.xml", line: 21 },
+        source: { file: "CARTABLE_Delta_20250915_Eleve_0000.xml", line: 22 },
         birthDate: undefined,
         classes: [],
         groups: [],
@@ -358,7 +371,7 @@ describe("examples/aaf-export", () => {
       })
       assert.strictEqual(bad?._tag, "BadRecord")
       if (bad?._tag !== "BadRecord") return
-      assert.deepStrictEqual([bad.reason, bad.id, bad.source.line], ["MalformedValue", "4004", 25])
+      assert.deepStrictEqual([bad.reason, bad.id, bad.source.line], ["MalformedValue", "4004", 26])
     }),
   )
 })

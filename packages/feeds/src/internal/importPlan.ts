@@ -77,6 +77,8 @@ export interface Plan {
   readonly deletions: ReadonlyArray<{ readonly id: string; readonly category: Category; readonly source: Source }>
   readonly problems: ReadonlyArray<ImportProblem>
   readonly read: number
+  /** MEF code to its label and the MEF it attaches to, as the files read give them. */
+  readonly mefs: Mefs
 }
 
 const kindOf = (type: string | undefined): SchoolPlan["kind"] =>
@@ -564,6 +566,67 @@ const build = (collected: Collector): Plan => {
     modifications: collected.modifications,
     problems: collected.problems,
     read: collected.read,
+    mefs,
+  }
+}
+
+/**
+ * The schooling a person's modify request leaves him (BR-MSG-3): the parts it replaces (a pupil's
+ * `ENTEleveMEF`, a teacher's `ENTAuxEnsMEF`, the disciplines of `ENTPersonFonctions`) read as an add
+ * request's are, the others kept from `current`. Undefined when it replaces none of them; the id of a
+ * school absent from the files read (`uaiOf`, by jointure) when it names one.
+ */
+export const modifiedSchooling = (
+  plan: Plan,
+  record: PersonRecord,
+  current: ReadonlyArray<Schooling>,
+  uaiOf: ReadonlyMap<string, string>,
+  attachment: string | undefined,
+): { readonly schooling: ReadonlyArray<Schooling> } | { readonly unknownSchool: string } | undefined => {
+  const replaces = (name: string) => record.attributes.has(name)
+  const mefsReplaced = replaces(record._tag === "Pupil" ? "ENTEleveMEF" : "ENTAuxEnsMEF")
+  const disciplinesReplaced = record._tag === "Staff" && replaces("ENTPersonFonctions")
+  if (record._tag === "Relative" || !(mefsReplaced || disciplinesReplaced)) return undefined
+  const into: Schoolings = new Map()
+  const add = (uai: string, kind: "levels" | "subLevels" | "disciplines", value: Coded | undefined) =>
+    addTo(into, uai as Uai, kind, value)
+  for (const entry of current) {
+    for (const value of mefsReplaced ? [] : entry.levels) add(entry.structureId, "levels", value)
+    for (const value of mefsReplaced ? [] : entry.subLevels) add(entry.structureId, "subLevels", value)
+    for (const value of disciplinesReplaced ? [] : entry.disciplines) add(entry.structureId, "disciplines", value)
+  }
+  const taught: Array<{ readonly uai: string; readonly code: string; readonly label: string | undefined }> = []
+  if (record._tag === "Pupil") {
+    // His MEF is his attachment school's: the first of a replaced ENTPersonStructRattach, else his account's.
+    const rattach = record.attributes.get("ENTPersonStructRattach")?.[0]
+    const uai = rattach === undefined ? attachment : uaiOf.get(rattach)
+    if (rattach !== undefined && uai === undefined) return { unknownSchool: rattach }
+    const mef = first(record, "ENTEleveMEF")
+    if (mef !== undefined && uai !== undefined)
+      taught.push({ uai, code: mef, label: first(record, "ENTEleveLibelleMEF") })
+  } else {
+    for (const { structureId, code } of mefsReplaced ? record.mefs : []) {
+      const uai = uaiOf.get(structureId)
+      if (uai === undefined) return { unknownSchool: structureId }
+      taught.push({ uai, code, label: undefined })
+    }
+    for (const fn of disciplinesReplaced ? record.functions : []) {
+      const uai = uaiOf.get(fn.structureId)
+      if (uai === undefined) return { unknownSchool: fn.structureId }
+      add(uai, "disciplines", coded(fn.disciplineCode, fn.disciplineLabel))
+    }
+  }
+  for (const { uai, code, label } of taught) {
+    add(uai, "levels", levelOf(plan.mefs, code, label))
+    add(uai, "subLevels", subLevelOf(plan.mefs, code, label))
+  }
+  return {
+    schooling: [...into].map(([uai, { levels, subLevels, disciplines }]) => ({
+      structureId: uai as string as StructureId,
+      levels,
+      subLevels,
+      disciplines,
+    })),
   }
 }
 

@@ -24,7 +24,7 @@ import type { AafElement, Source } from "../AafRecord.ts"
 import type { HeldSchool, Options, Report } from "../FeedImport.ts"
 import { FeedImportError } from "../FeedImportError.ts"
 import * as ImportProblem from "../ImportProblem.ts"
-import { collector, type PersonPlan, type SchoolPlan } from "./importPlan.ts"
+import { collector, modifiedSchooling, type PersonPlan, type SchoolPlan } from "./importPlan.ts"
 import * as Logins from "./logins.ts"
 
 /**
@@ -414,6 +414,16 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     yield* flush
 
     // 3. Classes, groups and the direction, with the members the feed owns (BR-GRP-6, BR-FEED-2).
+    // The people of each school, found in one pass (not one per school: an academy has 300 schools).
+    const peopleOf = new Map<string, Array<PersonPlan>>()
+    for (const person of plan.people) {
+      if (!accountOf.has(person.id)) continue
+      for (const uai of person.schools) {
+        const list = peopleOf.get(uai)
+        if (list === undefined) peopleOf.set(uai, [person])
+        else list.push(person)
+      }
+    }
     for (const school of plan.schools) {
       const stream = streams.get(school.uai)
       if (blocked.has(school.uai) || stream === undefined) continue
@@ -424,11 +434,11 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         list.push(member)
         members.set(code, list)
       }
-      for (const person of plan.people) {
+      for (const person of peopleOf.get(school.uai) ?? []) {
         const accountId = accountOf.get(person.id)
         if (accountId === undefined) continue
-        for (const { uai, code } of [...person.classes, ...person.groups]) {
-          if (uai === school.uai) add(code, { accountId, role: "Student" })
+        for (const list of [person.classes, person.groups]) {
+          for (const { uai, code } of list) if (uai === school.uai) add(code, { accountId, role: "Student" })
         }
         for (const teaching of person.teaches) {
           if (teaching.uai !== school.uai) continue
@@ -632,6 +642,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       const firstName = names[0]?.[0] ?? account.firstName
       const lastName = names[1]?.[0] ?? account.lastName
       const mail = replaced("mail")?.[0]
+      let identityUpdated = false
       if (
         firstName !== account.firstName ||
         lastName !== account.lastName ||
@@ -647,7 +658,23 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           },
           refused,
         )
-        if (updated !== undefined && updated.length > 0) counts.updated++
+        if (updated !== undefined && updated.length > 0) {
+          counts.updated++
+          identityUpdated = true
+        }
+      }
+      // Levels, sub-levels and post disciplines, where the modification replaces what gives them (BR-MSG-3).
+      const schooling = modifiedSchooling(plan, record, account.schooling, uaiOf, account.structureIds[0])
+      if (schooling !== undefined && "unknownSchool" in schooling) {
+        refused(`School ${schooling.unknownSchool} is not in the files read (add the schools of the last full export)`)
+        continue
+      }
+      if (schooling !== undefined && !Schooling.equivalent(account.schooling, schooling.schooling)) {
+        const updated = yield* give(
+          { _tag: "UpdateAccountSchooling", accountId, schooling: schooling.schooling },
+          refused,
+        )
+        if (updated !== undefined && updated.length > 0 && !identityUpdated) counts.updated++
       }
       if (record._tag !== "Pupil") continue
       for (const [attribute, list, kind] of [
