@@ -8,6 +8,7 @@ export default defineConfig({
       "tests/**/*.test.ts",
       "examples/*/test/**/*.test.ts",
     ],
+    setupFiles: ["./tests/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

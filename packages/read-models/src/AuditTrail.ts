@@ -143,7 +143,8 @@ const audit = (event: { readonly _tag: string }, into: Into, recorded: RecordedE
  */
 export const AuditTrailProjection = Projection.make({
   name: "audit_trail",
-  version: 1,
+  // 2: a structured personal value (a schooling) shows as its JSON, so that its erasure shows too.
+  version: 2,
   events: Domain.events,
   collections,
   handlers: Object.fromEntries(Object.keys(Domain.events).map((type) => [type, audit])) as Projection.Handlers<

@@ -20,6 +20,9 @@ const admin: Actor.Actor = StructureArbitraries.actors.adminA
 const marie = AccountId.make("acc-1")
 const lucas = AccountId.make("acc-2")
 
+const sixth = { code: "10010012110", label: "6EME" }
+const bilingual = { code: "10010012111", label: "6EME BILANGUE ANGLAIS-ALLEMAND" }
+
 const provision = (
   accountId: AccountId,
   structureId: StructureId,
@@ -43,6 +46,14 @@ const history: ReadonlyArray<readonly [Domain.Command, string]> = [
   ...StructureArbitraries.setup.map((command) => [command, "2025-08-25T06:00:00Z"] as const),
   [provision(marie, schoolA, "marie.a", "Marie", "Anquet"), "2025-09-01T06:00:00Z"],
   [provision(lucas, schoolB, "lucas.martin", "Lucas", "Martin"), "2025-09-01T06:00:01Z"],
+  [
+    Account.UpdateAccountSchooling.make({
+      actor: feed,
+      accountId: marie,
+      schooling: [{ structureId: schoolA, levels: [sixth], subLevels: [bilingual], disciplines: [] }],
+    }),
+    "2025-09-02T06:00:00Z",
+  ],
   [Account.BlockAccount.make({ actor: admin, accountId: marie }), "2025-10-02T14:00:00Z"],
   [
     {
@@ -77,17 +88,23 @@ const scenario = Effect.gen(function* () {
   assert.deepStrictEqual(byAdmin.entries[0]?.occurredAt, DateTime.unsafeMake("2025-10-02T14:00:00Z"))
   assert.deepStrictEqual(byAdmin.entries[0]?.stream, `Account-${marie}`)
 
-  // What was done about Marie, newest first: her report, her blocking, her provisioning by the feed.
+  // What was done about Marie, newest first: her report, her blocking, her schooling and provisioning by the feed.
   assert.deepStrictEqual(summary(yield* trail.aboutAccount({ accountId: marie })), [
     ["ContentReported", "rep-1", marie],
     ["AccountBlocked", marie, admin.accountId],
+    ["AccountSchoolingUpdated", marie, feed.accountId],
     ["AccountProvisioned", marie, feed.accountId],
   ])
 
   // Per school: school A's structure, groups, accounts and report; nothing of school B.
   const inA = yield* trail.bySchool({ structureId: schoolA, limit: 100 })
   const typesInA = inA.entries.map((entry) => entry.type)
-  assert.deepStrictEqual(typesInA.slice(0, 3), ["ContentReported", "AccountBlocked", "AccountProvisioned"])
+  assert.deepStrictEqual(typesInA.slice(0, 4), [
+    "ContentReported",
+    "AccountBlocked",
+    "AccountSchoolingUpdated",
+    "AccountProvisioned",
+  ])
   assert.deepStrictEqual(typesInA.filter((type) => type === "GroupOpened").length, 6)
   assert.isTrue(inA.entries.every((entry) => entry.subject !== lucas && entry.subject !== schoolB))
   assert.deepStrictEqual(summary(yield* trail.bySchool({ structureId: schoolB })), [
@@ -110,8 +127,12 @@ const scenario = Effect.gen(function* () {
   )
 
   // The personal data it shows, and not the activation code.
-  const provisioned = (yield* trail.aboutAccount({ accountId: marie })).entries[2]!
-  assert.deepStrictEqual(provisioned.personal, { login: "marie.a", firstName: "Marie", lastName: "Anquet" })
+  const about = (yield* trail.aboutAccount({ accountId: marie })).entries
+  assert.deepStrictEqual(about[3]!.personal, { login: "marie.a", firstName: "Marie", lastName: "Anquet" })
+  // A structured value (her schooling) shows as its JSON.
+  assert.deepStrictEqual(JSON.parse(about[2]!.personal.schooling!), [
+    { structureId: schoolA, levels: [sixth], subLevels: [bilingual], disciplines: [] },
+  ])
 
   // BR-ACC-9: after erasure the trail keeps who did what, and shows none of her data.
   for (const command of [
@@ -126,13 +147,16 @@ const scenario = Effect.gen(function* () {
   assert.deepStrictEqual(summary(afterErasure).slice(3), [
     ["ContentReported", "rep-1", marie],
     ["AccountBlocked", marie, admin.accountId],
+    ["AccountSchoolingUpdated", marie, feed.accountId],
     ["AccountProvisioned", marie, feed.accountId],
   ])
   const erased = PersonalData.ERASED
-  assert.deepStrictEqual(afterErasure.entries[5]?.personal, { login: erased, firstName: erased, lastName: erased })
+  assert.deepStrictEqual(afterErasure.entries[6]?.personal, { login: erased, firstName: erased, lastName: erased })
+  assert.deepStrictEqual(afterErasure.entries[5]?.personal, { schooling: erased })
   assert.deepStrictEqual(afterErasure.entries[3]?.personal, { comment: erased })
   const everything = yield* trail.all({ limit: 1000 })
   assert.notInclude(JSON.stringify(everything), "Anquet")
+  assert.notInclude(JSON.stringify(everything), "BILANGUE")
   assert.include(JSON.stringify(everything), "Martin")
 
   // A rebuild after erasure gives the same trail.

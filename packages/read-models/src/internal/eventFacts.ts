@@ -75,7 +75,7 @@ const personalByType: ReadonlyMap<
 
 /**
  * The personal fields of an event that the trail shows (names, login, e-mail,
- * alias, external subject, a report's comment), and whose data they are. An
+ * alias, external subject, a report's comment, a schooling as JSON), and whose data they are. An
  * erased subject's fields read as `PersonalData.ERASED` in a rebuild.
  */
 export const personalOf = (
@@ -87,7 +87,10 @@ export const personalOf = (
   const values: Record<string, string> = {}
   for (const field of marks.fields) {
     const value = event[field]
+    // A structured value (a schooling) shows as its JSON: shown live exactly when its erased form
+    // (`PersonalData.ERASED`, a string) shows in a rebuild, so that erasure reaches it (BR-ACC-9).
     if (typeof value === "string") values[field] = value
+    else if (value !== undefined && value !== null) values[field] = JSON.stringify(value)
   }
   const subject = marks.subjectField === undefined ? undefined : event[marks.subjectField]
   return { subject: typeof subject === "string" && Object.keys(values).length > 0 ? subject : undefined, values }
