@@ -9,7 +9,8 @@
  * issue's targets (first import < 5 min, re-import < 2 min). `--compare` first
  * imports the same export one command per transaction (`batchSize: 1`) into
  * another SQLite file, for the ratio within one run; `--batch-size=N` sets the
- * import's batch (200 by default); `--first-only` stops after the first import.
+ * import's batch (200 by default); `--first-only` stops after the first import;
+ * `--passes=2` reads the export twice (`FeedImport.Options.passes`: memory nearly flat).
  * With `PROFILE=<file>`, a CPU profile of the first import alone is written
  * there (for Chrome's DevTools or any .cpuprofile reader).
  */
@@ -102,6 +103,7 @@ export const run = async (): Promise<void> => {
       Option.getOrThrow(Credentials.codeFromBytes(crypto.getRandomValues(new Uint8Array(32)))),
     ),
     batchSize,
+    passes: flag("passes") === "2" ? 2 : 1,
   }
   let peak = process.memoryUsage.rss()
   const sampler = setInterval(() => {

@@ -72,6 +72,15 @@ export interface Options {
   readonly reportFile?: string | undefined
   readonly onProgress?: ((done: number, total: number) => void) | undefined
   readonly batchSize?: number | undefined
+  /**
+   * How many times the export is read: 1 (the default) holds the plan of every person until the import
+   * ends; 2 reads it a first time to check it (keeping only each person's schools and links), then
+   * again, planning and importing each person as he is read, so that memory stays nearly flat with the
+   * export's size (docs/feed-import.md "Memory"). With 2 the stream is run twice: give one that reads
+   * its files again (`AafReader.readExport`, `AafReader.readFiles`, `CsvReader.readFile` do), not a
+   * one-shot source such as standard input.
+   */
+  readonly passes?: 1 | 2 | undefined
 }
 
 /**

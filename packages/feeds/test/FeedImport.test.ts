@@ -677,3 +677,58 @@ describe("FeedImport, incremental", () => {
       ),
   )
 })
+
+describe("FeedImport, read twice (passes: 2)", () => {
+  it.effect.prop(
+    "BR-ACC-7 BR-ACC-8 BR-GRP-6 an export read twice ends in the directory it describes; imported again, read once or twice, it appends nothing",
+    [Dir.directory],
+    ([d]) =>
+      inMemory(
+        Effect.gen(function* () {
+          const first = yield* importing(d, { passes: 2 })
+          assert.strictEqual(first.reported, 0, JSON.stringify(first.problems))
+          yield* assertShows(d)
+          assert.strictEqual((yield* importing(d)).events, 0, "read once after twice: nothing appended")
+          assert.strictEqual((yield* importing(d, { passes: 2 })).events, 0, "read twice again: nothing appended")
+        }),
+      ),
+    { fastCheck: { numRuns: 6 } },
+  )
+
+  it.effect("the example export read twice: the same report and the same accounts as read once", () =>
+    Effect.gen(function* () {
+      /** The report, and each feed person's account without its random id and its login. */
+      const importedWith = (passes: 1 | 2) =>
+        inMemory(
+          Effect.gen(function* () {
+            const report = yield* FeedImport.run(AafReader.readExport(join(example, "complet")), options({ passes }))
+            const people: Array<unknown> = []
+            for (const id of ["3001", "3002", "3003", "3004", "4001", "4002", "4003", "4005", "4015", "5001", "5010"]) {
+              const account = yield* accountOf(id)
+              assert.isDefined(account, id)
+              const { firstName, lastName, profile, schooling, structureIds, deletion } = account!
+              people.push({ id, firstName, lastName, profile, schooling, structureIds, deletion })
+            }
+            const college = yield* schoolState("0751234J")
+            const groups = [...college.groups.values()].map((group) => [group.groupId, group.members.size])
+            return { report: { ...report, problems: report.problems.length }, people, groups }
+          }),
+        )
+      const once = yield* importedWith(1)
+      const twice = yield* importedWith(2)
+      assert.deepStrictEqual(twice, once)
+    }),
+  )
+
+  it.effect("passes other than 1 or 2 are refused before anything is read", () =>
+    inMemory(
+      Effect.gen(function* () {
+        const refused = yield* Effect.flip(
+          FeedImport.run(AafReader.readExport(join(example, "complet")), options({ passes: 3 as never })),
+        )
+        assert.strictEqual(refused._tag, "FeedImportError")
+        assert.include(refused.message, "passes 1 or 2")
+      }),
+    ),
+  )
+})

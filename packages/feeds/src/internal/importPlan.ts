@@ -70,7 +70,12 @@ export interface PersonPlan {
 
 export interface Plan {
   readonly schools: ReadonlyArray<SchoolPlan>
-  readonly people: ReadonlyArray<PersonPlan>
+  /** The people planned, in the order the import gives them; undefined for a plan of two passes (`replay`). */
+  readonly people: ReadonlyArray<PersonPlan> | undefined
+  /** How many people are planned. */
+  readonly count: number
+  /** The schools of each person planned, by his export id. */
+  readonly schoolsById: ReadonlyMap<string, ReadonlyArray<Uai>>
   /** Modify requests of people (incremental exports): the attributes they replace. */
   readonly modifications: ReadonlyArray<Pupil | Relative | Staff>
   /** Ids of delete requests of people (incremental exports). */
@@ -132,6 +137,24 @@ interface Draft extends Omit<PersonPlan, "schools" | "relatives" | "schooling"> 
   readonly disciplines: ReadonlyArray<{ readonly uai: Uai; readonly value: Coded }>
 }
 
+/** What the checks of one person against another need of him: all the first of two passes keeps. */
+type Entry = Pick<Draft, "id" | "category" | "source" | "schools" | "links">
+
+const entryOf = (draft: Draft): Entry => ({
+  id: draft.id,
+  category: draft.category,
+  source: draft.source,
+  schools: draft.schools,
+  links: draft.links,
+})
+
+/** What the first of two passes planned of a person: his schools and links, all checks done. */
+interface Planned {
+  readonly source: Source
+  readonly schools: ReadonlyArray<Uai>
+  readonly relatives: PersonPlan["relatives"]
+}
+
 type Mefs = ReadonlyMap<string, { readonly label: string | undefined; readonly attach: string | undefined }>
 
 /** A MEF as a sub-level, labelled by its record (else by `fallback`, else its code). */
@@ -154,8 +177,17 @@ class Collector {
   readonly subjects = new Map<string, string>()
   /** MEF code to its label and the MEF it attaches to (`MefEducNat`). */
   readonly mefs = new Map<string, { readonly label: string | undefined; readonly attach: string | undefined }>()
-  /** People drafted, by `personKey`, in the export's order. */
-  readonly drafts = new Map<string, Draft>()
+  /**
+   * People drafted, by `personKey`, in the export's order: whole, or (`light`, the first of two passes)
+   * only what the checks of one against another need.
+   */
+  readonly drafts = new Map<string, Entry>()
+  /** The second pass's drafts report nothing: the first reported it all. */
+  quiet = false
+  /** What the first of two passes planned, by `personKey`. */
+  planned: Map<string, Planned> | undefined
+
+  constructor(readonly light: boolean) {}
   /** Records naming a school not read yet: drafted when the plan is built. */
   readonly waiting = new Map<string, PersonRecord>()
   /** People reported, by `personKey`. */
@@ -166,11 +198,13 @@ class Collector {
   read = 0
 
   problem(origin: Origin, reason: MappingReason, message: string) {
+    if (this.quiet) return
     const { source, category, id } = origin
     this.problems.push({ source, severity: "problem", reason, message, category, id })
   }
 
   warning(origin: Origin, reason: WarningReason, message: string) {
+    if (this.quiet) return
     const { source, category, id } = origin
     this.problems.push({ source, severity: "warning", reason, message, category, id })
   }
@@ -237,7 +271,7 @@ class Collector {
     }
     const made = draft(this, element)
     if (made === undefined) this.rejected.add(key)
-    else this.drafts.set(key, made)
+    else this.drafts.set(key, this.light ? entryOf(made) : made)
   }
 }
 
@@ -446,19 +480,18 @@ const build = (collected: Collector): Plan => {
   for (const [key, record] of collected.waiting) {
     const made = draft(collected, record)
     if (made === undefined) collected.rejected.add(key)
-    else collected.drafts.set(key, made)
+    else collected.drafts.set(key, collected.light ? entryOf(made) : made)
   }
   collected.waiting.clear()
-  const { drafts, mefs, subjects } = collected
+  const { drafts } = collected
   const reject = (person: Origin, reason: MappingReason, message: string) => {
     collected.problem(person, reason, message)
     return undefined
   }
 
   // Links: a relative absent from the export fails the pupil; one reported himself drops the link only.
-  const people: Array<PersonPlan> = []
   const childrenSchools = new Map<string, Array<Uai>>()
-  const pupils: Array<[Draft, PersonPlan["relatives"]]> = []
+  const pupils: Array<[Entry, PersonPlan["relatives"]]> = []
   for (const person of drafts.values()) {
     if (person.category !== "Eleve") continue
     const relatives: Array<PersonPlan["relatives"][number]> = []
@@ -493,46 +526,8 @@ const build = (collected: Collector): Plan => {
       childrenSchools.set(relativeId, list)
     }
   }
-  /** The person's plan: his subjects and MEFs labelled (BR-MSG-3: levels, sub-levels, post disciplines). */
-  const planOf = (person: Draft, relatives: PersonPlan["relatives"]): PersonPlan => {
-    const schooling: Schoolings = new Map()
-    for (const { uai, value } of person.disciplines) addTo(schooling, uai, "disciplines", value)
-    for (const { uai, code, label } of person.mefs) {
-      addTo(schooling, uai, "levels", levelOf(mefs, code, label))
-      addTo(schooling, uai, "subLevels", subLevelOf(mefs, code, label))
-    }
-    // A literal of fixed shape, as in `draft`.
-    return {
-      id: person.id,
-      category: person.category,
-      profile: person.profile,
-      firstName: person.firstName,
-      lastName: person.lastName,
-      email: person.email,
-      schools: person.schools,
-      classes: person.classes,
-      groups: person.groups,
-      relatives,
-      teaches: person.teaches.every((teaching) => teaching.subjects.length === 0)
-        ? person.teaches
-        : person.teaches.map((teaching) =>
-            teaching.subjects.length === 0
-              ? teaching
-              : { ...teaching, subjects: teaching.subjects.map((code) => subjects.get(code) ?? code) },
-          ),
-      direction: person.direction,
-      schooling:
-        schooling.size === 0
-          ? none
-          : [...schooling].map(([uai, { levels, subLevels, disciplines }]) => ({
-              structureId: uai as string as StructureId,
-              levels,
-              subLevels,
-              disciplines,
-            })),
-      source: person.source,
-    }
-  }
+  // Non-pupils first, then pupils: [entry, relatives].
+  const planned: Array<[Entry, PersonPlan["relatives"]]> = []
   for (const person of drafts.values()) {
     if (person.category === "Eleve") continue
     if (person.category === "PersRelEleve") {
@@ -543,30 +538,50 @@ const build = (collected: Collector): Plan => {
       reject(person, "NoSchool", "The person is attached to no school of the export")
       continue
     }
-    people.push(planOf(person, []))
+    planned.push([person, none])
   }
   for (const [person, relatives] of pupils) {
     if (person.schools.length === 0) {
       reject(person, "NoSchool", "The pupil is attached to no school of the export")
       continue
     }
-    people.push(planOf(person, relatives))
+    planned.push([person, relatives])
   }
   // A relative dropped for having no school leaves links to him: they go with a warning.
-  const planned = new Set(people.filter((p) => p.category === "PersRelEleve").map((p) => p.id))
-  for (const person of people) {
-    if (person.category !== "Eleve") continue
-    const kept = person.relatives.filter((link) => planned.has(link.relativeId))
-    if (kept.length < person.relatives.length) (person as { relatives: PersonPlan["relatives"] }).relatives = kept
+  const relatives = new Set<string>()
+  for (const [person] of planned) if (person.category === "PersRelEleve") relatives.add(person.id)
+  for (const entry of planned) {
+    if (entry[0].category !== "Eleve") continue
+    const kept = entry[1].filter((link) => relatives.has(link.relativeId))
+    if (kept.length < entry[1].length) entry[1] = kept
   }
+  const schoolsById = new Map<string, ReadonlyArray<Uai>>()
+  for (const [person] of planned) schoolsById.set(person.id, person.schools)
+  if (collected.light) {
+    // The first of two passes: what the second needs to plan each person again as it reads him.
+    collected.planned = new Map()
+    for (const [person, links] of planned) {
+      collected.planned.set(personKey(person.category, person.id), {
+        source: person.source,
+        schools: person.schools,
+        relatives: links,
+      })
+    }
+    drafts.clear()
+  }
+  const people = collected.light
+    ? undefined
+    : planned.map(([person, links]) => planOf(collected, person as Draft, person.schools, links))
   return {
     schools: [...collected.schools.values()],
     people,
+    count: planned.length,
+    schoolsById,
     deletions: collected.deletions,
     modifications: collected.modifications,
     problems: collected.problems,
     read: collected.read,
-    mefs,
+    mefs: collected.mefs,
   }
 }
 
@@ -630,8 +645,73 @@ export const modifiedSchooling = (
   }
 }
 
-/** A plan builder fed one element at a time. */
-export const collector = () => {
-  const collected = new Collector()
-  return { add: (element: AafElement) => collected.add(element), plan: () => build(collected) }
+/** A person's plan: his subjects and MEFs labelled (BR-MSG-3: levels, sub-levels, post disciplines). */
+const planOf = (
+  collected: Collector,
+  person: Draft,
+  schools: ReadonlyArray<Uai>,
+  relatives: PersonPlan["relatives"],
+): PersonPlan => {
+  const { mefs, subjects } = collected
+  const schooling: Schoolings = new Map()
+  for (const { uai, value } of person.disciplines) addTo(schooling, uai, "disciplines", value)
+  for (const { uai, code, label } of person.mefs) {
+    addTo(schooling, uai, "levels", levelOf(mefs, code, label))
+    addTo(schooling, uai, "subLevels", subLevelOf(mefs, code, label))
+  }
+  // A literal of fixed shape, as in `draft`.
+  return {
+    id: person.id,
+    category: person.category,
+    profile: person.profile,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    email: person.email,
+    schools,
+    classes: person.classes,
+    groups: person.groups,
+    relatives,
+    teaches: person.teaches.every((teaching) => teaching.subjects.length === 0)
+      ? person.teaches
+      : person.teaches.map((teaching) =>
+          teaching.subjects.length === 0
+            ? teaching
+            : { ...teaching, subjects: teaching.subjects.map((code) => subjects.get(code) ?? code) },
+        ),
+    direction: person.direction,
+    schooling:
+      schooling.size === 0
+        ? none
+        : [...schooling].map(([uai, { levels, subLevels, disciplines }]) => ({
+            structureId: uai as string as StructureId,
+            levels,
+            subLevels,
+            disciplines,
+          })),
+    source: person.source,
+  }
+}
+
+/**
+ * A plan builder fed one element at a time. `light` keeps only what the checks need (the first of two
+ * passes): `replay` then plans each person again as a second reading gives him.
+ */
+export const collector = (light = false) => {
+  const collected = new Collector(light)
+  return {
+    add: (element: AafElement) => collected.add(element),
+    plan: () => build(collected),
+    /** A person's plan from his record read again, or undefined when the first pass did not plan him. */
+    replay: (element: AafElement): PersonPlan | undefined => {
+      if (element._tag !== "Pupil" && element._tag !== "Relative" && element._tag !== "Staff") return undefined
+      if (element.request !== "add") return undefined
+      const planned = collected.planned?.get(personKey(element.category, element.id))
+      // The record the first pass planned, not a duplicate of it.
+      if (planned === undefined || planned.source.line !== element.source.line) return undefined
+      if (planned.source.file !== element.source.file) return undefined
+      collected.quiet = true
+      const made = draft(collected, element)
+      return made === undefined ? undefined : planOf(collected, made, planned.schools, planned.relatives)
+    },
+  }
 }

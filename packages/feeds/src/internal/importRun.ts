@@ -17,8 +17,10 @@ import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import { EventStore } from "@cartable/eventlog/EventStore"
 import { Authorization, type FeedAccount } from "@cartable/read-models/Authorization"
 import { Workspace } from "@cartable/workspace/Workspace"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type { AafElement, Source } from "../AafRecord.ts"
 import type { HeldSchool, Options, Report } from "../FeedImport.ts"
@@ -85,7 +87,15 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
     }
 
-    const plan = yield* planOf(elements)
+    const passes = options.passes ?? 1
+    if (passes !== 1 && passes !== 2) {
+      return yield* new FeedImportError({
+        reason: "InvalidOptions",
+        message: `An import reads its export once or twice (passes 1 or 2), got ${passes}`,
+      })
+    }
+    const planning = collector(passes === 2)
+    const plan = yield* planOf(elements, planning)
 
     const problems: Array<ImportProblem.ImportProblem> = [...plan.problems]
     const failed = new Set<string>()
@@ -221,7 +231,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     const stale = new Set<string>()
 
     const schoolKey = (school: SchoolPlan) => `school:${school.jointure}`
-    const personKey = (person: PersonPlan) => `${person.category}:${person.id}`
+    const personKey = (person: Origin) => `${person.category}:${person.id}`
     const refuseSchool = (school: SchoolPlan) => (message: string) =>
       report(
         schoolKey(school),
@@ -229,11 +239,11 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         "Refused",
         message,
       )
-    const refusePerson = (person: PersonPlan) => (message: string) =>
+    const refusePerson = (person: Origin) => (message: string) =>
       report(personKey(person), { source: person.source, category: person.category, id: person.id }, "Refused", message)
 
     // 1. Schools: registered, their year opened, their hold decided before anyone of them is touched.
-    const planned = new Map(plan.people.map((person) => [person.id, person]))
+    const planned = plan.schoolsById
     const exportSchools = new Set(plan.schools.map((school) => school.uai as string))
     const blocked = new Set<string>()
     const absentOf = new Map<string, ReadonlyArray<FeedAccount>>()
@@ -265,8 +275,8 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       const current = (yield* facts.feedAccounts(source, school.uai as string as StructureId)).filter(live)
       const absent = current.filter((account) => !planned.has(account.externalId))
       const moved = current.filter((account) => {
-        const person = planned.get(account.externalId)
-        return person !== undefined && !person.schools.includes(school.uai)
+        const schools = planned.get(account.externalId)
+        return schools !== undefined && !schools.includes(school.uai)
       })
       absentOf.set(school.uai, absent)
       const share = current.length === 0 ? 0 : (absent.length + moved.length) / current.length
@@ -291,166 +301,189 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
 
     // 2. People: provisioned once per feed person, kept up to date, attached to their schools.
     const accountOf = new Map<string, AccountId>()
+    /**
+     * What the next steps need of the people provisioned, kept as each one's commands went through (not
+     * the people themselves): the members of each school's classes, groups and direction, by code, in
+     * the export's order, and the pupils' links.
+     */
+    const members = new Map<string, Map<string, Array<Member>>>()
+    const links: Array<{
+      readonly pupil: Origin
+      readonly pupilId: AccountId
+      readonly relatives: PersonPlan["relatives"]
+    }> = []
+    const member = (uai: string, code: string, entry: Member) => {
+      const school = members.get(uai) ?? new Map<string, Array<Member>>()
+      members.set(uai, school)
+      const list = school.get(code)
+      if (list === undefined) school.set(code, [entry])
+      else list.push(entry)
+    }
+    const keep = (person: PersonPlan, accountId: AccountId) => {
+      for (const list of [person.classes, person.groups]) {
+        for (const { uai, code } of list) member(uai, code, { accountId, role: "Student" })
+      }
+      for (const teaching of person.teaches) {
+        member(teaching.uai, teaching.code, {
+          accountId,
+          role: "Teacher",
+          ...(teaching.subjects.length === 0 ? {} : { subjects: teaching.subjects }),
+          ...(teaching.principal ? { principal: true } : {}),
+        })
+      }
+      for (const uai of person.direction) member(uai, DIRECTION, { accountId, role: "Member" })
+      if (person.category === "Eleve") {
+        const { source, category, id } = person
+        links.push({ pupil: { source, category, id }, pupilId: accountId, relatives: person.relatives })
+      }
+    }
     /** The links each relative account has now, for the links' step to give only the changed ones. */
     const linksOf = new Map<AccountId, ReadonlyArray<RelativeLink>>()
-    /** The accounts the log holds for the people of the next `LOOKUPS`, read in one call. */
-    let holders: ReadonlyMap<string, AccountId> = new Map()
-    for (const [index, person] of plan.people.entries()) {
-      options.onProgress?.(index, plan.people.length)
-      if (index % LOOKUPS === 0) {
-        holders = yield* facts.feedHolders(
+    let index = 0
+    /** The people of a chunk of `LOOKUPS`, whose accounts in the log are read in one call. */
+    const provision = (chunk: ReadonlyArray<PersonPlan>) =>
+      Effect.gen(function* () {
+        const holders = yield* facts.feedHolders(
           source,
-          plan.people.slice(index, index + LOOKUPS).map((next) => next.id),
+          chunk.map((next) => next.id),
         )
-      }
-      const stop = person.schools.find((uai) => blocked.has(uai))
-      if (stop !== undefined) {
-        const why = held.some((h) => h.structureId === stop) ? "Held" : "Refused"
-        report(
-          personKey(person),
-          { source: person.source, category: person.category, id: person.id },
-          why,
-          why === "Held" ? heldMessage(stop, held) : `School ${stop} was refused`,
-        )
-        continue
-      }
-      const refused = refusePerson(person)
-      const existing = holders.get(person.id)
-      let accountId: AccountId
-      let attached: ReadonlyArray<string>
-      if (existing === undefined) {
-        accountId = AccountId.make(Crypto.randomUUID())
-        const login = yield* freeLogin(facts, person.firstName, person.lastName, loginFrom)
-        const activationCode = yield* options.activationCode
-        queue(
-          {
-            _tag: "ProvisionAccount",
-            accountId,
-            profile: person.profile satisfies Profile,
-            origin: { _tag: "Feed", source, externalId: person.id },
-            structureId: person.schools[0],
-            login,
-            firstName: person.firstName,
-            lastName: person.lastName,
-            activationCode,
-          },
-          refused,
-          (done) => {
-            if (done !== undefined) counts.provisioned++
-          },
-        )
-        // The commands below are refused with the account when it was not provisioned: the record is
-        // reported once, with the provisioning's reason.
-        attached = [person.schools[0]!]
-        if (person.category === "PersRelEleve") linksOf.set(accountId, [])
-        if (person.email !== undefined) {
-          const { firstName, lastName, email } = person
-          queue({ _tag: "UpdateAccountIdentity", accountId, firstName, lastName, email }, refused)
-        }
-        // Levels, sub-levels and post disciplines, for targeted communication (BR-MSG-3).
-        if (person.schooling.length > 0) {
-          queue({ _tag: "UpdateAccountSchooling", accountId, schooling: person.schooling }, refused)
-        }
-      } else {
-        accountId = existing
-        const { state: account } = yield* CommandHandler.load(Account.aggregate, existing)
-        if (account._tag !== "Account") continue
-        if (account.deletion === "Deleted") {
-          refused(`BR-ACC-8: the account of this feed person was deleted (${existing}): it is not provisioned again`)
-          continue
-        }
-        if (account.deletion === "PreDeleted") {
-          queue({ _tag: "RestoreAccount", accountId }, refused, counted("restored"))
-        }
-        const { firstName, lastName, email } = person
-        // An e-mail the export does not give is left as it was (UpdateAccountIdentity).
-        const identityChanged =
-          account.firstName !== firstName ||
-          account.lastName !== lastName ||
-          (email !== undefined && account.email !== email)
-        if (identityChanged) {
-          queue(
-            {
-              _tag: "UpdateAccountIdentity",
-              accountId,
-              firstName,
-              lastName,
-              ...(email === undefined ? {} : { email }),
-            },
-            refused,
-            counted("updated"),
-          )
-        }
-        // Levels, sub-levels and post disciplines as the export has them, whole (BR-MSG-3); one update counted.
-        if (!Schooling.equivalent(account.schooling, person.schooling)) {
-          queue(
-            { _tag: "UpdateAccountSchooling", accountId, schooling: person.schooling },
-            refused,
-            identityChanged ? undefined : counted("updated"),
-          )
-        }
-        if (person.category === "PersRelEleve") linksOf.set(accountId, account.relativeOf)
-        attached = account.structureIds
-        // A full export is the truth of its schools: one the person left is detached (BR-ACC-8).
-        if (full) {
-          for (const structureId of attached) {
-            if (!exportSchools.has(structureId) || blocked.has(structureId)) continue
-            if (person.schools.includes(structureId as never)) continue
-            queue({ _tag: "DetachAccountFromStructure", accountId, structureId }, refused)
+        for (const person of chunk) {
+          options.onProgress?.(index++, plan.count)
+          const stop = person.schools.find((uai) => blocked.has(uai))
+          if (stop !== undefined) {
+            const why = held.some((h) => h.structureId === stop) ? "Held" : "Refused"
+            report(
+              personKey(person),
+              { source: person.source, category: person.category, id: person.id },
+              why,
+              why === "Held" ? heldMessage(stop, held) : `School ${stop} was refused`,
+            )
+            continue
           }
+          const refused = refusePerson(person)
+          const existing = holders.get(person.id)
+          let accountId: AccountId
+          let attached: ReadonlyArray<string>
+          if (existing === undefined) {
+            accountId = AccountId.make(Crypto.randomUUID())
+            const login = yield* freeLogin(facts, person.firstName, person.lastName, loginFrom)
+            const activationCode = yield* options.activationCode
+            queue(
+              {
+                _tag: "ProvisionAccount",
+                accountId,
+                profile: person.profile satisfies Profile,
+                origin: { _tag: "Feed", source, externalId: person.id },
+                structureId: person.schools[0],
+                login,
+                firstName: person.firstName,
+                lastName: person.lastName,
+                activationCode,
+              },
+              refused,
+              (done) => {
+                if (done !== undefined) counts.provisioned++
+              },
+            )
+            // The commands below are refused with the account when it was not provisioned: the record is
+            // reported once, with the provisioning's reason.
+            attached = [person.schools[0]!]
+            if (person.category === "PersRelEleve") linksOf.set(accountId, [])
+            if (person.email !== undefined) {
+              const { firstName, lastName, email } = person
+              queue({ _tag: "UpdateAccountIdentity", accountId, firstName, lastName, email }, refused)
+            }
+            // Levels, sub-levels and post disciplines, for targeted communication (BR-MSG-3).
+            if (person.schooling.length > 0) {
+              queue({ _tag: "UpdateAccountSchooling", accountId, schooling: person.schooling }, refused)
+            }
+          } else {
+            accountId = existing
+            const { state: account } = yield* CommandHandler.load(Account.aggregate, existing)
+            if (account._tag !== "Account") continue
+            if (account.deletion === "Deleted") {
+              refused(
+                `BR-ACC-8: the account of this feed person was deleted (${existing}): it is not provisioned again`,
+              )
+              continue
+            }
+            if (account.deletion === "PreDeleted") {
+              queue({ _tag: "RestoreAccount", accountId }, refused, counted("restored"))
+            }
+            const { firstName, lastName, email } = person
+            // An e-mail the export does not give is left as it was (UpdateAccountIdentity).
+            const identityChanged =
+              account.firstName !== firstName ||
+              account.lastName !== lastName ||
+              (email !== undefined && account.email !== email)
+            if (identityChanged) {
+              queue(
+                {
+                  _tag: "UpdateAccountIdentity",
+                  accountId,
+                  firstName,
+                  lastName,
+                  ...(email === undefined ? {} : { email }),
+                },
+                refused,
+                counted("updated"),
+              )
+            }
+            // Levels, sub-levels and post disciplines as the export has them, whole (BR-MSG-3); one update counted.
+            if (!Schooling.equivalent(account.schooling, person.schooling)) {
+              queue(
+                { _tag: "UpdateAccountSchooling", accountId, schooling: person.schooling },
+                refused,
+                identityChanged ? undefined : counted("updated"),
+              )
+            }
+            if (person.category === "PersRelEleve") linksOf.set(accountId, account.relativeOf)
+            attached = account.structureIds
+            // A full export is the truth of its schools: one the person left is detached (BR-ACC-8).
+            if (full) {
+              for (const structureId of attached) {
+                if (!exportSchools.has(structureId) || blocked.has(structureId)) continue
+                if (person.schools.includes(structureId as never)) continue
+                queue({ _tag: "DetachAccountFromStructure", accountId, structureId }, refused)
+              }
+            }
+          }
+          for (const structureId of person.schools) {
+            if (attached.includes(structureId)) continue
+            queue({ _tag: "AttachAccountToStructure", accountId, structureId }, refused)
+          }
+          const holder = accountId
+          afterFlush.push(() => {
+            if (failed.has(personKey(person))) return
+            accountOf.set(person.id, holder)
+            keep(person, holder)
+          })
+          // A person's commands stay in one batch: the batch is given between people.
+          yield* flushWhenFull
         }
-      }
-      for (const structureId of person.schools) {
-        if (attached.includes(structureId)) continue
-        queue({ _tag: "AttachAccountToStructure", accountId, structureId }, refused)
-      }
-      const holder = accountId
-      afterFlush.push(() => {
-        if (!failed.has(personKey(person))) accountOf.set(person.id, holder)
       })
-      // A person's commands stay in one batch: the batch is given between people.
-      yield* flushWhenFull
+    if (plan.people !== undefined) {
+      for (let from = 0; from < plan.people.length; from += LOOKUPS) {
+        yield* provision(plan.people.slice(from, from + LOOKUPS))
+      }
+    } else {
+      // The second of two passes: the export read again, each person planned as he is read.
+      yield* Stream.runForEach(
+        Stream.grouped(
+          Stream.filterMap(elements, (element) => Option.fromNullable(planning.replay(element))),
+          LOOKUPS,
+        ),
+        (chunk) => provision(Chunk.toReadonlyArray(chunk)),
+      )
     }
     yield* flush
 
     // 3. Classes, groups and the direction, with the members the feed owns (BR-GRP-6, BR-FEED-2).
-    // The people of each school, found in one pass (not one per school: an academy has 300 schools).
-    const peopleOf = new Map<string, Array<PersonPlan>>()
-    for (const person of plan.people) {
-      if (!accountOf.has(person.id)) continue
-      for (const uai of person.schools) {
-        const list = peopleOf.get(uai)
-        if (list === undefined) peopleOf.set(uai, [person])
-        else list.push(person)
-      }
-    }
     for (const school of plan.schools) {
       const stream = streams.get(school.uai)
       if (blocked.has(school.uai) || stream === undefined) continue
       const refused = refuseSchool(school)
-      const members = new Map<string, Array<Record<string, unknown>>>()
-      const add = (code: string, member: Record<string, unknown>) => {
-        const list = members.get(code) ?? []
-        list.push(member)
-        members.set(code, list)
-      }
-      for (const person of peopleOf.get(school.uai) ?? []) {
-        const accountId = accountOf.get(person.id)
-        if (accountId === undefined) continue
-        for (const list of [person.classes, person.groups]) {
-          for (const { uai, code } of list) if (uai === school.uai) add(code, { accountId, role: "Student" })
-        }
-        for (const teaching of person.teaches) {
-          if (teaching.uai !== school.uai) continue
-          add(teaching.code, {
-            accountId,
-            role: "Teacher",
-            ...(teaching.subjects.length === 0 ? {} : { subjects: teaching.subjects }),
-            ...(teaching.principal ? { principal: true } : {}),
-          })
-        }
-        if (person.direction.includes(school.uai)) add(DIRECTION, { accountId, role: "Member" })
-      }
+      const inSchool = members.get(school.uai) ?? new Map<string, Array<Member>>()
       const groups: ReadonlyArray<readonly [string, string, Structure.GroupKind]> = [
         ...[...school.classes].map(([code, name]) => [code, name, "Class"] as const),
         ...[...school.groups].map(([code, name]) => [code, name, "TeachingGroup"] as const),
@@ -474,7 +507,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         if (!opens) continue
         if (!full) {
           // An incremental export lists some people only: it adds their memberships, it replaces nobody's.
-          for (const member of members.get(code) ?? []) {
+          for (const member of inSchool.get(code) ?? []) {
             stream.queue(
               {
                 _tag: "AssignToGroup",
@@ -497,7 +530,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
             structureId: school.uai,
             groupId,
             roles: kind === "FunctionalGroup" ? ["Member"] : ["Student", "Teacher"],
-            members: members.get(code) ?? [],
+            members: inSchool.get(code) ?? [],
           },
           refused,
         )
@@ -532,24 +565,17 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     // The relatives the log links each pupil to now, read `LOOKUPS` pupils a call.
     const linkedNow = new Map<string, ReadonlyArray<AccountId>>()
     if (full) {
-      const pupilIds = plan.people.flatMap((person) => {
-        const pupilId = person.category === "Eleve" ? accountOf.get(person.id) : undefined
-        return pupilId === undefined ? [] : [pupilId]
-      })
-      for (let from = 0; from < pupilIds.length; from += LOOKUPS) {
-        for (const pupil of yield* facts.accounts(pupilIds.slice(from, from + LOOKUPS))) {
-          linkedNow.set(pupil.accountId, pupil.relativeIds)
-        }
+      for (let from = 0; from < links.length; from += LOOKUPS) {
+        const pupilIds = links.slice(from, from + LOOKUPS).map((entry) => entry.pupilId)
+        for (const pupil of yield* facts.accounts(pupilIds)) linkedNow.set(pupil.accountId, pupil.relativeIds)
       }
     }
     const perPupil: Array<Array<readonly [Record<string, unknown>, (message: string) => void]>> = []
-    for (const person of plan.people) {
-      const pupilId = accountOf.get(person.id)
-      if (person.category !== "Eleve" || pupilId === undefined) continue
-      const refused = refusePerson(person)
+    for (const { pupil, pupilId, relatives } of links) {
+      const refused = refusePerson(pupil)
       const commands: Array<readonly [Record<string, unknown>, (message: string) => void]> = []
       const wanted = new Set<string>()
-      for (const link of person.relatives) {
+      for (const link of relatives) {
         const relativeId = accountOf.get(link.relativeId)
         if (relativeId === undefined) continue
         wanted.add(relativeId)
@@ -718,7 +744,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       }
     }
 
-    options.onProgress?.(plan.people.length, plan.people.length)
+    options.onProgress?.(plan.count, plan.count)
     const reported = problems.filter((problem) => problem.severity === "problem").length
     if (options.reportFile !== undefined) {
       const file = options.reportFile
@@ -746,15 +772,27 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
 
 type EventStoreErrorLike = import("../FeedImport.ts").Error
 
-/** The export read into its plan; the records read are let go once it is built (an academy's are hundreds of MB). */
-const planOf = <E, R>(elements: Stream.Stream<AafElement, E, R>) =>
-  Effect.suspend(() => {
-    const collecting = collector()
-    return Effect.map(
-      Stream.runForEach(elements, (element) => Effect.sync(() => collecting.add(element))),
-      () => collecting.plan(),
-    )
-  })
+/** The export read into its plan (people drafted as they are read: their records are let go). */
+const planOf = <E, R>(elements: Stream.Stream<AafElement, E, R>, collecting: ReturnType<typeof collector>) =>
+  Effect.map(
+    Stream.runForEach(elements, (element) => Effect.sync(() => collecting.add(element))),
+    () => collecting.plan(),
+  )
+
+/** Where a person's problems point. */
+interface Origin {
+  readonly source: Source
+  readonly category: ImportProblem.ImportProblem["category"] & string
+  readonly id: string
+}
+
+/** A member of a class, group or direction as `ImportGroupMembers` and `AssignToGroup` take him. */
+interface Member {
+  readonly accountId: AccountId
+  readonly role: "Student" | "Teacher" | "Member"
+  readonly subjects?: ReadonlyArray<string>
+  readonly principal?: boolean
+}
 
 /** A school's Structure stream as the import follows it (see `schoolStream`). */
 interface SchoolStream {
