@@ -145,6 +145,14 @@ const levelOf = (mefs: Mefs, code: string, fallback?: string) => {
     : coded(attach, mefs.get(attach)?.label)
 }
 
+/** How many of these MEF codes have no `MefEducNat` record among the files read (each is then its own level). */
+const unknownMefs = (mefs: Mefs, taught: ReadonlyArray<{ readonly code: string }>): number =>
+  taught.filter(({ code }) => coded(code, undefined) !== undefined && !mefs.has(code)).length
+
+/** The warning's message: the attribute and how many, never the codes (a formation is personal data). */
+export const unknownMefMessage = (attribute: "ENTEleveMEF" | "ENTAuxEnsMEF", count: number): string =>
+  `${attribute}: ${count === 1 ? "a MEF" : `${count} MEFs`} without a MefEducNat record among the files read, taken as ${count === 1 ? "its" : "their"} own level (read the export's MefEducNat files with it)`
+
 /** Collects what the checks need: schools, subjects and MEFs, and people drafted as they are read. */
 class Collector {
   /** Usable schools by the export's id (`ENTStructureJointure`). */
@@ -501,6 +509,11 @@ const build = (collected: Collector): Plan => {
       addTo(schooling, uai, "levels", levelOf(mefs, code, label))
       addTo(schooling, uai, "subLevels", subLevelOf(mefs, code, label))
     }
+    const unknown = unknownMefs(mefs, person.mefs)
+    if (unknown > 0) {
+      const attribute = person.category === "Eleve" ? "ENTEleveMEF" : "ENTAuxEnsMEF"
+      collected.warning(person, "UnknownMef", unknownMefMessage(attribute, unknown))
+    }
     // A literal of fixed shape, as in `draft`.
     return {
       id: person.id,
@@ -573,8 +586,10 @@ const build = (collected: Collector): Plan => {
 /**
  * The schooling a person's modify request leaves him (BR-MSG-3): the parts it replaces (a pupil's
  * `ENTEleveMEF`, a teacher's `ENTAuxEnsMEF`, the disciplines of `ENTPersonFonctions`) read as an add
- * request's are, the others kept from `current`. Undefined when it replaces none of them; the id of a
- * school absent from the files read (`uaiOf`, by jointure) when it names one.
+ * request's are, the others kept from `current`, with how many of its MEFs have no `MefEducNat` record
+ * among the files read (`unknownMefs`: each is its own level, as in a full import). Undefined when it
+ * replaces none of them; the id of a school absent from the files read (`uaiOf`, by jointure) when it
+ * names one.
  */
 export const modifiedSchooling = (
   plan: Plan,
@@ -582,7 +597,10 @@ export const modifiedSchooling = (
   current: ReadonlyArray<Schooling>,
   uaiOf: ReadonlyMap<string, string>,
   attachment: string | undefined,
-): { readonly schooling: ReadonlyArray<Schooling> } | { readonly unknownSchool: string } | undefined => {
+):
+  | { readonly schooling: ReadonlyArray<Schooling>; readonly unknownMefs: number }
+  | { readonly unknownSchool: string }
+  | undefined => {
   const replaces = (name: string) => record.attributes.has(name)
   const mefsReplaced = replaces(record._tag === "Pupil" ? "ENTEleveMEF" : "ENTAuxEnsMEF")
   const disciplinesReplaced = record._tag === "Staff" && replaces("ENTPersonFonctions")
@@ -627,6 +645,7 @@ export const modifiedSchooling = (
       subLevels,
       disciplines,
     })),
+    unknownMefs: unknownMefs(plan.mefs, taught),
   }
 }
 
