@@ -55,6 +55,10 @@ export const Target = Schema.Struct({
   profile: Schema.optional(Profile),
   level: Schema.optional(Text.ShortText),
   subLevel: Schema.optional(Text.ShortText),
+  /**
+   * The function of a functional group of the school (`Direction`, `SuperAdministrator`, `MailMerge`), not
+   * a feed's function code (`DIR`, `ENS`: `DIR` puts the head in `Direction`); any other reaches nobody.
+   */
   function: Schema.optional(Text.ShortText),
   discipline: Schema.optional(Text.ShortText),
 })

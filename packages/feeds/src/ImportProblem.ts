@@ -55,13 +55,16 @@ export type ProblemReason = typeof ProblemReason.Type
 /**
  * A value left out of a record that was imported: an e-mail address that is
  * not one (`MalformedEmail`), a link to a relative who was himself reported
- * (`DroppedLink`); or an account absent from a full export that the domain
- * refused to pre-delete or detach (`AbsenceRefused`, the rule id in the
- * message; it is no record of the export, so its file reads `(log)`).
+ * (`DroppedLink`); a MEF (`ENTEleveMEF`, `ENTAuxEnsMEF`) whose `MefEducNat`
+ * record is not among the files read, imported as its own level, labelled by
+ * the record's label or its code (`UnknownMef`, BR-MSG-3); or an account
+ * absent from a full export that the domain refused to pre-delete or detach
+ * (`AbsenceRefused`, the rule id in the message; it is no record of the
+ * export, so its file reads `(log)`).
  *
  * @since 0.1.0
  */
-export const WarningReason = Schema.Literal("MalformedEmail", "DroppedLink", "AbsenceRefused")
+export const WarningReason = Schema.Literal("MalformedEmail", "DroppedLink", "UnknownMef", "AbsenceRefused")
 
 /** @since 0.1.0 */
 export type WarningReason = typeof WarningReason.Type

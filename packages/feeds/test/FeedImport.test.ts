@@ -87,6 +87,87 @@ const schoolingOf = (d: Dir.Directory, id: string) => {
   ]
 }
 
+/** A modify request of a person: the attributes it replaces. */
+const modify = (
+  category: "Eleve" | "PersEducNat",
+  id: string,
+  attributes: Writer.Request["attributes"],
+): Writer.Request => ({ kind: "modify", categoryAttribute: "categoriePersonne", category, id, attributes })
+
+/** Files (name, XML) as the reader streams them. */
+const fromFiles = (files: ReadonlyArray<readonly [string, string]>) =>
+  Stream.fromIterable(files).pipe(
+    Stream.flatMap(([name, xml]) =>
+      AafReader.fromBytes(name, Stream.make(new TextEncoder().encode(xml))).pipe(Stream.orDie),
+    ),
+  )
+
+/**
+ * What an incremental export changes of the directory's schooling, person by person (a directory has at most
+ * 12 pupils and 4 staff): a pupil's new MEF; a staff member's new MEFs taught (none: replaced with nothing)
+ * and new functions (a discipline, a function without one, or ENTPersonFonctions replaced with nothing).
+ */
+const schoolingChanges = FastCheck.record({
+  pupils: FastCheck.array(FastCheck.option(FastCheck.nat(Dir.mefs.length - 1), { nil: undefined }), {
+    minLength: 12,
+    maxLength: 12,
+  }),
+  staff: FastCheck.array(
+    FastCheck.record({
+      mefs: FastCheck.option(FastCheck.uniqueArray(FastCheck.nat(Dir.mefs.length - 1), { maxLength: 3 }), {
+        nil: undefined,
+      }),
+      functions: FastCheck.option(
+        FastCheck.oneof(FastCheck.nat(Dir.disciplines.length - 1), FastCheck.constantFrom("none", "nothing")),
+        { nil: undefined },
+      ),
+    }),
+    { minLength: 4, maxLength: 4 },
+  ),
+})
+
+/**
+ * The directory once changed, and the modify requests that say it, written from the model: each replaces
+ * only the attributes changed. A head's functions are written again as his `DIR` (he stays the head).
+ */
+const applyChanges = (
+  d: Dir.Directory,
+  c: typeof schoolingChanges extends FastCheck.Arbitrary<infer A> ? A : never,
+) => {
+  const requests: Array<Writer.Request> = []
+  const pupils = d.pupils.map((p, i) => {
+    const mef = c.pupils[i]
+    if (mef === undefined) return p
+    requests.push(modify("Eleve", p.id, [["ENTEleveMEF", [Dir.mefs[mef]!.code]]]))
+    return { ...p, mef: Dir.mefs[mef]!.code }
+  })
+  const staff = d.staff.map((s, i) => {
+    const change = c.staff[i]!
+    const mefsTaught = change.mefs === undefined ? s.mefsTaught : change.mefs.map((m) => Dir.mefs[m]!.code)
+    const discipline =
+      change.functions === undefined || s.direction
+        ? s.discipline
+        : typeof change.functions === "number"
+          ? Dir.disciplines[change.functions]!
+          : undefined
+    const attributes: Array<readonly [string, ReadonlyArray<string>]> = []
+    if (change.mefs !== undefined) attributes.push(["ENTAuxEnsMEF", mefsTaught.map((code) => `${s.school}$${code}`)])
+    if (change.functions !== undefined) {
+      attributes.push([
+        "ENTPersonFonctions",
+        s.direction
+          ? [`${s.school}$DIR$DIRECTION$$`]
+          : change.functions === "nothing"
+            ? []
+            : [`${s.school}$ENS$ENSEIGNEMENT$${discipline?.[0] ?? ""}$${discipline?.[1] ?? ""}`],
+      ])
+    }
+    if (attributes.length > 0) requests.push(modify("PersEducNat", s.id, attributes))
+    return { ...s, mefsTaught, discipline }
+  })
+  return { changed: { ...d, pupils, staff } satisfies Dir.Directory, requests }
+}
+
 /** What DOMAIN.md says the ENT shows for the directory `d`, checked on the log. */
 const assertShows = (d: Dir.Directory) =>
   Effect.gen(function* () {
@@ -673,6 +754,160 @@ describe("FeedImport, incremental", () => {
           const back = yield* importing(d)
           assert.strictEqual(back.accounts.restored, 1)
           assert.strictEqual((yield* accountOf(pupil.id))?.deletion, "None")
+        }),
+      ),
+  )
+
+  it.effect.prop(
+    "BR-MSG-3 modify requests replacing ENTEleveMEF, ENTAuxEnsMEF or ENTPersonFonctions leave each person the levels, sub-levels and disciplines a full export of the changed directory gives, the parts not replaced kept; the same delta again appends nothing",
+    [Dir.directory, schoolingChanges],
+    ([d, c]) =>
+      inMemory(
+        Effect.gen(function* () {
+          yield* importing(d)
+          const { changed, requests } = applyChanges(d, c)
+          // Read with the schools and MEFs of the full export, as docs/feed-import.md says.
+          const full = Dir.files(d).filter(([name]) => name.includes("EtabEducNat") || name.includes("MefEducNat"))
+          const files = [
+            ...full,
+            ["T_Delta_20250915_PersEducNat_0000.xml", Writer.document(requests.filter((r) => r.category !== "Eleve"))],
+            ["T_Delta_20250915_Eleve_0000.xml", Writer.document(requests.filter((r) => r.category === "Eleve"))],
+          ] as const
+          const report = yield* FeedImport.run(fromFiles(files), options({ mode: "incremental" }))
+          assert.deepStrictEqual(report.problems, [])
+          const people = [...d.pupils.map((p) => p.id), ...d.staff.map((s) => s.id)]
+          for (const id of people) {
+            const account = yield* accountOf(id)
+            assert.deepStrictEqual(account?.schooling, schoolingOf(changed, id), `${id}'s schooling`)
+          }
+          const moved = people.filter(
+            (id) => JSON.stringify(schoolingOf(d, id)) !== JSON.stringify(schoolingOf(changed, id)),
+          )
+          assert.strictEqual(report.accounts.updated, moved.length, "one update per person whose schooling changed")
+          const again = yield* FeedImport.run(fromFiles(files), options({ mode: "incremental" }))
+          assert.strictEqual(again.events, 0, "the same delta again appends nothing")
+          // The delta left what a full export of the changed directory gives: importing that appends nothing.
+          assert.strictEqual((yield* importing(changed)).events, 0, "a full export of the changed directory")
+        }),
+      ),
+    { fastCheck: { numRuns: 12 } },
+  )
+
+  it.effect(
+    "BR-MSG-3 on the example export: a MEF or a function replaced with nothing clears that part only; a MEF without its MefEducNat record is its own level, with a warning; a school absent from the files read refuses the whole record",
+    () =>
+      inMemory(
+        Effect.gen(function* () {
+          yield* FeedImport.run(AafReader.readExport(join(example, "complet")), options())
+          const complet = yield* AafReader.exportFiles(join(example, "complet"))
+          const schoolsOnly = complet.filter((f) => f.includes("EtabEducNat"))
+          const withMefs = complet.filter((f) => f.includes("EtabEducNat") || f.includes("MefEducNat"))
+          const delta = (base: ReadonlyArray<string>, requests: ReadonlyArray<Writer.Request>) =>
+            FeedImport.run(
+              Stream.concat(
+                AafReader.readFiles(base),
+                fromFiles([
+                  [
+                    "CARTABLE_Delta_20250916_PersEducNat_0000.xml",
+                    Writer.document(requests.filter((r) => r.category === "PersEducNat")),
+                  ],
+                  [
+                    "CARTABLE_Delta_20250916_Eleve_0000.xml",
+                    Writer.document(requests.filter((r) => r.category === "Eleve")),
+                  ],
+                ]),
+              ),
+              options({ mode: "incremental" }),
+            )
+          // The schools' file has its bad UAI (1003) each time it is read: the delta's own lines are the others.
+          const own = (report: FeedImport.Report) => report.problems.filter((p) => p.category !== "EtabEducNat")
+          const college = StructureId.make("0751234J")
+          const schoolingOfId = (id: string) => Effect.map(accountOf(id), (account) => account!.schooling)
+
+          // Replaced with nothing. From complet/: 3001 teaches the bilingual 6e and the 5e, post L0422 ANGLAIS;
+          // 3002 teaches no MEF, posts L1300 MATHEMATIQUES in both schools; 4004 is in the 6e (10010012110).
+          const cleared = [
+            modify("PersEducNat", "3001", [["ENTAuxEnsMEF", []]]),
+            modify("PersEducNat", "3002", [["ENTPersonFonctions", []]]),
+            modify("Eleve", "4004", [["ENTEleveMEF", []]]),
+          ]
+          const first = yield* delta(withMefs, cleared)
+          assert.deepStrictEqual(own(first), [])
+          assert.strictEqual(first.accounts.updated, 3)
+          assert.deepStrictEqual(yield* schoolingOfId("3001"), [
+            {
+              structureId: college,
+              levels: [],
+              subLevels: [],
+              disciplines: [{ code: "L0422", label: "ANGLAIS" }],
+            },
+          ])
+          assert.deepStrictEqual(yield* schoolingOfId("3002"), [])
+          assert.deepStrictEqual(yield* schoolingOfId("4004"), [])
+          assert.strictEqual((yield* delta(withMefs, cleared)).events, 0)
+
+          // Without the MefEducNat file: 4001 (6e) now in the bilingual 6e, 4011 too with its label given.
+          const bilingual = [
+            modify("Eleve", "4001", [["ENTEleveMEF", ["10010012111"]]]),
+            modify("Eleve", "4011", [
+              ["ENTEleveMEF", ["10010012111"]],
+              ["ENTEleveLibelleMEF", ["6EME BILANGUE ANGLAIS-ALLEMAND"]],
+            ]),
+          ]
+          const blind = yield* delta(schoolsOnly, bilingual)
+          assert.deepStrictEqual(
+            own(blind).map((p) => [p.severity, p.reason, p.id, p.message.includes("10010012111")]),
+            [
+              ["warning", "UnknownMef", "4001", false],
+              ["warning", "UnknownMef", "4011", false],
+            ],
+          )
+          assert.strictEqual(blind.reported, 1, "a warning is no record reported: only the bad UAI is")
+          const byCode = { code: "10010012111", label: "10010012111" }
+          assert.deepStrictEqual(yield* schoolingOfId("4001"), [
+            { structureId: college, levels: [byCode], subLevels: [byCode], disciplines: [] },
+          ])
+          const labelled = { code: "10010012111", label: "6EME BILANGUE ANGLAIS-ALLEMAND" }
+          assert.deepStrictEqual(yield* schoolingOfId("4011"), [
+            { structureId: college, levels: [labelled], subLevels: [labelled], disciplines: [] },
+          ])
+          // Read again with it: the level is the 6e its record attaches it to (ENTMEFRattach 10010012110).
+          const seen = yield* delta(withMefs, bilingual)
+          assert.deepStrictEqual(own(seen), [])
+          assert.strictEqual(seen.accounts.updated, 2)
+          for (const id of ["4001", "4011"]) {
+            assert.deepStrictEqual(yield* schoolingOfId(id), [
+              {
+                structureId: college,
+                levels: [{ code: "10010012110", label: "6EME" }],
+                subLevels: [labelled],
+                disciplines: [],
+              },
+            ])
+          }
+
+          // A school (1009) absent from the files read: the record is refused, its other changes not applied.
+          const before = yield* Effect.forEach(["4010", "3001"], accountOf)
+          const elsewhere = yield* delta(withMefs, [
+            modify("Eleve", "4010", [
+              ["givenName", ["Camille-Rose"]],
+              ["ENTEleveMEF", ["10110001110"]],
+              ["ENTEleveClasses", ["1009$5B"]],
+            ]),
+            modify("PersEducNat", "3001", [
+              ["sn", ["MARTIN-DURAND"]],
+              ["ENTPersonFonctions", ["1009$ENS$ENSEIGNEMENT$L0422$ANGLAIS"]],
+            ]),
+          ])
+          assert.deepStrictEqual(
+            own(elsewhere).map((p) => [p.reason, p.id]),
+            [
+              ["Refused", "3001"],
+              ["Refused", "4010"],
+            ],
+          )
+          assert.strictEqual(elsewhere.events, 0)
+          assert.deepStrictEqual(yield* Effect.forEach(["4010", "3001"], accountOf), before)
         }),
       ),
   )

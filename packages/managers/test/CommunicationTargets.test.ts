@@ -4,23 +4,35 @@
 // Niveau 3ème" reaches the parents of the pupils of 3ème) and docs/messaging.md, over the world drawn here:
 // - a pupil has his level and sub-level in his school; his relatives have them through him while he is enrolled;
 // - a teacher has the levels and sub-levels he teaches and the disciplines of his post, in his school;
-// - a target's criteria all hold; only the communication's school counts; a pre-deleted account is not reached.
+// - a target's criteria all hold; only the communication's school counts; a pre-deleted account is not reached;
+// - a function is that of a functional group (Direction, MailMerge...) the account is in, in that school.
+// Then the same through the directory import of examples/aaf-export, its full export and its delta, the oracle
+// written from their XML.
 // A window no tick reached is expired at the first tick at or after its end (its end excluded), never shown.
 
+import * as Path from "node:path"
+import * as Credentials from "@cartable/domain/Credentials"
 import { AccountId } from "@cartable/domain/Ids"
+import * as SchoolYear from "@cartable/domain/SchoolYear"
 import * as TargetedCommunication from "@cartable/domain/TargetedCommunication"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as EventStore from "@cartable/eventlog/EventStore"
 import * as StreamName from "@cartable/eventlog/StreamName"
+import * as AafReader from "@cartable/feeds/AafReader"
+import type { AafElement } from "@cartable/feeds/AafRecord"
+import * as FeedImport from "@cartable/feeds/FeedImport"
 import * as CommunicationPublication from "@cartable/managers/CommunicationPublication"
 import * as Scheduler from "@cartable/managers/Scheduler"
 import * as ProjectionRuntime from "@cartable/projections/ProjectionRuntime"
 import * as Announcements from "@cartable/read-models/Announcements"
+import * as Authorization from "@cartable/read-models/Authorization"
 import * as Workspace from "@cartable/workspace/Workspace"
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
+import * as Option from "effect/Option"
+import type * as Stream from "effect/Stream"
 import { context, publicationStack, school } from "./world.ts"
 
 const stack = publicationStack
@@ -383,5 +395,217 @@ describe("CommunicationPublication, targets", () => {
         )
       }).pipe(Effect.provide(stack())),
     { fastCheck: { numRuns: 20 } },
+  )
+})
+
+// --- From the directory import: the project's example export (examples/aaf-export), its full export then its delta.
+
+const example = Path.join(import.meta.dirname, "../../../examples/aaf-export")
+let drawn = 0
+/** Activation codes from a counter: valid and distinct. */
+const codes: Effect.Effect<Credentials.OneTimeCode> = Effect.sync(() => {
+  drawn++
+  return Option.getOrThrow(Credentials.codeFromBytes(new Uint8Array(32).map((_, i) => (drawn * 7 + i * 13) % 248)))
+})
+const importing = <E, R>(elements: Stream.Stream<AafElement, E, R>, mode: "full" | "incremental", at: string) =>
+  FeedImport.run(elements, {
+    mode,
+    schoolYear: SchoolYear.starting(2025),
+    occurredAt: DateTime.unsafeMake(at),
+    activationCode: codes,
+  })
+/** The account of a person of the export, by his jointure id. */
+const holder = (jointure: string) =>
+  Effect.gen(function* () {
+    const accountId = yield* (yield* Authorization.Authorization).feedHolder("AAF", jointure)
+    assert.isDefined(accountId, jointure)
+    return accountId!
+  })
+const holders = (jointures: ReadonlyArray<string>) => Effect.map(Effect.forEach(jointures, holder), (ids) => ids.sort())
+
+/** A communication of one school for the week of `monday`, scheduled by its head the day before. */
+const scheduleWeek = (
+  communicationId: string,
+  head: string,
+  structureId: string,
+  targets: ReadonlyArray<TargetedCommunication.Target>,
+  monday: DateTime.Utc,
+) =>
+  Effect.gen(function* () {
+    yield* (yield* Workspace.Workspace).handle(
+      yield* holder(head),
+      {
+        _tag: "ScheduleCommunication",
+        communicationId,
+        structureIds: [structureId],
+        channel: "Announcement",
+        kind: "Information",
+        title: "Information",
+        content: "<p>Information.</p>",
+        targets,
+        publishFrom: DateTime.formatIso(monday),
+        publishUntil: DateTime.formatIso(DateTime.add(monday, { days: 5 })),
+      },
+      { occurredAt: DateTime.subtract(monday, { days: 1 }) },
+    )
+  })
+/** Whom a communication published at its window's tick reached. */
+const reached = (communicationId: string) =>
+  Effect.map(communication(communicationId), (state) => {
+    assert.strictEqual(state.status, "Published", communicationId)
+    return [...state.recipients].sort()
+  })
+
+describe("CommunicationPublication, targets from the directory import", () => {
+  it.effect(
+    "BR-MSG-3 after the example's delta moved pupil 4003 from the bilingual 6e to the 5e, the 5e reaches him, his parents and the 5e's teachers, and the 6e no longer does",
+    () =>
+      Effect.gen(function* () {
+        const college = "0751234J"
+        const lycee = "0921567D"
+        yield* importing(AafReader.readExport(Path.join(example, "complet")), "full", "2025-09-01T02:00:00Z")
+        // The oracle, from the XML of complet/ (the records imported: 4008, 4009 and 3005 are bad records).
+        // College pupils by ENTEleveMEF: 6e (10010012110) 4001, 4004, 4011; bilingual 6e (10010012111, whose
+        // ENTMEFRattach is the 6e) 4003; 5e (10110001110) 4002, 4005, 4006, 4010. Their ENTElevePersRelEleve:
+        // 4001 and 4002 -> 5001, 5002; 4003 -> 5003, 5004; 4004 -> 5005; 4005 -> 5010, 5006; 4006 -> 5007,
+        // 5008; 4010 -> 5012; 4011 -> 5013. ENTAuxEnsMEF: 3001 teaches the bilingual 6e and the 5e at 1001.
+        const sixth = { level: "10010012110" }
+        const fifth = { level: "10110001110" }
+        const first = DateTime.unsafeMake("2025-09-08T07:00:00Z")
+        yield* scheduleWeek("com-6e-before", "3003", college, [sixth], first)
+        yield* tick(first)
+        assert.deepStrictEqual(
+          yield* reached("com-6e-before"),
+          yield* holders(["4001", "4003", "4004", "4011", "5001", "5002", "5003", "5004", "5005", "5013", "3001"]),
+        )
+
+        // The delta, read with the schools and MEFs of the full export: 4003's ENTEleveMEF is now the 5e,
+        // 3001's ENTAuxEnsMEF the 5e only, 3002's ENTPersonFonctions L1300 at 1001 and L1500 at 1002.
+        const complet = (yield* AafReader.exportFiles(Path.join(example, "complet"))).filter(
+          (file) => file.includes("_EtabEducNat_") || file.includes("_MefEducNat_"),
+        )
+        const delta = yield* AafReader.exportFiles(Path.join(example, "delta"))
+        yield* importing(AafReader.readFiles([...complet, ...delta]), "incremental", "2025-09-15T02:00:00Z")
+
+        const next = DateTime.unsafeMake("2025-09-22T07:00:00Z")
+        const week: ReadonlyArray<
+          readonly [string, string, string, ReadonlyArray<TargetedCommunication.Target>, ReadonlyArray<string>]
+        > = [
+          [
+            "com-5e",
+            "3003",
+            college,
+            [fifth],
+            // Pupils of the 5e, their relatives, its teacher.
+            [
+              "4002",
+              "4003",
+              "4005",
+              "4006",
+              "4010",
+              "5001",
+              "5002",
+              "5003",
+              "5004",
+              "5006",
+              "5007",
+              "5008",
+              "5010",
+            ].concat(["5012", "3001"]),
+          ],
+          ["com-6e", "3003", college, [sixth], ["4001", "4004", "4011", "5001", "5002", "5005", "5013"]],
+          [
+            "com-5e-parents",
+            "3003",
+            college,
+            [{ profile: "Relative", ...fifth }],
+            ["5001", "5002", "5003", "5004", "5006", "5007", "5008", "5010", "5012"],
+          ],
+          // Disciplines by school: 3002 teaches mathematics at the collège, physics-chemistry at the lycée now.
+          ["com-maths", "3003", college, [{ discipline: "L1300" }], ["3002"]],
+          ["com-lycee", "3004", lycee, [{ discipline: "L1300" }, { discipline: "L1500" }], ["3002"]],
+          // Functions are the functional groups': the direction (DIR) of each school; no feed function code.
+          ["com-direction", "3003", college, [{ function: "Direction" }], ["3003"]],
+          ["com-lycee-direction", "3004", lycee, [{ function: "Direction" }], ["3004"]],
+          ["com-dir", "3003", college, [{ function: "DIR" }], []],
+        ]
+        for (const [id, head, structureId, targets] of week) yield* scheduleWeek(id, head, structureId, targets, next)
+        yield* tick(next)
+        for (const [id, , , , expected] of week) {
+          assert.deepStrictEqual(yield* reached(id), yield* holders(expected), id)
+        }
+      }).pipe(Effect.provide(stack())),
+  )
+
+  it.effect(
+    "BR-MSG-3 a function target reaches the members of the functional groups of that function in the communication's schools only",
+    () =>
+      Effect.gen(function* () {
+        yield* build({ pupils: [{ school: 0, mef: 0, left: false }], relatives: [], teachers: [] })
+        const workspace = yield* Workspace.Workspace
+        const feed = workspace.system("aaf-import")
+        const year = SchoolYear.starting(2026)
+        // The head of the school, its mail-merge operator, and the head of the other school who also teaches here.
+        const people = [
+          ["head-a", school, "Personnel"],
+          ["mailer-a", school, "Personnel"],
+          ["head-b", otherSchool, "Teacher"],
+        ] as const
+        for (const [n, [accountId, at, profile]] of people.entries()) {
+          yield* feed.handle(
+            {
+              _tag: "ProvisionAccount",
+              accountId,
+              profile,
+              origin: { _tag: "Feed", source: "AAF", externalId: `jointure-${accountId}` },
+              structureId: at,
+              login: `personnel.numero${n + 1}`,
+              firstName: "Dominique",
+              lastName: `Durand${String.fromCharCode(97 + n)}`,
+              activationCode: "3n6g8fmj",
+            },
+            context,
+          )
+        }
+        yield* feed.handle({ _tag: "AttachAccountToStructure", accountId: "head-b", structureId: school }, context)
+        const member = (structureId: string, fn: "Direction" | "MailMerge", accountId: string) =>
+          Effect.gen(function* () {
+            const groupId = `${structureId}$@${fn.toLowerCase()}`
+            yield* feed.handle(
+              {
+                _tag: "OpenGroup",
+                structureId,
+                groupId,
+                kind: "FunctionalGroup",
+                name: fn,
+                schoolYear: year,
+                owner: "Feed",
+                function: fn,
+              },
+              context,
+            )
+            yield* feed.handle(
+              { _tag: "AssignToGroup", structureId, groupId, accountId, role: "Member", source: "Feed" },
+              context,
+            )
+          })
+        for (const structureId of schools) {
+          yield* feed.handle({ _tag: "OpenSchoolYear", structureId, schoolYear: year }, context)
+        }
+        yield* member(school, "Direction", "head-a")
+        yield* member(school, "MailMerge", "mailer-a")
+        yield* member(otherSchool, "Direction", "head-b")
+        const recipients = (communicationId: string) =>
+          Effect.map(communication(communicationId), (state) => [...state.recipients].sort())
+        yield* schedule("com-direction", [{ function: "Direction" }])
+        yield* schedule("com-mail-merge", [{ function: "MailMerge" }])
+        yield* schedule("com-both", [{ function: "Direction" }, { function: "MailMerge" }])
+        yield* schedule("com-feed-code", [{ function: "DIR" }])
+        yield* tick(from)
+        assert.deepStrictEqual(yield* recipients("com-direction"), ["head-a"])
+        assert.deepStrictEqual(yield* recipients("com-mail-merge"), ["mailer-a"])
+        assert.deepStrictEqual(yield* recipients("com-both"), ["head-a", "mailer-a"])
+        assert.deepStrictEqual(yield* recipients("com-feed-code"), [])
+      }).pipe(Effect.provide(stack())),
   )
 })

@@ -734,7 +734,11 @@ export declare namespace Authorization {
       kind: "Message" | "TargetedCommunication",
       id: string,
     ) => Effect.Effect<MessagingFacts.CorrespondenceEntry | undefined, ReadModelError>
-    /** Every account of these schools as a targeted communication matches it, now (BR-MSG-3). */
+    /**
+     * Every account of these schools as a targeted communication matches it, now (BR-MSG-3): its levels,
+     * sub-levels and disciplines in these schools (a relative's levels and sub-levels his enrolled
+     * children's), and the functions of the functional groups it is in there.
+     */
     readonly directory: (
       structureIds: ReadonlyArray<StructureId>,
     ) => Effect.Effect<ReadonlyArray<DirectoryEntry>, ReadModelError>
@@ -966,7 +970,8 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
         const found = yield* withMemberships(entries)
         const children = yield* childrenSchooling(entries, structureIds)
         // Levels, sub-levels and disciplines are the account's own in these schools, and a relative's are his
-        // children's (004: "Profil Parent, Niveau 3ème"). Functions are the functional groups'.
+        // children's (004: "Profil Parent, Niveau 3ème"). Functions are those of the functional groups he is in, in
+        // these schools too (`Direction`, `SuperAdministrator`, `MailMerge`; `Other` is none).
         return found.map(({ entry, groups }): DirectoryEntry => {
           const own = entry.schooling ?? []
           const through = children.get(entry.accountId)
@@ -981,7 +986,10 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
             functions: [
               ...new Set(
                 groups.flatMap((group) =>
-                  group.kind === "FunctionalGroup" && group.function !== undefined && group.function !== "Other"
+                  group.kind === "FunctionalGroup" &&
+                  group.function !== undefined &&
+                  group.function !== "Other" &&
+                  structureIds.includes(group.structureId)
                     ? [group.function]
                     : [],
                 ),

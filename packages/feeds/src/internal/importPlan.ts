@@ -138,7 +138,7 @@ interface Draft extends Omit<PersonPlan, "schools" | "relatives" | "schooling"> 
 }
 
 /** What the checks of one person against another need of him: all the first of two passes keeps. */
-type Entry = Pick<Draft, "id" | "category" | "source" | "schools" | "links">
+type Entry = Pick<Draft, "id" | "category" | "source" | "schools" | "links" | "mefs">
 
 const entryOf = (draft: Draft): Entry => ({
   id: draft.id,
@@ -146,6 +146,7 @@ const entryOf = (draft: Draft): Entry => ({
   source: draft.source,
   schools: draft.schools,
   links: draft.links,
+  mefs: draft.mefs,
 })
 
 /** What the first of two passes planned of a person: his schools and links, all checks done. */
@@ -167,6 +168,14 @@ const levelOf = (mefs: Mefs, code: string, fallback?: string) => {
     ? subLevelOf(mefs, code, fallback)
     : coded(attach, mefs.get(attach)?.label)
 }
+
+/** How many of these MEF codes have no `MefEducNat` record among the files read (each is then its own level). */
+const unknownMefs = (mefs: Mefs, taught: ReadonlyArray<{ readonly code: string }>): number =>
+  taught.filter(({ code }) => coded(code, undefined) !== undefined && !mefs.has(code)).length
+
+/** The warning's message: the attribute and how many, never the codes (a formation is personal data). */
+export const unknownMefMessage = (attribute: "ENTEleveMEF" | "ENTAuxEnsMEF", count: number): string =>
+  `${attribute}: ${count === 1 ? "a MEF" : `${count} MEFs`} without a MefEducNat record among the files read, taken as ${count === 1 ? "its" : "their"} own level (read the export's MefEducNat files with it)`
 
 /** Collects what the checks need: schools, subjects and MEFs, and people drafted as they are read. */
 class Collector {
@@ -526,6 +535,13 @@ const build = (collected: Collector): Plan => {
       childrenSchools.set(relativeId, list)
     }
   }
+  /** A MEF without its record is its own level (`levelOf`): the person is imported, with a warning. */
+  const warnUnknownMefs = (person: Entry) => {
+    const unknown = unknownMefs(collected.mefs, person.mefs)
+    if (unknown === 0) return
+    const attribute = person.category === "Eleve" ? "ENTEleveMEF" : "ENTAuxEnsMEF"
+    collected.warning(person, "UnknownMef", unknownMefMessage(attribute, unknown))
+  }
   // Non-pupils first, then pupils: [entry, relatives].
   const planned: Array<[Entry, PersonPlan["relatives"]]> = []
   for (const person of drafts.values()) {
@@ -538,6 +554,7 @@ const build = (collected: Collector): Plan => {
       reject(person, "NoSchool", "The person is attached to no school of the export")
       continue
     }
+    warnUnknownMefs(person)
     planned.push([person, none])
   }
   for (const [person, relatives] of pupils) {
@@ -545,6 +562,7 @@ const build = (collected: Collector): Plan => {
       reject(person, "NoSchool", "The pupil is attached to no school of the export")
       continue
     }
+    warnUnknownMefs(person)
     planned.push([person, relatives])
   }
   // A relative dropped for having no school leaves links to him: they go with a warning.
@@ -588,8 +606,10 @@ const build = (collected: Collector): Plan => {
 /**
  * The schooling a person's modify request leaves him (BR-MSG-3): the parts it replaces (a pupil's
  * `ENTEleveMEF`, a teacher's `ENTAuxEnsMEF`, the disciplines of `ENTPersonFonctions`) read as an add
- * request's are, the others kept from `current`. Undefined when it replaces none of them; the id of a
- * school absent from the files read (`uaiOf`, by jointure) when it names one.
+ * request's are, the others kept from `current`, with how many of its MEFs have no `MefEducNat` record
+ * among the files read (`unknownMefs`: each is its own level, as in a full import). Undefined when it
+ * replaces none of them; the id of a school absent from the files read (`uaiOf`, by jointure) when it
+ * names one.
  */
 export const modifiedSchooling = (
   plan: Plan,
@@ -597,7 +617,10 @@ export const modifiedSchooling = (
   current: ReadonlyArray<Schooling>,
   uaiOf: ReadonlyMap<string, string>,
   attachment: string | undefined,
-): { readonly schooling: ReadonlyArray<Schooling> } | { readonly unknownSchool: string } | undefined => {
+):
+  | { readonly schooling: ReadonlyArray<Schooling>; readonly unknownMefs: number }
+  | { readonly unknownSchool: string }
+  | undefined => {
   const replaces = (name: string) => record.attributes.has(name)
   const mefsReplaced = replaces(record._tag === "Pupil" ? "ENTEleveMEF" : "ENTAuxEnsMEF")
   const disciplinesReplaced = record._tag === "Staff" && replaces("ENTPersonFonctions")
@@ -642,6 +665,7 @@ export const modifiedSchooling = (
       subLevels,
       disciplines,
     })),
+    unknownMefs: unknownMefs(plan.mefs, taught),
   }
 }
 

@@ -26,7 +26,7 @@ import type { AafElement, Source } from "../AafRecord.ts"
 import type { HeldSchool, Options, Report } from "../FeedImport.ts"
 import { FeedImportError } from "../FeedImportError.ts"
 import * as ImportProblem from "../ImportProblem.ts"
-import { collector, modifiedSchooling, type PersonPlan, type SchoolPlan } from "./importPlan.ts"
+import { collector, modifiedSchooling, type PersonPlan, type SchoolPlan, unknownMefMessage } from "./importPlan.ts"
 import * as Logins from "./logins.ts"
 
 /**
@@ -665,6 +665,32 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         report(key, origin, "Refused", "givenName or sn: replaced with no value (a person keeps a name)")
         continue
       }
+      // Every school it names first: one absent from the files read refuses the record, nothing of it applied.
+      const schooling = modifiedSchooling(plan, record, account.schooling, uaiOf, account.structureIds[0])
+      if (schooling !== undefined && "unknownSchool" in schooling) {
+        refused(`School ${schooling.unknownSchool} is not in the files read (add the schools of the last full export)`)
+        continue
+      }
+      const memberships =
+        record._tag !== "Pupil"
+          ? []
+          : ([
+              ["ENTEleveClasses", record.classes, "Class"],
+              ["ENTEleveGroupes", record.groups, "TeachingGroup"],
+            ] as const)
+      const unknown = memberships
+        .filter(([attribute]) => replaced(attribute) !== undefined)
+        .flatMap(([attribute, list]) =>
+          list
+            .filter(({ structureId }) => !uaiOf.has(structureId))
+            .map(({ structureId }) => ({ attribute, structureId })),
+        )[0]
+      if (unknown !== undefined) {
+        refused(
+          `${unknown.attribute}: school ${unknown.structureId} is not in the files read (add the schools of the last full export)`,
+        )
+        continue
+      }
       const firstName = names[0]?.[0] ?? account.firstName
       const lastName = names[1]?.[0] ?? account.lastName
       const mail = replaced("mail")?.[0]
@@ -690,10 +716,14 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         }
       }
       // Levels, sub-levels and post disciplines, where the modification replaces what gives them (BR-MSG-3).
-      const schooling = modifiedSchooling(plan, record, account.schooling, uaiOf, account.structureIds[0])
-      if (schooling !== undefined && "unknownSchool" in schooling) {
-        refused(`School ${schooling.unknownSchool} is not in the files read (add the schools of the last full export)`)
-        continue
+      if (schooling !== undefined && schooling.unknownMefs > 0) {
+        const attribute = record._tag === "Pupil" ? "ENTEleveMEF" : "ENTAuxEnsMEF"
+        problems.push({
+          ...origin,
+          severity: "warning",
+          reason: "UnknownMef",
+          message: unknownMefMessage(attribute, schooling.unknownMefs),
+        })
       }
       if (schooling !== undefined && !Schooling.equivalent(account.schooling, schooling.schooling)) {
         const updated = yield* give(
@@ -702,27 +732,12 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         )
         if (updated !== undefined && updated.length > 0 && !identityUpdated) counts.updated++
       }
-      if (record._tag !== "Pupil") continue
-      for (const [attribute, list, kind] of [
-        ["ENTEleveClasses", record.classes, "Class"],
-        ["ENTEleveGroupes", record.groups, "TeachingGroup"],
-      ] as const) {
+      for (const [attribute, list, kind] of memberships) {
         if (replaced(attribute) === undefined) continue
-        const wanted: Array<{ readonly structureId: string; readonly groupId: string }> = []
-        for (const { structureId, code } of list) {
-          const uai = uaiOf.get(structureId)
-          if (uai === undefined) {
-            report(
-              key,
-              origin,
-              "Refused",
-              `${attribute}: school ${structureId} is not in the files read (add the schools of the last full export)`,
-            )
-            break
-          }
-          wanted.push({ structureId: uai, groupId: Structure.groupIdOf(uai as StructureId, code) })
-        }
-        if (failed.has(key)) break
+        const wanted = list.map(({ structureId, code }) => {
+          const uai = uaiOf.get(structureId)! as StructureId
+          return { structureId: uai as string, groupId: Structure.groupIdOf(uai, code) }
+        })
         for (const target of wanted) {
           const stream = streams.get(target.structureId)
           if (stream === undefined) continue
