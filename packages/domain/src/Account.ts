@@ -266,8 +266,18 @@ const provision = (command: Command<"ProvisionAccount">): Decision => {
   }
   const taken = loginTaken(command.loginHolder, command.accountId, command.login)
   if (taken !== undefined) return taken
-  const { actor: _actor, locations: _locations, loginHolder: _login, feedHolder: _feed, _tag, ...fields } = command
-  return events({ _tag: "AccountProvisioned", ...fields })
+  const { accountId, profile, origin, structureId, login, firstName, lastName, activationCode } = command
+  return events({
+    _tag: "AccountProvisioned",
+    accountId,
+    profile,
+    origin,
+    structureId,
+    login,
+    firstName,
+    lastName,
+    activationCode,
+  })
 }
 
 /**
@@ -293,7 +303,53 @@ const reprovision = (command: Command<"ProvisionAccount">, account: Account): De
   const attach: ReadonlyArray<AccountEvent> = account.structureIds.includes(command.structureId)
     ? []
     : [{ _tag: "AccountAttachedToStructure", accountId: account.accountId, structureId: command.structureId }]
-  return events(...identityUpdate(account, command), ...attach)
+  return events(...identityUpdate(account, { firstName: command.firstName, lastName: command.lastName }), ...attach)
+}
+
+/**
+ * The commands a provisioning brings with it (ProvisionAccount's `email`, `schooling`, `links`), in
+ * that order, each with the provisioning's actor and locations; a link's facts are its pupil's.
+ */
+const broughtBy = (command: Command<"ProvisionAccount">): ReadonlyArray<AccountCommand> => {
+  const { actor, accountId, firstName, lastName, email, schooling, links, pupils } = command
+  const located = { actor, accountId, ...defined("locations", command.locations) }
+  const brought: Array<AccountCommand> = []
+  if (email !== undefined) brought.push({ _tag: "UpdateAccountIdentity", ...located, firstName, lastName, email })
+  if (schooling !== undefined) brought.push({ _tag: "UpdateAccountSchooling", ...located, schooling })
+  for (const link of links ?? []) {
+    const pupil = pupils?.find((candidate) => candidate.pupilId === link.pupilId)
+    brought.push({
+      _tag: "LinkRelative",
+      ...located,
+      link,
+      ...defined("pupilProfile", pupil?.profile),
+      pupilRelatives: pupil?.relatives ?? [],
+    })
+  }
+  return brought
+}
+
+/**
+ * A provisioning and what it brings, decided one after another on the state each leaves, all or
+ * nothing: the first refusal refuses the provisioning.
+ */
+const provisionWith = (
+  decideOne: (command: AccountCommand, state: AccountState) => Decision,
+  command: Command<"ProvisionAccount">,
+  state: AccountState,
+  provisioned: Decision,
+): Decision => {
+  const brought = broughtBy(command)
+  if (brought.length === 0 || Either.isLeft(provisioned)) return provisioned
+  const recorded = [...provisioned.right]
+  let next = recorded.reduce(evolve, state)
+  for (const one of brought) {
+    const decided = decideOne(one, next)
+    if (Either.isLeft(decided)) return decided
+    recorded.push(...decided.right)
+    next = decided.right.reduce(evolve, next)
+  }
+  return events(...recorded)
 }
 
 const updateIdentity = (command: Command<"UpdateAccountIdentity">, account: Account): Decision => {
@@ -792,21 +848,22 @@ const removed = (command: AccountCommand, account: Account): Decision =>
       )
 
 const absent = (command: AccountCommand): Decision =>
-  command._tag === "ProvisionAccount"
-    ? provision(command)
-    : signInTags.has(command._tag)
-      ? failedLogin
-      : reject("BR-ACC-12", "NotFound", `Account ${command.accountId} does not exist`)
+  signInTags.has(command._tag)
+    ? failedLogin
+    : reject("BR-ACC-12", "NotFound", `Account ${command.accountId} does not exist`)
 
 /** Decides a command against an account's state, under a password policy. */
-const decideWith =
-  (policy: Credentials.PasswordPolicy) =>
-  (command: AccountCommand, state: AccountState): Decision => {
-    if (state._tag === "Absent") return absent(command)
+const decideWith = (policy: Credentials.PasswordPolicy) => {
+  const decideOne = (command: AccountCommand, state: AccountState): Decision => {
+    if (state._tag === "Absent") {
+      return command._tag === "ProvisionAccount"
+        ? provisionWith(decideOne, command, state, provision(command))
+        : absent(command)
+    }
     if (state.deletion !== "None" && !lifecycleTags.has(command._tag)) return removed(command, state)
     switch (command._tag) {
       case "ProvisionAccount":
-        return reprovision(command, state)
+        return provisionWith(decideOne, command, state, reprovision(command, state))
       case "UpdateAccountIdentity":
         return updateIdentity(command, state)
       case "UpdateAccountSchooling":
@@ -869,6 +926,8 @@ const decideWith =
         return eraseData(command, state)
     }
   }
+  return decideOne
+}
 
 const erasedIfSet = <A>(value: A | undefined): A | PersonalData.Erased | undefined =>
   value === undefined ? undefined : PersonalData.ERASED

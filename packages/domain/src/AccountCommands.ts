@@ -36,9 +36,31 @@ export const LinkedRelative = Schema.Struct({
 export type LinkedRelative = typeof LinkedRelative.Type
 
 /**
+ * A pupil a provisioned relative is linked to, as the log knows him: his
+ * profile (absent: no such account) and the relatives already linked to him
+ * (BR-ACC-7).
+ *
+ * @since 0.1.0
+ */
+export const LinkedPupil = Schema.Struct({
+  pupilId: AccountId,
+  profile: Schema.optional(Profile),
+  relatives: Schema.Array(LinkedRelative),
+})
+/** @since 0.1.0 */
+export type LinkedPupil = typeof LinkedPupil.Type
+
+/**
  * Create an account, from a feed or by hand (BR-ACC-1, BR-ACC-2). Facts: the
- * account holding the login, as login or alias (BR-ACC-10), and the account
- * already provisioned from the same feed person (BR-ACC-8), if any.
+ * account holding the login, as login or alias (BR-ACC-10), the account
+ * already provisioned from the same feed person (BR-ACC-8), if any, and the
+ * pupils of `links` as the log knows them.
+ *
+ * What a feed gives with the person may come with it, decided as
+ * `UpdateAccountIdentity` (`email`), `UpdateAccountSchooling` (`schooling`)
+ * and one `LinkRelative` per link (a relative's children, BR-ACC-7) would be
+ * on the account just provisioned, recording the same events, all or nothing:
+ * one command where an import gave several.
  *
  * @since 0.1.0
  */
@@ -47,6 +69,7 @@ export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
   locations: schoolLocations,
   loginHolder: optionalFact(AccountId),
   feedHolder: optionalFact(AccountId),
+  pupils: optionalFact(Schema.Array(LinkedPupil)),
   accountId: AccountId,
   profile: Profile,
   origin: Origin,
@@ -55,6 +78,9 @@ export const ProvisionAccount = Schema.TaggedStruct("ProvisionAccount", {
   firstName: Text.Name,
   lastName: Text.Name,
   activationCode: OneTimeCode,
+  email: Schema.optional(Text.Email),
+  schooling: Schema.optional(Schema.Array(Schooling)),
+  links: Schema.optional(Schema.Array(RelativeLink)),
 })
 
 /**

@@ -60,8 +60,17 @@ const activated: Account.AccountEvent = {
 
 const profileArb = AccountArbitraries.profile
 // On a fresh log the login and the feed person are free: no holder (BR-ACC-8, BR-ACC-10 have their own tests).
+// The provisioning alone: what it may bring (e-mail, schooling, links) has its own test.
 const provisionArb = Arbitraries.fromSchema(Account.ProvisionAccount, { structureId: FastCheck.constant(schoolA) }).map(
-  ({ loginHolder: _login, feedHolder: _feed, ...command }) => command,
+  ({
+    loginHolder: _login,
+    feedHolder: _feed,
+    pupils: _pupils,
+    email: _email,
+    schooling: _schooling,
+    links: _links,
+    ...command
+  }) => command,
 )
 const lifecycleSteps = ["activate", "block", "unblock", "preDelete", "restore", "delete"] as const
 const vendor = actors[2]!

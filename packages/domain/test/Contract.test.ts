@@ -67,8 +67,9 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     "locations?": locations,
     "loginHolder?": "AccountId | undefined",
     "feedHolder?": "AccountId | undefined",
+    "pupils?": `ReadonlyArray<{ readonly pupilId: AccountId; readonly profile?: ${profile} | undefined; readonly relatives: ReadonlyArray<{ readonly accountId: AccountId; readonly firstName: string; readonly lastName: string }> }> | undefined`,
     accountId: "AccountId",
-    profile: '"Student" | "Relative" | "Teacher" | "Personnel" | "Guest"',
+    profile: profile,
     origin:
       '{ readonly _tag: "Feed"; readonly source: ShortText; readonly externalId: ShortText } | { readonly _tag: "Manual" }',
     structureId: "StructureId",
@@ -76,6 +77,10 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     firstName: "Name",
     lastName: "Name",
     activationCode: "OneTimeCode",
+    "email?": "Email | undefined",
+    "schooling?": `ReadonlyArray<{ readonly structureId: StructureId; readonly levels: ${coded}; readonly subLevels: ${coded}; readonly disciplines: ${coded} }> | undefined`,
+    "links?":
+      "ReadonlyArray<{ readonly pupilId: AccountId; readonly legalAuthority: boolean; readonly financial: boolean; readonly contact: boolean }> | undefined",
   },
   UpdateAccountIdentity: {
     actor: actor,

@@ -7,7 +7,13 @@ describe("Fact", () => {
   it("names the fields the library resolves: the actor, and the facts of other aggregates", () => {
     expect(Fact.factFields(Report.ReportContent)).toEqual(["actor", "location", "reporterSchools", "reportedMessage"])
     expect(Fact.factFields(Account.IssuePasswordRenewalCode)).toEqual(["actor", "locations", "pupilClassIds"])
-    expect(Fact.factFields(Account.ProvisionAccount)).toEqual(["actor", "locations", "loginHolder", "feedHolder"])
+    expect(Fact.factFields(Account.ProvisionAccount)).toEqual([
+      "actor",
+      "locations",
+      "loginHolder",
+      "feedHolder",
+      "pupils",
+    ])
     expect(Fact.factFields(Account.LinkRelative)).toEqual(["actor", "locations", "pupilProfile", "pupilRelatives"])
     expect(Fact.factFields(Account.BlockAccount)).toEqual(["actor", "locations"])
     expect(Fact.factFields(Account.AppointPlatformAdministrator)).toEqual(["actor"])

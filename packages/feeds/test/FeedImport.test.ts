@@ -920,7 +920,9 @@ describe("FeedImport, read twice (passes: 2)", () => {
     ([d]) =>
       inMemory(
         Effect.gen(function* () {
-          const first = yield* importing(d, { passes: 2 })
+          // Small batches: relatives given with their links to the pupils of earlier batches, waiting for
+          // the next batch when another relative of the batch is linked to one of their children.
+          const first = yield* importing(d, { passes: 2, batchSize: 3 })
           assert.strictEqual(first.reported, 0, JSON.stringify(first.problems))
           yield* assertShows(d)
           assert.strictEqual((yield* importing(d)).events, 0, "read once after twice: nothing appended")
@@ -953,6 +955,53 @@ describe("FeedImport, read twice (passes: 2)", () => {
       const twice = yield* importedWith(2)
       assert.deepStrictEqual(twice, once)
     }),
+  )
+
+  it.effect.prop(
+    "BR-ACC-7 a second relative with a pupil's relative's names, read once or twice: both accounts, the pupil linked to the first only, the second link reported on the pupil",
+    [Dir.directory],
+    ([d]) =>
+      Effect.gen(function* () {
+        // The export's "doublons responsables" (seed 004): a second record of the first pupil's first relative.
+        const pupil = d.pupils[0]!
+        const relative = d.relatives.find((r) => r.id === pupil.links[0]!.relativeId)!
+        const twin = { ...relative, id: "R-twin", email: undefined }
+        const doubled: Dir.Directory = {
+          ...d,
+          relatives: [...d.relatives, twin],
+          pupils: [
+            { ...pupil, links: [...pupil.links, { relativeId: twin.id, legal: 1, financial: false, contact: true }] },
+            ...d.pupils.slice(1),
+          ],
+        }
+        // Batches of two let a relative read after his children's batch be provisioned with his links.
+        for (const [passes, batchSize] of [
+          [1, 200],
+          [2, 200],
+          [2, 2],
+        ] as const) {
+          yield* inMemory(
+            Effect.gen(function* () {
+              const report = yield* importing(doubled, { passes, batchSize })
+              assert.deepStrictEqual(
+                report.problems.map((problem) => [problem.category, problem.id, problem.message.slice(0, 9)]),
+                [["Eleve", pupil.id, "BR-ACC-7:"]],
+                `passes ${passes}, batches of ${batchSize}: ${JSON.stringify(report.problems)}`,
+              )
+              const first = yield* accountOf(relative.id)
+              const second = yield* accountOf(twin.id)
+              assert.isDefined(first)
+              assert.isDefined(second, "the second record has its account")
+              const child = yield* accountOf(pupil.id)
+              const facts = yield* Authorization
+              const linked = (yield* facts.account(child!.accountId))!.relativeIds
+              assert.include(linked, first!.accountId)
+              assert.notInclude(linked, second!.accountId)
+            }),
+          )
+        }
+      }),
+    { fastCheck: { numRuns: 4 } },
   )
 
   it.effect("passes other than 1 or 2 are refused before anything is read", () =>

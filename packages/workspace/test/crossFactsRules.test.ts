@@ -299,7 +299,7 @@ describe("cross-aggregate rules, facts from the log", () => {
   const relatives = ["relative-1", "relative-2", "relative-3"]
   const targets = ["pupil-1", "pupil-2", "teacher-1", "ghost-1"]
   it.effect.prop(
-    "BR-ACC-7 a linked child is a pupil, and a second relative account of the same person for one pupil is refused as a duplicate",
+    "BR-ACC-7 a linked child is a pupil, and a second relative account of the same person for one pupil is refused as a duplicate, whether linked later or with the provisioning",
     [
       FastCheck.tuple(...relatives.map(() => FastCheck.constantFrom(...names))),
       FastCheck.array(
@@ -310,8 +310,11 @@ describe("cross-aggregate rules, facts from the log", () => {
         }),
         { minLength: 4, maxLength: 14 },
       ),
+      // Last, a relative provisioned with his children: his names, and the children the feed gives.
+      FastCheck.constantFrom(...names),
+      FastCheck.array(FastCheck.constantFrom(...targets), { maxLength: 3 }),
     ],
-    ([relativeNames, ops]) =>
+    ([relativeNames, ops, newNames, newTargets]) =>
       onMemory(
         Effect.gen(function* () {
           yield* setup([
@@ -344,11 +347,32 @@ describe("cross-aggregate rules, facts from the log", () => {
             assert.strictEqual(reasonOf(outcome), expected, JSON.stringify(op))
             if (expected === undefined) linked.set(op.target, new Set([...(linked.get(op.target) ?? []), op.relative]))
           }
+          // The facts of the children come from the log: a caller vouching for them is not heard.
+          const provisioned = yield* submit({
+            ...provision("relative-new", "Relative", "relative.new", newNames),
+            links: newTargets.map((pupilId) => ({ pupilId, legalAuthority: true, financial: true, contact: true })),
+            pupils: newTargets.map((pupilId) => ({ pupilId, profile: "Student", relatives: [] })),
+          })
+          const refusedLink = newTargets
+            .map((target) =>
+              !target.startsWith("pupil-")
+                ? "InvalidLink"
+                : [...(linked.get(target) ?? [])].some((other) => nameOf.get(other) === key(newNames))
+                  ? "DuplicateRelative"
+                  : undefined,
+            )
+            .find((reason) => reason !== undefined)
+          assert.strictEqual(reasonOf(provisioned), refusedLink, JSON.stringify(newTargets))
+          nameOf.set("relative-new", key(newNames))
           const facts = yield* Authorization
+          const created = yield* facts.account(AccountId.make("relative-new"))
+          assert.strictEqual(created !== undefined, refusedLink === undefined, "all or nothing")
           for (const pupil of ["pupil-1", "pupil-2"]) {
             const account = yield* facts.account(AccountId.make(pupil))
             const people = (account?.relativeIds ?? []).map((relative) => nameOf.get(relative))
             assert.strictEqual(new Set(people).size, people.length, "one account per relative and pupil")
+            const withNew = refusedLink === undefined && newTargets.includes(pupil)
+            assert.strictEqual(account?.relativeIds.includes(AccountId.make("relative-new")), withNew, pupil)
           }
         }),
       ),

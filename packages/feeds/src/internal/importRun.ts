@@ -144,6 +144,11 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     }> = []
     const afterFlush: Array<() => void> = []
     /**
+     * The pupils the new relatives of the batch being filled are linked to: a link's facts are its pupil's
+     * other relatives, so a second relative of one pupil waits for the next batch, to be decided on the first.
+     */
+    const linkedInBatch = new Set<string>()
+    /**
      * Per login base, the first number worth trying: those below were held or chosen earlier in this
      * import, so that the n-th homonym costs one lookup, not n (an academy has hundreds of some names).
      */
@@ -151,6 +156,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     const flush = Effect.gen(function* () {
       const taken = pending.splice(0, pending.length)
       const after = afterFlush.splice(0, afterFlush.length)
+      linkedInBatch.clear()
       if (taken.length > 0 && batchSize <= 1) {
         for (const entry of taken) entry.then(yield* give(entry.intent, entry.onRefused))
       } else if (taken.length > 0) {
@@ -335,10 +341,29 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       if (person.category === "Eleve") {
         const { source, category, id } = person
         links.push({ pupil: { source, category, id }, pupilId: accountId, relatives: person.relatives })
+        for (const { relativeId, legalAuthority, financial, contact } of person.relatives) {
+          const children = childrenOf.get(relativeId)
+          const link = { pupilId: accountId, legalAuthority, financial, contact }
+          if (children === undefined) childrenOf.set(relativeId, [link])
+          else children.push(link)
+        }
       }
     }
     /** The links each relative account has now, for the links' step to give only the changed ones. */
     const linksOf = new Map<AccountId, ReadonlyArray<RelativeLink>>()
+    /**
+     * A new relative's links to the pupils provisioned before him (the reader gives pupils first), by his
+     * export id: they come with his provisioning, one command where there were as many as his children.
+     */
+    const childrenOf = new Map<string, Array<RelativeLink>>()
+    /** New relatives whose provisioning with links a batch refused, to give again without them. */
+    const retry: Array<PersonPlan> = []
+    const retrying = new Set<string>()
+    const noHolders: ReadonlyMap<string, AccountId> = new Map()
+    const waitsForBatch = (person: PersonPlan, holders: ReadonlyMap<string, AccountId>) =>
+      person.category === "PersRelEleve" &&
+      !holders.has(person.id) &&
+      (childrenOf.get(person.id) ?? []).some((link) => linkedInBatch.has(link.pupilId))
     let index = 0
     /** The people of a chunk of `LOOKUPS`, whose accounts in the log are read in one call. */
     const provision = (chunk: ReadonlyArray<PersonPlan>) =>
@@ -347,120 +372,153 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           source,
           chunk.map((next) => next.id),
         )
-        for (const person of chunk) {
-          options.onProgress?.(index++, plan.count)
-          const stop = person.schools.find((uai) => blocked.has(uai))
-          if (stop !== undefined) {
-            const why = held.some((h) => h.structureId === stop) ? "Held" : "Refused"
-            report(
-              personKey(person),
-              { source: person.source, category: person.category, id: person.id },
-              why,
-              why === "Held" ? heldMessage(stop, held) : `School ${stop} was refused`,
-            )
-            continue
+        // Relatives who wait for the next batch (waitsForBatch), given as soon as a flush lets them.
+        let waiting: Array<PersonPlan> = []
+        const release = Effect.gen(function* () {
+          const now = waiting
+          waiting = []
+          for (const next of now) {
+            if (waitsForBatch(next, holders)) waiting.push(next)
+            else yield* one(next, holders)
           }
-          const refused = refusePerson(person)
-          const existing = holders.get(person.id)
-          let accountId: AccountId
-          let attached: ReadonlyArray<string>
-          if (existing === undefined) {
-            accountId = AccountId.make(Crypto.randomUUID())
-            const login = yield* freeLogin(facts, person.firstName, person.lastName, loginFrom)
-            const activationCode = yield* options.activationCode
+        })
+        for (const person of chunk) {
+          if (waitsForBatch(person, holders)) waiting.push(person)
+          else yield* one(person, holders)
+          for (const again of retry.splice(0, retry.length)) yield* one(again, noHolders)
+          if (waiting.length > 0 && linkedInBatch.size === 0) yield* release
+        }
+        while (waiting.length > 0) {
+          yield* flush
+          yield* release
+        }
+      })
+    /** One person's commands, queued; his account in the log is in `holders`. */
+    const one = (person: PersonPlan, holders: ReadonlyMap<string, AccountId>) =>
+      Effect.gen(function* () {
+        const key = personKey(person)
+        // A person given again (his provisioning without links) is not counted twice.
+        if (!retrying.delete(key)) options.onProgress?.(index++, plan.count)
+        const stop = person.schools.find((uai) => blocked.has(uai))
+        if (stop !== undefined) {
+          const why = held.some((h) => h.structureId === stop) ? "Held" : "Refused"
+          report(
+            personKey(person),
+            { source: person.source, category: person.category, id: person.id },
+            why,
+            why === "Held" ? heldMessage(stop, held) : `School ${stop} was refused`,
+          )
+          return
+        }
+        // The commands of a person whose provisioning is given again are not his record's refusals.
+        const refused = (message: string) => {
+          if (!retrying.has(key)) refusePerson(person)(message)
+        }
+        const existing = holders.get(person.id)
+        const children = person.category === "PersRelEleve" ? (childrenOf.get(person.id) ?? []) : []
+        childrenOf.delete(person.id)
+        let accountId: AccountId
+        let attached: ReadonlyArray<string>
+        if (existing === undefined) {
+          accountId = AccountId.make(Crypto.randomUUID())
+          const login = yield* freeLogin(facts, person.firstName, person.lastName, loginFrom)
+          const activationCode = yield* options.activationCode
+          // With the account, in one command: the e-mail, the levels, sub-levels and post disciplines
+          // (BR-MSG-3), and a relative's links to the pupils provisioned before him (BR-ACC-7).
+          for (const link of children) linkedInBatch.add(link.pupilId)
+          queue(
+            {
+              _tag: "ProvisionAccount",
+              accountId,
+              profile: person.profile satisfies Profile,
+              origin: { _tag: "Feed", source, externalId: person.id },
+              structureId: person.schools[0],
+              login,
+              firstName: person.firstName,
+              lastName: person.lastName,
+              activationCode,
+              ...(person.email === undefined ? {} : { email: person.email }),
+              ...(person.schooling.length === 0 ? {} : { schooling: person.schooling }),
+              ...(children.length === 0 ? {} : { links: children }),
+            },
+            // A link refused (a second account of the same person for a pupil, BR-ACC-7) refuses the
+            // provisioning with it: the relative is given again without his links, which the links' step
+            // gives one by one, the refused one reported on its pupil, as for a relative seen before.
+            children.length === 0
+              ? refused
+              : () => {
+                  retrying.add(key)
+                  retry.push(person)
+                },
+            (done) => {
+              if (done !== undefined) counts.provisioned++
+            },
+          )
+          // The commands below are refused with the account when it was not provisioned: the record is
+          // reported once, with the provisioning's reason.
+          attached = [person.schools[0]!]
+          if (person.category === "PersRelEleve") linksOf.set(accountId, children)
+        } else {
+          accountId = existing
+          const { state: account } = yield* CommandHandler.load(Account.aggregate, existing)
+          if (account._tag !== "Account") return
+          if (account.deletion === "Deleted") {
+            refused(`BR-ACC-8: the account of this feed person was deleted (${existing}): it is not provisioned again`)
+            return
+          }
+          if (account.deletion === "PreDeleted") {
+            queue({ _tag: "RestoreAccount", accountId }, refused, counted("restored"))
+          }
+          const { firstName, lastName, email } = person
+          // An e-mail the export does not give is left as it was (UpdateAccountIdentity).
+          const identityChanged =
+            account.firstName !== firstName ||
+            account.lastName !== lastName ||
+            (email !== undefined && account.email !== email)
+          if (identityChanged) {
             queue(
               {
-                _tag: "ProvisionAccount",
+                _tag: "UpdateAccountIdentity",
                 accountId,
-                profile: person.profile satisfies Profile,
-                origin: { _tag: "Feed", source, externalId: person.id },
-                structureId: person.schools[0],
-                login,
-                firstName: person.firstName,
-                lastName: person.lastName,
-                activationCode,
+                firstName,
+                lastName,
+                ...(email === undefined ? {} : { email }),
               },
               refused,
-              (done) => {
-                if (done !== undefined) counts.provisioned++
-              },
+              counted("updated"),
             )
-            // The commands below are refused with the account when it was not provisioned: the record is
-            // reported once, with the provisioning's reason.
-            attached = [person.schools[0]!]
-            if (person.category === "PersRelEleve") linksOf.set(accountId, [])
-            if (person.email !== undefined) {
-              const { firstName, lastName, email } = person
-              queue({ _tag: "UpdateAccountIdentity", accountId, firstName, lastName, email }, refused)
-            }
-            // Levels, sub-levels and post disciplines, for targeted communication (BR-MSG-3).
-            if (person.schooling.length > 0) {
-              queue({ _tag: "UpdateAccountSchooling", accountId, schooling: person.schooling }, refused)
-            }
-          } else {
-            accountId = existing
-            const { state: account } = yield* CommandHandler.load(Account.aggregate, existing)
-            if (account._tag !== "Account") continue
-            if (account.deletion === "Deleted") {
-              refused(
-                `BR-ACC-8: the account of this feed person was deleted (${existing}): it is not provisioned again`,
-              )
-              continue
-            }
-            if (account.deletion === "PreDeleted") {
-              queue({ _tag: "RestoreAccount", accountId }, refused, counted("restored"))
-            }
-            const { firstName, lastName, email } = person
-            // An e-mail the export does not give is left as it was (UpdateAccountIdentity).
-            const identityChanged =
-              account.firstName !== firstName ||
-              account.lastName !== lastName ||
-              (email !== undefined && account.email !== email)
-            if (identityChanged) {
-              queue(
-                {
-                  _tag: "UpdateAccountIdentity",
-                  accountId,
-                  firstName,
-                  lastName,
-                  ...(email === undefined ? {} : { email }),
-                },
-                refused,
-                counted("updated"),
-              )
-            }
-            // Levels, sub-levels and post disciplines as the export has them, whole (BR-MSG-3); one update counted.
-            if (!Schooling.equivalent(account.schooling, person.schooling)) {
-              queue(
-                { _tag: "UpdateAccountSchooling", accountId, schooling: person.schooling },
-                refused,
-                identityChanged ? undefined : counted("updated"),
-              )
-            }
-            if (person.category === "PersRelEleve") linksOf.set(accountId, account.relativeOf)
-            attached = account.structureIds
-            // A full export is the truth of its schools: one the person left is detached (BR-ACC-8).
-            if (full) {
-              for (const structureId of attached) {
-                if (!exportSchools.has(structureId) || blocked.has(structureId)) continue
-                if (person.schools.includes(structureId as never)) continue
-                queue({ _tag: "DetachAccountFromStructure", accountId, structureId }, refused)
-              }
+          }
+          // Levels, sub-levels and post disciplines as the export has them, whole (BR-MSG-3); one update counted.
+          if (!Schooling.equivalent(account.schooling, person.schooling)) {
+            queue(
+              { _tag: "UpdateAccountSchooling", accountId, schooling: person.schooling },
+              refused,
+              identityChanged ? undefined : counted("updated"),
+            )
+          }
+          if (person.category === "PersRelEleve") linksOf.set(accountId, account.relativeOf)
+          attached = account.structureIds
+          // A full export is the truth of its schools: one the person left is detached (BR-ACC-8).
+          if (full) {
+            for (const structureId of attached) {
+              if (!exportSchools.has(structureId) || blocked.has(structureId)) continue
+              if (person.schools.includes(structureId as never)) continue
+              queue({ _tag: "DetachAccountFromStructure", accountId, structureId }, refused)
             }
           }
-          for (const structureId of person.schools) {
-            if (attached.includes(structureId)) continue
-            queue({ _tag: "AttachAccountToStructure", accountId, structureId }, refused)
-          }
-          const holder = accountId
-          afterFlush.push(() => {
-            if (failed.has(personKey(person))) return
-            accountOf.set(person.id, holder)
-            keep(person, holder)
-          })
-          // A person's commands stay in one batch: the batch is given between people.
-          yield* flushWhenFull
         }
+        for (const structureId of person.schools) {
+          if (attached.includes(structureId)) continue
+          queue({ _tag: "AttachAccountToStructure", accountId, structureId }, refused)
+        }
+        const holder = accountId
+        afterFlush.push(() => {
+          if (failed.has(key) || retrying.has(key)) return
+          accountOf.set(person.id, holder)
+          keep(person, holder)
+        })
+        // A person's commands stay in one batch: the batch is given between people.
+        yield* flushWhenFull
       })
     if (plan.people !== undefined) {
       for (let from = 0; from < plan.people.length; from += LOOKUPS) {
@@ -477,6 +535,10 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       )
     }
     yield* flush
+    while (retry.length > 0) {
+      for (const person of retry.splice(0, retry.length)) yield* one(person, noHolders)
+      yield* flush
+    }
 
     // 3. Classes, groups and the direction, with the members the feed owns (BR-GRP-6, BR-FEED-2).
     for (const school of plan.schools) {

@@ -165,21 +165,39 @@ const completeMessage = (facts: Authorization.Service, command: Fields): Effect.
     }
   })
 
+/** A pupil a relative is linked to, as the log knows him: his profile and his relatives not deleted (BR-ACC-7). */
+const linkedPupil = (facts: Authorization.Service, pupilId: AccountId) =>
+  Effect.map(facts.pupilRelatives(pupilId), ({ profile, relatives }) => ({
+    profile,
+    relatives: relatives
+      .filter((relative) => relative.state !== "deleted")
+      .map(({ accountId, firstName, lastName }) => ({ accountId, firstName, lastName })),
+  }))
+
 const completeWith = (facts: Authorization.Service, command: Fields): Effect.Effect<Fields, ReadModelError> => {
   switch (command._tag) {
     case "ProvisionAccount": {
       const origin = command.origin as { readonly _tag: string; readonly source?: string; readonly externalId?: string }
+      const links = (command.links ?? []) as ReadonlyArray<{ readonly pupilId: AccountId }>
       return Effect.map(
         Effect.all([
           facts.loginHolder(command.login as string),
           origin._tag === "Feed"
             ? facts.feedHolder(origin.source as string, origin.externalId as string)
             : Effect.succeed(undefined),
+          Effect.forEach(links, ({ pupilId }) =>
+            Effect.map(linkedPupil(facts, pupilId), ({ profile, relatives }) => ({
+              pupilId,
+              ...optional("profile", profile),
+              relatives,
+            })),
+          ),
         ]),
-        ([loginHolder, feedHolder]) => ({
-          ...without(command, "loginHolder", "feedHolder"),
+        ([loginHolder, feedHolder, pupils]) => ({
+          ...without(command, "loginHolder", "feedHolder", "pupils"),
           ...optional("loginHolder", loginHolder),
           ...optional("feedHolder", feedHolder),
+          ...(links.length === 0 ? {} : { pupils }),
         }),
       )
     }
@@ -199,17 +217,14 @@ const completeWith = (facts: Authorization.Service, command: Fields): Effect.Eff
         pupilClassIds: account?.classIds ?? [],
       }))
     case "LinkRelative":
-      return Effect.gen(function* () {
-        const pupilId = (command.link as { readonly pupilId: AccountId }).pupilId
-        const { profile, relatives } = yield* facts.pupilRelatives(pupilId)
-        return {
+      return Effect.map(
+        linkedPupil(facts, (command.link as { readonly pupilId: AccountId }).pupilId),
+        ({ profile, relatives }) => ({
           ...without(command, "pupilProfile"),
           ...optional("pupilProfile", profile),
-          pupilRelatives: relatives
-            .filter((relative) => relative.state !== "deleted")
-            .map(({ accountId, firstName, lastName }) => ({ accountId, firstName, lastName })),
-        }
-      })
+          pupilRelatives: relatives,
+        }),
+      )
     case "LinkAccompanyingAdult":
       return Effect.map(facts.account(command.pupilId as AccountId), (pupil) => ({
         ...without(command, "pupilProfile"),
