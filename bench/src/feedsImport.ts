@@ -9,7 +9,8 @@
  * issue's targets (first import < 5 min, re-import < 2 min). `--compare` first
  * imports the same export one command per transaction (`batchSize: 1`) into
  * another SQLite file, for the ratio within one run; `--batch-size=N` sets the
- * import's batch (200 by default); `--first-only` stops after the first import;
+ * import's batch (200 by default); `--first-only` stops after the first import,
+ * `--no-rebuild` after the second;
  * `--passes=2` reads the export twice (`FeedImport.Options.passes`: memory nearly flat).
  * With `PROFILE=<file>`, a CPU profile of the first import alone is written
  * there (for Chrome's DevTools or any .cpuprofile reader).
@@ -157,6 +158,7 @@ export const run = async (): Promise<void> => {
         }
         if (process.argv.includes("--first-only")) return
         yield* importOnce("imported again", options)
+        if (process.argv.includes("--no-rebuild")) return
         const runtime = yield* ProjectionRuntime.ProjectionRuntime
         let total = 0
         const times: Array<string> = []
