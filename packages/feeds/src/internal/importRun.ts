@@ -317,6 +317,8 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       readonly pupil: Origin
       readonly pupilId: AccountId
       readonly relatives: PersonPlan["relatives"]
+      /** Provisioned by this run: the log links him to no relative but those this run gave. */
+      readonly fresh: boolean
     }> = []
     const member = (uai: string, code: string, entry: Member) => {
       const school = members.get(uai) ?? new Map<string, Array<Member>>()
@@ -325,7 +327,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       if (list === undefined) school.set(code, [entry])
       else list.push(entry)
     }
-    const keep = (person: PersonPlan, accountId: AccountId) => {
+    const keep = (person: PersonPlan, accountId: AccountId, fresh: boolean) => {
       for (const list of [person.classes, person.groups]) {
         for (const { uai, code } of list) member(uai, code, { accountId, role: "Student" })
       }
@@ -340,7 +342,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       for (const uai of person.direction) member(uai, DIRECTION, { accountId, role: "Member" })
       if (person.category === "Eleve") {
         const { source, category, id } = person
-        links.push({ pupil: { source, category, id }, pupilId: accountId, relatives: person.relatives })
+        links.push({ pupil: { source, category, id }, pupilId: accountId, relatives: person.relatives, fresh })
         for (const { relativeId, legalAuthority, financial, contact } of person.relatives) {
           const children = childrenOf.get(relativeId)
           const link = { pupilId: accountId, legalAuthority, financial, contact }
@@ -512,10 +514,11 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           queue({ _tag: "AttachAccountToStructure", accountId, structureId }, refused)
         }
         const holder = accountId
+        const fresh = existing === undefined
         afterFlush.push(() => {
           if (failed.has(key) || retrying.has(key)) return
           accountOf.set(person.id, holder)
-          keep(person, holder)
+          keep(person, holder, fresh)
         })
         // A person's commands stay in one batch: the batch is given between people.
         yield* flushWhenFull
@@ -624,11 +627,13 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     // 4. Relatives' links, with their flags (BR-ACC-7); a full export's links are all of the pupil's.
     // A link's facts are its pupil's other relatives: a batch holds at most one command per pupil (the
     // k-th of every pupil in round k), so that each is decided on the links given before it.
-    // The relatives the log links each pupil to now, read `LOOKUPS` pupils a call.
+    // The relatives the log links each pupil to now, read `LOOKUPS` pupils a call; a pupil this run
+    // provisioned has only the relatives it gave him, all wanted: nothing to unlink, nothing to read.
     const linkedNow = new Map<string, ReadonlyArray<AccountId>>()
     if (full) {
-      for (let from = 0; from < links.length; from += LOOKUPS) {
-        const pupilIds = links.slice(from, from + LOOKUPS).map((entry) => entry.pupilId)
+      const known = links.filter((entry) => !entry.fresh)
+      for (let from = 0; from < known.length; from += LOOKUPS) {
+        const pupilIds = known.slice(from, from + LOOKUPS).map((entry) => entry.pupilId)
         for (const pupil of yield* facts.accounts(pupilIds)) linkedNow.set(pupil.accountId, pupil.relativeIds)
       }
     }
