@@ -48,6 +48,19 @@ const pupilFacts = FastCheck.record({
   relatives: FastCheck.subarray(others, { maxLength: 2 }),
 })
 
+/** A relative's provisioning by the feed, bringing nothing. */
+const relativeProvisioning = {
+  _tag: "ProvisionAccount",
+  actor: feed,
+  accountId: relativeId,
+  profile: "Relative",
+  origin: { _tag: "Feed", source: "AAF", externalId: "8000001" },
+  structureId: school,
+  login: Credentials.Login.make("jean.dupont"),
+  ...person,
+  activationCode: Credentials.OneTimeCode.make("3n6g8fmj"),
+} satisfies Account.AccountCommand
+
 describe("ProvisionAccount with what it brings", () => {
   it.prop(
     "BR-ACC-7 a relative provisioned with his children is linked to each as a link would be: a child who is no pupil, or who has this person's account already, refuses the whole provisioning",
@@ -61,15 +74,8 @@ describe("ProvisionAccount with what it brings", () => {
     ([profile, links, facts, email, withSchooling]) => {
       const factOf = new Map(pupils.map((pupilId, i) => [pupilId, facts[i]!]))
       const command: Account.AccountCommand = {
-        _tag: "ProvisionAccount",
-        actor: feed,
-        accountId: relativeId,
+        ...relativeProvisioning,
         profile,
-        origin: { _tag: "Feed", source: "AAF", externalId: "8000001" },
-        structureId: school,
-        login: Credentials.Login.make("jean.dupont"),
-        ...person,
-        activationCode: Credentials.OneTimeCode.make("3n6g8fmj"),
         ...(email === undefined ? {} : { email: email[0] }),
         ...(withSchooling ? { schooling } : {}),
         links: links.map(([pupilId, flags]) => ({ pupilId, ...flags })),
@@ -136,15 +142,7 @@ describe("ProvisionAccount with what it brings", () => {
   it("BR-ACC-7 a link without the log's word on its pupil (no fact) is refused: a caller cannot vouch for a pupil", () => {
     const decision = Account.decide(
       {
-        _tag: "ProvisionAccount",
-        actor: feed,
-        accountId: relativeId,
-        profile: "Relative",
-        origin: { _tag: "Feed", source: "AAF", externalId: "8000001" },
-        structureId: school,
-        login: Credentials.Login.make("jean.dupont"),
-        ...person,
-        activationCode: Credentials.OneTimeCode.make("3n6g8fmj"),
+        ...relativeProvisioning,
         links: [{ pupilId: pupils[0]!, legalAuthority: true, financial: true, contact: true }],
       },
       Account.initialState,
@@ -154,17 +152,7 @@ describe("ProvisionAccount with what it brings", () => {
   })
 
   it("BR-ACC-8 a feed person provisioned again with an e-mail keeps his account and gets the e-mail; the same again records nothing", () => {
-    const first: Account.AccountCommand = {
-      _tag: "ProvisionAccount",
-      actor: feed,
-      accountId: relativeId,
-      profile: "Relative",
-      origin: { _tag: "Feed", source: "AAF", externalId: "8000001" },
-      structureId: school,
-      login: Credentials.Login.make("jean.dupont"),
-      ...person,
-      activationCode: Credentials.OneTimeCode.make("3n6g8fmj"),
-    }
+    const first = relativeProvisioning
     const state = Either.getOrThrow(Account.decide(first, Account.initialState)).reduce(
       Account.evolve,
       Account.initialState,
