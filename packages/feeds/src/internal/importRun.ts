@@ -148,6 +148,8 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
      * other relatives, so a second relative of one pupil waits for the next batch, to be decided on the first.
      */
     const linkedInBatch = new Set<string>()
+    /** The relatives (export ids) of the pupils of the batch being filled: their links wait for it. */
+    const awaitedRelatives = new Set<string>()
     /**
      * Per login base, the first number worth trying: those below were held or chosen earlier in this
      * import, so that the n-th homonym costs one lookup, not n (an academy has hundreds of some names).
@@ -157,6 +159,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       const taken = pending.splice(0, pending.length)
       const after = afterFlush.splice(0, afterFlush.length)
       linkedInBatch.clear()
+      awaitedRelatives.clear()
       if (taken.length > 0 && batchSize <= 1) {
         for (const entry of taken) entry.then(yield* give(entry.intent, entry.onRefused))
       } else if (taken.length > 0) {
@@ -343,12 +346,13 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       if (person.category === "Eleve") {
         const { source, category, id } = person
         links.push({ pupil: { source, category, id }, pupilId: accountId, relatives: person.relatives, fresh })
-        for (const { relativeId, legalAuthority, financial, contact } of person.relatives) {
+        person.relatives.forEach(({ relativeId, legalAuthority, financial, contact }, index) => {
           const children = childrenOf.get(relativeId)
-          const link = { pupilId: accountId, legalAuthority, financial, contact }
-          if (children === undefined) childrenOf.set(relativeId, [link])
-          else children.push(link)
-        }
+          const child = [{ pupilId: accountId, legalAuthority, financial, contact }, index] as const
+          if (children === undefined) childrenOf.set(relativeId, [child])
+          else children.push(child)
+        })
+        nextLinkOf.set(accountId, 0)
       }
     }
     /** The links each relative account has now, for the links' step to give only the changed ones. */
@@ -357,15 +361,26 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
      * A new relative's links to the pupils provisioned before him (the reader gives pupils first), by his
      * export id: they come with his provisioning, one command where there were as many as his children.
      */
-    const childrenOf = new Map<string, Array<RelativeLink>>()
+    const childrenOf = new Map<string, Array<readonly [link: RelativeLink, index: number]>>()
+    /**
+     * Per pupil, the position in his list of relatives of the next link a provisioning may give (-1: none
+     * may): a pupil's links are given in his list's order, as the links' step gives them, so that of two
+     * relatives with the same names (BR-ACC-7) the same one is linked however the export is read.
+     */
+    const nextLinkOf = new Map<AccountId, number>()
     /** New relatives whose provisioning with links a batch refused, to give again without them. */
     const retry: Array<PersonPlan> = []
     const retrying = new Set<string>()
     const noHolders: ReadonlyMap<string, AccountId> = new Map()
+    /**
+     * A new relative waits for the next batch when a child of his is in this one (his link is given with
+     * him once the child's account is in the log) or when another new relative of it shares a child.
+     */
     const waitsForBatch = (person: PersonPlan, holders: ReadonlyMap<string, AccountId>) =>
       person.category === "PersRelEleve" &&
       !holders.has(person.id) &&
-      (childrenOf.get(person.id) ?? []).some((link) => linkedInBatch.has(link.pupilId))
+      (awaitedRelatives.has(person.id) ||
+        (childrenOf.get(person.id) ?? []).some(([link]) => linkedInBatch.has(link.pupilId)))
     let index = 0
     /** The people of a chunk of `LOOKUPS`, whose accounts in the log are read in one call. */
     const provision = (chunk: ReadonlyArray<PersonPlan>) =>
@@ -388,7 +403,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           if (waitsForBatch(person, holders)) waiting.push(person)
           else yield* one(person, holders)
           for (const again of retry.splice(0, retry.length)) yield* one(again, noHolders)
-          if (waiting.length > 0 && linkedInBatch.size === 0) yield* release
+          if (waiting.length > 0 && linkedInBatch.size === 0 && awaitedRelatives.size === 0) yield* release
         }
         while (waiting.length > 0) {
           yield* flush
@@ -419,6 +434,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         const existing = holders.get(person.id)
         const children = person.category === "PersRelEleve" ? (childrenOf.get(person.id) ?? []) : []
         childrenOf.delete(person.id)
+        const given: Array<RelativeLink> = []
         let accountId: AccountId
         let attached: ReadonlyArray<string>
         if (existing === undefined) {
@@ -427,7 +443,12 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           const activationCode = yield* options.activationCode
           // With the account, in one command: the e-mail, the levels, sub-levels and post disciplines
           // (BR-MSG-3), and a relative's links to the pupils provisioned before him (BR-ACC-7).
-          for (const link of children) linkedInBatch.add(link.pupilId)
+          for (const [link, position] of children) {
+            if (nextLinkOf.get(link.pupilId) !== position) continue
+            given.push(link)
+            linkedInBatch.add(link.pupilId)
+            nextLinkOf.set(link.pupilId, position + 1)
+          }
           queue(
             {
               _tag: "ProvisionAccount",
@@ -441,16 +462,17 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
               activationCode,
               ...(person.email === undefined ? {} : { email: person.email }),
               ...(person.schooling.length === 0 ? {} : { schooling: person.schooling }),
-              ...(children.length === 0 ? {} : { links: children }),
+              ...(given.length === 0 ? {} : { links: given }),
             },
             // A link refused (a second account of the same person for a pupil, BR-ACC-7) refuses the
             // provisioning with it: the relative is given again without his links, which the links' step
             // gives one by one, the refused one reported on its pupil, as for a relative seen before.
-            children.length === 0
+            given.length === 0
               ? refused
               : () => {
                   retrying.add(key)
                   retry.push(person)
+                  for (const link of given) nextLinkOf.set(link.pupilId, -1)
                 },
             (done) => {
               if (done !== undefined) counts.provisioned++
@@ -459,7 +481,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           // The commands below are refused with the account when it was not provisioned: the record is
           // reported once, with the provisioning's reason.
           attached = [person.schools[0]!]
-          if (person.category === "PersRelEleve") linksOf.set(accountId, children)
+          if (person.category === "PersRelEleve") linksOf.set(accountId, given)
         } else {
           accountId = existing
           const { state: account } = yield* CommandHandler.load(Account.aggregate, existing)
@@ -512,6 +534,9 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         for (const structureId of person.schools) {
           if (attached.includes(structureId)) continue
           queue({ _tag: "AttachAccountToStructure", accountId, structureId }, refused)
+        }
+        if (person.category === "Eleve") {
+          for (const { relativeId } of person.relatives) awaitedRelatives.add(relativeId)
         }
         const holder = accountId
         const fresh = existing === undefined
