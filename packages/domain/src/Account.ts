@@ -339,8 +339,9 @@ const provisionWith = (
   state: AccountState,
   provisioned: Decision,
 ): Decision => {
+  if (Either.isLeft(provisioned)) return provisioned
   const brought = broughtBy(command)
-  if (brought.length === 0 || Either.isLeft(provisioned)) return provisioned
+  if (brought.length === 0) return provisioned
   const recorded = [...provisioned.right]
   let next = recorded.reduce(evolve, state)
   for (const one of brought) {

@@ -420,7 +420,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         if (stop !== undefined) {
           const why = held.some((h) => h.structureId === stop) ? "Held" : "Refused"
           report(
-            personKey(person),
+            key,
             { source: person.source, category: person.category, id: person.id },
             why,
             why === "Held" ? heldMessage(stop, held) : `School ${stop} was refused`,
