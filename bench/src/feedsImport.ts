@@ -13,7 +13,11 @@
  * `--no-rebuild` after the second;
  * `--passes=2` reads the export twice (`FeedImport.Options.passes`: memory nearly flat).
  * With `PROFILE=<file>`, a CPU profile of the first import alone is written
- * there (for Chrome's DevTools or any .cpuprofile reader).
+ * there (for Chrome's DevTools or any .cpuprofile reader); `PROFILE_AGAIN=<file>`
+ * profiles the second. `--keep` leaves the SQLite file of the import in place
+ * (its path is printed); `--again=<file>` imports the export once into such a
+ * file, kept, whose first import was of the same export: an academy's re-import
+ * measured without its half-hour first import.
  */
 import * as Fs from "node:fs"
 import * as Inspector from "node:inspector/promises"
@@ -52,6 +56,21 @@ const load = () =>
   Os.loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")
+
+/** Starts a CPU profile when `file` is given; the Effect returned stops it and writes it there. */
+const profiling = (file: string | undefined) =>
+  Effect.gen(function* () {
+    if (file === undefined) return Effect.void
+    const session = new Inspector.Session()
+    session.connect()
+    yield* Effect.promise(() => session.post("Profiler.enable"))
+    yield* Effect.promise(() => session.post("Profiler.start"))
+    return Effect.promise(async () => {
+      const { profile } = await session.post("Profiler.stop")
+      Fs.writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+    })
+  })
 
 export const run = async (): Promise<void> => {
   const accounts = Number(flag("accounts") ?? 10_000)
@@ -123,6 +142,9 @@ export const run = async (): Promise<void> => {
           `(${(people / seconds).toFixed(0)} accounts/s), ${report.events.toLocaleString("en")} events ` +
           `(${(report.events / seconds).toFixed(0)}/s), ${report.reported} reported; peak RSS ${mib(peak)} MiB; load ${load()}`,
       )
+      console.log(
+        `  steps: ${report.phases.map((phase) => `${phase.name} ${phase.seconds.toFixed(1)} s (${phase.events.toLocaleString("en")} events)`).join(", ")}`,
+      )
       const target = pass.startsWith("imported again") ? 2 : 5
       console.log(
         `  at this rate an academy's ${ACADEMY.toLocaleString("en")} accounts take ${academy.toFixed(1)} min ` +
@@ -131,6 +153,20 @@ export const run = async (): Promise<void> => {
       return seconds
     })
   const files: Array<string> = []
+  const kept = flag("again")
+  if (kept !== undefined) {
+    if (postgres || !Fs.existsSync(kept)) throw new Error(`--again=<file> re-imports into a kept SQLite file: ${kept}`)
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        const session = yield* profiling(process.env.PROFILE_AGAIN)
+        yield* importOnce("imported again (into the kept file)", options)
+        yield* session
+      }).pipe(Effect.provide(stackOn("sqlite", kept))),
+    )
+    clearInterval(sampler)
+    console.log(`\nload average after: ${load()}`)
+    return
+  }
   try {
     if (process.argv.includes("--compare")) {
       files.push(file("one-by-one"))
@@ -144,20 +180,13 @@ export const run = async (): Promise<void> => {
     files.push(file("batched"))
     await Effect.runPromise(
       Effect.gen(function* () {
-        const session = process.env.PROFILE === undefined ? undefined : new Inspector.Session()
-        if (session !== undefined) {
-          session.connect()
-          yield* Effect.promise(() => session.post("Profiler.enable"))
-          yield* Effect.promise(() => session.post("Profiler.start"))
-        }
+        const profiled = yield* profiling(process.env.PROFILE)
         const first = yield* importOnce(`first import (${postgres ? "PostgreSQL" : "SQLite"})`, options)
-        if (session !== undefined) {
-          const { profile } = yield* Effect.promise(() => session.post("Profiler.stop"))
-          Fs.writeFileSync(process.env.PROFILE!, JSON.stringify(profile))
-          session.disconnect()
-        }
+        yield* profiled
         if (process.argv.includes("--first-only")) return
+        const again = yield* profiling(process.env.PROFILE_AGAIN)
         yield* importOnce("imported again", options)
+        yield* again
         if (process.argv.includes("--no-rebuild")) return
         const runtime = yield* ProjectionRuntime.ProjectionRuntime
         let total = 0
@@ -177,7 +206,8 @@ export const run = async (): Promise<void> => {
     )
   } finally {
     clearInterval(sampler)
-    for (const f of files) for (const g of [f, `${f}-wal`, `${f}-shm`]) Fs.rmSync(g, { force: true })
+    if (process.argv.includes("--keep")) console.log(`\nkept: ${files.join(", ")}`)
+    else for (const f of files) for (const g of [f, `${f}-wal`, `${f}-shm`]) Fs.rmSync(g, { force: true })
   }
   console.log(`\nload average after: ${load()}`)
 }

@@ -93,6 +93,7 @@ const text = (r: FeedImport.Report): string => {
     `${Output.count(r.schools)} schools; accounts: ${Output.count(r.accounts.provisioned)} provisioned, ` +
       `${Output.count(r.accounts.updated)} updated, ${Output.count(r.accounts.preDeleted)} pre-deleted, ` +
       `${Output.count(r.accounts.restored)} restored; ${Output.count(r.events)} events appended`,
+    `time: ${r.phases.map((phase) => `${phase.name} ${phase.seconds.toFixed(1)} s`).join(", ")}`,
   ]
   for (const problem of r.problems.slice(0, 20)) {
     lines.push(

@@ -101,6 +101,22 @@ export interface HeldSchool {
 }
 
 /**
+ * One step of an import, in the order they run: `reading` (the export read into
+ * its plan; with `passes: 2` the first reading only, the second is part of
+ * `people`), `schools`, `people`, `groups` (classes, groups and the direction
+ * with their members), `links` (relatives' links), `absent` (a full export's
+ * pre-deletions), `deletions` and `modifications` (an incremental export's).
+ * `seconds` by the Effect `Clock`; `events` appended by the step.
+ *
+ * @since 0.1.0
+ */
+export interface Phase {
+  readonly name: "reading" | "schools" | "people" | "groups" | "links" | "absent" | "deletions" | "modifications"
+  readonly seconds: number
+  readonly events: number
+}
+
+/**
  * What an import did. `read = imported + reported`: every record read was
  * either imported or reported with its reason (`problems`, severity
  * `problem`); `warnings` are values left out of records that were imported.
@@ -123,6 +139,8 @@ export interface Report {
   }
   /** Events appended by the run: 0 for an export imported again. */
   readonly events: number
+  /** Where the run's time went, step by step: an operator's view of a slow import. */
+  readonly phases: ReadonlyArray<Phase>
 }
 
 /**

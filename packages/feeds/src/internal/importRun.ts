@@ -18,12 +18,13 @@ import { EventStore } from "@cartable/eventlog/EventStore"
 import { Authorization, type FeedAccount } from "@cartable/read-models/Authorization"
 import { Workspace } from "@cartable/workspace/Workspace"
 import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type { AafElement, Source } from "../AafRecord.ts"
-import type { HeldSchool, Options, Report } from "../FeedImport.ts"
+import type { HeldSchool, Options, Phase, Report } from "../FeedImport.ts"
 import { FeedImportError } from "../FeedImportError.ts"
 import * as ImportProblem from "../ImportProblem.ts"
 import { collector, modifiedSchooling, type PersonPlan, type SchoolPlan, unknownMefMessage } from "./importPlan.ts"
@@ -94,6 +95,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         message: `An import reads its export once or twice (passes 1 or 2), got ${passes}`,
       })
     }
+    let phaseStarted = yield* Clock.currentTimeMillis
     const planning = collector(passes === 2)
     const plan = yield* planOf(elements, planning)
 
@@ -102,6 +104,16 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     const held: Array<HeldSchool> = []
     const counts = { provisioned: 0, updated: 0, preDeleted: 0, restored: 0 }
     let appended = 0
+    const phases: Array<Phase> = []
+    let eventsBefore = 0
+    /** Ends the step under way: its time and the events it appended go to the report. */
+    const ended = (name: Phase["name"]) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        phases.push({ name, seconds: (now - phaseStarted) / 1000, events: appended - eventsBefore })
+        phaseStarted = now
+        eventsBefore = appended
+      })
+    yield* ended("reading")
 
     /** Reports a record once, whatever number of its commands fail. */
     const report = (
@@ -189,7 +201,11 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     ) => {
       pending.push({ intent, onRefused, then })
     }
-    const flushWhenFull = Effect.suspend(() => (pending.length >= batchSize ? flush : Effect.void))
+    // A batch is given when it holds batchSize commands, or batchSize people wait for theirs: a re-import
+    // that queues nothing still keeps what the next steps need as it goes, and lets each person's plan go.
+    const flushWhenFull = Effect.suspend(() =>
+      pending.length >= batchSize || afterFlush.length >= batchSize ? flush : Effect.void,
+    )
     const counted = (key: keyof typeof counts) => (events: ReadonlyArray<Domain.Event> | undefined) => {
       if (events !== undefined && events.length > 0) counts[key]++
     }
@@ -307,6 +323,8 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         heldMessage(school.uai, held),
       )
     }
+
+    yield* ended("schools")
 
     // 2. People: provisioned once per feed person, kept up to date, attached to their schools.
     const accountOf = new Map<string, AccountId>()
@@ -568,6 +586,8 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       yield* flush
     }
 
+    yield* ended("people")
+
     // 3. Classes, groups and the direction, with the members the feed owns (BR-GRP-6, BR-FEED-2).
     for (const school of plan.schools) {
       const stream = streams.get(school.uai)
@@ -649,6 +669,8 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     }
     stale.clear()
 
+    yield* ended("groups")
+
     // 4. Relatives' links, with their flags (BR-ACC-7); a full export's links are all of the pupil's.
     // A link's facts are its pupil's other relatives: a batch holds at most one command per pupil (the
     // k-th of every pupil in round k), so that each is decided on the links given before it.
@@ -697,6 +719,8 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       yield* flush
     }
 
+    yield* ended("links")
+
     // 5. The absent: pre-deleted when every school of theirs is in the export, else detached from those (BR-ACC-12).
     const done = new Set<string>()
     for (const [uai, absent] of absentOf) {
@@ -727,6 +751,8 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     }
     yield* flush
 
+    yield* ended("absent")
+
     // 6. An incremental export's deletions pre-delete (the delay of the process managers follows).
     for (const deletion of plan.deletions) {
       const accountId = yield* facts.feedHolder(source, deletion.id)
@@ -737,6 +763,8 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       )
       if (changed !== undefined && changed.length > 0) counts.preDeleted++
     }
+
+    yield* ended("deletions")
 
     // 7. An incremental export's modifications: the attributes they replace, and those only.
     const uaiOf = new Map(plan.schools.map((school) => [school.jointure, school.uai as string]))
@@ -851,6 +879,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       }
     }
 
+    yield* ended("modifications")
     options.onProgress?.(plan.count, plan.count)
     const reported = problems.filter((problem) => problem.severity === "problem").length
     if (options.reportFile !== undefined) {
@@ -874,6 +903,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       schools: plan.schools.length,
       accounts: counts,
       events: appended,
+      phases,
     } satisfies Report
   })
 
