@@ -790,11 +790,10 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
   const withMemberships = (entries: ReadonlyArray<AccountEntry>) =>
     Effect.map(
       entries.length === 0 ? Effect.succeed([]) : memberships.getMany(entries.map((entry) => entry.accountId)),
-      (found) =>
-        entries.map((entry) => ({
-          entry,
-          groups: found.find((membership) => membership.accountId === entry.accountId)?.groups ?? [],
-        })),
+      (found) => {
+        const groupsOf = new Map(found.map((membership) => [membership.accountId, membership.groups]))
+        return entries.map((entry) => ({ entry, groups: groupsOf.get(entry.accountId) ?? [] }))
+      },
     )
 
   /** The documents the roles are derived from: the account, its memberships, the structures it administers. */
@@ -816,13 +815,10 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
         memberships.getMany(ids),
         relatives.getMany(ids),
       ])
-      return entries.map((entry) =>
-        factsOf(
-          entry,
-          groups.find((group) => group.accountId === entry.accountId),
-          links.find((link) => link.pupilId === entry.accountId),
-        ),
-      )
+      // By account: a thousand accounts a call (the import's) would be a million comparisons per list.
+      const groupsOf = new Map(groups.map((group) => [group.accountId, group]))
+      const linksOf = new Map(links.map((link) => [link.pupilId, link]))
+      return entries.map((entry) => factsOf(entry, groupsOf.get(entry.accountId), linksOf.get(entry.accountId)))
     })
 
   /**
