@@ -102,6 +102,14 @@ const fromFiles = (files: ReadonlyArray<readonly [string, string]>) =>
     ),
   )
 
+/** An incremental export of `requests`, read with the schools, MEFs and subjects of `d`'s full export. */
+const deltaOf = (d: Dir.Directory, requests: ReadonlyArray<Writer.Request>) =>
+  fromFiles([
+    ...Dir.files(d).filter(([name]) => /EtabEducNat|MefEducNat|MatiereEducNat/.test(name)),
+    ["T_Delta_20250915_PersEducNat_0000.xml", Writer.document(requests.filter((r) => r.category !== "Eleve"))],
+    ["T_Delta_20250915_Eleve_0000.xml", Writer.document(requests.filter((r) => r.category === "Eleve"))],
+  ])
+
 /**
  * What an incremental export changes of the directory's schooling, person by person (a directory has at most
  * 12 pupils and 4 staff): a pupil's new MEF; a staff member's new MEFs taught (none: replaced with nothing)
@@ -166,6 +174,114 @@ const applyChanges = (
     return { ...s, mefsTaught, discipline }
   })
   return { changed: { ...d, pupils, staff } satisfies Dir.Directory, requests }
+}
+
+/**
+ * What an incremental export changes of who is where (a directory has at most 12 pupils and 4 staff): a pupil
+ * moved to the other school, his class and groups, his relatives and their flags; a staff member moved, put in
+ * or out of the direction (BR-GRP-3), a teacher's class, subject, principal class and group taught.
+ */
+const placeChanges = FastCheck.record({
+  pupils: FastCheck.array(
+    FastCheck.option(
+      FastCheck.record({
+        move: FastCheck.boolean(),
+        classCode: FastCheck.constantFrom("6A", "6B"),
+        inGroup: FastCheck.boolean(),
+        links: FastCheck.option(
+          FastCheck.array(
+            FastCheck.record({
+              relative: FastCheck.nat(7),
+              legal: FastCheck.constantFrom(0 as const, 1 as const, 2 as const),
+              financial: FastCheck.boolean(),
+              contact: FastCheck.boolean(),
+            }),
+            { minLength: 1, maxLength: 2 },
+          ),
+          { nil: undefined },
+        ),
+      }),
+      { nil: undefined },
+    ),
+    { minLength: 12, maxLength: 12 },
+  ),
+  staff: FastCheck.array(
+    FastCheck.option(
+      FastCheck.record({
+        move: FastCheck.boolean(),
+        direction: FastCheck.boolean(),
+        teaching: FastCheck.option(
+          FastCheck.record({
+            classCode: FastCheck.constantFrom("6A", "6B"),
+            subject: FastCheck.nat(Dir.subjects.length - 1),
+            principal: FastCheck.boolean(),
+            group: FastCheck.boolean(),
+          }),
+          { nil: undefined },
+        ),
+      }),
+      { nil: undefined },
+    ),
+    { minLength: 4, maxLength: 4 },
+  ),
+})
+
+/**
+ * The directory once people moved, written from the model. A relative no pupil links any more is linked
+ * back to his first child (an export lists the relatives of its pupils only); a head's functions are his
+ * `DIR` alone (he loses his post's discipline), and only a teacher's teaching changes (a profile stays).
+ */
+const movePeople = (d: Dir.Directory, c: typeof placeChanges extends FastCheck.Arbitrary<infer A> ? A : never) => {
+  const other = (jointure: string) => d.schools.find((s) => s.jointure !== jointure)!.jointure
+  let pupils = d.pupils.map((p, i) => {
+    const change = c.pupils[i]
+    if (change === undefined) return p
+    const links =
+      change.links === undefined
+        ? p.links
+        : change.links
+            .map(({ relative, ...flags }) => ({ relativeId: d.relatives[relative % d.relatives.length]!.id, ...flags }))
+            .filter((link, j, all) => all.findIndex((l) => l.relativeId === link.relativeId) === j)
+    return {
+      ...p,
+      school: change.move ? other(p.school) : p.school,
+      classCode: change.classCode,
+      groupCodes: change.inGroup ? ["G-ANG"] : [],
+      links,
+    }
+  })
+  for (const relative of d.relatives) {
+    if (pupils.some((p) => p.links.some((l) => l.relativeId === relative.id))) continue
+    const first = d.pupils.find((p) => p.links.some((l) => l.relativeId === relative.id))!
+    const link = first.links.find((l) => l.relativeId === relative.id)!
+    pupils = pupils.map((p) => (p.id === first.id ? { ...p, links: [...p.links, link] } : p))
+  }
+  const staff = d.staff.map((s, i) => {
+    const change = c.staff[i]
+    if (change === undefined) return s
+    const teaching = s.teaches.length === 0 ? undefined : change.teaching
+    return {
+      ...s,
+      school: change.move ? other(s.school) : s.school,
+      direction: change.direction,
+      discipline: change.direction ? undefined : s.discipline,
+      teaches:
+        teaching === undefined
+          ? s.teaches
+          : [
+              {
+                code: teaching.classCode,
+                kind: "Class" as const,
+                subjects: [Dir.subjects[teaching.subject]![0]],
+                principal: teaching.principal,
+              },
+              ...(teaching.group
+                ? [{ code: "G-ANG", kind: "TeachingGroup" as const, subjects: ["ANG"], principal: false }]
+                : []),
+            ],
+    }
+  })
+  return { ...d, pupils, staff } satisfies Dir.Directory
 }
 
 /** What DOMAIN.md says the ENT shows for the directory `d`, checked on the log. */
@@ -236,6 +352,35 @@ const assertShows = (d: Dir.Directory) =>
       seen.add(account.accountId)
     }
     assert.strictEqual(seen.size, d.pupils.length + d.relatives.length + d.staff.length, "one account per person")
+    // BR-ACC-8: each person in his schools and no other; a relative in his children's.
+    for (const id of Dir.everyone(d)) {
+      const account = yield* accountOf(id)
+      const schools = Dir.schoolsOf(d, id).map((jointure) => Dir.uaiOfSchool(d, jointure))
+      assert.deepStrictEqual([...account!.structureIds].sort(), schools.sort(), `${id}'s schools`)
+    }
+    // BR-GRP-6: every class, group and direction holds the feed's members, as the model has them, and no other.
+    const idOf = new Map<string, string>()
+    for (const id of Dir.everyone(d)) idOf.set((yield* accountOf(id))!.accountId, id)
+    for (const school of d.schools) {
+      const state = yield* schoolState(school.uai)
+      for (const code of [...school.classes, ...school.groups].map(([code]) => code).concat("@direction")) {
+        const here = <P extends { readonly school: string }>(list: ReadonlyArray<P>) =>
+          list.filter((p) => p.school === school.jointure)
+        const expected = [
+          ...here(d.pupils)
+            .filter((p) => p.classCode === code || p.groupCodes.includes(code))
+            .map((p) => [p.id, "Student"]),
+          ...here(d.staff)
+            .filter((s) => (code === "@direction" ? s.direction : s.teaches.some((t) => t.code === code)))
+            .map((s) => [s.id, code === "@direction" ? "Member" : "Teacher"]),
+        ].sort()
+        const members = [...(group(state, code)?.members ?? new Map())].map(([accountId, member]) => [
+          idOf.get(accountId),
+          member.role,
+        ])
+        assert.deepStrictEqual(members.sort(), expected, `the members of ${school.uai}$${code}`)
+      }
+    }
   })
 
 /** A report's steps (FeedImport.Phase): every one, in the order they run, their events summing to the run's. */
@@ -575,8 +720,8 @@ describe("FeedImport", () => {
   )
 })
 
-/** The platform's administrator confirms the held import, through the Workspace as he would. */
-const confirm = (home: string, uai: string, digest: string) =>
+/** The platform's administrator (attached to `home`), appointed as a vendor appoints him: his account id. */
+const platformAdministrator = (home: string) =>
   Effect.gen(function* () {
     const ws = yield* Workspace
     const vendor = AccountId.make("vendor-1")
@@ -598,7 +743,18 @@ const confirm = (home: string, uai: string, digest: string) =>
       )
       .pipe(Effect.ignore)
     yield* ws.system("install").handle({ _tag: "AppointPlatformAdministrator", accountId: vendor }, { occurredAt: at })
-    yield* ws.handle(vendor, { _tag: "ConfirmFeedImport", structureId: uai, digest }, { occurredAt: at })
+    return vendor
+  })
+
+/** The platform's administrator confirms the held import, through the Workspace as he would. */
+const confirm = (home: string, uai: string, digest: string) =>
+  Effect.gen(function* () {
+    const vendor = yield* platformAdministrator(home)
+    yield* (yield* Workspace).handle(
+      vendor,
+      { _tag: "ConfirmFeedImport", structureId: uai, digest },
+      { occurredAt: at },
+    )
   })
 
 describe("FeedImport, the CSV variant", () => {
@@ -787,13 +943,8 @@ describe("FeedImport, incremental", () => {
           yield* importing(d)
           const { changed, requests } = applyChanges(d, c)
           // Read with the schools and MEFs of the full export, as docs/feed-import.md says.
-          const full = Dir.files(d).filter(([name]) => name.includes("EtabEducNat") || name.includes("MefEducNat"))
-          const files = [
-            ...full,
-            ["T_Delta_20250915_PersEducNat_0000.xml", Writer.document(requests.filter((r) => r.category !== "Eleve"))],
-            ["T_Delta_20250915_Eleve_0000.xml", Writer.document(requests.filter((r) => r.category === "Eleve"))],
-          ] as const
-          const report = yield* FeedImport.run(fromFiles(files), options({ mode: "incremental" }))
+          const delta = deltaOf(d, requests)
+          const report = yield* FeedImport.run(delta, options({ mode: "incremental" }))
           assert.deepStrictEqual(report.problems, [])
           const people = [...d.pupils.map((p) => p.id), ...d.staff.map((s) => s.id)]
           for (const id of people) {
@@ -805,10 +956,121 @@ describe("FeedImport, incremental", () => {
           )
           assert.strictEqual(report.accounts.updated, moved.length, "one update per person whose schooling changed")
           assertPhases(report)
-          const again = yield* FeedImport.run(fromFiles(files), options({ mode: "incremental" }))
+          const again = yield* FeedImport.run(delta, options({ mode: "incremental" }))
           assert.strictEqual(again.events, 0, "the same delta again appends nothing")
           // The delta left what a full export of the changed directory gives: importing that appends nothing.
           assert.strictEqual((yield* importing(changed)).events, 0, "a full export of the changed directory")
+        }),
+      ),
+    { fastCheck: { numRuns: 12 } },
+  )
+
+  it.effect.prop(
+    "BR-ACC-8 BR-GRP-3 BR-GRP-6 BR-ACC-7 modify requests that move people between schools, change a pupil's class, groups and relatives, a teacher's teaching and the direction leave the directory a full export of the changed directory gives; the same delta again appends nothing",
+    [Dir.directory, placeChanges],
+    ([d, c]) =>
+      inMemory(
+        Effect.gen(function* () {
+          yield* importing(d)
+          const changed = movePeople(d, c)
+          const delta = deltaOf(d, Dir.modifications(d, changed))
+          const report = yield* FeedImport.run(delta, options({ mode: "incremental" }))
+          assert.deepStrictEqual(report.problems, [])
+          yield* assertShows(changed)
+          const again = yield* FeedImport.run(delta, options({ mode: "incremental" }))
+          assert.strictEqual(again.events, 0, "the same delta again appends nothing")
+          assert.strictEqual((yield* importing(changed)).events, 0, "a full export of the changed directory")
+        }),
+      ),
+    { fastCheck: { numRuns: 25 } },
+  )
+
+  it.effect.prop(
+    "BR-GRP-6 a membership given by hand stays the administrator's: a modify request replacing the functions or the groups ends the feed's memberships it no longer lists, never that one",
+    [Dir.directory, FastCheck.nat(), FastCheck.nat()],
+    ([d, s, p]) =>
+      inMemory(
+        Effect.gen(function* () {
+          yield* importing(d)
+          const ws = yield* Workspace
+          const admin = yield* platformAdministrator(d.schools[0]!.uai)
+          // By hand: a staff member put in his school's direction, a pupil in a group of his school.
+          const staff = d.staff[s % d.staff.length]!
+          const pupil = d.pupils[p % d.pupils.length]!
+          const given = [
+            [staff, "@direction"],
+            [pupil, "G-ANG"],
+          ] as const
+          for (const [person, code] of given) {
+            const uai = Dir.uaiOfSchool(d, person.school)
+            const groupId = Structure.groupIdOf(StructureId.make(uai), code)
+            const accountId = (yield* accountOf(person.id))!.accountId
+            const role = code === "@direction" ? "Member" : "Student"
+            const intent = { _tag: "UnassignFromGroup", structureId: uai, groupId, accountId, source: "Feed" }
+            // The feed's membership, if any, ends first: the one by hand is the administrator's from then on.
+            yield* ws.system("aaf-import").handle(intent, { occurredAt: at })
+            yield* ws.handle(
+              admin,
+              { _tag: "AssignToGroup", structureId: uai, groupId, accountId, role, source: "Manual" },
+              { occurredAt: at },
+            )
+          }
+          // The feed says again what it said: he is not in the direction, she is in no group.
+          const changed = {
+            ...d,
+            staff: d.staff.map((x) => (x.id === staff.id ? { ...x, direction: false } : x)),
+            pupils: d.pupils.map((x) => (x.id === pupil.id ? { ...x, groupCodes: [] } : x)),
+          }
+          const requests = [
+            modify(
+              "PersEducNat",
+              staff.id,
+              Dir.staffAttributes(changed.staff.find((x) => x.id === staff.id)!).filter(
+                ([name]) => name === "ENTPersonFonctions",
+              ),
+            ),
+            modify("Eleve", pupil.id, [["ENTEleveGroupes", []]]),
+          ]
+          const report = yield* FeedImport.run(deltaOf(d, requests), options({ mode: "incremental" }))
+          assert.deepStrictEqual(report.problems, [])
+          for (const [person, code] of given) {
+            const school = yield* schoolState(Dir.uaiOfSchool(d, person.school))
+            const member = group(school, code)?.members.get((yield* accountOf(person.id))!.accountId)
+            assert.strictEqual(member?.source, "Manual", `${person.id} in ${code} by hand`)
+          }
+        }),
+      ),
+    { fastCheck: { numRuns: 10 } },
+  )
+
+  it.effect.prop(
+    "BR-GRP-2 BR-ACC-7 a modify request naming a class or group its school does not list, two classes in one school or a relative without an account is refused whole: nothing of it applies, not even its new name",
+    [Dir.directory, FastCheck.nat(), FastCheck.constantFrom("class", "group", "two classes", "relative")],
+    ([d, p, wrong]) =>
+      inMemory(
+        Effect.gen(function* () {
+          yield* importing(d)
+          const pupil = d.pupils[p % d.pupils.length]!
+          const bad: Writer.Request["attributes"][number] =
+            wrong === "class"
+              ? ["ENTEleveClasses", [`${pupil.school}$9Z`]]
+              : wrong === "group"
+                ? ["ENTEleveGroupes", [`${pupil.school}$G-ESP`]]
+                : wrong === "two classes"
+                  ? ["ENTEleveClasses", [`${pupil.school}$6A`, `${pupil.school}$6B`]]
+                  : ["ENTElevePersRelEleve", ["R99$10$1$1$1$0"]]
+          const request = modify("Eleve", pupil.id, [["givenName", ["Renamed"]], bad])
+          const report = yield* FeedImport.run(deltaOf(d, [request]), options({ mode: "incremental" }))
+          assert.deepStrictEqual(
+            report.problems.map((problem) => [problem.reason, problem.id]),
+            [["Refused", pupil.id]],
+          )
+          assert.match(
+            report.problems[0]!.message,
+            wrong === "relative" ? /R99/ : wrong === "two classes" ? /BR-GRP-2/ : /lists no/,
+          )
+          assert.strictEqual(report.events, 0)
+          assert.strictEqual((yield* accountOf(pupil.id))?.firstName, pupil.firstName)
         }),
       ),
     { fastCheck: { numRuns: 12 } },

@@ -192,6 +192,52 @@ const person = (category: string, id: string, attributes: Writer.Request["attrib
   attributes: [["ENTPersonJointure", [id]], ...attributes],
 })
 
+/** A staff member's record's attributes, as an academy writes them. */
+export const staffAttributes = (s: Staff): Writer.Request["attributes"] => [
+  ["sn", [s.lastName]],
+  ["givenName", [s.firstName]],
+  ["ENTPersonStructRattach", [s.school]],
+  [
+    "ENTPersonFonctions",
+    [
+      s.direction
+        ? `${s.school}$DIR$DIRECTION$$`
+        : `${s.school}$ENS$ENSEIGNEMENT$${s.discipline?.[0] ?? ""}$${s.discipline?.[1] ?? ""}`,
+    ],
+  ],
+  ["ENTAuxEnsMEF", s.mefsTaught.map((code) => `${s.school}$${code}`)],
+  ["ENTAuxEnsClasses", s.teaches.filter((t) => t.kind === "Class").map((t) => `${s.school}$${t.code}`)],
+  ["ENTAuxEnsGroupes", s.teaches.filter((t) => t.kind === "TeachingGroup").map((t) => `${s.school}$${t.code}`)],
+  [
+    "ENTAuxEnsClassesMatieres",
+    s.teaches
+      .filter((t) => t.kind === "Class")
+      .flatMap((t) => t.subjects.map((subject) => `${s.school}$${t.code}$${subject}`)),
+  ],
+  [
+    "ENTAuxEnsGroupesMatieres",
+    s.teaches
+      .filter((t) => t.kind === "TeachingGroup")
+      .flatMap((t) => t.subjects.map((subject) => `${s.school}$${t.code}$${subject}`)),
+  ],
+  ["ENTAuxEnsClassesPrincipal", s.teaches.filter((t) => t.principal).map((t) => `${s.school}$${t.code}`)],
+]
+
+/** A pupil's record's attributes, as an academy writes them. */
+export const pupilAttributes = (p: Pupil): Writer.Request["attributes"] => [
+  ["sn", [p.lastName]],
+  ["givenName", [p.firstName]],
+  ["ENTPersonStructRattach", [p.school]],
+  ["ENTEleveMEF", [p.mef]],
+  ["ENTEleveClasses", [`${p.school}$${p.classCode}`]],
+  ["ENTEleveGroupes", p.groupCodes.map((code) => `${p.school}$${code}`)],
+  [
+    "ENTElevePersRelEleve",
+    p.links.map((l) => `${l.relativeId}$10$${l.financial ? 1 : 0}$${l.legal}$${l.contact ? 1 : 0}$0`),
+  ],
+  ["ENTPersonDateNaissance", ["12/03/2013"]],
+]
+
 /** The export's files (name, XML) for a directory, as an academy writes them. */
 export const files = (d: Directory): ReadonlyArray<readonly [string, string]> => {
   return [
@@ -248,62 +294,11 @@ export const files = (d: Directory): ReadonlyArray<readonly [string, string]> =>
     ],
     [
       "T_Complet_20250901_PersEducNat_0000.xml",
-      Writer.document(
-        d.staff.map((s) =>
-          person("PersEducNat", s.id, [
-            ["sn", [s.lastName]],
-            ["givenName", [s.firstName]],
-            ["ENTPersonStructRattach", [s.school]],
-            [
-              "ENTPersonFonctions",
-              [
-                s.direction
-                  ? `${s.school}$DIR$DIRECTION$$`
-                  : `${s.school}$ENS$ENSEIGNEMENT$${s.discipline?.[0] ?? ""}$${s.discipline?.[1] ?? ""}`,
-              ],
-            ],
-            ["ENTAuxEnsMEF", s.mefsTaught.map((code) => `${s.school}$${code}`)],
-            ["ENTAuxEnsClasses", s.teaches.filter((t) => t.kind === "Class").map((t) => `${s.school}$${t.code}`)],
-            [
-              "ENTAuxEnsGroupes",
-              s.teaches.filter((t) => t.kind === "TeachingGroup").map((t) => `${s.school}$${t.code}`),
-            ],
-            [
-              "ENTAuxEnsClassesMatieres",
-              s.teaches
-                .filter((t) => t.kind === "Class")
-                .flatMap((t) => t.subjects.map((subject) => `${s.school}$${t.code}$${subject}`)),
-            ],
-            [
-              "ENTAuxEnsGroupesMatieres",
-              s.teaches
-                .filter((t) => t.kind === "TeachingGroup")
-                .flatMap((t) => t.subjects.map((subject) => `${s.school}$${t.code}$${subject}`)),
-            ],
-            ["ENTAuxEnsClassesPrincipal", s.teaches.filter((t) => t.principal).map((t) => `${s.school}$${t.code}`)],
-          ]),
-        ),
-      ),
+      Writer.document(d.staff.map((s) => person("PersEducNat", s.id, staffAttributes(s)))),
     ],
     [
       "T_Complet_20250901_Eleve_0000.xml",
-      Writer.document(
-        d.pupils.map((p) =>
-          person("Eleve", p.id, [
-            ["sn", [p.lastName]],
-            ["givenName", [p.firstName]],
-            ["ENTPersonStructRattach", [p.school]],
-            ["ENTEleveMEF", [p.mef]],
-            ["ENTEleveClasses", [`${p.school}$${p.classCode}`]],
-            ["ENTEleveGroupes", p.groupCodes.map((code) => `${p.school}$${code}`)],
-            [
-              "ENTElevePersRelEleve",
-              p.links.map((l) => `${l.relativeId}$10$${l.financial ? 1 : 0}$${l.legal}$${l.contact ? 1 : 0}$0`),
-            ],
-            ["ENTPersonDateNaissance", ["12/03/2013"]],
-          ]),
-        ),
-      ),
+      Writer.document(d.pupils.map((p) => person("Eleve", p.id, pupilAttributes(p)))),
     ],
     [
       "T_Complet_20250901_PersRelEleve_0000.xml",
@@ -346,3 +341,36 @@ export const everyone = (d: Directory): ReadonlyArray<string> => [
   ...d.relatives.map((r) => r.id),
   ...d.staff.map((s) => s.id),
 ]
+
+/**
+ * The modify requests an academy writes when the directory `before` becomes `after`: for each person,
+ * the attributes of his record whose values changed, and those only.
+ */
+export const modifications = (before: Directory, after: Directory): ReadonlyArray<Writer.Request> => {
+  const requests: Array<Writer.Request> = []
+  const diff = <P extends { readonly id: string }>(
+    category: string,
+    was: ReadonlyArray<P>,
+    now: ReadonlyArray<P>,
+    attributes: (person: P) => Writer.Request["attributes"],
+  ) => {
+    for (const person of now) {
+      const old = was.find((p) => p.id === person.id)
+      if (old === undefined) continue
+      const kept = new Map(attributes(old).map(([name, values]) => [name, JSON.stringify(values)]))
+      const changed = attributes(person).filter(([name, values]) => kept.get(name) !== JSON.stringify(values))
+      if (changed.length > 0) {
+        requests.push({
+          kind: "modify",
+          categoryAttribute: "categoriePersonne",
+          category,
+          id: person.id,
+          attributes: changed,
+        })
+      }
+    }
+  }
+  diff("PersEducNat", before.staff, after.staff, staffAttributes)
+  diff("Eleve", before.pupils, after.pupils, pupilAttributes)
+  return requests
+}

@@ -84,6 +84,8 @@ export interface Plan {
   readonly read: number
   /** MEF code to its label and the MEF it attaches to, as the files read give them. */
   readonly mefs: Mefs
+  /** Subject code to its label (`MatiereEducNat`), as the files read give them. */
+  readonly subjects: ReadonlyMap<string, string>
 }
 
 const kindOf = (type: string | undefined): SchoolPlan["kind"] =>
@@ -600,13 +602,15 @@ const build = (collected: Collector): Plan => {
     problems: collected.problems,
     read: collected.read,
     mefs: collected.mefs,
+    subjects: collected.subjects,
   }
 }
 
 /**
  * The schooling a person's modify request leaves him (BR-MSG-3): the parts it replaces (a pupil's
  * `ENTEleveMEF`, a teacher's `ENTAuxEnsMEF`, the disciplines of `ENTPersonFonctions`) read as an add
- * request's are, the others kept from `current`, with how many of its MEFs have no `MefEducNat` record
+ * request's are, the others kept from `current` (a pupil's moved to his new attachment school when it
+ * replaces `ENTPersonStructRattach`), with how many of its MEFs have no `MefEducNat` record
  * among the files read (`unknownMefs`: each is its own level, as in a full import). Undefined when it
  * replaces none of them; the id of a school absent from the files read (`uaiOf`, by jointure) when it
  * names one.
@@ -624,21 +628,25 @@ export const modifiedSchooling = (
   const replaces = (name: string) => record.attributes.has(name)
   const mefsReplaced = replaces(record._tag === "Pupil" ? "ENTEleveMEF" : "ENTAuxEnsMEF")
   const disciplinesReplaced = record._tag === "Staff" && replaces("ENTPersonFonctions")
-  if (record._tag === "Relative" || !(mefsReplaced || disciplinesReplaced)) return undefined
+  // A pupil's levels are his attachment school's: a new attachment takes them along.
+  const moved = record._tag === "Pupil" && replaces("ENTPersonStructRattach")
+  if (record._tag === "Relative" || !(mefsReplaced || disciplinesReplaced || moved)) return undefined
+  // His MEF is his attachment school's: the first of a replaced ENTPersonStructRattach, else his account's.
+  const rattach = record._tag === "Pupil" ? record.attributes.get("ENTPersonStructRattach")?.[0] : undefined
+  const attachedTo = rattach === undefined ? attachment : uaiOf.get(rattach)
+  if (rattach !== undefined && attachedTo === undefined) return { unknownSchool: rattach }
   const into: Schoolings = new Map()
   const add = (uai: string, kind: "levels" | "subLevels" | "disciplines", value: Coded | undefined) =>
     addTo(into, uai as Uai, kind, value)
   for (const entry of current) {
-    for (const value of mefsReplaced ? [] : entry.levels) add(entry.structureId, "levels", value)
-    for (const value of mefsReplaced ? [] : entry.subLevels) add(entry.structureId, "subLevels", value)
+    const at = moved && attachedTo !== undefined ? attachedTo : entry.structureId
+    for (const value of mefsReplaced ? [] : entry.levels) add(at, "levels", value)
+    for (const value of mefsReplaced ? [] : entry.subLevels) add(at, "subLevels", value)
     for (const value of disciplinesReplaced ? [] : entry.disciplines) add(entry.structureId, "disciplines", value)
   }
   const taught: Array<{ readonly uai: string; readonly code: string; readonly label: string | undefined }> = []
   if (record._tag === "Pupil") {
-    // His MEF is his attachment school's: the first of a replaced ENTPersonStructRattach, else his account's.
-    const rattach = record.attributes.get("ENTPersonStructRattach")?.[0]
-    const uai = rattach === undefined ? attachment : uaiOf.get(rattach)
-    if (rattach !== undefined && uai === undefined) return { unknownSchool: rattach }
+    const uai = attachedTo
     const mef = first(record, "ENTEleveMEF")
     if (mef !== undefined && uai !== undefined)
       taught.push({ uai, code: mef, label: first(record, "ENTEleveLibelleMEF") })

@@ -27,17 +27,16 @@ import type { AafElement, Source } from "../AafRecord.ts"
 import type { HeldSchool, Options, Phase, Report } from "../FeedImport.ts"
 import { FeedImportError } from "../FeedImportError.ts"
 import * as ImportProblem from "../ImportProblem.ts"
-import { collector, modifiedSchooling, type PersonPlan, type SchoolPlan, unknownMefMessage } from "./importPlan.ts"
+import { collector, type PersonPlan, type SchoolPlan } from "./importPlan.ts"
 import * as Logins from "./logins.ts"
+import * as Modifications from "./modifications.ts"
+import { DIRECTION, type Member, type SchoolStream } from "./schoolStream.ts"
 
 /**
  * People whose facts the import reads in one call (the read model answers many keys in one statement
  * per collection; its limit is 10,000).
  */
 const LOOKUPS = 1_000
-
-/** The code of the direction's functional group in every school (BR-GRP-3); no feed class code has a `@`. */
-const DIRECTION = "@direction"
 
 const feedActor = Actor.system("aaf-import")
 
@@ -767,117 +766,23 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     yield* ended("deletions")
 
     // 7. An incremental export's modifications: the attributes they replace, and those only.
-    const uaiOf = new Map(plan.schools.map((school) => [school.jointure, school.uai as string]))
-    for (const record of plan.modifications) {
-      const origin = { source: record.source, category: record.category, id: record.id }
-      const key = `${record.category}:${record.id}`
-      const refused = (message: string) => report(key, origin, "Refused", message)
-      const accountId = yield* facts.feedHolder(source, record.id)
-      if (accountId === undefined) {
-        refused("No account holds this feed person: a modification follows the import that added him")
-        continue
-      }
-      const { state: account } = yield* CommandHandler.load(Account.aggregate, accountId)
-      if (account._tag !== "Account") continue
-      const replaced = (name: string) => record.attributes.get(name)
-      const names = [replaced("givenName"), replaced("sn")]
-      if (names.some((values) => values !== undefined && values.length === 0)) {
-        report(key, origin, "Refused", "givenName or sn: replaced with no value (a person keeps a name)")
-        continue
-      }
-      // Every school it names first: one absent from the files read refuses the record, nothing of it applied.
-      const schooling = modifiedSchooling(plan, record, account.schooling, uaiOf, account.structureIds[0])
-      if (schooling !== undefined && "unknownSchool" in schooling) {
-        refused(`School ${schooling.unknownSchool} is not in the files read (add the schools of the last full export)`)
-        continue
-      }
-      const memberships =
-        record._tag !== "Pupil"
-          ? []
-          : ([
-              ["ENTEleveClasses", record.classes, "Class"],
-              ["ENTEleveGroupes", record.groups, "TeachingGroup"],
-            ] as const)
-      const unknown = memberships
-        .filter(([attribute]) => replaced(attribute) !== undefined)
-        .flatMap(([attribute, list]) =>
-          list
-            .filter(({ structureId }) => !uaiOf.has(structureId))
-            .map(({ structureId }) => ({ attribute, structureId })),
-        )[0]
-      if (unknown !== undefined) {
-        refused(
-          `${unknown.attribute}: school ${unknown.structureId} is not in the files read (add the schools of the last full export)`,
-        )
-        continue
-      }
-      const firstName = names[0]?.[0] ?? account.firstName
-      const lastName = names[1]?.[0] ?? account.lastName
-      const mail = replaced("mail")?.[0]
-      let identityUpdated = false
-      if (
-        firstName !== account.firstName ||
-        lastName !== account.lastName ||
-        (mail !== undefined && mail !== account.email)
-      ) {
-        const updated = yield* give(
-          {
-            _tag: "UpdateAccountIdentity",
-            accountId,
-            firstName,
-            lastName,
-            ...(mail === undefined ? {} : { email: mail }),
-          },
-          refused,
-        )
-        if (updated !== undefined && updated.length > 0) {
-          counts.updated++
-          identityUpdated = true
-        }
-      }
-      // Levels, sub-levels and post disciplines, where the modification replaces what gives them (BR-MSG-3).
-      if (schooling !== undefined && schooling.unknownMefs > 0) {
-        const attribute = record._tag === "Pupil" ? "ENTEleveMEF" : "ENTAuxEnsMEF"
-        problems.push({
-          ...origin,
-          severity: "warning",
-          reason: "UnknownMef",
-          message: unknownMefMessage(attribute, schooling.unknownMefs),
-        })
-      }
-      if (schooling !== undefined && !Schooling.equivalent(account.schooling, schooling.schooling)) {
-        const updated = yield* give(
-          { _tag: "UpdateAccountSchooling", accountId, schooling: schooling.schooling },
-          refused,
-        )
-        if (updated !== undefined && updated.length > 0 && !identityUpdated) counts.updated++
-      }
-      for (const [attribute, list, kind] of memberships) {
-        if (replaced(attribute) === undefined) continue
-        const wanted = list.map(({ structureId, code }) => {
-          const uai = uaiOf.get(structureId)! as StructureId
-          return { structureId: uai as string, groupId: Structure.groupIdOf(uai, code) }
-        })
-        for (const target of wanted) {
-          const stream = streams.get(target.structureId)
-          if (stream === undefined) continue
-          yield* stream.give({ _tag: "AssignToGroup", ...target, accountId, role: "Student", source: "Feed" }, refused)
-        }
-        // The feed's memberships of that kind the modification no longer lists end (BR-GRP-6).
-        for (const [structureId, stream] of streams) {
-          const state = stream.state()
-          if (state._tag !== "Structure") continue
-          for (const group of state.groups.values()) {
-            if (!group.open || group.kind !== kind || group.members.get(accountId)?.source !== "Feed") continue
-            if (wanted.some((w) => w.groupId === group.groupId)) continue
-            yield* stream.give(
-              { _tag: "UnassignFromGroup", structureId, groupId: group.groupId, accountId, source: "Feed" },
-              refused,
-            )
-          }
-        }
-      }
-    }
+    yield* Modifications.apply({
+      plan,
+      source,
+      streams,
+      give,
+      refuse: (record, message) =>
+        report(
+          `${record.category}:${record.id}`,
+          { source: record.source, category: record.category, id: record.id },
+          "Refused",
+          message,
+        ),
+      warn: (problem) => problems.push(problem),
+      updated: () => {
+        counts.updated++
+      },
+    })
 
     yield* ended("modifications")
     options.onProgress?.(plan.count, plan.count)
@@ -921,30 +826,6 @@ interface Origin {
   readonly source: Source
   readonly category: ImportProblem.ImportProblem["category"] & string
   readonly id: string
-}
-
-/** A member of a class, group or direction as `ImportGroupMembers` and `AssignToGroup` take him. */
-interface Member {
-  readonly accountId: AccountId
-  readonly role: "Student" | "Teacher" | "Member"
-  readonly subjects?: ReadonlyArray<string>
-  readonly principal?: boolean
-}
-
-/** A school's Structure stream as the import follows it (see `schoolStream`). */
-interface SchoolStream {
-  readonly state: () => Structure.StructureState
-  readonly give: (
-    intent: Record<string, unknown>,
-    onRefused: (message: string) => void,
-  ) => Effect.Effect<ReadonlyArray<Domain.Event> | undefined, EventStoreErrorLike>
-  /**
-   * Queues a command for the next batch when it changes something; the state follows it at once.
-   * False when the command is refused on the state (it is queued all the same, to be reported).
-   */
-  readonly queue: (intent: Record<string, unknown>, onRefused: (message: string) => void) => boolean
-  /** Reads the stream's state again from the log. */
-  readonly reload: Effect.Effect<void, EventStoreErrorLike>
 }
 
 const heldMessage = (uai: string, held: ReadonlyArray<HeldSchool>): string => {
