@@ -89,6 +89,8 @@ export const run = async (): Promise<void> => {
   const url = process.env.DATABASE_URL
   if (postgres && url === undefined) throw new Error("--store=postgres imports into DATABASE_URL (an empty database)")
   const batchSize = flag("batch-size") === undefined ? undefined : Number(flag("batch-size"))
+  // SQLite's page cache (SqliteEventStore's cacheMiB), to compare sizes.
+  const cacheMiB = flag("sqlite-cache") === undefined ? undefined : Number(flag("sqlite-cache"))
   const file = (name: string) => Path.join(Os.tmpdir(), `cartable-bench-import-${name}-${process.pid}.db`)
   const catalog = EventCatalog.make(Domain.events)
   // The projections of a vendor's stack (packages/cli ReadSide): three inline, the rest rebuilt after.
@@ -112,7 +114,7 @@ export const run = async (): Promise<void> => {
       Layer.provideMerge(
         storage === "postgres"
           ? (PostgresEventStore.layer({ url: url!, catalog }) as unknown as ReturnType<typeof SqliteEventStore.layer>)
-          : SqliteEventStore.layer({ filename, catalog }),
+          : SqliteEventStore.layer({ filename, catalog, ...(cacheMiB === undefined ? {} : { cacheMiB }) }),
       ),
     )
   const options: FeedImport.Options = {

@@ -71,19 +71,38 @@ describe("SqliteEventStore", () => {
     }),
   )
 
-  it.scoped("opens a file in WAL mode with synchronous = NORMAL", () =>
+  it.scoped(
+    "opens a file in WAL mode with synchronous = NORMAL and a page cache of cacheMiB (better-sqlite3's 16,000 KiB by default)",
+    () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDir
+        const pragmas = Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const [journal] = yield* sql<{ journal_mode: string }>`PRAGMA journal_mode`
+          const [sync] = yield* sql<{ synchronous: number }>`PRAGMA synchronous`
+          const [cache] = yield* sql<{ cache_size: number }>`PRAGMA cache_size`
+          return [journal?.journal_mode, sync?.synchronous, cache?.cache_size]
+        })
+        const found = yield* pragmas.pipe(
+          Effect.provide(SqliteEventStore.layerDriver({ filename: Path.join(dir, "pragmas.db") })),
+        )
+        assert.deepStrictEqual(found, ["wal", 1, -16000])
+        const small = yield* pragmas.pipe(
+          Effect.provide(SqliteEventStore.layerDriver({ filename: Path.join(dir, "pragmas.db"), cacheMiB: 8 })),
+        )
+        assert.deepStrictEqual(small, ["wal", 1, -8 * 1024])
+      }),
+  )
+
+  it.effect("a page cache that is no size in MiB fails with InvalidArgument, nothing opened", () =>
     Effect.gen(function* () {
-      const dir = yield* tempDir
-      const pragmas = Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        const [journal] = yield* sql<{ journal_mode: string }>`PRAGMA journal_mode`
-        const [sync] = yield* sql<{ synchronous: number }>`PRAGMA synchronous`
-        return [journal?.journal_mode, sync?.synchronous]
-      })
-      const found = yield* pragmas.pipe(
-        Effect.provide(SqliteEventStore.layerDriver({ filename: Path.join(dir, "pragmas.db") })),
-      )
-      assert.deepStrictEqual(found, ["wal", 1])
+      for (const cacheMiB of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        const error = yield* Effect.flip(
+          Effect.provide(EventStoreDriver, SqliteEventStore.layerDriver({ filename: ":memory:", cacheMiB })),
+        )
+        assert.strictEqual(error._tag, "EventStoreError")
+        assert.strictEqual(error._tag === "EventStoreError" && error.reason, "InvalidArgument")
+      }
     }),
   )
 

@@ -365,11 +365,12 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         links.push({ pupil: { source, category, id }, pupilId: accountId, relatives: person.relatives, fresh })
         person.relatives.forEach(({ relativeId, legalAuthority, financial, contact }, index) => {
           const children = childrenOf.get(relativeId)
-          const child = [{ pupilId: accountId, legalAuthority, financial, contact }, index] as const
+          const last = index === person.relatives.length - 1
+          const child = [{ pupilId: accountId, legalAuthority, financial, contact }, index, last] as const
           if (children === undefined) childrenOf.set(relativeId, [child])
           else children.push(child)
         })
-        nextLinkOf.set(accountId, 0)
+        if (person.relatives.length > 0) nextLinkOf.set(accountId, 0)
       }
     }
     /** The links each relative account has now, for the links' step to give only the changed ones. */
@@ -378,10 +379,10 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
      * A new relative's links to the pupils provisioned before him (the reader gives pupils first), by his
      * export id: they come with his provisioning, one command where there were as many as his children.
      */
-    const childrenOf = new Map<string, Array<readonly [link: RelativeLink, index: number]>>()
+    const childrenOf = new Map<string, Array<readonly [link: RelativeLink, index: number, last: boolean]>>()
     /**
-     * Per pupil, the position in his list of relatives of the next link a provisioning may give (-1: none
-     * may): a pupil's links are given in his list's order, as the links' step gives them, so that of two
+     * Per pupil, the position in his list of relatives of the next link a provisioning may give (none when
+     * his last was given, or none may be: the map empties as the links go): a pupil's links are given in his list's order, as the links' step gives them, so that of two
      * relatives with the same names (BR-ACC-7) the same one is linked however the export is read.
      */
     const nextLinkOf = new Map<AccountId, number>()
@@ -460,11 +461,12 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           const activationCode = yield* options.activationCode
           // With the account, in one command: the e-mail, the levels, sub-levels and post disciplines
           // (BR-MSG-3), and a relative's links to the pupils provisioned before him (BR-ACC-7).
-          for (const [link, position] of children) {
+          for (const [link, position, last] of children) {
             if (nextLinkOf.get(link.pupilId) !== position) continue
             given.push(link)
             linkedInBatch.add(link.pupilId)
-            nextLinkOf.set(link.pupilId, position + 1)
+            if (last) nextLinkOf.delete(link.pupilId)
+            else nextLinkOf.set(link.pupilId, position + 1)
           }
           queue(
             {
@@ -489,7 +491,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
               : () => {
                   retrying.add(key)
                   retry.push(person)
-                  for (const link of given) nextLinkOf.set(link.pupilId, -1)
+                  for (const link of given) nextLinkOf.delete(link.pupilId)
                 },
             (done) => {
               if (done !== undefined) counts.provisioned++
