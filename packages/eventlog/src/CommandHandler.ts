@@ -312,21 +312,8 @@ export const makeTyped = <C extends { readonly _tag: string }, E extends { reado
       }).pipe(Effect.retry({ schedule: retry, while: isConflict }))
     }
 
-    // One counter per command tag and outcome, tagged once: the tags are the aggregate's commands.
-    const counters = new Map<string, Metric.Metric.Counter<number>>()
-    const counted = (tag: string, outcome: EventLogMetrics.CommandOutcome) => {
-      const key = `${outcome} ${tag}`
-      let counter = counters.get(key)
-      if (counter === undefined) {
-        counter = EventLogMetrics.commands.pipe(
-          Metric.tagged("category", aggregate.category),
-          Metric.tagged("command", tag),
-          Metric.tagged("outcome", outcome),
-        )
-        counters.set(key, counter)
-      }
-      return Metric.increment(counter)
-    }
+    const counted = (tag: string, outcome: EventLogMetrics.CommandOutcome) =>
+      Metric.increment(commandCounter(aggregate.category, tag, outcome))
     const outcomeOf = (error: unknown): EventLogMetrics.CommandOutcome =>
       error instanceof EventStoreError || error instanceof ConcurrencyConflict ? "failed" : "rejected"
 
@@ -363,6 +350,22 @@ export const make = <C extends { readonly _tag: string }, E extends { readonly _
     return (input, context) => Effect.flatMap(decode(input), (command) => handle(command, context))
   })
 
+/** One counter per aggregate, command tag and outcome, tagged once: the tags are the aggregates' commands. */
+const counters = new Map<string, Metric.Metric.Counter<number>>()
+const commandCounter = (category: string, tag: string, outcome: EventLogMetrics.CommandOutcome) => {
+  const key = `${category} ${outcome} ${tag}`
+  let counter = counters.get(key)
+  if (counter === undefined) {
+    counter = EventLogMetrics.commands.pipe(
+      Metric.tagged("category", category),
+      Metric.tagged("command", tag),
+      Metric.tagged("outcome", outcome),
+    )
+    counters.set(key, counter)
+  }
+  return counter
+}
+
 /**
  * Commands decided one after another and appended together, in one transaction
  * (`EventStore.appendMany`): each stream's state follows the batch's earlier
@@ -377,6 +380,11 @@ export interface Batch {
   readonly appends: () => ReadonlyArray<StreamAppend<NewEvent>>
   /** The commands decided into the batch that recorded events. */
   readonly size: () => number
+  /**
+   * Counts the batch's decisions in the commands metric (`accepted`, `rejected`), as
+   * {@link makeTyped} counts each command: run it once the batch is appended.
+   */
+  readonly counted: Effect.Effect<void>
 }
 
 interface BatchStream {
@@ -387,6 +395,7 @@ interface BatchStream {
 
 interface BatchState extends Batch {
   readonly streams: Map<string, BatchStream>
+  readonly outcomes: Array<Metric.Metric.Counter<number>>
   changed: number
 }
 
@@ -397,10 +406,15 @@ interface BatchState extends Batch {
  */
 export const makeBatch = (): Batch => {
   const streams = new Map<string, BatchStream>()
+  const outcomes: Array<Metric.Metric.Counter<number>> = []
   const batch: BatchState = {
     streams,
+    outcomes,
     changed: 0,
     size: () => batch.changed,
+    counted: Effect.suspend(() =>
+      Effect.forEach(outcomes.splice(0, outcomes.length), Metric.increment, { discard: true }),
+    ),
     appends: () =>
       [...streams]
         .filter(([, stream]) => stream.events.length > 0)
@@ -473,6 +487,8 @@ export const makeBatchDecider = <
           batch.streams.set(streamName, stream)
         }
         const decision = aggregate.decide(command, stream.state as S)
+        const outcome = Either.isLeft(decision) ? "rejected" : "accepted"
+        batch.outcomes.push(commandCounter(aggregate.category, command._tag, outcome))
         if (Either.isLeft(decision)) return yield* Effect.fail(decision.left)
         const events = decision.right
         if (events.length === 0) return { streamName, events, streamVersion: stream.version + stream.events.length }

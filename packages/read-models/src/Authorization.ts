@@ -689,6 +689,10 @@ export declare namespace Authorization {
     readonly location: (structureId: StructureId) => Effect.Effect<Actor.Location | undefined, ReadModelError>
     /** The account holding this login or alias, one namespace (BR-ACC-10). */
     readonly loginHolder: (login: string) => Effect.Effect<AccountId | undefined, ReadModelError>
+    /** The accounts holding these logins or aliases, by login (those held; at most 10,000 logins). */
+    readonly loginHolders: (
+      logins: ReadonlyArray<string>,
+    ) => Effect.Effect<ReadonlyMap<string, AccountId>, ReadModelError>
     /** The account provisioned from this feed person (BR-ACC-8). */
     readonly feedHolder: (source: string, externalId: string) => Effect.Effect<AccountId | undefined, ReadModelError>
     /** The accounts provisioned from these feed persons, by external id (those that have one; at most 10,000 ids). */
@@ -878,6 +882,8 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
         entry === undefined ? undefined : Structure.locationFrom(entry.structureId, entry.kind, entry),
       ),
     loginHolder: (login) => Effect.map(logins.get(login), (entry) => entry?.accountId),
+    loginHolders: (keys) =>
+      Effect.map(logins.getMany(keys), (entries) => new Map(entries.map((entry) => [entry.key, entry.accountId]))),
     feedHolder: (source, externalId) =>
       Effect.map(feedIds.get(feedKey(source, externalId)), (entry) => entry?.accountId),
     feedHolders: (source, externalIds) => {

@@ -189,6 +189,13 @@ for (const { name, storage } of stores) {
         assert.strictEqual(yield* facts.loginHolder("marie.a"), ids.pupil)
         assert.strictEqual(yield* facts.loginHolder("marie.perso"), ids.pupil)
         assert.strictEqual(yield* facts.loginHolder("nobody.x"), undefined)
+        assert.deepStrictEqual(
+          yield* facts.loginHolders(["marie.a", "nobody.x", "marie.perso", "marie.a"]),
+          new Map([
+            ["marie.a", ids.pupil],
+            ["marie.perso", ids.pupil],
+          ]),
+        )
         assert.strictEqual(yield* facts.feedHolder("AAF", "j-teacher-1"), ids.teacher)
         assert.deepStrictEqual(
           yield* facts.feedHolders("AAF", ["j-teacher-1", "j-nobody", "j-teacher-1"]),

@@ -10,6 +10,8 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import * as MetricState from "effect/MetricState"
 import { runtimeOn, stores } from "../../read-models/test/authorizationFixtures.ts"
 
 const context = { occurredAt: DateTime.unsafeMake("2026-09-01T02:00:00Z") }
@@ -54,6 +56,31 @@ const registered = Effect.gen(function* () {
   )
   return feed
 })
+
+/** The commands and refusals counted so far (cartable.commands, cartable.workspace.refused), by tags. */
+const counts = Effect.map(Metric.snapshot, (pairs) => {
+  const out = new Map<string, number>()
+  for (const pair of pairs) {
+    const name = pair.metricKey.name
+    if (name !== "cartable.commands" && name !== "cartable.workspace.refused") continue
+    if (!MetricState.isCounterState(pair.metricState)) continue
+    const tags = pair.metricKey.tags.map((tag) => `${tag.key}=${tag.value}`).sort()
+    out.set(`${name} ${tags.join(" ")}`, Number(pair.metricState.count))
+  }
+  return out
+})
+
+/** What `effect` adds to the counts. */
+const counted = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const before = yield* counts
+    yield* effect
+    const after = yield* counts
+    const added = new Map<string, number>()
+    for (const [key, count] of after)
+      if (count !== (before.get(key) ?? 0)) added.set(key, count - (before.get(key) ?? 0))
+    return added
+  })
 
 for (const { name, storage } of stores) {
   const world = Workspace.layer.pipe(Layer.provideMerge(runtimeOn(storage)))
@@ -151,6 +178,37 @@ for (const { name, storage } of stores) {
             ["AccountProvisioned", "RelativeLinked"],
           )
         }).pipe(Effect.provide(world)),
+    )
+
+    it.effect(
+      "a batch counts its commands and refusals as one by one counts them, also when its append falls back to one by one",
+      () =>
+        Effect.gen(function* () {
+          const batches = [
+            [
+              provision("acc-1", "marie.anquet"),
+              { _tag: "UpdateAccountIdentity", accountId: "acc-404", firstName: "Paul", lastName: "Rivière" },
+              { _tag: "NotACommand" },
+            ],
+            // The claims conflict at the append: each intent is handled again alone, and counted once.
+            [provision("acc-2", "paul.a"), provision("acc-3", "paul.a")],
+          ]
+          const byBatch = yield* counted(
+            Effect.gen(function* () {
+              const feed = yield* registered
+              for (const intents of batches) yield* feed.handleBatch(intents, context)
+            }).pipe(Effect.provide(Workspace.layer.pipe(Layer.provideMerge(runtimeOn(storage))))),
+          )
+          const alone = yield* counted(
+            Effect.gen(function* () {
+              const feed = yield* registered
+              for (const intents of batches)
+                for (const intent of intents) yield* Effect.either(feed.handle(intent, context))
+            }).pipe(Effect.provide(Workspace.layer.pipe(Layer.provideMerge(runtimeOn(storage))))),
+          )
+          assert.deepStrictEqual(byBatch, alone)
+          assert.isAbove(byBatch.size, 3)
+        }),
     )
   })
 }

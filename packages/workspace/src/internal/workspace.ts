@@ -68,7 +68,7 @@ export const make = <const A extends Aggregates>(
     const plans = new Map([...intents.byTag].map(([tag, entry]) => [tag, planOf(entry)]))
 
     /** Sets the actor, completes the other facts from the log and checks them: the command to decide. */
-    const prepare = (intent: Intent.Intent, actor: Actor) =>
+    const prepare = (intent: Intent.Intent, actor: Actor, facts: Authorization.Service = authorization) =>
       Effect.gen(function* () {
         // Every tag the intents decode has a plan.
         const plan = plans.get(intent._tag)!
@@ -79,7 +79,7 @@ export const make = <const A extends Aggregates>(
           command = withActor as Command
         }
         // The cross-facts step: a report's location, a pupil's classes, the holder of a login, from the log.
-        const completed = yield* Effect.provideService(CrossFacts.complete(command), Authorization, authorization)
+        const completed = yield* Effect.provideService(CrossFacts.complete(command), Authorization, facts)
         const missing = unresolved(plan, completed)
         if (missing.length > 0) return yield* new UnresolvedFact({ command: intent._tag, fields: missing })
         // The intent decoded with the command's own field Schemas and every fact is set and valid:
@@ -147,13 +147,21 @@ export const make = <const A extends Aggregates>(
             return yield* oneByOne(inputs, context)
           }
           const batch = CommandHandler.makeBatch()
+          const decoded = yield* Effect.forEach(inputs, (input) => Effect.either(intents.decode(input)))
+          // The batch's claims (logins, feed persons) read in one call each: the log as it was before the batch.
+          const facts = yield* CrossFacts.prefetched(
+            authorization,
+            decoded.flatMap((intent) => (Either.isRight(intent) ? [intent.right] : [])),
+          )
           const decided: Array<
             Either.Either<CommandHandler.Decided<Aggregate.Event<A[keyof A]>>, Workspace.SystemError<A>>
           > = []
-          for (const input of inputs) {
+          for (const intent of decoded) {
             const outcome = yield* Effect.either(
-              Effect.flatMap(intents.decode(input), (intent) =>
-                Effect.flatMap(prepare(intent, actor), (command) => router.decideInBatch(command, context, batch)),
+              Effect.flatMap(intent, (intent) =>
+                Effect.flatMap(prepare(intent, actor, facts), (command) =>
+                  router.decideInBatch(command, context, batch),
+                ),
               ),
             )
             // A store failing under a read fails the batch as it fails a command.
@@ -171,6 +179,9 @@ export const make = <const A extends Aggregates>(
             }
             return yield* Effect.fail(written.left as EventStoreError)
           }
+          // Counted as one by one counts them: each command's outcome, each refusal.
+          yield* batch.counted
+          for (const outcome of decided) if (Either.isLeft(outcome)) yield* countRefusal("system")(outcome.left)
           return decided.map(
             (outcome): Outcome => Either.map(outcome, ({ events, streamVersion }) => ({ events, streamVersion })),
           )
