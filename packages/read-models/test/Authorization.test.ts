@@ -219,6 +219,11 @@ for (const { name, storage } of stores) {
           profile: undefined,
           relatives: [],
         })
+        // Many pupils at once: each as pupilRelatives gives him.
+        const many = [ids.pupil, ids.relative, AccountId.make("nobody"), ids.pupil]
+        const each = new Map<AccountId, Authorization.PupilRelatives>()
+        for (const id of many) each.set(id, yield* facts.pupilRelatives(id))
+        assert.deepStrictEqual(yield* facts.pupilsRelatives(many), each)
         assert.deepStrictEqual(yield* facts.location(school), {
           structureId: school,
           districtId: district,

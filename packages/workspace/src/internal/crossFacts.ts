@@ -19,7 +19,7 @@ import * as HomeworkBookCommands from "@cartable/domain/HomeworkBookCommands"
 import { type AccountId, type GroupId, type HomeworkBookId, StructureId } from "@cartable/domain/Ids"
 import * as Message from "@cartable/domain/Message"
 import type { ReadModelError } from "@cartable/projections/ReadModelStore"
-import { Authorization } from "@cartable/read-models/Authorization"
+import { Authorization, type PupilRelatives } from "@cartable/read-models/Authorization"
 import * as Effect from "effect/Effect"
 import * as SectionFacts from "./sectionFacts.ts"
 
@@ -357,8 +357,10 @@ export const retryOnClaimConflict = <A, E, R>(attempt: Effect.Effect<A, E, R>): 
   Effect.catchIf(attempt, isClaimConflict, () => attempt)
 
 /**
- * The facts a batch's intents claim (the logins and feed persons of its provisionings), read in one call
- * each, before any is decided: the service answers those from what it read and the others as `facts` does.
+ * The facts a batch's intents need most (the logins and feed persons its provisionings claim, the
+ * relatives of the pupils its links name), read in one call each before any is decided, as each intent's
+ * would be (a batch's facts are the log's before it): the service answers those from what it read and
+ * the others as `facts` does.
  */
 export const prefetched = (
   facts: Authorization.Service,
@@ -367,9 +369,17 @@ export const prefetched = (
   Effect.gen(function* () {
     const logins = new Set<string>()
     const feedIds = new Map<string, Set<string>>()
+    const pupils = new Set<AccountId>()
     for (const intent of intents) {
-      if (intent._tag !== "ProvisionAccount") continue
       const command = intent as Fields
+      if (intent._tag === "LinkRelative") {
+        const pupilId = (command.link as { readonly pupilId?: unknown } | undefined)?.pupilId
+        if (typeof pupilId === "string") pupils.add(pupilId as AccountId)
+      }
+      if (intent._tag !== "ProvisionAccount") continue
+      for (const link of (command.links ?? []) as ReadonlyArray<{ readonly pupilId?: unknown }>) {
+        if (typeof link.pupilId === "string") pupils.add(link.pupilId as AccountId)
+      }
       if (typeof command.login === "string") logins.add(command.login)
       const origin = command.origin as {
         readonly _tag?: string
@@ -382,13 +392,19 @@ export const prefetched = (
         feedIds.set(origin.source, ids)
       }
     }
-    if (logins.size + feedIds.size < 2) return facts
-    const loginHolders = yield* facts.loginHolders([...logins])
+    if (logins.size + feedIds.size + pupils.size < 2) return facts
+    const loginHolders = logins.size === 0 ? new Map<string, AccountId>() : yield* facts.loginHolders([...logins])
+    const relativesOf =
+      pupils.size === 0 ? new Map<AccountId, PupilRelatives>() : yield* facts.pupilsRelatives([...pupils])
     const feedHolders = new Map<string, ReadonlyMap<string, AccountId>>()
     for (const [source, ids] of feedIds) feedHolders.set(source, yield* facts.feedHolders(source, [...ids]))
     return {
       ...facts,
       loginHolder: (login) => (logins.has(login) ? Effect.succeed(loginHolders.get(login)) : facts.loginHolder(login)),
+      pupilRelatives: (pupilId) => {
+        const known = relativesOf.get(pupilId)
+        return known === undefined ? facts.pupilRelatives(pupilId) : Effect.succeed(known)
+      },
       feedHolder: (source, externalId) =>
         feedIds.get(source)?.has(externalId) === true
           ? Effect.succeed(feedHolders.get(source)?.get(externalId))
