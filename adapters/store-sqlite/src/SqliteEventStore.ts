@@ -58,10 +58,9 @@ const unavailable = (filename: string) => (cause: unknown) =>
  *
  * @since 0.1.0
  */
-export const layerClient = (options: {
-  readonly filename: string
-  readonly cacheMiB?: number
-}): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, EventStoreError> =>
+export const layerClient = (
+  options: Pick<Options, "filename" | "cacheMiB">,
+): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, EventStoreError> =>
   Layer.scopedContext(
     Effect.flatMap(Effect.scope, (scope) => {
       const cacheMiB = options.cacheMiB

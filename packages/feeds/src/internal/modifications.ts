@@ -46,10 +46,24 @@ export type Change =
       readonly relatives: ReadonlyArray<AccountId>
     }
 
+/** The schools of the files read, by jointure id, and the way back from a UAI. */
+export interface Files {
+  readonly schools: ReadonlyMap<string, SchoolPlan>
+  readonly uaiOf: ReadonlyMap<string, string>
+  readonly jointureOf: ReadonlyMap<string, string>
+}
+
+/** The schools of a plan, indexed once for all its modify requests. */
+const filesOf = (plan: Plan): Files => ({
+  schools: new Map(plan.schools.map((school) => [school.jointure, school])),
+  uaiOf: new Map(plan.schools.map((school) => [school.jointure, school.uai as string])),
+  jointureOf: new Map(plan.schools.map((school) => [school.uai as string, school.jointure])),
+})
+
 /** What deciding a change reads: the files read, the person's account and his schools as the log has them. */
 export interface Input {
   readonly plan: Plan
-  readonly schools: ReadonlyMap<string, SchoolPlan>
+  readonly files: Files
   readonly record: PersonRecord
   readonly account: Account.Account
   /** The state of every school of the files read whose stream the import holds, by UAI. */
@@ -78,19 +92,19 @@ interface Slot {
 }
 
 const refused = (message: string): Change => ({ _tag: "Refused", message })
-const notRead = (attribute: string, jointure: string) =>
-  refused(`${attribute}: school ${jointure} is not in the files read (add the schools of the last full export)`)
+const notInFiles = "is not in the files read (add the schools of the last full export)"
+const notRead = (attribute: string, jointure: string) => refused(`${attribute}: school ${jointure} ${notInFiles}`)
 
 /** What `record` changes of the person's account and of his memberships, decided on the log's state. */
 export const decide = (input: Input): Change => {
-  const { plan, schools, record, account, states } = input
+  const { plan, record, account, states } = input
+  const { schools, uaiOf, jointureOf } = input.files
   const replaced = (name: string) => record.attributes.get(name)
   const replaces = (...names: ReadonlyArray<string>) => names.some((name) => record.attributes.has(name))
   const names = [replaced("givenName"), replaced("sn")]
   if (names.some((values) => values !== undefined && values.length === 0)) {
     return refused("givenName or sn: replaced with no value (a person keeps a name)")
   }
-  const uaiOf = new Map([...schools].map(([jointure, school]) => [jointure, school.uai as string]))
   const held = (jointure: string) => {
     const uai = uaiOf.get(jointure)
     return uai !== undefined && states.has(uai) ? uai : undefined
@@ -105,9 +119,7 @@ export const decide = (input: Input): Change => {
   }
   const schooling = modifiedSchooling(plan, record, account.schooling, uaiOf, account.structureIds[0])
   if (schooling !== undefined && "unknownSchool" in schooling) {
-    return refused(
-      `School ${schooling.unknownSchool} is not in the files read (add the schools of the last full export)`,
-    )
+    return refused(`School ${schooling.unknownSchool} ${notInFiles}`)
   }
   const slots: Array<Slot> = []
   const named: Array<string> = [...rattach]
@@ -191,7 +203,6 @@ export const decide = (input: Input): Change => {
         if (!Array.isArray(found)) return found as Change
         taught = found
       } else {
-        const jointureOf = new Map([...schools].map(([jointure, school]) => [school.uai as string, jointure]))
         taught = [...current].map(([groupId, { uai }]) => ({
           uai,
           jointure: jointureOf.get(uai),
@@ -391,7 +402,7 @@ const loadAccount = (accountId: AccountId) =>
 export const apply = (run: Run): Effect.Effect<void, ImportStoreError, Authorization | EventStore> =>
   Effect.gen(function* () {
     const facts = yield* Authorization
-    const schools = new Map(run.plan.schools.map((school) => [school.jointure, school]))
+    const files = filesOf(run.plan)
     for (const record of run.plan.modifications) {
       const refuse = (message: string) => run.refuse(record, message)
       const accountId = yield* facts.feedHolder(run.source, record.id)
@@ -420,7 +431,7 @@ export const apply = (run: Run): Effect.Effect<void, ImportStoreError, Authoriza
           : []
       const change = decide({
         plan: run.plan,
-        schools,
+        files,
         record,
         account,
         states,

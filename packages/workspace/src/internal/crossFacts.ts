@@ -174,17 +174,29 @@ const linkedPupil = (facts: Authorization.Service, pupilId: AccountId) =>
       .map(({ accountId, firstName, lastName }) => ({ accountId, firstName, lastName })),
   }))
 
+/** The feed person a provisioning claims, when a feed provisions it. */
+const feedPersonOf = (command: Fields): { readonly source: string; readonly externalId: string } | undefined => {
+  const origin = command.origin as { readonly _tag: string; readonly source?: string; readonly externalId?: string }
+  return origin._tag === "Feed"
+    ? { source: origin.source as string, externalId: origin.externalId as string }
+    : undefined
+}
+
+/** The links a relative's provisioning brings. */
+const linksOf = (command: Fields) => (command.links ?? []) as ReadonlyArray<{ readonly pupilId: AccountId }>
+
+/** The pupil a link names. */
+const linkedPupilOf = (command: Fields) => (command.link as { readonly pupilId: AccountId }).pupilId
+
 const completeWith = (facts: Authorization.Service, command: Fields): Effect.Effect<Fields, ReadModelError> => {
   switch (command._tag) {
     case "ProvisionAccount": {
-      const origin = command.origin as { readonly _tag: string; readonly source?: string; readonly externalId?: string }
-      const links = (command.links ?? []) as ReadonlyArray<{ readonly pupilId: AccountId }>
+      const person = feedPersonOf(command)
+      const links = linksOf(command)
       return Effect.map(
         Effect.all([
           facts.loginHolder(command.login as string),
-          origin._tag === "Feed"
-            ? facts.feedHolder(origin.source as string, origin.externalId as string)
-            : Effect.succeed(undefined),
+          person === undefined ? Effect.succeed(undefined) : facts.feedHolder(person.source, person.externalId),
           Effect.forEach(links, ({ pupilId }) =>
             Effect.map(linkedPupil(facts, pupilId), ({ profile, relatives }) => ({
               pupilId,
@@ -217,14 +229,11 @@ const completeWith = (facts: Authorization.Service, command: Fields): Effect.Eff
         pupilClassIds: account?.classIds ?? [],
       }))
     case "LinkRelative":
-      return Effect.map(
-        linkedPupil(facts, (command.link as { readonly pupilId: AccountId }).pupilId),
-        ({ profile, relatives }) => ({
-          ...without(command, "pupilProfile"),
-          ...optional("pupilProfile", profile),
-          pupilRelatives: relatives,
-        }),
-      )
+      return Effect.map(linkedPupil(facts, linkedPupilOf(command)), ({ profile, relatives }) => ({
+        ...without(command, "pupilProfile"),
+        ...optional("pupilProfile", profile),
+        pupilRelatives: relatives,
+      }))
     case "LinkAccompanyingAdult":
       return Effect.map(facts.account(command.pupilId as AccountId), (pupil) => ({
         ...without(command, "pupilProfile"),
@@ -370,26 +379,18 @@ export const prefetched = (
     const logins = new Set<string>()
     const feedIds = new Map<string, Set<string>>()
     const pupils = new Set<AccountId>()
+    // Decoded intents: their fields have the command's shape, as completeWith reads them.
     for (const intent of intents) {
       const command = intent as Fields
-      if (intent._tag === "LinkRelative") {
-        const pupilId = (command.link as { readonly pupilId?: unknown } | undefined)?.pupilId
-        if (typeof pupilId === "string") pupils.add(pupilId as AccountId)
-      }
+      if (intent._tag === "LinkRelative") pupils.add(linkedPupilOf(command))
       if (intent._tag !== "ProvisionAccount") continue
-      for (const link of (command.links ?? []) as ReadonlyArray<{ readonly pupilId?: unknown }>) {
-        if (typeof link.pupilId === "string") pupils.add(link.pupilId as AccountId)
-      }
-      if (typeof command.login === "string") logins.add(command.login)
-      const origin = command.origin as {
-        readonly _tag?: string
-        readonly source?: unknown
-        readonly externalId?: unknown
-      }
-      if (origin?._tag === "Feed" && typeof origin.source === "string" && typeof origin.externalId === "string") {
-        const ids = feedIds.get(origin.source) ?? new Set<string>()
-        ids.add(origin.externalId)
-        feedIds.set(origin.source, ids)
+      for (const { pupilId } of linksOf(command)) pupils.add(pupilId)
+      logins.add(command.login as string)
+      const person = feedPersonOf(command)
+      if (person !== undefined) {
+        const ids = feedIds.get(person.source) ?? new Set<string>()
+        ids.add(person.externalId)
+        feedIds.set(person.source, ids)
       }
     }
     if (logins.size + feedIds.size + pupils.size < 2) return facts

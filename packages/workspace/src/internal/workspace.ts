@@ -148,7 +148,8 @@ export const make = <const A extends Aggregates>(
           }
           const batch = CommandHandler.makeBatch()
           const decoded = yield* Effect.forEach(inputs, (input) => Effect.either(intents.decode(input)))
-          // The batch's claims (logins, feed persons) read in one call each: the log as it was before the batch.
+          // The facts most of a batch's intents need (its claims, its links' pupils) read in one call each:
+          // the log as it was before the batch, as each intent would read it.
           const facts = yield* CrossFacts.prefetched(
             authorization,
             decoded.flatMap((intent) => (Either.isRight(intent) ? [intent.right] : [])),
