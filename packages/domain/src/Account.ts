@@ -123,6 +123,14 @@ export const initialState: AccountState = { _tag: "Absent" }
 export const feedProfiles: ReadonlyArray<Profile> = ["Student", "Relative", "Teacher"]
 
 /**
+ * The profiles of the education staff (the feeds' PersEducNat category): the feed moves a person
+ * between them as he starts or stops teaching, and he keeps his account (BR-ACC-8).
+ *
+ * @since 0.1.0
+ */
+export const staffProfiles: ReadonlyArray<Profile> = ["Teacher", "Personnel"]
+
+/**
  * The one rejection every failed login gets: a wrong login or code, a blocked,
  * pre-deleted or deleted account all look the same (BR-ACC-6).
  *
@@ -293,18 +301,45 @@ const reprovision = (command: Command<"ProvisionAccount">, account: Account): De
       `Account ${account.accountId} exists: a pupil keeps his account, attach it to the new school instead`,
     )
   }
-  if (command.profile !== account.profile) {
-    return reject(
-      "BR-ACC-8",
-      "AlreadyExists",
-      `Account ${account.accountId} is a ${account.profile} account: one feed person, one profile`,
-    )
-  }
+  const changed = profileChange(account, command.profile)
+  if (Either.isLeft(changed)) return changed
   const attach: ReadonlyArray<AccountEvent> = account.structureIds.includes(command.structureId)
     ? []
     : [{ _tag: "AccountAttachedToStructure", accountId: account.accountId, structureId: command.structureId }]
-  return events(...identityUpdate(account, { firstName: command.firstName, lastName: command.lastName }), ...attach)
+  return events(
+    ...changed.right,
+    ...identityUpdate(account, { firstName: command.firstName, lastName: command.lastName }),
+    ...attach,
+  )
 }
+
+/**
+ * The change that gives the account this profile; none when it has it. Only the education staff
+ * moves, between Teacher and Personnel: a pupil, a relative or a guest keeps his profile (BR-ACC-8).
+ */
+const profileChange = (account: Account, profile: Profile): Decision => {
+  if (profile === account.profile) return none
+  if (!staffProfiles.includes(account.profile) || !staffProfiles.includes(profile)) {
+    return reject(
+      "BR-ACC-8",
+      "AlreadyExists",
+      `Account ${account.accountId} is a ${account.profile} account: one feed person, one profile (only teachers and staff move, between Teacher and Personnel)`,
+    )
+  }
+  return events({ _tag: "AccountProfileChanged", accountId: account.accountId, previous: account.profile, profile })
+}
+
+const changeProfile = (command: Command<"ChangeAccountProfile">, account: Account): Decision =>
+  // (decision) A feed account's profile is the feed's (as its identity, BR-ACC-9); a manual one has none to follow.
+  account.origin._tag !== "Feed" || !Actor.isSystem(command.actor)
+    ? reject(
+        "BR-ACC-8",
+        "NotAuthorized",
+        account.origin._tag === "Feed"
+          ? "A feed account's profile comes from the directory feed"
+          : `Account ${account.accountId} is a manual account: its profile is the one it was created with`,
+      )
+    : profileChange(account, command.profile)
 
 /**
  * The commands a provisioning brings with it (ProvisionAccount's `email`, `schooling`, `links`), in
@@ -869,6 +904,8 @@ const decideWith = (policy: Credentials.PasswordPolicy) => {
         return updateIdentity(command, state)
       case "UpdateAccountSchooling":
         return updateSchooling(command, state)
+      case "ChangeAccountProfile":
+        return changeProfile(command, state)
       case "ActivateAccount":
         return activate(policy, command, state)
       case "IssuePasswordRenewalCode":
@@ -1001,6 +1038,8 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
         lastName: event.lastName,
         email: event.email ?? state.email,
       }
+    case "AccountProfileChanged":
+      return { ...state, profile: event.profile }
     case "AccountSchoolingUpdated":
       // An erased schooling reads as the marker: the account has none (BR-ACC-9).
       return { ...state, schooling: PersonalData.isErased(event.schooling) ? [] : event.schooling }

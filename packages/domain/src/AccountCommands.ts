@@ -392,6 +392,21 @@ export const DeleteAccount = Schema.TaggedStruct("DeleteAccount", {
   accountId: AccountId,
 })
 
+/**
+ * Move a member of the education staff between the Teacher and Personnel profiles, as the
+ * directory feed says (a feed account's profile is the feed's: only the feed import changes it).
+ * Nothing is recorded when he has that profile; a pupil, a relative or a guest never changes
+ * profile (BR-ACC-8).
+ *
+ * @since 0.1.0
+ */
+export const ChangeAccountProfile = Schema.TaggedStruct("ChangeAccountProfile", {
+  actor: fact(Actor),
+  locations: schoolLocations,
+  accountId: AccountId,
+  profile: Profile,
+})
+
 /** Erase the personal data of a deleted account (BR-ACC-9). @since 0.1.0 */
 export const EraseAccountData = Schema.TaggedStruct("EraseAccountData", {
   actor: fact(Actor),
@@ -408,6 +423,7 @@ export const commands = {
   ProvisionAccount,
   UpdateAccountIdentity,
   UpdateAccountSchooling,
+  ChangeAccountProfile,
   ActivateAccount,
   IssuePasswordRenewalCode,
   RenewPassword,

@@ -298,6 +298,20 @@ export const InspectorAccessRevoked = Schema.TaggedStruct("InspectorAccessRevoke
 /** The account was pre-deleted: it can no longer log in, and may be restored (BR-ACC-12). @since 0.1.0 */
 export const AccountPreDeleted = Schema.TaggedStruct("AccountPreDeleted", { accountId: AccountId })
 
+/**
+ * A member of the education staff (the feeds' PersEducNat category) changed profile as the
+ * directory feed says: he started teaching (Personnel to Teacher) or stopped (Teacher to
+ * Personnel, e.g. a teacher who joined the direction). He keeps his account, login and codes
+ * (BR-ACC-8, decision); `previous` is the profile he had.
+ *
+ * @since 0.1.0
+ */
+export const AccountProfileChanged = Schema.TaggedStruct("AccountProfileChanged", {
+  accountId: AccountId,
+  previous: Profile,
+  profile: Profile,
+})
+
 /** A pre-deleted account was restored to its previous state (BR-ACC-12). @since 0.1.0 */
 export const AccountRestored = Schema.TaggedStruct("AccountRestored", { accountId: AccountId })
 
@@ -323,6 +337,7 @@ export const events = {
   AccountProvisioned,
   AccountIdentityUpdated,
   AccountSchoolingUpdated,
+  AccountProfileChanged,
   AccountActivated,
   PasswordRenewalCodeIssued,
   PasswordRenewed,

@@ -24,6 +24,8 @@ const personalByEvent: Readonly<Record<keyof typeof Account.events, ReadonlyArra
   AccountIdentityUpdated: ["firstName", "lastName", "email"],
   // (decision) a formation can tell much of a pupil (ULIS, SEGPA): personal as the rest.
   AccountSchoolingUpdated: ["schooling"],
+  // A profile is what the account is for the school (Teacher, Personnel), not a trait of the person.
+  AccountProfileChanged: [],
   AccountActivated: ["email", "mobile", "passwordHash"],
   PasswordRenewalCodeIssued: ["renewalCode"],
   PasswordRenewed: ["passwordHash"],

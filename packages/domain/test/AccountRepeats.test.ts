@@ -76,7 +76,7 @@ describe("Account: commands sent again", () => {
     assert.deepStrictEqual(message(active("Student"), provision(feed, true, "Relative")), [
       "BR-ACC-8",
       "AlreadyExists",
-      "Account acc-1 is a Student account: one feed person, one profile",
+      "Account acc-1 is a Student account: one feed person, one profile (only teachers and staff move, between Teacher and Personnel)",
     ])
     given(Account.aggregate, active("Student"))
       .when(provision(feed, true, "Student"))

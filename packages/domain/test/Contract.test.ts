@@ -96,6 +96,12 @@ const commandContract: Readonly<Record<string, Readonly<Record<string, string>>>
     accountId: "AccountId",
     schooling: `ReadonlyArray<{ readonly structureId: StructureId; readonly levels: ${coded}; readonly subLevels: ${coded}; readonly disciplines: ${coded} }>`,
   },
+  ChangeAccountProfile: {
+    actor: actor,
+    "locations?": locations,
+    accountId: "AccountId",
+    profile,
+  },
   ActivateAccount: {
     accountId: "AccountId",
     login: "Login",

@@ -140,7 +140,13 @@ export const assertShows = (d: Dir.Directory) =>
     for (const staff of d.staff) {
       const account = yield* accountOf(staff.id)
       assert.ok(account !== undefined, `staff ${staff.id} has an account`)
-      assert.strictEqual(account.profile, staff.teaches.length > 0 ? "Teacher" : "Personnel")
+      // docs/feed-import.md: a teacher teaches (classes or groups, or the function ENS, which the model writes
+      // for every staff member outside the direction); the others are Personnel.
+      assert.strictEqual(
+        account.profile,
+        staff.teaches.length > 0 || !staff.direction ? "Teacher" : "Personnel",
+        `${staff.id}'s profile`,
+      )
       assert.deepStrictEqual(account.schooling, schoolingOf(d, staff.id), `${staff.id}'s levels and disciplines`)
       const school = yield* schoolState(Dir.uaiOfSchool(d, staff.school))
       for (const teaching of staff.teaches) {

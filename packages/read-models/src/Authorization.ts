@@ -226,6 +226,11 @@ export const AuthorizationProjection = Projection.make({
         event.accountId,
         withAccount((entry) => ({ ...entry, firstName: event.firstName, lastName: event.lastName })),
       ),
+    AccountProfileChanged: (event, into) =>
+      into.accounts.update(
+        event.accountId,
+        withAccount((entry) => ({ ...entry, profile: event.profile })),
+      ),
     AccountSchoolingUpdated: (event, into) =>
       into.accounts.update(
         event.accountId,

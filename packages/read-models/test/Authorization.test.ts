@@ -283,6 +283,29 @@ for (const { name, storage } of stores) {
         }).pipe(Effect.provide(runtimeOn(storage))),
     )
 
+    it.effect("BR-ACC-8 the profile the feed moved a teacher or a staff member to is the one his facts give", () =>
+      Effect.gen(function* () {
+        const facts = yield* run
+        const router = yield* CommandRouter.make(DomainAll.aggregates)
+        // The teacher joins the direction, the head starts teaching.
+        for (const [accountId, profile] of [
+          [ids.teacher, "Personnel"],
+          [ids.head, "Teacher"],
+        ] as const) {
+          yield* router.handle({ _tag: "ChangeAccountProfile", actor: feed, accountId, profile }, context)
+        }
+        const profiles = () =>
+          Effect.map(facts.accounts([ids.teacher, ids.head, ids.staff]), (found) =>
+            [ids.teacher, ids.head, ids.staff].map((id) => found.find((entry) => entry.accountId === id)?.profile),
+          )
+        assert.deepStrictEqual(yield* profiles(), ["Personnel", "Teacher", "Personnel"])
+        assert.strictEqual((yield* facts.account(ids.teacher))?.profile, "Personnel")
+        const runtime = yield* ProjectionRuntime.ProjectionRuntime
+        yield* runtime.rebuild(Authorization.AuthorizationProjection)
+        assert.deepStrictEqual(yield* profiles(), ["Personnel", "Teacher", "Personnel"])
+      }).pipe(Effect.provide(runtimeOn(storage))),
+    )
+
     it.effect("a rebuild gives the same facts", () =>
       Effect.gen(function* () {
         const facts = yield* run

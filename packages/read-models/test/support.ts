@@ -149,6 +149,9 @@ export const oracle = (appends: ReadonlyArray<SchoolYearHistory.Append>) => {
           a!.lastName = e.lastName
           if (e.email !== undefined) a!.email = e.email
           break
+        case "AccountProfileChanged":
+          a!.profile = e.profile
+          break
         case "AccountActivated":
           a!.activated = true
           a!.code = undefined

@@ -270,7 +270,7 @@ export const provisions: FastCheck.Arbitrary<ReadonlyArray<Account.AccountComman
   FastCheck.tuple(
     ...accountIds.map((accountId) =>
       FastCheck.record({
-        profile: FastCheck.constantFrom<Account.Profile>("Student", "Relative", "Teacher"),
+        profile: FastCheck.constantFrom<Account.Profile>("Student", "Relative", "Teacher", "Personnel"),
         login: FastCheck.constantFrom(...ids.logins).map((login) => Credentials.Login.make(login)),
         activationCode: FastCheck.constantFrom(...ids.codes).map((code) => Credentials.OneTimeCode.make(code)),
         firstName: FastCheck.constantFrom("Marie", "Laou", "Jérôme"),

@@ -342,6 +342,8 @@ export const schoolYear = (options: Options): History => {
   })
   const activated = new Set<string>()
   const preDeleted = new Set<string>()
+  // The profiles the feed moved (BR-ACC-8): a teacher who joined the direction, a staff member who teaches.
+  const profiles = new Map<string, "Teacher" | "Personnel">()
   let sessions = 0
   let reports = 0
   for (let d = 0; d < days; d++) {
@@ -462,6 +464,16 @@ export const schoolYear = (options: Options): History => {
           admin,
         )
       }
+    }
+    // Every third day the feed moves one of the education staff between Teacher and Personnel (BR-ACC-8):
+    // a teacher who joined the direction, a staff member who started teaching.
+    const educationStaff = [...teacherList, ...staffList]
+    if (d % 3 === 1 && educationStaff.length > 0) {
+      const p = pick(educationStaff)
+      const previous = profiles.get(p.id) ?? p.profile
+      const profile = previous === "Teacher" ? "Personnel" : "Teacher"
+      profiles.set(p.id, profile)
+      emit(at, account(p.id), { _tag: "AccountProfileChanged", accountId: p.id, previous, profile } as Event, feed)
     }
     // Sessions: each class's day, and the language groups twice a week.
     for (const c of classes) {

@@ -512,6 +512,11 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           if (account.deletion === "PreDeleted") {
             queue({ _tag: "RestoreAccount", accountId }, refused, counted("restored"))
           }
+          // A teacher who no longer teaches is staff, a staff member who teaches a teacher (BR-ACC-8).
+          const profileChanged = account.profile !== person.profile
+          if (profileChanged) {
+            queue({ _tag: "ChangeAccountProfile", accountId, profile: person.profile }, refused, counted("updated"))
+          }
           const { firstName, lastName, email } = person
           // An e-mail the export does not give is left as it was (UpdateAccountIdentity).
           const identityChanged =
@@ -528,7 +533,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
                 ...(email === undefined ? {} : { email }),
               },
               refused,
-              counted("updated"),
+              profileChanged ? undefined : counted("updated"),
             )
           }
           // Levels, sub-levels and post disciplines as the export has them, whole (BR-MSG-3); one update counted.
@@ -536,7 +541,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
             queue(
               { _tag: "UpdateAccountSchooling", accountId, schooling: person.schooling },
               refused,
-              identityChanged ? undefined : counted("updated"),
+              identityChanged || profileChanged ? undefined : counted("updated"),
             )
           }
           if (person.category === "PersRelEleve") linksOf.set(accountId, account.relativeOf)

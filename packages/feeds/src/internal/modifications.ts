@@ -38,7 +38,7 @@ export type Change =
   | { readonly _tag: "Refused"; readonly message: string }
   | {
       readonly _tag: "Change"
-      /** In the order given: identity, schooling, new schools, memberships, links, schools left. */
+      /** In the order given: profile, identity, schooling, new schools, memberships, links, schools left. */
       readonly commands: ReadonlyArray<Given>
       /** MEFs without a `MefEducNat` record among the files read, and the attribute naming them. */
       readonly unknownMefs: { readonly attribute: "ENTEleveMEF" | "ENTAuxEnsMEF"; readonly count: number } | undefined
@@ -150,6 +150,7 @@ export const decide = (input: Input): Change => {
   const kindIs = (kind: Structure.GroupKind) => (group: Structure.Group) =>
     kind !== "FunctionalGroup" ? group.kind === kind : group.kind === kind && group.function === "Direction"
 
+  let profile = account.profile
   if (record._tag === "Pupil") {
     const lists = [
       ["ENTEleveClasses", record.classes, "classes", "Class"],
@@ -180,6 +181,7 @@ export const decide = (input: Input): Change => {
       ["ENTAuxEnsGroupes", record.groups, "groups", "TeachingGroup", "ENTAuxEnsGroupesMatieres", record.groupSubjects],
     ] as const
     const principalReplaced = replaces("ENTAuxEnsClassesPrincipal")
+    const replacedTeaching = new Set<Structure.GroupKind>()
     for (const [attribute, list, kind, groupKind, subjectsAttribute, subjects] of lists) {
       const principalToo = kind === "classes" && principalReplaced
       if (!replaces(attribute, subjectsAttribute) && !principalToo) continue
@@ -209,6 +211,7 @@ export const decide = (input: Input): Change => {
           code: groupId.slice(uai.length + 1),
         }))
       }
+      replacedTeaching.add(groupKind)
       slots.push({
         role: "Teacher",
         matches: kindIs(groupKind),
@@ -247,6 +250,22 @@ export const decide = (input: Input): Change => {
         })),
       })
     }
+    // The profile follows: a person who teaches (classes or groups the feed gives, or the function ENS) is a
+    // teacher, one who does not is staff, as a full export decides it (BR-ACC-8). Without his functions
+    // named, a person left with nothing to teach keeps his profile: his ENS is not known.
+    if (replaces("ENTPersonFonctions") || replacedTeaching.size > 0) {
+      const teachesNow = (groupKind: Structure.GroupKind) =>
+        [...states.values()].some((state) =>
+          [...state.groups.values()].some(
+            (group) => kindIs(groupKind)(group) && feedMembership(group, "Teacher") !== undefined,
+          ),
+        )
+      const teaches =
+        slots.some((slot) => slot.role === "Teacher" && slot.wanted.length > 0) ||
+        lists.some(([, , , groupKind]) => !replacedTeaching.has(groupKind) && teachesNow(groupKind))
+      const ens = replaces("ENTPersonFonctions") ? record.functions.some((fn) => fn.code === "ENS") : undefined
+      profile = teaches || ens === true ? "Teacher" : ens === false ? "Personnel" : account.profile
+    }
     for (const taught of replaces("ENTAuxEnsMEF") ? record.mefs : []) {
       const uai = held(taught.structureId)
       if (uai === undefined) return notRead("ENTAuxEnsMEF", taught.structureId)
@@ -273,6 +292,9 @@ export const decide = (input: Input): Change => {
 
   const commands: Array<Given> = []
   const accountId = account.accountId
+  if (profile !== account.profile) {
+    commands.push({ intent: { _tag: "ChangeAccountProfile", accountId, profile }, updates: true })
+  }
   const firstName = names[0]?.[0] ?? account.firstName
   const lastName = names[1]?.[0] ?? account.lastName
   const mail = replaced("mail")?.[0]

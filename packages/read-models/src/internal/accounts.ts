@@ -187,6 +187,8 @@ export const handlers: Projection.Handlers<typeof Domain.events, Collections> = 
       lastName: clear(event.lastName),
       email: event.email === undefined ? account.email : clear(event.email),
     })),
+  AccountProfileChanged: (event, into) =>
+    touch(into, event.accountId, (account) => ({ ...account, profile: event.profile })),
   // BR-ACC-2: the code is shown until activation, never after.
   AccountActivated: (event, into) =>
     touch(into, event.accountId, ({ activationCode: _, ...account }) => ({

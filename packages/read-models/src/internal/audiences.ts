@@ -212,6 +212,20 @@ export const handlers = {
             inProfile(into, event.structureId, event.profile, event.accountId, true),
           ],
     ),
+  // A teacher who stops teaching (or a staff member who starts) leaves one profile's audience for the
+  // other in each of his schools (BR-ACC-8).
+  AccountProfileChanged: (event: typeof AccountEvents.AccountProfileChanged.Type, into: Into) =>
+    into.people.read(event.accountId, (person) =>
+      person === undefined || person.profile === event.profile
+        ? []
+        : [
+            into.people.put({ ...person, profile: event.profile }),
+            ...person.structureIds.flatMap((structureId) => [
+              inProfile(into, structureId, person.profile, event.accountId, false),
+              inProfile(into, structureId, event.profile, event.accountId, true),
+            ]),
+          ],
+    ),
   AccountAttachedToStructure: (event: typeof AccountEvents.AccountAttachedToStructure.Type, into: Into) =>
     attached(into, event.accountId, event.structureId, true),
   AccountDetachedFromStructure: (event: typeof AccountEvents.AccountDetachedFromStructure.Type, into: Into) =>
