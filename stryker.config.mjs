@@ -22,6 +22,8 @@ export default {
     "/adapters",
     "/bench",
     "/examples",
+    // The AAF example export the feeds' tests import (packages/feeds/test).
+    "!/examples/aaf-export",
     "/tests",
     "/docs/*",
     "!/docs/events.md",

@@ -239,6 +239,52 @@ const movePeople = (d: Dir.Directory, c: typeof placeChanges extends FastCheck.A
   return { ...d, pupils, staff } satisfies Dir.Directory
 }
 
+/** What a staff member's modify request may name that refuses it whole (9999: a school the files read do not hold). */
+const wrongs = [
+  "ENTPersonStructRattach",
+  "ENTAuxEnsClasses",
+  "ENTAuxEnsGroupes",
+  "ENTAuxEnsClassesMatieres",
+  "ENTAuxEnsGroupesMatieres",
+  "ENTAuxEnsClassesPrincipal",
+  "ENTPersonFonctions",
+  "ENTAuxEnsMEF",
+  "givenName",
+  "sn",
+  "no school",
+] as const
+const badAttributes = (wrong: (typeof wrongs)[number]): Writer.Request["attributes"] => {
+  switch (wrong) {
+    case "givenName":
+    case "sn":
+      return [[wrong, []]]
+    case "no school":
+      // Everything that keeps him in his school replaced with nothing, his attachment too.
+      return [
+        "ENTPersonStructRattach",
+        "ENTAuxEnsClasses",
+        "ENTAuxEnsGroupes",
+        "ENTPersonFonctions",
+        "ENTAuxEnsMEF",
+      ].map((name) => [name, []] as const)
+    case "ENTPersonStructRattach":
+      return [[wrong, ["9999"]]]
+    case "ENTAuxEnsClasses":
+    case "ENTAuxEnsClassesPrincipal":
+      return [[wrong, ["9999$6A"]]]
+    case "ENTAuxEnsGroupes":
+      return [[wrong, ["9999$G-ANG"]]]
+    case "ENTAuxEnsClassesMatieres":
+      return [[wrong, ["9999$6A$MATHS"]]]
+    case "ENTAuxEnsGroupesMatieres":
+      return [[wrong, ["9999$G-ANG$ANG"]]]
+    case "ENTPersonFonctions":
+      return [[wrong, ["9999$ENS$ENSEIGNEMENT$L1300$MATHEMATIQUES"]]]
+    case "ENTAuxEnsMEF":
+      return [[wrong, [`9999$${Dir.mefs[0]!.code}`]]]
+  }
+}
+
 describe("FeedImport, incremental", () => {
   it.effect(
     "BR-MSG-3 the example's incremental export, read with the schools and MEFs of the full one: class and formation change, corrected name, emptied groups, departure, MEFs taught and disciplines replaced",
@@ -542,6 +588,67 @@ describe("FeedImport, incremental", () => {
         }),
       ),
     { fastCheck: { numRuns: 12 } },
+  )
+
+  it.effect.prop(
+    "BR-ACC-8 BR-GRP-6 a staff member's modify request naming a school absent from the files read (in any attribute), replacing a name with nothing or leaving him in no school is refused whole: nothing of it applies, not even its new name",
+    [Dir.directory, FastCheck.nat()],
+    ([d, s]) =>
+      Effect.forEach(
+        wrongs,
+        (wrong) =>
+          inMemory(
+            Effect.gen(function* () {
+              yield* importing(d)
+              const staff = d.staff[s % d.staff.length]!
+              const renamed: Writer.Request["attributes"][number] =
+                wrong === "sn" ? ["givenName", ["Renamed"]] : ["sn", ["RENAMED"]]
+              const request = modify("PersEducNat", staff.id, [renamed, ...badAttributes(wrong)])
+              const report = yield* FeedImport.run(deltaOf(d, [request]), options({ mode: "incremental" }))
+              assert.deepStrictEqual(
+                report.problems.map((problem) => [problem.reason, problem.id]),
+                [["Refused", staff.id]],
+                wrong,
+              )
+              assert.match(
+                report.problems[0]!.message,
+                wrong === "givenName" || wrong === "sn"
+                  ? /a person keeps a name/
+                  : wrong === "no school"
+                    ? /leaves the person in no school/
+                    : /9999 is not in the files read/,
+                wrong,
+              )
+              assert.strictEqual(report.events, 0, wrong)
+              const account = yield* accountOf(staff.id)
+              assert.deepStrictEqual([account?.firstName, account?.lastName], [staff.firstName, staff.lastName], wrong)
+            }),
+          ),
+        { discard: true },
+      ),
+    { fastCheck: { numRuns: 3 } },
+  )
+
+  it.effect.prop(
+    "BR-ACC-9 a modify request's mail is the account's e-mail: replaced, one update; the same again appends nothing",
+    [Dir.directory, FastCheck.nat(), FastCheck.constantFrom<"Eleve" | "PersEducNat">("Eleve", "PersEducNat")],
+    ([d, n, category]) =>
+      inMemory(
+        Effect.gen(function* () {
+          yield* importing(d)
+          const people = category === "Eleve" ? d.pupils : d.staff
+          const person = people[n % people.length]!
+          const request = modify(category, person.id, [["mail", [`${person.id.toLowerCase()}@ac-test.fr`]]])
+          const report = yield* FeedImport.run(deltaOf(d, [request]), options({ mode: "incremental" }))
+          assert.deepStrictEqual(report.problems, [])
+          assert.strictEqual(report.accounts.updated, 1)
+          const account = yield* accountOf(person.id)
+          assert.strictEqual(account?.email, `${person.id.toLowerCase()}@ac-test.fr`)
+          assert.deepStrictEqual([account?.firstName, account?.lastName], [person.firstName, person.lastName])
+          assert.strictEqual((yield* FeedImport.run(deltaOf(d, [request]), options({ mode: "incremental" }))).events, 0)
+        }),
+      ),
+    { fastCheck: { numRuns: 8 } },
   )
 
   it.effect(
