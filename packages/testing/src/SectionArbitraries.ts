@@ -148,7 +148,8 @@ export const command: FastCheck.Arbitrary<Section.SectionCommand> = Arbitraries.
     drawn._tag === "CreateSection" && drawn.groupId !== undefined
       ? (() => {
           const { ownerGroup: _, ...rest } = drawn
-          const facts = groupFacts[drawn.groupId]
+          // Own keys only: a drawn id such as "toString" names no group (and no method of the record's prototype).
+          const facts = Object.hasOwn(groupFacts, drawn.groupId) ? groupFacts[drawn.groupId] : undefined
           return facts === undefined ? rest : { ...rest, ownerGroup: facts }
         })()
       : drawn,
