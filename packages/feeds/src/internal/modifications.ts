@@ -180,6 +180,17 @@ export const decide = (input: Input): Change => {
       ["ENTAuxEnsClasses", record.classes, "classes", "Class", "ENTAuxEnsClassesMatieres", record.classSubjects],
       ["ENTAuxEnsGroupes", record.groups, "groups", "TeachingGroup", "ENTAuxEnsGroupesMatieres", record.groupSubjects],
     ] as const
+    /** The classes (or groups) the feed has him teach now, by group, with their school. */
+    const feedTeaching = (groupKind: Structure.GroupKind) => {
+      const taught = new Map<GroupId, { readonly uai: string; readonly member: Structure.Member }>()
+      for (const [uai, state] of states) {
+        for (const group of state.groups.values()) {
+          const member = kindIs(groupKind)(group) ? feedMembership(group, "Teacher") : undefined
+          if (member !== undefined) taught.set(group.groupId, { uai, member })
+        }
+      }
+      return taught
+    }
     const principalReplaced = replaces("ENTAuxEnsClassesPrincipal")
     const replacedTeaching = new Set<Structure.GroupKind>()
     for (const [attribute, list, kind, groupKind, subjectsAttribute, subjects] of lists) {
@@ -192,13 +203,7 @@ export const decide = (input: Input): Change => {
         if (held(entry.structureId) === undefined) return notRead("ENTAuxEnsClassesPrincipal", entry.structureId)
       }
       // What the record does not replace is kept from the log: the groups taught, their subjects, principal.
-      const current = new Map<GroupId, { readonly uai: string; readonly member: Structure.Member }>()
-      for (const [uai, state] of states) {
-        for (const group of state.groups.values()) {
-          const member = kindIs(groupKind)(group) ? feedMembership(group, "Teacher") : undefined
-          if (member !== undefined) current.set(group.groupId, { uai, member })
-        }
-      }
+      const current = feedTeaching(groupKind)
       let taught: ReadonlyArray<{ readonly uai: string; readonly jointure: string | undefined; readonly code: string }>
       if (replaces(attribute)) {
         const found = listed(attribute, list, kind)
@@ -254,15 +259,9 @@ export const decide = (input: Input): Change => {
     // teacher, one who does not is staff, as a full export decides it (BR-ACC-8). Without his functions
     // named, a person left with nothing to teach keeps his profile: his ENS is not known.
     if (replaces("ENTPersonFonctions") || replacedTeaching.size > 0) {
-      const teachesNow = (groupKind: Structure.GroupKind) =>
-        [...states.values()].some((state) =>
-          [...state.groups.values()].some(
-            (group) => kindIs(groupKind)(group) && feedMembership(group, "Teacher") !== undefined,
-          ),
-        )
       const teaches =
         slots.some((slot) => slot.role === "Teacher" && slot.wanted.length > 0) ||
-        lists.some(([, , , groupKind]) => !replacedTeaching.has(groupKind) && teachesNow(groupKind))
+        lists.some(([, , , groupKind]) => !replacedTeaching.has(groupKind) && feedTeaching(groupKind).size > 0)
       const ens = replaces("ENTPersonFonctions") ? record.functions.some((fn) => fn.code === "ENS") : undefined
       profile = teaches || ens === true ? "Teacher" : ens === false ? "Personnel" : account.profile
     }
