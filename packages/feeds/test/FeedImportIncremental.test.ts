@@ -30,7 +30,7 @@ import {
 
 /** A modify request of a person: the attributes it replaces. */
 const modify = (
-  category: "Eleve" | "PersEducNat",
+  category: "Eleve" | "PersRelEleve" | "PersEducNat",
   id: string,
   attributes: Writer.Request["attributes"],
 ): Writer.Request => ({ kind: "modify", categoryAttribute: "categoriePersonne", category, id, attributes })
@@ -39,9 +39,26 @@ const modify = (
 const deltaOf = (d: Dir.Directory, requests: ReadonlyArray<Writer.Request>) =>
   fromFiles([
     ...Dir.files(d).filter(([name]) => /EtabEducNat|MefEducNat|MatiereEducNat/.test(name)),
-    ["T_Delta_20250915_PersEducNat_0000.xml", Writer.document(requests.filter((r) => r.category !== "Eleve"))],
-    ["T_Delta_20250915_Eleve_0000.xml", Writer.document(requests.filter((r) => r.category === "Eleve"))],
+    ...(["PersEducNat", "Eleve", "PersRelEleve"] as const).map(
+      (category) =>
+        [
+          `T_Delta_20250915_${category}_0000.xml`,
+          Writer.document(requests.filter((r) => r.category === category)),
+        ] as const,
+    ),
   ])
+
+/**
+ * What an incremental export changes of the relatives (a directory has at most 8): a corrected first or last
+ * name, a new e-mail. The names changed keep two relatives from ever sharing both (BR-ACC-7's doublons).
+ */
+const relativeChanges = FastCheck.array(
+  FastCheck.option(
+    FastCheck.record({ firstName: FastCheck.boolean(), lastName: FastCheck.boolean(), email: FastCheck.boolean() }),
+    { nil: undefined },
+  ),
+  { minLength: 8, maxLength: 8 },
+)
 
 /**
  * The delta settled: read again it appends nothing, and the directory it left is the one a full export
@@ -452,6 +469,61 @@ describe("FeedImport, incremental", () => {
         }),
       ),
     { fastCheck: { numRuns: 12 } },
+  )
+
+  it.effect.prop(
+    "BR-ACC-7 a relative's own modify request corrects the names and e-mail of his one account, his links and schools kept; a modify request of a person no account holds is refused alone, the others applied; the same delta again appends nothing",
+    [
+      Dir.directory,
+      relativeChanges,
+      FastCheck.constantFrom("Eleve" as const, "PersRelEleve" as const, "PersEducNat" as const, undefined),
+    ],
+    ([d, c, ghost]) =>
+      inMemory(
+        Effect.gen(function* () {
+          yield* importing(d)
+          const relatives = d.relatives.map((r, i) => {
+            const change = c[Number(r.id.slice(1))]
+            if (change === undefined) return r
+            return {
+              ...r,
+              firstName: change.firstName ? `${r.firstName}-Marie` : r.firstName,
+              lastName: change.lastName ? `${r.lastName}-Rémy` : r.lastName,
+              email: change.email ? `nouveau${i}@example.org` : r.email,
+            }
+          })
+          const changed: Dir.Directory = { ...d, relatives }
+          const requests = [...Dir.modifications(d, changed)]
+          // A person the feed never added (his full record went to no import): his request changes nobody.
+          if (ghost !== undefined) requests.unshift(modify(ghost, "X404", [["givenName", ["Personne"]]]))
+          const delta = deltaOf(d, requests)
+          const before = yield* Effect.forEach(d.relatives, (r) => accountOf(r.id))
+          const report = yield* FeedImport.run(delta, options({ mode: "incremental" }))
+          assert.deepStrictEqual(
+            report.problems.map((p) => [p.severity, p.reason, p.category, p.id, p.source.file, p.source.line > 0]),
+            ghost === undefined
+              ? []
+              : [["problem", "Refused", ghost, "X404", `T_Delta_20250915_${ghost}_0000.xml`, true]],
+          )
+          assert.strictEqual(report.reported, ghost === undefined ? 0 : 1)
+          const renamed = relatives.filter((r, i) => JSON.stringify(r) !== JSON.stringify(d.relatives[i]))
+          assert.strictEqual(report.accounts.updated, renamed.length, "one update per relative changed")
+          assert.strictEqual(report.accounts.provisioned, 0, "a modify request provisions nobody")
+          yield* assertShows(changed)
+          // His one account (BR-ACC-7): the same id, login, links and schools as before the request.
+          for (const [i, relative] of d.relatives.entries()) {
+            const now = yield* accountOf(relative.id)
+            const was = before[i]!
+            assert.deepStrictEqual(
+              [now?.accountId, now?.login, now?.relativeOf, now?.structureIds],
+              [was?.accountId, was?.login, was?.relativeOf, was?.structureIds],
+            )
+          }
+          assert.strictEqual(yield* accountOf("X404"), undefined)
+          yield* assertSettled(delta, changed)
+        }),
+      ),
+    { fastCheck: { numRuns: 10 } },
   )
 
   it.effect.prop(

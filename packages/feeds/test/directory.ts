@@ -192,6 +192,13 @@ const person = (category: string, id: string, attributes: Writer.Request["attrib
   attributes: [["ENTPersonJointure", [id]], ...attributes],
 })
 
+/** A relative's record's attributes, as an academy writes them (his schools are his children's). */
+export const relativeAttributes = (r: Relative): Writer.Request["attributes"] => [
+  ["sn", [r.lastName]],
+  ["givenName", [r.firstName]],
+  ...(r.email === undefined ? [] : ([["mail", [r.email]]] as const)),
+]
+
 /** A staff member's record's attributes, as an academy writes them. */
 export const staffAttributes = (s: Staff): Writer.Request["attributes"] => [
   ["sn", [s.lastName]],
@@ -302,15 +309,7 @@ export const files = (d: Directory): ReadonlyArray<readonly [string, string]> =>
     ],
     [
       "T_Complet_20250901_PersRelEleve_0000.xml",
-      Writer.document(
-        d.relatives.map((r) =>
-          person("PersRelEleve", r.id, [
-            ["sn", [r.lastName]],
-            ["givenName", [r.firstName]],
-            ...(r.email === undefined ? [] : ([["mail", [r.email]]] as const)),
-          ]),
-        ),
-      ),
+      Writer.document(d.relatives.map((r) => person("PersRelEleve", r.id, relativeAttributes(r)))),
     ],
   ]
 }
@@ -372,5 +371,6 @@ export const modifications = (before: Directory, after: Directory): ReadonlyArra
   }
   diff("PersEducNat", before.staff, after.staff, staffAttributes)
   diff("Eleve", before.pupils, after.pupils, pupilAttributes)
+  diff("PersRelEleve", before.relatives, after.relatives, relativeAttributes)
   return requests
 }

@@ -119,6 +119,7 @@ export const assertShows = (d: Dir.Directory) =>
       const account = yield* accountOf(relative.id)
       assert.ok(account !== undefined, `relative ${relative.id} has one account`)
       assert.strictEqual(account.profile, "Relative")
+      assert.deepStrictEqual([account.firstName, account.lastName], [relative.firstName, relative.lastName])
       assert.strictEqual(account.email, relative.email)
       assert.deepStrictEqual(account.schooling, [], "a relative's levels are his children's, none of his own")
       // BR-ACC-7: one account for all his children, linked to each with the feed's flags.

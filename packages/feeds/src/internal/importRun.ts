@@ -27,7 +27,7 @@ import type { AafElement, Source } from "../AafRecord.ts"
 import type { HeldSchool, Options, Phase, Report } from "../FeedImport.ts"
 import { FeedImportError } from "../FeedImportError.ts"
 import * as ImportProblem from "../ImportProblem.ts"
-import { collector, type PersonPlan, type SchoolPlan } from "./importPlan.ts"
+import { collector, type PersonPlan, type SchoolPlan, tight } from "./importPlan.ts"
 import * as Logins from "./logins.ts"
 import * as Modifications from "./modifications.ts"
 import { DIRECTION, type Member, type SchoolStream } from "./schoolStream.ts"
@@ -323,9 +323,14 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       )
     }
 
+    // What follows needs no one's schools (a second pass plans them again as it reads each person).
+    plan.schoolsById.clear()
     yield* ended("schools")
 
     // 2. People: provisioned once per feed person, kept up to date, attached to their schools.
+    // What this step keeps for the next ones is held until they end, for every person of an academy: the
+    // least of it, each map let go as soon as its last step is over.
+    /** The relatives' accounts, by export id (the links' step names a relative by it). */
     const accountOf = new Map<string, AccountId>()
     /**
      * What the next steps need of the people provisioned, kept as each one's commands went through (not
@@ -334,7 +339,9 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
      */
     const members = new Map<string, Map<string, Array<Member>>>()
     const links: Array<{
-      readonly pupil: Origin
+      readonly source: Source
+      /** The pupil's export id. */
+      readonly id: string
       readonly pupilId: AccountId
       readonly relatives: PersonPlan["relatives"]
       /** Provisioned by this run: the log links him to no relative but those this run gave. */
@@ -361,8 +368,10 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       }
       for (const uai of person.direction) member(uai, DIRECTION, { accountId, role: "Member" })
       if (person.category === "Eleve") {
-        const { source, category, id } = person
-        links.push({ pupil: { source, category, id }, pupilId: accountId, relatives: person.relatives, fresh })
+        // A pupil new to the log with no relative has no link to give nor to take back.
+        if (!fresh || person.relatives.length > 0) {
+          links.push({ source: person.source, id: person.id, pupilId: accountId, relatives: person.relatives, fresh })
+        }
         person.relatives.forEach(({ relativeId, legalAuthority, financial, contact }, index) => {
           const children = childrenOf.get(relativeId)
           const last = index === person.relatives.length - 1
@@ -373,7 +382,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         if (person.relatives.length > 0) nextLinkOf.set(accountId, 0)
       }
     }
-    /** The links each relative account has now, for the links' step to give only the changed ones. */
+    /** The links each relative account has now (none when absent), for the links' step to give only the changed ones. */
     const linksOf = new Map<AccountId, ReadonlyArray<RelativeLink>>()
     /**
      * A new relative's links to the pupils provisioned before him (the reader gives pupils first), by his
@@ -500,7 +509,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           // The commands below are refused with the account when it was not provisioned: the record is
           // reported once, with the provisioning's reason.
           attached = [person.schools[0]!]
-          if (person.category === "PersRelEleve") linksOf.set(accountId, given)
+          if (given.length > 0) linksOf.set(accountId, tight(given))
         } else {
           accountId = existing
           const { state: account } = yield* CommandHandler.load(Account.aggregate, existing)
@@ -544,7 +553,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
               identityChanged || profileChanged ? undefined : counted("updated"),
             )
           }
-          if (person.category === "PersRelEleve") linksOf.set(accountId, account.relativeOf)
+          if (account.relativeOf.length > 0) linksOf.set(accountId, tight(account.relativeOf))
           attached = account.structureIds
           // A full export is the truth of its schools: one the person left is detached (BR-ACC-8).
           if (full) {
@@ -566,7 +575,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         const fresh = existing === undefined
         afterFlush.push(() => {
           if (failed.has(key) || retrying.has(key)) return
-          accountOf.set(person.id, holder)
+          if (person.category === "PersRelEleve") accountOf.set(person.id, holder)
           keep(person, holder, fresh)
         })
         // A person's commands stay in one batch: the batch is given between people.
@@ -591,6 +600,11 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       for (const person of retry.splice(0, retry.length)) yield* one(person, noHolders)
       yield* flush
     }
+    planning.replayed()
+    nextLinkOf.clear()
+    childrenOf.clear()
+    loginFrom.clear()
+    retrying.clear()
 
     yield* ended("people")
 
@@ -674,47 +688,51 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       yield* streams.get(uai)!.reload
     }
     stale.clear()
+    members.clear()
+    // The modifications' step decides on the schools' states; nothing else reads them again.
+    if (plan.modifications.length === 0) streams.clear()
 
     yield* ended("groups")
 
     // 4. Relatives' links, with their flags (BR-ACC-7); a full export's links are all of the pupil's.
     // A link's facts are its pupil's other relatives: a batch holds at most one command per pupil (the
     // k-th of every pupil in round k), so that each is decided on the links given before it.
-    // The relatives the log links each pupil to now, read `LOOKUPS` pupils a call; a pupil this run
+    // The relatives the log links each pupil to now, read for `LOOKUPS` pupils at a time; a pupil this run
     // provisioned has only the relatives it gave him, all wanted: nothing to unlink, nothing to read.
-    const linkedNow = new Map<string, ReadonlyArray<AccountId>>()
-    if (full) {
-      const known = links.filter((entry) => !entry.fresh)
-      for (let from = 0; from < known.length; from += LOOKUPS) {
-        const pupilIds = known.slice(from, from + LOOKUPS).map((entry) => entry.pupilId)
-        for (const pupil of yield* facts.accounts(pupilIds)) linkedNow.set(pupil.accountId, pupil.relativeIds)
-      }
-    }
     const perPupil: Array<Array<readonly [Record<string, unknown>, (message: string) => void]>> = []
-    for (const { pupil, pupilId, relatives } of links) {
-      const refused = refusePerson(pupil)
-      const commands: Array<readonly [Record<string, unknown>, (message: string) => void]> = []
-      const wanted = new Set<string>()
-      for (const link of relatives) {
-        const relativeId = accountOf.get(link.relativeId)
-        if (relativeId === undefined) continue
-        wanted.add(relativeId)
-        const { legalAuthority, financial, contact } = link
-        const now = linksOf.get(relativeId)?.find((current) => current.pupilId === pupilId)
-        if (now?.legalAuthority === legalAuthority && now.financial === financial && now.contact === contact) continue
-        commands.push([
-          { _tag: "LinkRelative", accountId: relativeId, link: { pupilId, legalAuthority, financial, contact } },
-          refused,
-        ])
+    for (let from = 0; from < links.length; from += LOOKUPS) {
+      const chunk = links.slice(from, from + LOOKUPS)
+      const linkedNow = new Map<string, ReadonlyArray<AccountId>>()
+      const known = full ? chunk.filter((entry) => !entry.fresh).map((entry) => entry.pupilId) : []
+      if (known.length > 0) {
+        for (const pupil of yield* facts.accounts(known)) linkedNow.set(pupil.accountId, pupil.relativeIds)
       }
-      if (full) {
+      for (const { source: at, id, pupilId, relatives } of chunk) {
+        const refused = refusePerson({ source: at, category: "Eleve", id })
+        const commands: Array<readonly [Record<string, unknown>, (message: string) => void]> = []
+        const wanted = new Set<string>()
+        for (const link of relatives) {
+          const relativeId = accountOf.get(link.relativeId)
+          if (relativeId === undefined) continue
+          wanted.add(relativeId)
+          const { legalAuthority, financial, contact } = link
+          const now = linksOf.get(relativeId)?.find((current) => current.pupilId === pupilId)
+          if (now?.legalAuthority === legalAuthority && now.financial === financial && now.contact === contact) continue
+          commands.push([
+            { _tag: "LinkRelative", accountId: relativeId, link: { pupilId, legalAuthority, financial, contact } },
+            refused,
+          ])
+        }
         for (const relativeId of linkedNow.get(pupilId) ?? []) {
           if (wanted.has(relativeId)) continue
           commands.push([{ _tag: "UnlinkRelative", accountId: relativeId, pupilId }, refused])
         }
+        if (commands.length > 0) perPupil.push(commands)
       }
-      if (commands.length > 0) perPupil.push(commands)
     }
+    links.length = 0
+    linksOf.clear()
+    accountOf.clear()
     for (let round = 0; perPupil.some((commands) => commands.length > round); round++) {
       for (const commands of perPupil) {
         const command = commands[round]
