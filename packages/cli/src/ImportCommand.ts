@@ -147,7 +147,7 @@ export const command = Command.make(
           activationCode: Codes.generate,
           threshold: options.threshold,
           reportFile: Option.getOrUndefined(options.report),
-          // Every feed here is files, which read again: memory stays nearly flat with the export's size.
+          // Two passes over the people, their drafts in a temporary file: memory stays nearly flat with the export's size.
           passes: 2,
           onProgress: (n, total) => {
             progress.done = n

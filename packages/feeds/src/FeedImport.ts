@@ -73,12 +73,12 @@ export interface Options {
   readonly onProgress?: ((done: number, total: number) => void) | undefined
   readonly batchSize?: number | undefined
   /**
-   * How many times the export is read: 1 (the default) holds the plan of every person until the import
-   * ends; 2 reads it a first time to check it (keeping only each person's schools and links), then
-   * again, planning and importing each person as he is read, so that memory stays nearly flat with the
-   * export's size (docs/feed-import.md "Memory"). With 2 the stream is run twice: give one that reads
-   * its files again (`AafReader.readExport`, `AafReader.readFiles`, `CsvReader.readFile` do), not a
-   * one-shot source such as standard input.
+   * How many passes over the people: 1 (the default) holds the plan of every person until the import
+   * ends; 2 checks the export as it reads it, keeping in memory only each person's schools and links and
+   * setting his draft aside in a temporary file (encrypted with a key only the process holds, unlinked
+   * once open), then reads the drafts back, planning and importing each person in turn, so that memory
+   * stays nearly flat with the export's size (docs/feed-import.md "Memory"). Either way the stream is
+   * run once.
    */
   readonly passes?: 1 | 2 | undefined
 }
@@ -102,8 +102,8 @@ export interface HeldSchool {
 
 /**
  * One step of an import, in the order they run: `reading` (the export read into
- * its plan; with `passes: 2` the first reading only, the second is part of
- * `people`), `schools`, `people`, `groups` (classes, groups and the direction
+ * its plan; with `passes: 2` the people's drafts are read back from their
+ * temporary file in `people`), `schools`, `people`, `groups` (classes, groups and the direction
  * with their members), `links` (relatives' links), `absent` (a full export's
  * pre-deletions), `deletions` and `modifications` (an incremental export's).
  * `seconds` by the Effect `Clock`; `events` appended by the step.

@@ -13,6 +13,7 @@ import * as Text from "@cartable/kernel/Text"
 import * as Schema from "effect/Schema"
 import type { AafElement, AafRecord, Category, Pupil, Relative, School, Source, Staff } from "../AafRecord.ts"
 import type { ImportProblem, MappingReason, WarningReason } from "../ImportProblem.ts"
+import * as Spill from "./spill.ts"
 
 export interface SchoolPlan {
   /** The export's id of the school (`ENTStructureJointure`), which memberships name. */
@@ -197,15 +198,17 @@ class Collector {
   readonly mefs = new Map<string, { readonly label: string | undefined; readonly attach: string | undefined }>()
   /**
    * People drafted, by `personKey`, in the export's order: whole, or (`light`, the first of two passes)
-   * only what the checks of one against another need.
+   * only what the checks of one against another need, the whole draft set aside in `spill`.
    */
   readonly drafts = new Map<string, Entry>()
-  /** The second pass's drafts report nothing: the first reported it all. */
-  quiet = false
   /** What the first of two passes planned, until the second reads it. */
   planned: PlannedPeople | undefined
+  /** The drafts of the first of two passes, for the second to read back (`light`). */
+  readonly spill: Spill.Spill | undefined
 
-  constructor(readonly light: boolean) {}
+  constructor(readonly light: boolean) {
+    this.spill = light ? Spill.open() : undefined
+  }
   /** Records naming a school not read yet: drafted when the plan is built. */
   readonly waiting = new Map<string, PersonRecord>()
   /** People reported, by `personKey`. */
@@ -216,13 +219,11 @@ class Collector {
   read = 0
 
   problem(origin: Origin, reason: MappingReason, message: string) {
-    if (this.quiet) return
     const { source, category, id } = origin
     this.problems.push({ source, severity: "problem", reason, message, category, id })
   }
 
   warning(origin: Origin, reason: WarningReason, message: string) {
-    if (this.quiet) return
     const { source, category, id } = origin
     this.problems.push({ source, severity: "warning", reason, message, category, id })
   }
@@ -287,9 +288,19 @@ class Collector {
       this.waiting.set(key, { ...element, attributes: kept(element.attributes) })
       return
     }
-    const made = draft(this, element)
-    if (made === undefined) this.rejected.add(key)
-    else this.drafts.set(key, this.light ? entryOf(made) : made)
+    this.drafted(key, draft(this, element))
+  }
+
+  /** A person drafted (or reported: undefined), kept whole or set aside. */
+  drafted(key: string, made: Draft | undefined) {
+    if (made === undefined) {
+      this.rejected.add(key)
+    } else if (this.spill === undefined) {
+      this.drafts.set(key, made)
+    } else {
+      this.drafts.set(key, entryOf(made))
+      this.spill.write(JSON.stringify(made))
+    }
   }
 }
 
@@ -495,11 +506,7 @@ const draft = (collected: Collector, record: PersonRecord): Draft | undefined =>
 
 /** The people drafted checked against one another (links, schools), and the plan. */
 const build = (collected: Collector): Plan => {
-  for (const [key, record] of collected.waiting) {
-    const made = draft(collected, record)
-    if (made === undefined) collected.rejected.add(key)
-    else collected.drafts.set(key, collected.light ? entryOf(made) : made)
-  }
+  for (const [key, record] of collected.waiting) collected.drafted(key, draft(collected, record))
   collected.waiting.clear()
   const { drafts } = collected
   const reject = (person: Origin, reason: MappingReason, message: string) => {
@@ -745,31 +752,30 @@ const planOf = (
 
 /**
  * A plan builder fed one element at a time. `light` keeps only what the checks need (the first of two
- * passes): `replay` then plans each person again as a second reading gives him.
+ * passes), each person's draft set aside in an encrypted temporary file: `replay` then plans each person
+ * again as it reads his draft back, in the order read.
  */
 export const collector = (light = false) => {
   const collected = new Collector(light)
   return {
     add: (element: AafElement) => collected.add(element),
     plan: () => build(collected),
-    /** A person's plan from his record read again, or undefined when the first pass did not plan him. */
-    replay: (element: AafElement): PersonPlan | undefined => {
-      if (element._tag !== "Pupil" && element._tag !== "Relative" && element._tag !== "Staff") return undefined
-      if (element.request !== "add") return undefined
-      const ofCategory = collected.planned?.[element.category]
-      const planned = ofCategory?.get(element.id)
-      // The record the first pass planned, not a duplicate of it.
-      if (planned === undefined || planned.line !== element.source.line) return undefined
-      if (planned.file !== element.source.file) return undefined
-      // Read once: his entry goes with it.
-      ofCategory?.delete(element.id)
-      collected.quiet = true
-      const made = draft(collected, element)
-      return made === undefined ? undefined : planOf(collected, made, planned.schools, planned.relatives)
-    },
-    /** The second pass is over: what the first planned of people it did not read again is let go. */
-    replayed: () => {
+    /** The plans of the people the first pass planned, in the order read (`light` only, once). */
+    replay: function* (): Generator<PersonPlan, void, undefined> {
+      const spill = collected.spill
+      if (spill === undefined) return
+      for (const line of spill.lines()) {
+        const made = JSON.parse(line) as Draft
+        const ofCategory = collected.planned?.[made.category]
+        const planned = ofCategory?.get(made.id)
+        // The draft the first pass planned, not a duplicate's, nor one reported when checked against others.
+        if (planned === undefined || planned.line !== made.source.line || planned.file !== made.source.file) continue
+        ofCategory?.delete(made.id)
+        yield planOf(collected, made, planned.schools, planned.relatives)
+      }
       collected.planned = undefined
     },
+    /** Lets the temporary file go (idempotent). */
+    close: () => collected.spill?.close(),
   }
 }
