@@ -143,6 +143,9 @@ const release = (writer: Writers["logins"], key: string | undefined, accountId: 
     ? []
     : writer.read(key, (current) => (current?.accountId === accountId ? writer.remove(key) : []))
 
+const relativeIdsOf = (relatives: Relatives | undefined): ReadonlyArray<AccountId> =>
+  relatives === undefined ? [] : relatives.links.map((link) => link.relativeId)
+
 const withAccount =
   (f: (entry: AccountEntry) => AccountEntry) =>
   (current: AccountEntry | undefined): AccountEntry | undefined =>
@@ -174,7 +177,8 @@ export const AuthorizationProjection = Projection.make({
   // 4: the school of each section (BR-RUB-1).
   // 5: accounts indexed by school, communication rules and correspondence (BR-MSG-1, BR-MSG-3).
   // 6: accounts' levels, sub-levels and post disciplines by school, for targets (BR-MSG-3).
-  version: 6,
+  // 7: accounts' e-mails and the flags of each pupil's links, for what a directory feed compares.
+  version: 7,
   events: Domain.events,
   collections: {
     accounts: Accounts,
@@ -224,7 +228,13 @@ export const AuthorizationProjection = Projection.make({
     AccountIdentityUpdated: (event, into) =>
       into.accounts.update(
         event.accountId,
-        withAccount((entry) => ({ ...entry, firstName: event.firstName, lastName: event.lastName })),
+        // An e-mail not given is left as it was.
+        withAccount((entry) => ({
+          ...entry,
+          firstName: event.firstName,
+          lastName: event.lastName,
+          ...(event.email === undefined ? {} : { email: event.email }),
+        })),
       ),
     AccountProfileChanged: (event, into) =>
       into.accounts.update(
@@ -245,7 +255,7 @@ export const AuthorizationProjection = Projection.make({
     AccountActivated: (event, into) =>
       into.accounts.update(
         event.accountId,
-        withAccount((entry) => ({ ...entry, activated: true })),
+        withAccount((entry) => ({ ...entry, activated: true, email: event.email })),
       ),
     AccountBlocked: (event, into) =>
       into.accounts.update(
@@ -275,15 +285,22 @@ export const AuthorizationProjection = Projection.make({
         event.accountId,
         withAccount((entry) => ({ ...entry, structureIds: removed(entry.structureIds, event.structureId) })),
       ),
+    // A link given again with other flags replaces the first, in its place.
     RelativeLinked: (event, into) =>
-      into.relatives.update(event.link.pupilId, (current) => ({
-        pupilId: event.link.pupilId,
-        relativeIds: added(current?.relativeIds ?? [], event.accountId),
-      })),
+      into.relatives.update(event.link.pupilId, (current) => {
+        const { legalAuthority, financial, contact } = event.link
+        const link = { relativeId: event.accountId, legalAuthority, financial, contact }
+        const links = current?.links ?? []
+        const at = links.findIndex((known) => known.relativeId === event.accountId)
+        return {
+          pupilId: event.link.pupilId,
+          links: at < 0 ? [...links, link] : links.map((known, i) => (i === at ? link : known)),
+        }
+      }),
     RelativeUnlinked: (event, into) =>
       into.relatives.update(event.pupilId, (current) => {
-        const relativeIds = removed(current?.relativeIds ?? [], event.accountId)
-        return relativeIds.length === 0 ? undefined : { pupilId: event.pupilId, relativeIds }
+        const links = (current?.links ?? []).filter((known) => known.relativeId !== event.accountId)
+        return links.length === 0 ? undefined : { pupilId: event.pupilId, links }
       }),
     LoginAliasSet: (event, into) =>
       into.accounts.read(event.accountId, (current) =>
@@ -408,6 +425,7 @@ export const AuthorizationProjection = Projection.make({
             firstName: PersonalData.ERASED,
             lastName: PersonalData.ERASED,
             ...(current.alias === undefined ? {} : { alias: PersonalData.ERASED }),
+            ...(current.email === undefined ? {} : { email: PersonalData.ERASED }),
           }),
         ].flat()
       }),
@@ -543,6 +561,25 @@ export interface FeedAccount {
 }
 
 /**
+ * What a directory feed compares of an account with its export (Authorization.Service.feedStates): the
+ * account's state in the log, as its Account stream folds to.
+ *
+ * @since 0.1.0
+ */
+export interface FeedState {
+  readonly accountId: AccountId
+  readonly profile: Profile
+  readonly deletion: AccountEntry["deletion"]
+  /** Personal: `PersonalData.ERASED` once erased. */
+  readonly firstName: string
+  readonly lastName: string
+  readonly email: string | undefined
+  /** None once erased. */
+  readonly schooling: ReadonlyArray<Schooling.Schooling>
+  readonly structureIds: ReadonlyArray<StructureId>
+}
+
+/**
  * A class or group as the log has it now.
  *
  * @since 0.1.0
@@ -643,7 +680,7 @@ const factsOf = (
   classIds: (memberships?.groups ?? [])
     .filter((group) => group.kind === "Class" && group.role === "Student")
     .map((group) => group.groupId),
-  relativeIds: relatives?.relativeIds ?? [],
+  relativeIds: relativeIdsOf(relatives),
 })
 
 /**
@@ -709,6 +746,17 @@ export declare namespace Authorization {
       source: string,
       externalIds: ReadonlyArray<string>,
     ) => Effect.Effect<ReadonlyMap<string, AccountId>, ReadModelError>
+    /**
+     * What a directory feed compares of these accounts with its export, by account id (those that exist;
+     * at most 10,000 ids): the log's state of each, without reading its stream.
+     */
+    readonly feedStates: (
+      accountIds: ReadonlyArray<AccountId>,
+    ) => Effect.Effect<ReadonlyMap<AccountId, FeedState>, ReadModelError>
+    /** The relatives linked to each of these pupils, with the links' flags (BR-ACC-7), for those that have any. */
+    readonly pupilLinks: (
+      pupilIds: ReadonlyArray<AccountId>,
+    ) => Effect.Effect<ReadonlyMap<AccountId, Relatives["links"]>, ReadModelError>
     /** Every account a feed provisioned that is attached to this school, deleted ones included. */
     readonly feedAccounts: (
       source: string,
@@ -851,7 +899,7 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
       if (pupils.size === 0) return out
       for (const link of yield* relatives.getMany([...pupils.keys()])) {
         const schooling = pupils.get(link.pupilId)?.schooling ?? []
-        for (const relativeId of link.relativeIds) {
+        for (const relativeId of relativeIdsOf(link)) {
           const into = out.get(relativeId) ?? { levels: new Set<string>(), subLevels: new Set<string>() }
           for (const code of Schooling.codesIn(schooling, "levels", structureIds)) into.levels.add(code)
           for (const code of Schooling.codesIn(schooling, "subLevels", structureIds)) into.subLevels.add(code)
@@ -866,8 +914,8 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
     Effect.gen(function* () {
       const pupils = yield* accounts.getMany(pupilIds)
       const links = pupils.length === 0 ? [] : yield* relatives.getMany(pupils.map((pupil) => pupil.accountId))
-      const linksOf = new Map(links.map((entry) => [entry.pupilId, entry.relativeIds]))
-      const wanted = [...new Set(links.flatMap((entry) => entry.relativeIds))]
+      const linksOf = new Map(links.map((entry) => [entry.pupilId, relativeIdsOf(entry)]))
+      const wanted = [...new Set(links.flatMap(relativeIdsOf))]
       const relativeOf = new Map(
         (wanted.length === 0 ? [] : yield* accounts.getMany(wanted)).map((entry) => [entry.accountId, entry]),
       )
@@ -919,6 +967,31 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
         (entries) => new Map(entries.map((entry) => [idOf.get(entry.key)!, entry.accountId])),
       )
     },
+    feedStates: (accountIds) =>
+      Effect.map(
+        accountIds.length === 0 ? Effect.succeed([]) : accounts.getMany(accountIds),
+        (entries) =>
+          new Map(
+            entries.map((entry) => [
+              entry.accountId,
+              {
+                accountId: entry.accountId,
+                profile: entry.profile,
+                deletion: entry.deletion,
+                firstName: entry.firstName,
+                lastName: entry.lastName,
+                email: entry.email,
+                schooling: entry.schooling ?? [],
+                structureIds: entry.structureIds,
+              } satisfies FeedState,
+            ]),
+          ),
+      ),
+    pupilLinks: (pupilIds) =>
+      Effect.map(
+        pupilIds.length === 0 ? Effect.succeed([]) : relatives.getMany(pupilIds),
+        (entries) => new Map(entries.map((entry) => [entry.pupilId, entry.links])),
+      ),
     feedAccounts: (source, structureId) =>
       Effect.gen(function* () {
         const found: Array<FeedAccount> = []

@@ -117,7 +117,7 @@ const none: ReadonlyArray<never> = Object.freeze([])
  * An array as small as it can be held: the empty one shared, the others of their length (a pushed-to
  * array keeps room for 16). An academy's plan holds some ten per person.
  */
-export const tight = <A>(values: ReadonlyArray<A> | undefined): ReadonlyArray<A> =>
+const tight = <A>(values: ReadonlyArray<A> | undefined): ReadonlyArray<A> =>
   values === undefined || values.length === 0 ? none : values.slice()
 
 /** Where a person's problems point: his record, which is not kept. */

@@ -6,7 +6,6 @@
  */
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
-import * as Account from "@cartable/domain/Account"
 import type { Profile, RelativeLink } from "@cartable/domain/AccountEvents"
 import * as Actor from "@cartable/domain/Actor"
 import type * as Domain from "@cartable/domain/Domain"
@@ -15,7 +14,7 @@ import * as Schooling from "@cartable/domain/Schooling"
 import * as Structure from "@cartable/domain/Structure"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import { EventStore } from "@cartable/eventlog/EventStore"
-import { Authorization, type FeedAccount } from "@cartable/read-models/Authorization"
+import { Authorization, type FeedAccount, type FeedState } from "@cartable/read-models/Authorization"
 import { Workspace } from "@cartable/workspace/Workspace"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -25,7 +24,7 @@ import type { AafElement, Source } from "../AafRecord.ts"
 import type { HeldSchool, Options, Phase, Report } from "../FeedImport.ts"
 import { FeedImportError } from "../FeedImportError.ts"
 import * as ImportProblem from "../ImportProblem.ts"
-import { collector, type PersonPlan, type SchoolPlan, tight } from "./importPlan.ts"
+import { collector, type PersonPlan, type SchoolPlan } from "./importPlan.ts"
 import * as Logins from "./logins.ts"
 import * as Modifications from "./modifications.ts"
 import { DIRECTION, type Member, type SchoolStream } from "./schoolStream.ts"
@@ -393,8 +392,6 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           if (person.relatives.length > 0) nextLinkOf.set(accountId, 0)
         }
       }
-      /** The links each relative account has now (none when absent), for the links' step to give only the changed ones. */
-      const linksOf = new Map<AccountId, ReadonlyArray<RelativeLink>>()
       /**
        * A new relative's links to the pupils provisioned before him (the reader gives pupils first), by his
        * export id: they come with his provisioning, one command where there were as many as his children.
@@ -410,6 +407,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       const retry: Array<PersonPlan> = []
       const retrying = new Set<string>()
       const noHolders: ReadonlyMap<string, AccountId> = new Map()
+      const noStates: ReadonlyMap<AccountId, FeedState> = new Map()
       /**
        * A new relative waits for the next batch when a child of his is in this one (his link is given with
        * him once the child's account is in the log) or when another new relative of it shares a child.
@@ -427,6 +425,9 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
             source,
             chunk.map((next) => next.id),
           )
+          // What the log says of each known person, compared with his plan (no stream read for it).
+          const states = yield* facts.feedStates([...holders.values()])
+          const one = (person: PersonPlan, holders: ReadonlyMap<string, AccountId>) => oneOf(person, holders, states)
           // Relatives who wait for the next batch (waitsForBatch), given as soon as a flush lets them.
           let waiting: Array<PersonPlan> = []
           const release = Effect.gen(function* () {
@@ -440,7 +441,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
           for (const person of chunk) {
             if (waitsForBatch(person, holders)) waiting.push(person)
             else yield* one(person, holders)
-            for (const again of retry.splice(0, retry.length)) yield* one(again, noHolders)
+            for (const again of retry.splice(0, retry.length)) yield* oneOf(again, noHolders, noStates)
             if (waiting.length > 0 && linkedInBatch.size === 0 && awaitedRelatives.size === 0) yield* release
           }
           while (waiting.length > 0) {
@@ -448,8 +449,12 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
             yield* release
           }
         })
-      /** One person's commands, queued; his account in the log is in `holders`. */
-      const one = (person: PersonPlan, holders: ReadonlyMap<string, AccountId>) =>
+      /** One person's commands, queued; his account in the log is in `holders`, its state in `states`. */
+      const oneOf = (
+        person: PersonPlan,
+        holders: ReadonlyMap<string, AccountId>,
+        states: ReadonlyMap<AccountId, FeedState>,
+      ) =>
         Effect.gen(function* () {
           const key = personKey(person)
           // A person given again (his provisioning without links) is not counted twice.
@@ -520,11 +525,10 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
             // The commands below are refused with the account when it was not provisioned: the record is
             // reported once, with the provisioning's reason.
             attached = [person.schools[0]!]
-            if (given.length > 0) linksOf.set(accountId, tight(given))
           } else {
             accountId = existing
-            const { state: account } = yield* CommandHandler.load(Account.aggregate, existing)
-            if (account._tag !== "Account") return
+            const account = states.get(existing)
+            if (account === undefined) return
             if (account.deletion === "Deleted") {
               refused(
                 `BR-ACC-8: the account of this feed person was deleted (${existing}): it is not provisioned again`,
@@ -566,7 +570,6 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
                 identityChanged || profileChanged ? undefined : counted("updated"),
               )
             }
-            if (account.relativeOf.length > 0) linksOf.set(accountId, tight(account.relativeOf))
             attached = account.structureIds
             // A full export is the truth of its schools: one the person left is detached (BR-ACC-8).
             if (full) {
@@ -611,7 +614,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       }
       yield* flush
       while (retry.length > 0) {
-        for (const person of retry.splice(0, retry.length)) yield* one(person, noHolders)
+        for (const person of retry.splice(0, retry.length)) yield* oneOf(person, noHolders, noStates)
         yield* flush
       }
       planning.close()
@@ -711,17 +714,14 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       // 4. Relatives' links, with their flags (BR-ACC-7); a full export's links are all of the pupil's.
       // A link's facts are its pupil's other relatives: a batch holds at most one command per pupil (the
       // k-th of every pupil in round k), so that each is decided on the links given before it.
-      // The relatives the log links each pupil to now, read for `LOOKUPS` pupils at a time; a pupil this run
-      // provisioned has only the relatives it gave him, all wanted: nothing to unlink, nothing to read.
+      // The relatives the log links each pupil to now, with the links' flags, read for `LOOKUPS` pupils at a
+      // time; a pupil this run provisioned has only the relatives it gave him, all wanted: nothing to unlink.
       const perPupil: Array<Array<readonly [Record<string, unknown>, (message: string) => void]>> = []
       for (let from = 0; from < links.length; from += LOOKUPS) {
         const chunk = links.slice(from, from + LOOKUPS)
-        const linkedNow = new Map<string, ReadonlyArray<AccountId>>()
-        const known = full ? chunk.filter((entry) => !entry.fresh).map((entry) => entry.pupilId) : []
-        if (known.length > 0) {
-          for (const pupil of yield* facts.accounts(known)) linkedNow.set(pupil.accountId, pupil.relativeIds)
-        }
-        for (const { source: at, id, pupilId, relatives } of chunk) {
+        const linkedNow = yield* facts.pupilLinks(chunk.map((entry) => entry.pupilId))
+        for (const { source: at, id, pupilId, relatives, fresh } of chunk) {
+          const current = linkedNow.get(pupilId) ?? []
           const refused = refusePerson({ source: at, category: "Eleve", id })
           const commands: Array<readonly [Record<string, unknown>, (message: string) => void]> = []
           const wanted = new Set<string>()
@@ -730,7 +730,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
             if (relativeId === undefined) continue
             wanted.add(relativeId)
             const { legalAuthority, financial, contact } = link
-            const now = linksOf.get(relativeId)?.find((current) => current.pupilId === pupilId)
+            const now = current.find((known) => known.relativeId === relativeId)
             if (now?.legalAuthority === legalAuthority && now.financial === financial && now.contact === contact)
               continue
             commands.push([
@@ -738,7 +738,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
               refused,
             ])
           }
-          for (const relativeId of linkedNow.get(pupilId) ?? []) {
+          for (const { relativeId } of full && !fresh ? current : []) {
             if (wanted.has(relativeId)) continue
             commands.push([{ _tag: "UnlinkRelative", accountId: relativeId, pupilId }, refused])
           }
@@ -746,7 +746,6 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
         }
       }
       links.length = 0
-      linksOf.clear()
       accountOf.clear()
       for (let round = 0; perPupil.some((commands) => commands.length > round); round++) {
         for (const commands of perPupil) {

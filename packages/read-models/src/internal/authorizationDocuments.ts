@@ -21,6 +21,8 @@ export const AccountEntry = Schema.Struct({
   alias: Schema.optional(Schema.String),
   firstName: Schema.String,
   lastName: Schema.String,
+  /** The e-mail on file (the feed's, or the one given at activation); `PersonalData.ERASED` once erased. */
+  email: Schema.optional(Schema.String),
   feedKey: Schema.optional(Schema.String),
   /** The external identities linked to the account ("rapprochement", BR-ACC-10), one per provider. */
   identities: Schema.optional(Schema.Array(Schema.Struct({ provider: Schema.String, subject: Schema.String }))),
@@ -59,11 +61,21 @@ export const Memberships = Schema.Struct({
 export type Memberships = typeof Memberships.Type
 
 /**
- * The relative accounts linked to a pupil (BR-ACC-7).
+ * The relative accounts linked to a pupil, in the order linked, with each link's flags (BR-ACC-7).
  *
  * @since 0.1.0
  */
-export const Relatives = Schema.Struct({ pupilId: AccountId, relativeIds: Schema.Array(AccountId) })
+export const Relatives = Schema.Struct({
+  pupilId: AccountId,
+  links: Schema.Array(
+    Schema.Struct({
+      relativeId: AccountId,
+      legalAuthority: Schema.Boolean,
+      financial: Schema.Boolean,
+      contact: Schema.Boolean,
+    }),
+  ),
+})
 /** @since 0.1.0 */
 export type Relatives = typeof Relatives.Type
 
