@@ -9,7 +9,7 @@
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
-import { type Query, ReadModelError, ReadModelStore, type StoredDocument } from "./ReadModelStore.ts"
+import { type EntryPage, type Query, ReadModelError, ReadModelStore, type StoredDocument } from "./ReadModelStore.ts"
 
 /**
  * The values a document is found under for one index: none (`undefined` or an
@@ -173,6 +173,8 @@ export interface Reader<A, Idx extends string> {
   readonly getMany: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<A>, ReadModelError>
   /** A page of documents. */
   readonly find: (query?: TypedQuery<Idx>) => Effect.Effect<TypedPage<A>, ReadModelError>
+  /** The keys and matched index values of the page `find` would return, read from the index alone. */
+  readonly entries: (query?: TypedQuery<Idx>) => Effect.Effect<EntryPage, ReadModelError>
   /** How many documents a query would return. */
   readonly count: (query?: Omit<TypedQuery<Idx>, "after" | "limit">) => Effect.Effect<number, ReadModelError>
 }
@@ -222,5 +224,6 @@ export const reader = <A, Idx extends string>(
       Effect.flatMap(store.find(table, storeQuery(query)), (page) =>
         Effect.map(decodeAll(collection, table, page.documents), (documents) => ({ documents, next: page.next })),
       ),
+    entries: (query) => store.entries(table, storeQuery(query)),
     count: (query) => store.count(table, { index: query?.index, equals: query?.equals, prefix: query?.prefix }),
   }))

@@ -86,6 +86,29 @@ export interface Page {
 }
 
 /**
+ * A key a query matches and the index value it was matched under (the
+ * `equals` value, or the value starting with the prefix; absent for a query
+ * without an index).
+ *
+ * @since 0.1.0
+ */
+export interface Entry {
+  readonly key: string
+  readonly value: string | undefined
+}
+
+/**
+ * A page of {@link Entry}, in the order and with the cursors of {@link Page}:
+ * a cursor of one continues the other of the same query.
+ *
+ * @since 0.1.0
+ */
+export interface EntryPage {
+  readonly entries: ReadonlyArray<Entry>
+  readonly next?: string | undefined
+}
+
+/**
  * The changes of one table in a {@link Commit}: documents written whole (a
  * document replaces the one of its key, index values included), keys deleted
  * (an absent key is no error), and documents inserted: written only where their
@@ -236,6 +259,12 @@ export declare namespace ReadModelStore {
     ) => Effect.Effect<ReadonlyArray<StoredDocument>, ReadModelError>
     /** A page of documents (see {@link Query}). */
     readonly find: (table: string, query: Query) => Effect.Effect<Page, ReadModelError>
+    /**
+     * The page `find` would return, as keys and matched values, read from the
+     * index alone (no document is read): where a value holds what a reader needs,
+     * a scan of a whole school costs a fraction of `find`'s.
+     */
+    readonly entries: (table: string, query: Query) => Effect.Effect<EntryPage, ReadModelError>
     /** How many documents the query would return over all its pages (`after` and `limit` ignored). */
     readonly count: (table: string, query?: Omit<Query, "after" | "limit">) => Effect.Effect<number, ReadModelError>
     /**
@@ -334,8 +363,10 @@ export interface Found {
  *
  * @since 0.1.0
  */
-export interface Backend extends Omit<ReadModelStore.Service, "find" | "count"> {
+export interface Backend extends Omit<ReadModelStore.Service, "find" | "entries" | "count"> {
   readonly find: (table: string, scan: Scan) => Effect.Effect<ReadonlyArray<Found>, ReadModelError>
+  /** The rows `find` would return, without their documents: `{ key, value }` (the value of every filter but `All`). */
+  readonly entries: (table: string, scan: Scan) => Effect.Effect<ReadonlyArray<Entry>, ReadModelError>
   readonly count: (table: string, filter: Filter) => Effect.Effect<number, ReadModelError>
 }
 

@@ -58,24 +58,27 @@ export const AccountState = Schema.Literal("inactive", "active", "blocked", "pre
 export type AccountState = typeof AccountState.Type
 
 /**
- * The key of a feed's accounts in one school, for {@link Authorization.Service.feedAccounts}.
+ * Where a feed's live accounts of one school start in the `feed_member` index: each value is
+ * `JSON.stringify([source, structureId, externalId])`, and this is its text up to the external id.
  *
  * @since 0.1.0
  */
-export const feedSchoolKey = (source: string, structureId: string): string => JSON.stringify([source, structureId])
+export const feedMemberPrefix = (source: string, structureId: string): string =>
+  `${JSON.stringify([source, structureId]).slice(0, -1)},`
 
-const feedSchools = (entry: AccountEntry): ReadonlyArray<string> | undefined => {
-  if (entry.feedKey === undefined) return undefined
-  const [source] = JSON.parse(entry.feedKey) as [string, string]
-  return entry.structureIds.map((structureId) => feedSchoolKey(source, structureId))
+/** The `feed_member` values of an account: one per school, while it is neither pre-deleted nor deleted. */
+const feedMembers = (entry: AccountEntry): ReadonlyArray<string> | undefined => {
+  if (entry.feedKey === undefined || entry.deletion !== "None") return undefined
+  const [source, externalId] = JSON.parse(entry.feedKey) as [string, string]
+  return entry.structureIds.map((structureId) => JSON.stringify([source, structureId, externalId]))
 }
 
-/** One account's documents, by id; the feed accounts indexed by feed and school. @since 0.1.0 */
+/** One account's documents, by id; the live feed accounts indexed by feed, school and external id. @since 0.1.0 */
 export const Accounts = ReadModel.collection("accounts", {
   document: AccountEntry,
   key: (entry) => entry.accountId,
   // structure: the accounts of a school, for "Tous" and targeted communication (BR-MSG-1, BR-MSG-3).
-  indexes: { feed_school: feedSchools, structure: (entry) => entry.structureIds },
+  indexes: { feed_member: feedMembers, structure: (entry) => entry.structureIds },
 })
 /** The open groups each account belongs to, by account id. @since 0.1.0 */
 export const MembershipsOf = ReadModel.collection("memberships", {
@@ -178,7 +181,8 @@ export const AuthorizationProjection = Projection.make({
   // 5: accounts indexed by school, communication rules and correspondence (BR-MSG-1, BR-MSG-3).
   // 6: accounts' levels, sub-levels and post disciplines by school, for targets (BR-MSG-3).
   // 7: accounts' e-mails and the flags of each pupil's links, for what a directory feed compares.
-  version: 7,
+  // 8: the live feed accounts indexed by feed, school and external id (BR-FEED-1's share, index alone).
+  version: 8,
   events: Domain.events,
   collections: {
     accounts: Accounts,
@@ -547,17 +551,14 @@ export interface AccountFacts {
 }
 
 /**
- * An account a directory feed provisioned: the feed's id of the person and
- * what an import compares with its export.
+ * A live account a directory feed provisioned in a school (neither pre-deleted nor deleted), with the
+ * feed's id of the person (Authorization.Service.feedMembers).
  *
  * @since 0.1.0
  */
-export interface FeedAccount {
+export interface FeedMember {
   readonly accountId: AccountId
   readonly externalId: string
-  readonly profile: Profile
-  readonly state: AccountState
-  readonly structureIds: ReadonlyArray<StructureId>
 }
 
 /**
@@ -757,11 +758,14 @@ export declare namespace Authorization {
     readonly pupilLinks: (
       pupilIds: ReadonlyArray<AccountId>,
     ) => Effect.Effect<ReadonlyMap<AccountId, Relatives["links"]>, ReadModelError>
-    /** Every account a feed provisioned that is attached to this school, deleted ones included. */
-    readonly feedAccounts: (
+    /**
+     * The live accounts (neither pre-deleted nor deleted) a feed provisioned that are attached to this
+     * school, by external id, read from an index alone: what BR-FEED-1's share counts.
+     */
+    readonly feedMembers: (
       source: string,
       structureId: StructureId,
-    ) => Effect.Effect<ReadonlyArray<FeedAccount>, ReadModelError>
+    ) => Effect.Effect<ReadonlyArray<FeedMember>, ReadModelError>
     /** The account an external identity is linked to (BR-ACC-10). */
     readonly identityHolder: (provider: string, subject: string) => Effect.Effect<AccountId | undefined, ReadModelError>
     /** The school of a homework book. */
@@ -992,17 +996,16 @@ export const make: Effect.Effect<Authorization.Service, never, ReadModelStore> =
         pupilIds.length === 0 ? Effect.succeed([]) : relatives.getMany(pupilIds),
         (entries) => new Map(entries.map((entry) => [entry.pupilId, entry.links])),
       ),
-    feedAccounts: (source, structureId) =>
+    feedMembers: (source, structureId) =>
       Effect.gen(function* () {
-        const found: Array<FeedAccount> = []
-        const equals = feedSchoolKey(source, structureId)
+        const found: Array<FeedMember> = []
+        const prefix = feedMemberPrefix(source, structureId)
         let after: string | undefined
         do {
-          const page = yield* accounts.find({ index: "feed_school", equals, after, limit: 1_000 })
-          for (const entry of page.documents) {
-            const [, externalId] = JSON.parse(entry.feedKey!) as [string, string]
-            const { accountId, profile, structureIds } = entry
-            found.push({ accountId, externalId, profile, state: stateOf(entry), structureIds })
+          const page = yield* accounts.entries({ index: "feed_member", prefix, after, limit: 10_000 })
+          for (const { key, value } of page.entries) {
+            const [, , externalId] = JSON.parse(value!) as [string, string, string]
+            found.push({ accountId: key as AccountId, externalId })
           }
           after = page.next
         } while (after !== undefined)

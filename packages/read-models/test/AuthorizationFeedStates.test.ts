@@ -1,11 +1,11 @@
 /**
  * What a directory feed compares of an account without reading its stream (Authorization.feedStates,
- * pupilLinks): over random Account histories (erasure included), each equals what the account's own
+ * pupilLinks, feedMembers): over random Account histories (erasure included), each equals what the account's own
  * stream folds to, kept up to date and after a rebuild.
  */
 import * as Account from "@cartable/domain/Account"
 import * as Domain from "@cartable/domain/Domain"
-import type { AccountId } from "@cartable/domain/Ids"
+import type { AccountId, StructureId } from "@cartable/domain/Ids"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import * as CommandRouter from "@cartable/eventlog/CommandRouter"
 import { EventMetadata } from "@cartable/eventlog/EventMetadata"
@@ -51,20 +51,30 @@ const provisioned = (profile: string, login: string) => ({
 /** The oracle: each account's stream folded by the aggregate, and each pupil's relatives from theirs. */
 const folded = Effect.gen(function* () {
   const states = new Map<AccountId, Authorization.FeedState>()
+  // "source school" -> the live feed accounts there (BR-FEED-1's share), by account id.
+  const members = new Map<string, Array<Authorization.FeedMember>>()
   const links = new Map<AccountId, Array<Authorization.Relatives["links"][number]>>()
   for (const id of ids) {
     const { state } = yield* CommandHandler.load(Account.aggregate, id)
     if (state._tag !== "Account") continue
     const { accountId, profile, deletion, firstName, lastName, email, schooling, structureIds } = state
     states.set(id, { accountId, profile, deletion, firstName, lastName, email, schooling, structureIds })
+    if (state.origin._tag === "Feed" && deletion === "None") {
+      for (const structureId of structureIds) {
+        const key = `${state.origin.source} ${structureId}`
+        members.set(key, [...(members.get(key) ?? []), { accountId, externalId: state.origin.externalId }])
+      }
+    }
     for (const { pupilId, legalAuthority, financial, contact } of state.relativeOf) {
       const list = links.get(pupilId) ?? []
       list.push({ relativeId: accountId, legalAuthority, financial, contact })
       links.set(pupilId, list)
     }
   }
-  return { states, links }
+  return { states, links, members }
 })
+
+const byAccount = (a: Authorization.FeedMember, b: Authorization.FeedMember) => a.accountId.localeCompare(b.accountId)
 
 const byRelative = (links: ReadonlyArray<Authorization.Relatives["links"][number]> | undefined) =>
   [...(links ?? [])].sort((a, b) => a.relativeId.localeCompare(b.relativeId))
@@ -77,6 +87,13 @@ const assertFolded = (facts: Authorization.Authorization.Service) =>
       const state = states.get(id)
       // The optional e-mail: absent in the document, undefined in the state.
       assert.deepStrictEqual(state && { ...state, email: state.email }, expected.states.get(id), `${id}'s state`)
+    }
+    for (const source of ["AAF", "other"]) {
+      for (const structureId of [...AccountArbitraries.ids.schools, "school-z" as StructureId]) {
+        const members = [...(yield* facts.feedMembers(source, structureId))].sort(byAccount)
+        const expectedMembers = [...(expected.members.get(`${source} ${structureId}`) ?? [])].sort(byAccount)
+        assert.deepStrictEqual(members, expectedMembers, `the feed ${source}'s live accounts at ${structureId}`)
+      }
     }
     const links = yield* facts.pupilLinks([...ids])
     for (const id of ids) {
@@ -129,7 +146,7 @@ for (const { name, storage } of stores) {
     )
 
     it.effect.prop(
-      "BR-ACC-7 BR-ACC-9 an account's feed state (profile, names, e-mail, schooling, schools, deletion) and a pupil's links with their flags are those its stream folds to, erasure included, kept up to date and rebuilt",
+      "BR-ACC-7 BR-ACC-9 an account's feed state (profile, names, e-mail, schooling, schools, deletion), a pupil's links with their flags and each school's live feed accounts (BR-FEED-1) are those the streams fold to, erasure included, kept up to date and rebuilt",
       [AccountArbitraries.commands],
       ([commands]) =>
         Effect.gen(function* () {

@@ -31,7 +31,9 @@ import {
   doc,
   makeNames,
   model,
+  modelEntries,
   put,
+  readAllEntries,
   readAllPages,
   services,
 } from "./internal/readModelStoreConformance.ts"
@@ -287,6 +289,18 @@ export const suite = <E>(
             assert.deepStrictEqual(keysOf(whole.documents), expected, JSON.stringify(query))
             assert.isUndefined(whole.next)
             assert.strictEqual(yield* store.count(table, query), expected.length)
+            // The index alone: the same rows as keys and matched values, and cursors shared with find.
+            const entries = modelEntries(documents, query)
+            assert.deepStrictEqual(yield* readAllEntries(table, query, sizes, false), entries, JSON.stringify(query))
+            const mixed = yield* readAllEntries(table, query, sizes, true)
+            assert.deepStrictEqual(
+              mixed.map((entry) => entry.key),
+              expected,
+              `${JSON.stringify(query)}: pages of entries and of documents alternated`,
+            )
+            const one = yield* store.entries(table, { ...query, limit: 10_000 })
+            assert.deepStrictEqual(one.entries, entries, JSON.stringify(query))
+            assert.isUndefined(one.next)
           }
           yield* store.dropTable(table)
         }),
@@ -613,6 +627,10 @@ export const suite = <E>(
         unknownTable("get no key")(yield* Effect.flip(store.get(absent, [])))
         unknownTable("find")(yield* Effect.flip(store.find(absent, { limit: 1 })))
         unknownTable("find by index")(yield* Effect.flip(store.find(absent, { index: "tag", equals: "x", limit: 1 })))
+        unknownTable("entries")(yield* Effect.flip(store.entries(absent, { limit: 1 })))
+        unknownTable("entries by index")(
+          yield* Effect.flip(store.entries(absent, { index: "tag", prefix: "x", limit: 1 })),
+        )
         unknownTable("count")(yield* Effect.flip(store.count(absent)))
         unknownTable("commit")(
           yield* Effect.flip(store.commit({ changes: [{ table: absent, put: [], delete: ["k"] }] })),
@@ -622,6 +640,7 @@ export const suite = <E>(
             assertReason(error, "UnknownIndex", what)
         unknownIndex("find")(yield* Effect.flip(store.find(table, { index: "nope", equals: "x", limit: 1 })))
         unknownIndex("find prefix")(yield* Effect.flip(store.find(table, { index: "nope", prefix: "", limit: 1 })))
+        unknownIndex("entries")(yield* Effect.flip(store.entries(table, { index: "nope", equals: "x", limit: 1 })))
         unknownIndex("count")(yield* Effect.flip(store.count(table, { index: "nope", prefix: "" })))
         unknownIndex("put")(yield* Effect.flip(put(table, [doc("k", { nope: ["x"] })])))
         // An index declared but without values is no unknown index.

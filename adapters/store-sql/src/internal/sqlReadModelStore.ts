@@ -3,6 +3,7 @@ import {
   type Checkpoint,
   CheckpointConflict,
   type Commit,
+  type Entry,
   type Filter,
   type Found,
   fromBackend,
@@ -47,6 +48,11 @@ interface DocumentRow {
   readonly body: string
   readonly indexes: string
   readonly matched?: string
+}
+
+interface EntryRow {
+  readonly key: string
+  readonly matched?: string | null
 }
 
 const chunks = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
@@ -321,6 +327,25 @@ export const make = Effect.gen(function* () {
       }),
     ).pipe(mapped(`Could not read read-model table ${table}`, table))
 
+  const entries: Backend["entries"] = (table, scan) =>
+    checked(
+      table,
+      scan.filter,
+      Effect.gen(function* () {
+        const filter = scan.filter
+        const clauses = where(filter, scan.after)
+        const rows =
+          filter._tag === "All"
+            ? yield* sql<EntryRow>`SELECT key FROM ${sql(documentsOf(table))}
+                                 WHERE ${sql.and(clauses)} ORDER BY key LIMIT ${scan.limit}`
+            : yield* sql<EntryRow>`SELECT i.key, i.value AS matched FROM ${sql(entriesOf(table))} i
+                                 WHERE ${sql.and(clauses)}
+                                 ORDER BY ${filter._tag === "Equals" ? sql`i.key` : sql`i.value, i.key`}
+                                 LIMIT ${scan.limit}`
+        return rows.map((row): Entry => ({ key: row.key, value: row.matched ?? undefined }))
+      }),
+    ).pipe(mapped(`Could not read read-model table ${table}`, table))
+
   const count: Backend["count"] = (table, filter) =>
     checked(
       table,
@@ -482,6 +507,7 @@ export const make = Effect.gen(function* () {
     tables,
     get,
     find,
+    entries,
     count,
     commit,
     checkpoint,

@@ -14,7 +14,7 @@ import * as Schooling from "@cartable/domain/Schooling"
 import * as Structure from "@cartable/domain/Structure"
 import * as CommandHandler from "@cartable/eventlog/CommandHandler"
 import { EventStore } from "@cartable/eventlog/EventStore"
-import { Authorization, type FeedAccount, type FeedState } from "@cartable/read-models/Authorization"
+import { Authorization, type FeedMember, type FeedState } from "@cartable/read-models/Authorization"
 import { Workspace } from "@cartable/workspace/Workspace"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -52,7 +52,6 @@ const digestOf = (structureId: string, preDeleted: ReadonlyArray<string>, moved:
     .slice(0, 24)
 
 const liveState = (state: string) => state !== "deleted" && state !== "pre-deleted"
-const live = (account: FeedAccount) => liveState(account.state)
 
 export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Options) =>
   Effect.gen(function* () {
@@ -271,7 +270,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
     const planned = plan.schoolsById
     const exportSchools = new Set(plan.schools.map((school) => school.uai as string))
     const blocked = new Set<string>()
-    const absentOf = new Map<string, ReadonlyArray<FeedAccount>>()
+    const absentOf = new Map<string, ReadonlyArray<FeedMember>>()
     const streams = new Map<string, SchoolStream>()
     for (const school of plan.schools) {
       const refused = refuseSchool(school)
@@ -297,7 +296,7 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
       }
       streams.set(school.uai, stream)
       if (!full) continue
-      const current = (yield* facts.feedAccounts(source, school.uai as string as StructureId)).filter(live)
+      const current = yield* facts.feedMembers(source, school.uai as string as StructureId)
       const absent = current.filter((account) => !planned.has(account.externalId))
       const moved = current.filter((account) => {
         const schools = planned.get(account.externalId)
@@ -749,30 +748,37 @@ export const run = <E, R>(elements: Stream.Stream<AafElement, E, R>, options: Op
 
     // 5. The absent: pre-deleted when every school of theirs is in the export, else detached from those (BR-ACC-12).
     const done = new Set<string>()
-    for (const [uai, absent] of absentOf) {
+    for (const [uai, members] of absentOf) {
       if (blocked.has(uai)) continue
-      for (const account of absent) {
-        if (done.has(account.accountId)) continue
-        done.add(account.accountId)
-        const elsewhere = account.structureIds.some((structureId) => !exportSchools.has(structureId))
-        const refused = (message: string) =>
-          problems.push({
-            source: { file: "(log)", line: 0 },
-            severity: "warning",
-            reason: "AbsenceRefused",
-            message: `${account.accountId}: ${message}`,
-            category: undefined,
-            id: account.externalId,
-          })
-        if (!elsewhere) {
-          queue({ _tag: "PreDeleteAccount", accountId: account.accountId }, refused, counted("preDeleted"))
-        } else {
-          for (const structureId of account.structureIds) {
-            if (!exportSchools.has(structureId) || blocked.has(structureId)) continue
-            queue({ _tag: "DetachAccountFromStructure", accountId: account.accountId, structureId }, refused)
+      const absent = members.filter((member) => !done.has(member.accountId))
+      for (const member of absent) done.add(member.accountId)
+      for (let from = 0; from < absent.length; from += LOOKUPS) {
+        const chunk = absent.slice(from, from + LOOKUPS)
+        // Their schools as the log holds them now: the index named the accounts, their documents say where else.
+        const states = yield* facts.feedStates(chunk.map((member) => member.accountId))
+        for (const member of chunk) {
+          const account = states.get(member.accountId)
+          if (account === undefined || account.deletion !== "None") continue
+          const refused = (message: string) =>
+            problems.push({
+              source: { file: "(log)", line: 0 },
+              severity: "warning",
+              reason: "AbsenceRefused",
+              message: `${member.accountId}: ${message}`,
+              category: undefined,
+              id: member.externalId,
+            })
+          const elsewhere = account.structureIds.some((structureId) => !exportSchools.has(structureId))
+          if (!elsewhere) {
+            queue({ _tag: "PreDeleteAccount", accountId: member.accountId }, refused, counted("preDeleted"))
+          } else {
+            for (const structureId of account.structureIds) {
+              if (!exportSchools.has(structureId) || blocked.has(structureId)) continue
+              queue({ _tag: "DetachAccountFromStructure", accountId: member.accountId, structureId }, refused)
+            }
           }
+          yield* flushWhenFull
         }
-        yield* flushWhenFull
       }
     }
     yield* flush

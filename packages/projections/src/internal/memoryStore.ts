@@ -1,20 +1,29 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type { Backend, Checkpoint, Filter, Found, ReadModelStore, Scan, StoredDocument } from "../ReadModelStore.ts"
+import type {
+  Backend,
+  Checkpoint,
+  Entry,
+  Filter,
+  Found,
+  ReadModelStore,
+  Scan,
+  StoredDocument,
+} from "../ReadModelStore.ts"
 import { CheckpointConflict, type ReadModelError } from "../ReadModelStore.ts"
 import { compare, compareEntries } from "./codePoint.ts"
 import type { MemoryTransaction } from "./memoryTransaction.ts"
 import { fromBackend, keyTaken, unknownIndex, unknownTable } from "./storeValidation.ts"
 
-type Entry = readonly [value: string, key: string]
+type IndexEntry = readonly [value: string, key: string]
 
 interface Table {
   readonly indexes: Set<string>
   readonly documents: Map<string, StoredDocument>
   // Sorted views, rebuilt on the first read after a write.
   keys: Array<string> | undefined
-  entries: Map<string, Array<Entry>> | undefined
+  entries: Map<string, Array<IndexEntry>> | undefined
 }
 
 interface Lease {
@@ -39,9 +48,9 @@ const sortedKeys = (table: Table): ReadonlyArray<string> => {
   return table.keys
 }
 
-const sortedEntries = (table: Table, index: string): ReadonlyArray<Entry> => {
+const sortedEntries = (table: Table, index: string): ReadonlyArray<IndexEntry> => {
   if (table.entries === undefined) {
-    const entries = new Map<string, Array<Entry>>()
+    const entries = new Map<string, Array<IndexEntry>>()
     for (const name of table.indexes) entries.set(name, [])
     for (const document of table.documents.values()) {
       for (const [name, values] of Object.entries(document.index)) {
@@ -60,9 +69,13 @@ const range = (
   table: Table,
   filter: Exclude<Filter, { readonly _tag: "All" }>,
   after: Scan["after"],
-): { readonly entries: ReadonlyArray<Entry>; readonly start: number; readonly matches: (entry: Entry) => boolean } => {
+): {
+  readonly entries: ReadonlyArray<IndexEntry>
+  readonly start: number
+  readonly matches: (entry: IndexEntry) => boolean
+} => {
   const entries = sortedEntries(table, filter.index)
-  const from: Entry =
+  const from: IndexEntry =
     after === undefined
       ? [filter._tag === "Equals" ? filter.value : filter.prefix, ""]
       : [after.value ?? (filter._tag === "Equals" ? filter.value : ""), after.key]
@@ -72,9 +85,27 @@ const range = (
       : search(entries, (entry) => compareEntries(entry, from) <= 0)
   const matches =
     filter._tag === "Equals"
-      ? (entry: Entry) => entry[0] === filter.value
-      : (entry: Entry) => entry[0].startsWith(filter.prefix)
+      ? (entry: IndexEntry) => entry[0] === filter.value
+      : (entry: IndexEntry) => entry[0].startsWith(filter.prefix)
   return { entries, start, matches }
+}
+
+/** The rows of a scan, keys and matched values, in the order of a query. */
+const scanned = (table: Table, scan: Scan): ReadonlyArray<Entry> => {
+  const filter = scan.filter
+  if (filter._tag === "All") {
+    const keys = sortedKeys(table)
+    const after = scan.after
+    const start = after === undefined ? 0 : search(keys, (key) => compare(key, after.key) <= 0)
+    return keys.slice(start, start + scan.limit).map((key) => ({ key, value: undefined }))
+  }
+  const { entries, matches, start } = range(table, filter, scan.after)
+  const found: Array<Entry> = []
+  for (let i = start; i < entries.length && found.length < scan.limit && matches(entries[i]!); i++) {
+    const [value, key] = entries[i]!
+    found.push({ key, value })
+  }
+  return found
 }
 
 /** The memory backend over a transaction (its own, or one shared with the event driver). */
@@ -180,25 +211,13 @@ export const make = (transaction: MemoryTransaction): ReadModelStore.Service => 
       ),
     find: (name, scan) =>
       guard(
-        Effect.map(indexedTable(name, scan.filter), (table): ReadonlyArray<Found> => {
-          const filter = scan.filter
-          if (filter._tag === "All") {
-            const keys = sortedKeys(table)
-            const after = scan.after
-            const start = after === undefined ? 0 : search(keys, (key) => compare(key, after.key) <= 0)
-            return keys
-              .slice(start, start + scan.limit)
-              .map((key) => ({ document: table.documents.get(key)!, value: undefined }))
-          }
-          const { entries, matches, start } = range(table, filter, scan.after)
-          const found: Array<Found> = []
-          for (let i = start; i < entries.length && found.length < scan.limit && matches(entries[i]!); i++) {
-            const [value, key] = entries[i]!
-            found.push({ document: table.documents.get(key)!, value })
-          }
-          return found
-        }),
+        Effect.map(
+          indexedTable(name, scan.filter),
+          (table): ReadonlyArray<Found> =>
+            scanned(table, scan).map(({ key, value }) => ({ document: table.documents.get(key)!, value })),
+        ),
       ),
+    entries: (name, scan) => guard(Effect.map(indexedTable(name, scan.filter), (table) => scanned(table, scan))),
     count: (name, filter) =>
       guard(
         Effect.map(indexedTable(name, filter), (table) => {

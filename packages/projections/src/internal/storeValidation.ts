@@ -4,11 +4,12 @@ import * as Encoding from "effect/Encoding"
 import type {
   Backend,
   Commit,
+  EntryPage,
   Filter,
-  Found,
   Page,
   Query,
   ReadModelStore,
+  Scan,
   StoredDocument,
   TableChanges,
   TableSpec,
@@ -163,9 +164,8 @@ const fnv1a = (text: string): number => {
 const binding = (table: string, filter: Filter, key: string, value: string | null): string =>
   JSON.stringify([table, filter, key, value])
 
-const encodeCursor = (table: string, filter: Filter, found: Found): string => {
-  const value = filter._tag === "Prefix" ? (found.value ?? null) : null
-  const key = found.document.key
+const encodeCursor = (table: string, filter: Filter, key: string, found: string | undefined): string => {
+  const value = filter._tag === "Prefix" ? (found ?? null) : null
   return Encoding.encodeBase64Url(JSON.stringify([key, value, fnv1a(binding(table, filter, key, value))]))
 }
 
@@ -306,6 +306,33 @@ const checkCommit = (commit: Commit): Either.Either<Commit, ReadModelError> => {
 const fail = (error: ReadModelError) => Effect.fail(error)
 
 /**
+ * A checked query run on one of the backend's scans (one row more than the
+ * limit tells whether a page follows), its page made with `next`'s cursor.
+ */
+const paged = <Row extends { readonly value: string | undefined }, P>(
+  table: string,
+  query: Query,
+  scan: (table: string, scan: Scan) => Effect.Effect<ReadonlyArray<Row>, ReadModelError>,
+  page: (rows: ReadonlyArray<Row>, next: string | undefined) => P,
+  keyOf: (row: Row) => string,
+): Effect.Effect<P, ReadModelError> => {
+  const problem = checkIdentifier("table", table, MAX_TABLE_NAME)
+  if (problem !== undefined) return fail(invalid(problem))
+  const filter = checkFilter(table, query)
+  if (Either.isLeft(filter)) return fail(filter.left)
+  const limitProblem = checkLimit("query.limit", query.limit)
+  if (limitProblem !== undefined) return fail(invalid(limitProblem, table))
+  const after = query.after === undefined ? Either.right(undefined) : decodeCursor(table, filter.right, query.after)
+  if (Either.isLeft(after)) return fail(after.left)
+  const limit = query.limit
+  return Effect.map(scan(table, { filter: filter.right, after: after.right, limit: limit + 1 }), (rows) => {
+    if (rows.length <= limit) return page(rows, undefined)
+    const last = rows[limit - 1]!
+    return page(rows.slice(0, limit), encodeCursor(table, filter.right, keyOf(last), last.value))
+  })
+}
+
+/**
  * Builds the service over a backend: every call's arguments are checked here,
  * the same way for every store, documents are normalised (index values
  * deduplicated, sorted in code-point order, empty lists left out), cursors are
@@ -348,25 +375,25 @@ export const fromBackend = (backend: Backend): ReadModelStore.Service => ({
       })
     })
   },
-  find: (table, query) => {
-    const problem = checkIdentifier("table", table, MAX_TABLE_NAME)
-    if (problem !== undefined) return fail(invalid(problem))
-    const filter = checkFilter(table, query)
-    if (Either.isLeft(filter)) return fail(filter.left)
-    const limitProblem = checkLimit("query.limit", query.limit)
-    if (limitProblem !== undefined) return fail(invalid(limitProblem, table))
-    const after = query.after === undefined ? Either.right(undefined) : decodeCursor(table, filter.right, query.after)
-    if (Either.isLeft(after)) return fail(after.left)
-    const limit = query.limit
-    return Effect.map(
-      backend.find(table, { filter: filter.right, after: after.right, limit: limit + 1 }),
-      (found): Page => {
-        if (found.length <= limit) return { documents: found.map((row) => row.document) }
-        const page = found.slice(0, limit)
-        return { documents: page.map((row) => row.document), next: encodeCursor(table, filter.right, page[limit - 1]!) }
+  find: (table, query) =>
+    paged(
+      table,
+      query,
+      backend.find,
+      (found, next): Page => {
+        const documents = found.map((row) => row.document)
+        return next === undefined ? { documents } : { documents, next }
       },
-    )
-  },
+      (row) => row.document.key,
+    ),
+  entries: (table, query) =>
+    paged(
+      table,
+      query,
+      backend.entries,
+      (entries, next): EntryPage => (next === undefined ? { entries } : { entries, next }),
+      (entry) => entry.key,
+    ),
   count: (table, query) => {
     const problem = checkIdentifier("table", table, MAX_TABLE_NAME)
     if (problem !== undefined) return fail(invalid(problem))

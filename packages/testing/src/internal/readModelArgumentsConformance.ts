@@ -185,6 +185,7 @@ export const register = (it: SuiteIt, fresh: (label: string) => string): void =>
       })
       for (const limit of BAD_LIMITS) {
         invalid(`limit ${limit}`)(yield* Effect.flip(store.find(table, { limit })))
+        invalid(`entries limit ${limit}`)(yield* Effect.flip(store.entries(table, { limit })))
       }
       const filters: ReadonlyArray<readonly [ReadModelStore.Query, string]> = [
         [{ equals: "t", limit: 1 }, "equals without index"],
@@ -194,6 +195,7 @@ export const register = (it: SuiteIt, fresh: (label: string) => string): void =>
       ]
       for (const [query, label] of filters) {
         invalid(label)(yield* Effect.flip(store.find(table, query)))
+        invalid(`entries ${label}`)(yield* Effect.flip(store.entries(table, query)))
         const { after: _, limit: __, ...counted } = query
         invalid(`count ${label}`)(yield* Effect.flip(store.count(table, counted)))
       }
@@ -231,6 +233,7 @@ export const register = (it: SuiteIt, fresh: (label: string) => string): void =>
       ]
       for (const [query, label, after] of cursors) {
         invalid(label)(yield* Effect.flip(store.find(table, { ...query, after })))
+        invalid(`entries ${label}`)(yield* Effect.flip(store.entries(table, { ...query, after })))
       }
       invalid("a cursor of another table")(yield* Effect.flip(store.find(other, { limit: 1, after: byKey })))
       // The genuine cursors work.

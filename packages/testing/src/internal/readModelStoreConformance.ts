@@ -63,6 +63,40 @@ export const readAllPages = (
   })
 
 /**
+ * Every page of a query read as entries (keys and matched values), `sizes`
+ * giving the page sizes in turn; with `mixed`, every other page is read with
+ * `find` from the same cursor (a cursor of one continues the other).
+ */
+export const readAllEntries = (
+  table: string,
+  query: Omit<ReadModelStore.Query, "after" | "limit">,
+  sizes: ReadonlyArray<number>,
+  mixed: boolean,
+) =>
+  Effect.gen(function* () {
+    const store = yield* ReadModelStore.ReadModelStore
+    const entries: Array<ReadModelStore.Entry> = []
+    let after: string | undefined
+    for (let page = 0; ; page++) {
+      const limit = sizes[Math.min(page, sizes.length - 1)]!
+      const asked = { ...query, limit, ...(after === undefined ? {} : { after }) }
+      const result =
+        mixed && page % 2 === 1
+          ? yield* Effect.map(store.find(table, asked), (found) => ({
+              // A document's matched value is not in a page of documents: only its key is compared.
+              entries: found.documents.map((d) => ({ key: d.key, value: "(find)" })),
+              next: found.next,
+            }))
+          : yield* store.entries(table, asked)
+      assert.isAtMost(result.entries.length, limit)
+      entries.push(...result.entries)
+      if (result.next === undefined) return entries
+      assert.strictEqual(result.entries.length, limit)
+      after = result.next
+    }
+  })
+
+/**
  * The oracle of order: strings compared by their code points, written apart from
  * the stores' own comparison (which adjusts UTF-16 units).
  */
@@ -77,12 +111,25 @@ export const byCodePoints = (a: string, b: string): number => {
 export const model = (
   documents: ReadonlyArray<ReadModelStore.StoredDocument>,
   query: Omit<ReadModelStore.Query, "after" | "limit">,
-): ReadonlyArray<string> => {
-  if (query.index === undefined) return documents.map((d) => d.key).sort(byCodePoints)
+): ReadonlyArray<string> => modelEntries(documents, query).map((entry) => entry.key)
+
+/** The entries a query returns (keys and matched values), computed from the documents alone. */
+export const modelEntries = (
+  documents: ReadonlyArray<ReadModelStore.StoredDocument>,
+  query: Omit<ReadModelStore.Query, "after" | "limit">,
+): ReadonlyArray<ReadModelStore.Entry> => {
+  if (query.index === undefined) {
+    return documents
+      .map((d) => d.key)
+      .sort(byCodePoints)
+      .map((key) => ({ key, value: undefined }))
+  }
   const index = query.index
   const rows = documents.flatMap((d) => [...new Set(d.index[index] ?? [])].map((value) => [value, d.key] as const))
   const matching = rows.filter(([value]) =>
     query.equals !== undefined ? value === query.equals : value.startsWith(query.prefix ?? ""),
   )
-  return matching.sort((a, b) => byCodePoints(a[0], b[0]) || byCodePoints(a[1], b[1])).map(([, key]) => key)
+  return matching
+    .sort((a, b) => byCodePoints(a[0], b[0]) || byCodePoints(a[1], b[1]))
+    .map(([value, key]) => ({ key, value }))
 }
