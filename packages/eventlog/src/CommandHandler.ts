@@ -226,8 +226,11 @@ const streamStates = <C extends { readonly _tag: string }, E extends { readonly 
         return { ...loaded(aggregate, recorded), recorded }
       }
       const newer = (yield* store.readStream(streamName, hit?.version ?? 0)) as ReadonlyArray<RecordedEvent<E>>
-      let state = hit?.state ?? aggregate.initialState
-      for (const entry of newer) state = aggregate.evolve(state, entry.event)
+      const state = fold(
+        aggregate,
+        newer.map((entry) => entry.event),
+        hit?.state ?? aggregate.initialState,
+      )
       const version = newer.length === 0 ? (hit?.version ?? 0) : newer[newer.length - 1]!.streamVersion
       remember(streamName, { state, version })
       return { state, version, recorded: newer }

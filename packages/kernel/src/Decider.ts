@@ -20,6 +20,13 @@ export interface Decider<C, E, S, Err> {
   readonly initialState: S
   readonly decide: (command: C, state: S) => Either.Either<ReadonlyArray<E>, Err>
   readonly evolve: (state: S, event: E) => S
+  /**
+   * Optional: folds many events at once, equal to evolving them one after another
+   * (DeciderLaws checks it) and leaving `state` unchanged. For a state whose
+   * `evolve` copies a large collection per event (a school's groups and their
+   * members), so that a fold copies it once.
+   */
+  readonly evolveAll?: ((state: S, events: ReadonlyArray<E>) => S) | undefined
 }
 
 /**
@@ -130,6 +137,7 @@ export interface AggregateDefinition<CS extends Schema.Schema.AnyNoContext, Defs
   readonly initialState: S
   readonly decide: (command: Schema.Schema.Type<CS>, state: S) => Either.Either<ReadonlyArray<EventsType<Defs>>, Err>
   readonly evolve: (state: S, event: EventsType<Defs>) => S
+  readonly evolveAll?: ((state: S, events: ReadonlyArray<EventsType<Defs>>) => S) | undefined
 }
 
 /**
@@ -171,6 +179,9 @@ const isVersioned = (
  * @since 0.1.0
  */
 export const fold = <C, E, S, Err>(decider: Decider<C, E, S, Err>, events: Iterable<E>, from?: S): S => {
+  if (decider.evolveAll !== undefined) {
+    return decider.evolveAll(from ?? decider.initialState, Array.isArray(events) ? events : [...events])
+  }
   let state = from ?? decider.initialState
   for (const event of events) state = decider.evolve(state, event)
   return state

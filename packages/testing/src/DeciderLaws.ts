@@ -37,6 +37,7 @@ export interface LawsOptions<C> {
 /**
  * Registers the law suite of an aggregate:
  * - evolve is total over any sequence of events;
+ * - `evolveAll`, when the aggregate has one, equals evolve one event after another;
  * - decide and evolve are deterministic;
  * - every rejection has a message a person can read (and names its rule when it has one);
  * - every event decide records changes the state (an event `evolve` forgets is a
@@ -77,6 +78,32 @@ export const suite = <C extends { readonly _tag: string }, E extends { readonly 
       [FastCheck.array(Arbitrary.make(aggregate.Event), { maxLength: 30 })],
       ([events]) => {
         fold(aggregate, events)
+      },
+      { fastCheck },
+    )
+
+    /** The events folded one after another with `evolve` alone: the oracle of `evolveAll`. */
+    const oneByOne = (events: ReadonlyArray<E>, from: S): S => events.reduce(aggregate.evolve, from)
+
+    it.prop(
+      "evolveAll, when given, equals evolve one event after another and leaves its state unchanged",
+      [commands, FastCheck.array(Arbitrary.make(aggregate.Event), { maxLength: 30 })],
+      ([sequence, drawn]) => {
+        const evolveAll = aggregate.evolveAll
+        if (evolveAll === undefined) return
+        assert.deepStrictEqual(evolveAll(aggregate.initialState, drawn), oneByOne(drawn, aggregate.initialState))
+        for (const history of byStream(sequence)) {
+          const events = history.steps.flatMap((step) => (Either.isRight(step.decision) ? step.decision.right : []))
+          // From every state the history passes through, the rest of its events.
+          let state = aggregate.initialState
+          for (let i = 0; i <= events.length; i++) {
+            const before = structuredClone(state)
+            const rest = events.slice(i)
+            assert.deepStrictEqual(evolveAll(state, rest), oneByOne(rest, state), `the events from #${i}`)
+            assert.deepStrictEqual(state, before, `evolveAll changed the state it was given (events from #${i})`)
+            if (i < events.length) state = aggregate.evolve(state, events[i]!)
+          }
+        }
       },
       { fastCheck },
     )
