@@ -19,6 +19,8 @@
  *                                  # by a raw saxes pass; --accounts=N --schools=N --per-part=N
  *   pnpm bench --feeds-import      # only the directory import: a generated export (10,000 accounts by
  *                                  # default, --accounts=N) imported into SQLite, then imported again
+ *   pnpm bench --feeds-ops=<file>  # only a re-import's reads, one by one, on a file kept by
+ *                                  # --feeds-import --keep (--accounts=N of its accounts, 20,000 by default)
  *
  * PostgreSQL: DATABASE_URL when set (databases `cartable_bench_*` are created and
  * dropped on that server), otherwise a throwaway cluster from scripts/postgres.sh.
@@ -33,6 +35,7 @@ import * as EventCatalog from "@cartable/eventlog/EventCatalog"
 import * as PostgresEventStore from "@cartable/store-postgres/PostgresEventStore"
 import * as SqliteEventStore from "@cartable/store-sqlite/SqliteEventStore"
 import * as FeedsImport from "./feedsImport.ts"
+import * as FeedsOps from "./feedsOps.ts"
 import * as FeedsRead from "./feedsRead.ts"
 import { type Figure, parseArgs, report } from "./harness.ts"
 import * as Postgres from "./postgres.ts"
@@ -125,6 +128,7 @@ const main = async () => {
   if (process.argv.includes("--workspace")) return workspaceBench(args, performance.now())
   if (process.argv.includes("--feeds-read")) return FeedsRead.run()
   if (process.argv.includes("--feeds-import")) return FeedsImport.run()
+  if (process.argv.some((arg) => arg.startsWith("--feeds-ops"))) return FeedsOps.run()
   const sqliteUsers: Users.UserSizes = args.full
     ? { streams: 10_000, appends: 20_000, chunk: 500 }
     : { streams: 3_000, appends: 5_000, chunk: 500 }
